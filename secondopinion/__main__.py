@@ -1,0 +1,3 @@
+from secondopinion.cli import main
+
+main()

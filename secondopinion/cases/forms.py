@@ -1,0 +1,149 @@
+"""Case forms. Each one names the problem beside the field; nothing saved is lost on a rejection."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from secondopinion.cases.models import Case
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "patient_name",
+            "date_of_birth",
+            "cancer_type",
+            "cancer_type_other",
+            "diagnosis_date",
+            "stage_told",
+            "doctor_name",
+            "doctor_institution",
+            "doctor_phone",
+            "doctor_email",
+            "first_plan",
+            "first_plan_date",
+            "first_plan_urgency",
+        ]
+        widgets = {
+            "date_of_birth": DATE_INPUT,
+            "diagnosis_date": DATE_INPUT,
+            "first_plan_date": DATE_INPUT,
+            "first_plan": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "patient_name": "The person with cancer. A first name is enough.",
+            "stage_told": 'For example "stage 2". Leave empty if you were not told.',
+            "doctor_name": "The doctor treating you now. We use this name in messages we draft.",
+            "first_plan": 'In your own words, for example "surgery, then radiation".',
+        }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        today = timezone.localdate()
+        if born and born > today:
+            raise forms.ValidationError("A date of birth cannot be in the future.")
+        if born and born < today - datetime.timedelta(days=365 * 125):
+            raise forms.ValidationError("Please check the year: that is more than 125 years ago.")
+        return born
+
+    def clean_diagnosis_date(self):
+        diagnosed = self.cleaned_data.get("diagnosis_date")
+        if diagnosed and diagnosed > timezone.localdate():
+            raise forms.ValidationError("The diagnosis date cannot be in the future.")
+        return diagnosed
+
+    def clean_first_plan_date(self):
+        planned = self.cleaned_data.get("first_plan_date")
+        if planned and planned > timezone.localdate():
+            raise forms.ValidationError("The date of the recommendation cannot be in the future.")
+        return planned
+
+    def clean(self):
+        data = super().clean()
+        born, diagnosed = data.get("date_of_birth"), data.get("diagnosis_date")
+        if born and diagnosed and diagnosed < born:
+            self.add_error("diagnosis_date", "The diagnosis date is before the date of birth.")
+        if data.get("cancer_type") == "other" and not data.get("cancer_type_other", "").strip():
+            self.add_error("cancer_type_other", "Please tell us which type, in your own words.")
+        return data
+
+
+class TimelineForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "asked_doctor",
+            "doctor_answer",
+            "doctor_answer_notes",
+            "safe_to_wait_until",
+            "planned_treatment_start",
+        ]
+        widgets = {
+            "asked_doctor": forms.RadioSelect,
+            "doctor_answer": forms.RadioSelect,
+            "safe_to_wait_until": DATE_INPUT,
+            "planned_treatment_start": DATE_INPUT,
+            "doctor_answer_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "safe_to_wait_until": "The last date your doctor said it is safe to wait before "
+            "treatment starts. Leave empty if you do not know yet.",
+            "planned_treatment_start": "If a start date is booked, enter it here.",
+        }
+
+    def clean_safe_to_wait_until(self):
+        safe = self.cleaned_data.get("safe_to_wait_until")
+        # A date already saved may have passed; a new or changed one must not be in the past.
+        changed = safe != self.instance.safe_to_wait_until
+        if safe and changed and safe < timezone.localdate():
+            raise forms.ValidationError(
+                "This date has already passed. Please check it with your "
+                "doctor and enter a date from today on."
+            )
+        return safe
+
+    def clean(self):
+        data = super().clean()
+        if data.get("doctor_answer") and data.get("asked_doctor") != "answered":
+            data["asked_doctor"] = "answered"
+        return data
+
+
+class GoalsForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "treatment_goals",
+            "quality_of_life_goals",
+            "goal_work",
+            "goal_family",
+            "goal_side_effects",
+            "goal_travel",
+            "outcomes_read",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in [
+                "treatment_goals",
+                "quality_of_life_goals",
+                "goal_work",
+                "goal_family",
+                "goal_side_effects",
+                "goal_travel",
+            ]
+        }
+        help_texts = {
+            "treatment_goals": 'For example: "be cured if at all possible" or "keep the '
+            'cancer under control for as long as I can".',
+            "quality_of_life_goals": 'For example: "keep working", "stay able to walk my dog".',
+            "goal_work": "Do you want or need to keep working during treatment?",
+            "goal_family": "A wedding, a birth, a holiday you do not want to miss?",
+            "goal_side_effects": "For example hair loss, tiredness, nerve pain, fertility.",
+            "goal_travel": "Can you travel for treatment? How far?",
+        }

@@ -1,0 +1,174 @@
+"""The journey dashboard: each stage's status, derived from what the case holds.
+
+Nothing here is a tick-box the patient must remember: every status is computed from data. Each app
+that owns a stage adds a `stages(case, today)` function in its own `journey.py` and its dotted path
+to STAGE_SOURCES. The first stage that is not done supplies the single suggested next step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.urls import reverse
+
+DONE, STARTED, TODO, ATTENTION = "done", "started", "todo", "attention"
+STATUS_WORDS = {
+    DONE: "Done",
+    STARTED: "Started",
+    TODO: "Not started",
+    ATTENTION: "Needs attention",
+}
+
+
+@dataclass
+class Stage:
+    key: str
+    title: str
+    status: str
+    summary: str
+    action_label: str = ""
+    action_url: str = ""
+    order: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == DONE
+
+
+@dataclass
+class Journey:
+    stages: list[Stage]
+    days_left: int | None
+
+    @property
+    def next_stage(self) -> Stage | None:
+        for stage in self.stages:
+            if stage.status == ATTENTION:
+                return stage
+        for stage in self.stages:
+            if not stage.is_done:
+                return stage
+        return None
+
+
+# Apps add their stage source here, in journey order.
+STAGE_SOURCES: list[str] = [
+    "secondopinion.cases.journey.case_stages",
+    "secondopinion.providers.journey.stages",
+    "secondopinion.records.journey.stages",
+    "secondopinion.opinions.journey.stages",
+]
+
+
+def _timeline_stage(case, today: datetime.date) -> Stage:
+    url = reverse("cases:timeline", args=[case.public_id])
+    title = "Check how long treatment can wait"
+    if case.safe_to_wait_until:
+        days = case.days_left_from(today)
+        if days is not None and days < 0:
+            return Stage(
+                "timeline",
+                title,
+                ATTENTION,
+                f"The safe-to-wait date passed {-days} days ago. Talk with your doctor.",
+                "Update the date",
+                url,
+                10,
+            )
+        return Stage(
+            "timeline",
+            title,
+            DONE,
+            f"Your doctor says it is safe to wait until {case.safe_to_wait_until:%B %-d, %Y}.",
+            "See the timeline",
+            url,
+            10,
+        )
+    if case.doctor_answer == "should_not_wait":
+        return Stage(
+            "timeline",
+            title,
+            ATTENTION,
+            "Your doctor said not to wait. Ask how a second opinion can fit without delay.",
+            "See the timeline",
+            url,
+            10,
+        )
+    if case.asked_doctor == "asked":
+        return Stage(
+            "timeline",
+            title,
+            STARTED,
+            "You asked your doctor. Record the answer and the safe date when you hear.",
+            "Record the answer",
+            url,
+            10,
+        )
+    if case.asked_doctor == "answered":
+        return Stage(
+            "timeline",
+            title,
+            STARTED,
+            "You have an answer. Add the last safe date, so we can plan around it.",
+            "Add the safe date",
+            url,
+            10,
+        )
+    return Stage(
+        "timeline",
+        title,
+        TODO,
+        "Ask your doctor whether treatment can safely wait a few weeks. We drafted the "
+        "message for you.",
+        "Ask your doctor",
+        url,
+        10,
+    )
+
+
+def _goals_stage(case) -> Stage:
+    url = reverse("cases:goals", args=[case.public_id])
+    title = "Write down your goals"
+    if case.has_goals and case.outcomes_read:
+        return Stage(
+            "goals", title, DONE, "Your goals are written down.", "See your goals", url, 20
+        )
+    if case.has_goals or case.outcomes_read:
+        return Stage(
+            "goals",
+            title,
+            STARTED,
+            "Finish your goals and read what a second opinion can tell you.",
+            "Finish your goals",
+            url,
+            20,
+        )
+    return Stage(
+        "goals",
+        title,
+        TODO,
+        "Write what you want from treatment and from daily life, before any opinion arrives.",
+        "Write your goals",
+        url,
+        20,
+    )
+
+
+def case_stages(case, today: datetime.date) -> list[Stage]:
+    return [_timeline_stage(case, today), _goals_stage(case)]
+
+
+def journey_for(case, today: datetime.date) -> Journey:
+    stages: list[Stage] = []
+    for dotted in STAGE_SOURCES:
+        module_name, func_name = dotted.rsplit(".", 1)
+        stages.extend(getattr(import_module(module_name), func_name)(case, today))
+    stages.sort(key=lambda s: s.order)
+    return Journey(stages=stages, days_left=case.days_left_from(today))

@@ -1,0 +1,8 @@
+"""The links along the top of every case page. Apps add their section here, in journey order."""
+
+CASE_SECTIONS: list[tuple[str, str]] = [
+    ("Overview", "cases:detail"),
+    ("About the case", "cases:edit"),
+    ("Timeline", "cases:timeline"),
+    ("Goals", "cases:goals"),
+]

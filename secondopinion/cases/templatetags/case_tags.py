@@ -1,0 +1,28 @@
+from django import template
+from django.urls import reverse
+
+from secondopinion.cases.navigation import CASE_SECTIONS
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_case_nav.html", takes_context=True)
+def case_nav(context, case):
+    current = context["request"].path
+    links = []
+    for label, url_name in CASE_SECTIONS:
+        url = reverse(url_name, args=[case.public_id])
+        links.append({"label": label, "url": url, "current": url == current})
+    return {"links": links}
+
+
+@register.filter
+def days_phrase(days):
+    """Plain words for a count of days left."""
+    if days is None:
+        return "No safe-to-wait date yet"
+    if days < 0:
+        return f"The safe-to-wait date passed {-days} day{'s' if -days != 1 else ''} ago"
+    if days == 0:
+        return "Today is the last safe day to wait"
+    return f"{days} day{'s' if days != 1 else ''} left before the safe-to-wait date"

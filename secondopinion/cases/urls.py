@@ -1,0 +1,14 @@
+from django.urls import path
+
+from secondopinion.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<uuid:case_id>/", views.case_detail, name="detail"),
+    path("<uuid:case_id>/edit/", views.case_edit, name="edit"),
+    path("<uuid:case_id>/timeline/", views.timeline, name="timeline"),
+    path("<uuid:case_id>/goals/", views.goals, name="goals"),
+    path("<uuid:case_id>/delete/", views.case_delete, name="delete"),
+]

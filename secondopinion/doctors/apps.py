@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DoctorsConfig(AppConfig):
+    name = "secondopinion.doctors"
+    label = "doctors"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PathologyConfig(AppConfig):
+    name = "secondopinion.pathology"
+    label = "pathology"

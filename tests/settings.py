@@ -1,0 +1,15 @@
+"""Test settings: the real settings, with a throwaway data folder and tasks run at once."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECONDOPINION_DATA_DIR", tempfile.mkdtemp(prefix="so-tests-"))
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+
+from secondopinion.settings import *  # noqa: E402, F403
+
+# Argon2 is deliberately slow; tests create many users. Production keeps Argon2 first.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+# The live server for browser tests speaks plain http.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
