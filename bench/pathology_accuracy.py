@@ -1,0 +1,108 @@
+"""Pathology extractor accuracy and speed on a labelled JSONL file.
+
+    .venv/bin/python bench/pathology_accuracy.py [--jsonl PATH] [--errors FIELD]
+
+Runs the batch mode (secondopinion.pathology.batch) and prints, for pT, pN and pM:
+precision (right among the reports where we state a value) and coverage (stated among the
+labelled reports), comparing main categories (T3a -> T3, N1mi -> N1; prefixes y/r/m dropped).
+The baseline, measured in the same run, is the single regular expression ``\\bp[TN]\\d`` the
+issue mentions. Derived facts (pN0 from "0/12 nodes") count as stated. Throughput is
+reports per second on one core for the whole batch path (JSON in, JSON out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from secondopinion.pathology.batch import batch_dumps, batch_lines  # noqa: E402
+
+DEFAULT = "/work/shared/data/pathology-dev/tcga-dev.jsonl"
+
+
+def main_category(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    m = re.match(r"(?i)^[ymr]*p?([TNM])(is|X|\d)", value)
+    if not m:
+        return None
+    axis, cat = m.group(1).upper(), m.group(2)
+    return axis + ("is" if cat.lower() == "is" else cat.upper())
+
+
+def baseline(text: str, axis: str) -> str | None:
+    m = re.search(r"\bp" + axis + r"(\d|X|is)", text)
+    return axis + m.group(1) if m else None
+
+
+def score(pairs: list[tuple[str | None, str | None]]) -> tuple[float, float, int, int, int]:
+    labelled = [(pred, gold) for pred, gold in pairs if gold]
+    stated = [(pred, gold) for pred, gold in labelled if pred]
+    right = sum(1 for pred, gold in stated if pred == gold)
+    precision = right / len(stated) if stated else 0.0
+    coverage = len(stated) / len(labelled) if labelled else 0.0
+    return precision, coverage, right, len(stated), len(labelled)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jsonl", default=DEFAULT)
+    parser.add_argument("--errors", choices=["pT", "pN", "pM"], help="print disagreements")
+    args = parser.parse_args()
+
+    raw = Path(args.jsonl).read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in raw if line.strip()]
+    inputs = [json.dumps({"id": r["id"], "text": r["text"]}) for r in rows]
+
+    started = time.perf_counter()
+    outputs = [batch_dumps(rec) for rec in batch_lines(inputs)]
+    elapsed = time.perf_counter() - started
+    results = [json.loads(o) for o in outputs]
+
+    print(f"reports: {len(rows)}  file: {args.jsonl}")
+    print(
+        f"throughput: {len(rows) / elapsed:.0f} reports/s (one core, batch path, {elapsed:.2f} s)"
+    )
+    print()
+    print(
+        f"{'field':6} {'precision':>9} {'coverage':>9} {'right':>6} {'stated':>7} {'labelled':>8}   baseline p/c"
+    )
+    for axis in ("T", "N", "M"):
+        name = "p" + axis
+        pairs = []
+        base_pairs = []
+        for row, res in zip(rows, results, strict=True):
+            gold = main_category(row.get("labels", {}).get(axis))
+            fact = res.get("fields", {}).get(name)
+            pred = main_category(fact["value"]) if fact else None
+            pairs.append((pred, gold))
+            base_pairs.append((main_category(baseline(row["text"], axis)), gold))
+            if args.errors == name and gold and pred and pred != gold:
+                print(
+                    f"  {row['id']} gold={gold} pred={fact['value']} status={fact['status']} text={fact['text']!r}"
+                )
+        p, c, right, stated, labelled = score(pairs)
+        bp, bc, *_ = score(base_pairs)
+        print(f"{name:6} {p:9.3f} {c:9.3f} {right:6} {stated:7} {labelled:8}   {bp:.3f}/{bc:.3f}")
+    by_status: dict[str, int] = {}
+    for res in results:
+        for name in ("pT", "pN"):
+            fact = res.get("fields", {}).get(name)
+            if fact:
+                by_status[f"{name}:{fact['status']}"] = (
+                    by_status.get(f"{name}:{fact['status']}", 0) + 1
+                )
+    print()
+    print("status counts:", dict(sorted(by_status.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

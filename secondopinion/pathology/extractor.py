@@ -1,0 +1,1835 @@
+"""Pathology report extractor: report text in, structured facts with evidence out.
+
+Pure module (no Django). Every fact carries the exact source span it came from, so the
+product can highlight it and a patient can check it. Rules, not a model:
+
+* A fact that is not stated is absent. Nothing is guessed.
+* A fact may be *derived* only by an unambiguous rule from stated words (pN0 when every
+  counted lymph node is negative, grade group from a Gleason score, ...). It is then marked
+  ``derived`` and its span points at the words it was derived from.
+* When an addendum restates a fact, the latest addendum wins; the earlier value is kept in
+  ``superseded`` so the interface can show both.
+* When the report states two different values that no addendum reconciles (two tumours, a
+  typo), the fact is marked ``uncertain`` and the other values are kept in ``alternatives``.
+
+Input is capped (``MAX_CHARS``) and every regular expression is written without nested
+unbounded quantifiers, so a huge or garbage text finishes in bounded, linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+MAX_CHARS = 500_000  # a real report is 2-20 kB; anything past this is not read
+
+STATED = "stated"
+DERIVED = "derived"
+UNCERTAIN = "uncertain"
+
+FIELDS = (
+    "specimen",
+    "site",
+    "laterality",
+    "histology",
+    "grade",
+    "tumor_size_mm",
+    "focality",
+    "pT",
+    "pN",
+    "pM",
+    "tnm_prefixes",
+    "stage_group",
+    "ajcc_edition",
+    "margins",
+    "lvi",
+    "pni",
+    "nodes_examined",
+    "nodes_positive",
+    "ene",
+    "er",
+    "pr",
+    "her2",
+    "ki67_percent",
+    "gleason",
+    "grade_group",
+    "mmr",
+    "msi",
+    "pdl1",
+    "egfr",
+    "alk",
+    "ros1",
+    "kras",
+    "braf",
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted fact. ``text == source[start:end]`` always holds."""
+
+    field: str
+    value: Any
+    text: str
+    start: int
+    end: int
+    status: str = STATED
+    details: dict[str, Any] = field(default_factory=dict)
+    superseded: tuple[Fact, ...] = ()
+    alternatives: tuple[Fact, ...] = ()
+    # Internal ranking (higher wins among candidates of the same addendum level).
+    rank: int = field(default=0, compare=False)
+    addendum: int = field(default=0, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "value": self.value,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+        }
+        if self.details:
+            out["details"] = dict(self.details)
+        if self.superseded:
+            out["superseded"] = [f.as_dict() for f in self.superseded]
+        if self.alternatives:
+            out["alternatives"] = [f.as_dict() for f in self.alternatives]
+        return out
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """All facts found in one report, keyed by field name."""
+
+    fields: dict[str, Fact]
+    cancer: str | None = None
+    truncated: bool = False
+
+    def get(self, name: str) -> Fact | None:
+        return self.fields.get(name)
+
+    def value(self, name: str) -> Any:
+        fact = self.fields.get(name)
+        return fact.value if fact else None
+
+    def as_dict(self) -> dict[str, Any]:
+        ordered = {name: self.fields[name].as_dict() for name in FIELDS if name in self.fields}
+        out: dict[str, Any] = {"fields": ordered}
+        if self.cancer:
+            out["cancer"] = self.cancer
+        if self.truncated:
+            out["truncated"] = True
+        return out
+
+
+# ---------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _fact(
+    field_name: str,
+    value: Any,
+    text: str,
+    start: int,
+    end: int,
+    *,
+    rank: int = 0,
+    status: str = STATED,
+    **details: Any,
+) -> Fact:
+    # Trim whitespace and trailing punctuation so the highlighted span is tight.
+    while start < end and text[start] in " \t\r\n.,;:":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n.,;:":
+        end -= 1
+    clean = {k: v for k, v in details.items() if v is not None}
+    return Fact(field_name, value, text[start:end], start, end, status, clean, rank=rank)
+
+
+_OCR_DIGIT = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0"})
+
+_WORD_NUMBERS = {
+    "no": 0,
+    "none": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+}
+
+_NUMBER_WORD = (
+    r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty)(?:[\s-](?:one|two|three|four|five|six|seven"
+    r"|eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)"
+)
+
+
+def _to_int(word: str) -> int | None:
+    word = word.strip().lower()
+    if word.isdigit():
+        return int(word)
+    if word in _WORD_NUMBERS:
+        return _WORD_NUMBERS[word]
+    parts = re.split(r"[\s-]", word)
+    if len(parts) == 2 and parts[0] in _WORD_NUMBERS and parts[1] in _WORD_NUMBERS:
+        return _WORD_NUMBERS[parts[0]] + _WORD_NUMBERS[parts[1]]
+    return None
+
+
+def _roman(token: str) -> str:
+    """Normalise OCR'd roman numerals: 'Illc' -> 'IIIC', 'lV' -> 'IV'."""
+    token = token.strip()
+    head = re.match(r"[IVXilv1|]+", token)
+    if not head:
+        return token.upper()
+    numeral = head.group(0).translate(str.maketrans({"l": "I", "i": "I", "1": "I", "|": "I"}))
+    return numeral.upper() + token[head.end() :].upper()
+
+
+def _windows(text: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged text windows around cheap anchor words.
+
+    The big alternations (histologies, procedures, node phrases) are only tried near a word
+    they must contain, which keeps the whole extractor linear and fast on long reports.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in anchor.finditer(text):
+        start, end = max(0, m.start() - before), min(len(text), m.end() + after)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _finditer_near(
+    pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int
+) -> Iterable[re.Match[str]]:
+    seen_end = -1
+    for start, end in _windows(text, anchor, before, after):
+        for m in pattern.finditer(text, start, end):
+            if m.start() >= seen_end:
+                seen_end = m.end()
+                yield m
+
+
+# ---------------------------------------------------------------------------------------
+# Addenda: every candidate fact knows how many addendum headings precede it.
+
+_ADDENDUM_RE = re.compile(
+    r"(?<![A-Za-z])(?:ADDENDUM|Addendum|AMENDED|Amended|REVISED|Revised|CORRECTED|Corrected)"
+    r"(?:[ \t]+(?:REPORT|Report|DIAGNOSIS|Diagnosis|DIAGNOSES|#?\s?\d{1,2}|NUMBER\s[A-Z]{3,5}))?"
+    r"[ \t]*(?:[:.\n\-]|$)"
+)
+_ADDENDUM_NOT_AFTER = re.compile(r"(?i)(?:\ban|\bin|\bfor|\bas|\bsee|\bof|\bthe|\bto)\s*$")
+_ADDENDUM_EMPTY_AFTER = re.compile(
+    r"(?i)\s*(?:none|n/a|not applicable|\{not entered\}|performed by|final|review|m\.d\.|,)"
+)
+
+
+def _addendum_starts(text: str) -> list[int]:
+    starts = []
+    for m in _ADDENDUM_RE.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        if _ADDENDUM_NOT_AFTER.search(before):
+            continue
+        if _ADDENDUM_EMPTY_AFTER.match(text, m.end(), m.end() + 20):
+            continue
+        starts.append(m.start())
+    return starts
+
+
+# ---------------------------------------------------------------------------------------
+# TNM
+
+_T_CAT = r"(?P<tc>is|IS|Is|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
+_T_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
+    + _T_CAT
+    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mi(?![a-z]))?"
+    r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
+)
+_BARE_T_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?P<pre>[yYrR]?)T[ ]?"
+    + _T_CAT
+    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mi(?![a-z]))?"
+    r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
+)
+_N_BODY = (
+    r"N[ ]?(?P<nc>[0-3]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ns>[a-cA-C](?![a-oq-z]))?"
+    r"(?P<nmi>mi(?![a-z]))?(?P<nq>[ ]?\((?:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\(sn\))?"
+)
+_P_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
+_M_BODY = r"M[ ]?(?P<mc>[01]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ms>[a-dA-D](?![a-oq-z]))?"
+_P_M_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _M_BODY)
+_FOLLOW_N = re.compile(r"[ ,;/\-]{0,3}(?P<p>[pP]?)[ ]?" + _N_BODY)
+_FOLLOW_M = re.compile(r"[ ,;/\-]{0,3}(?:\([^()]{1,20}\)[ ,;]{0,2})?(?P<p>[pPcC]?)[ ]?" + _M_BODY)
+
+# Context that makes a bare "T2 N0" pathologic rather than clinical.
+_PATH_STAGE_CONTEXT = re.compile(
+    r"(?i)(?:p?TNM|patholog\w*\s+(?:stag\w*|tnm|classification)|stag(?:e|ing)\s*(?:\(|:|-)"
+    r"|primary\s+tumou?r\s*(?:\(p?T\))?|AJCC)[^.]{0,40}$"
+)
+_CLINICAL_CONTEXT = re.compile(r"(?i)(?:clinical|\bc[TNM]\b|history|pre-?op|radiolog)")
+_DEFINITION_AFTER = re.compile(r"\s*[:=\-]\s*[A-Z]?[a-z]")
+
+
+def _t_value(m: re.Match[str]) -> str:
+    cat = m.group("tc")
+    if cat.lower() == "is":
+        core = "Tis"
+    else:
+        core = "T" + cat.translate(_OCR_DIGIT).upper()
+    if m.group("ts") and core not in ("TX", "Tis"):
+        core += m.group("ts").lower()
+        if m.group("ts2"):
+            core += m.group("ts2")
+    if m.group("tmi") and core == "T1":
+        core = "T1mi"
+    return core
+
+
+def _n_value(m: re.Match[str]) -> str:
+    core = "N" + m.group("nc").translate(_OCR_DIGIT).upper()
+    if m.group("ns") and core != "NX":
+        core += m.group("ns").lower()
+    if m.group("nmi") and core == "N1":
+        core = "N1mi"
+    qual = (m.group("nq") or "").strip().replace(" ", "").lower()
+    if core == "N0":
+        for tag in ("(i+)", "(i-)", "(mol+)", "(mol-)"):
+            if tag in qual or qual.endswith(tag[1:]):
+                core += tag
+                break
+    return core
+
+
+def _m_value(m: re.Match[str]) -> str:
+    core = "M" + m.group("mc").translate(_OCR_DIGIT).upper()
+    if m.group("ms") and core == "M1":
+        core += m.group("ms").lower()
+    return core
+
+
+def _prefixes(pre: str, multiple: bool) -> list[str]:
+    flags = []
+    low = pre.lower()
+    if "y" in low:
+        flags.append("y")
+    if "r" in low:
+        flags.append("r")
+    if "m" in low or multiple:
+        flags.append("m")
+    return flags
+
+
+def _tnm_candidates(text: str) -> list[Fact]:
+    out: list[Fact] = []
+    t_spans: list[tuple[int, int]] = []
+    t_hits: list[tuple[re.Match[str], bool]] = []
+    for m in _T_TOKEN.finditer(text):
+        t_hits.append((m, True))
+    for m in _BARE_T_TOKEN.finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()]
+        if not _PATH_STAGE_CONTEXT.search(before) or _CLINICAL_CONTEXT.search(before[-30:]):
+            continue
+        t_hits.append((m, False))
+    t_hits.sort(key=lambda h: h[0].start())
+
+    for m, has_p in t_hits:
+        # A "pT1: tumour 2 cm or less" entry is only an answer when it is not one line of a
+        # printed list of every option; _drop_option_lists removes the lists later.
+        definition = bool(_DEFINITION_AFTER.match(text, m.end()))
+        value = _t_value(m)
+        multiple = bool(m.group("tm") and "m" in m.group("tm")) or (
+            m.group("tm") is not None and re.search(r"\(\d", m.group("tm") or "") is not None
+        )
+        flags = _prefixes(m.group("pre"), multiple)
+        rank = 3 if has_p else 2
+        out.append(
+            _fact(
+                "pT",
+                value,
+                text,
+                m.start(),
+                m.end(),
+                rank=rank,
+                prefixes=flags or None,
+                definition=definition or None,
+            )
+        )
+        t_spans.append((m.start(), m.end()))
+        # N and M written right after T belong to the same pathologic group.
+        nm = _FOLLOW_N.match(text, m.end())
+        end = m.end()
+        if nm:
+            out.append(
+                _fact(
+                    "pN",
+                    _n_value(nm),
+                    text,
+                    nm.start() + len(nm.group(0)) - len(nm.group(0).lstrip(" ,;/-")),
+                    nm.end(),
+                    rank=rank,
+                    sentinel=("sn" in (nm.group("nq") or "")) or None,
+                )
+            )
+            end = nm.end()
+        mm = _FOLLOW_M.match(text, end)
+        if mm and nm and mm.group("p").lower() != "c":
+            out.append(
+                _fact(
+                    "pM",
+                    _m_value(mm),
+                    text,
+                    mm.end() - len(mm.group(0).lstrip(" ,;/-")),
+                    mm.end(),
+                    rank=rank,
+                )
+            )
+
+    covered = [(f.start, f.end) for f in out if f.field in ("pN", "pM")]
+
+    def inside(pos: int) -> bool:
+        return any(s <= pos < e for s, e in covered)
+
+    for m in _P_N_TOKEN.finditer(text):
+        if inside(m.start() + len(m.group("pre")) + 1):
+            continue
+        out.append(
+            _fact(
+                "pN",
+                _n_value(m),
+                text,
+                m.start(),
+                m.end(),
+                rank=3,
+                definition=bool(_DEFINITION_AFTER.match(text, m.end())) or None,
+                sentinel=("sn" in (m.group("nq") or "")) or None,
+            )
+        )
+    for m in _P_M_TOKEN.finditer(text):
+        if inside(m.start() + 1):
+            continue
+        out.append(
+            _fact(
+                "pM",
+                _m_value(m),
+                text,
+                m.start(),
+                m.end(),
+                rank=3,
+                definition=bool(_DEFINITION_AFTER.match(text, m.end())) or None,
+            )
+        )
+    out.extend(_labelled_tnm(text))
+    return _drop_option_lists(out)
+
+
+# "Regional lymph nodes (pN): cannot be assessed" / "Primary tumor (pT): T3" / "pN: N1"
+_LABELLED_TNM = re.compile(
+    r"(?i)(?P<label>primary\s+tumou?r\s*\(p?T\)|regional\s+lymph\s+nodes\s*\(p?N\)"
+    r"|distant\s+metastas[ie]s\s*\(p?M\)|\b[TNM]\s+stage,?\s+pathologic|\bp[TNM]\s+category)"
+    r"\s*[:\-]?\s*(?P<val>[^.;\n]{0,60})"
+)
+
+
+def _labelled_tnm(text: str) -> list[Fact]:
+    out = []
+    for m in _LABELLED_TNM.finditer(text):
+        label = m.group("label").lower()
+        axis = "T" if ("tumo" in label or label.lstrip().startswith("t")) else None
+        if axis is None:
+            axis = "N" if ("node" in label or label.lstrip().startswith(("n", "pn"))) else "M"
+        if label.startswith("pt"):
+            axis = "T"
+        val = m.group("val")
+        vstart = m.start("val")
+        if re.match(
+            r"(?i)\s*(?:cannot\s+be\s+assessed|not\s+assessed|cannot\s+be\s+determined)", val
+        ):
+            name = "p" + axis
+            out.append(_fact(name, axis + "X", text, vstart, m.end("val"), rank=2))
+            continue
+        bare = {
+            "T": re.compile(
+                r"\s*(?:p\s?)?T[ ]?"
+                + _T_CAT
+                + r"(?P<ts>[a-d](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mi)?"
+            ),
+            "N": re.compile(r"\s*(?:p\s?)?" + _N_BODY),
+            "M": re.compile(r"\s*(?:p\s?)?" + _M_BODY),
+        }[axis]
+        bm = bare.match(text, vstart)
+        if not bm:
+            continue
+        if axis == "T":
+            value = _t_value(bm)
+        elif axis == "N":
+            value = _n_value(bm)
+        else:
+            value = _m_value(bm)
+        out.append(_fact("p" + axis, value, text, bm.start(), bm.end(), rank=2))
+    return out
+
+
+def _drop_option_lists(cands: list[Fact]) -> list[Fact]:
+    """Remove printed checklists that spell out every category ("pT1: ..., pT2: ...")."""
+    keep: list[Fact] = []
+    for axis in ("pT", "pN", "pM"):
+        items = sorted((f for f in cands if f.field == axis), key=lambda f: f.start)
+        for f in items:
+            near = {
+                g.value
+                for g in items
+                if abs(g.start - f.start) < 500 and g.details.get("definition")
+            }
+            if f.details.get("definition") and len(near) >= 3:
+                continue
+            keep.append(f)
+    return keep
+
+
+# ---------------------------------------------------------------------------------------
+# Stage group and AJCC edition
+
+_STAGE_GROUP = re.compile(
+    r"(?i)(?P<ctx>(?:AJCC|patholog\w*|prognostic|anatomic|overall|tnm)?\s*(?:stage|staging)"
+    r"(?:\s+group(?:ing)?)?(?:\s*\([^()\n]{0,30}\))?)\s*[:\-]?\s*(?:stage\s+)?"
+    r"(?P<val>(?:[IVil1|]{1,4})[ABCabc]?[123]?)(?![A-Za-z0-9])"
+)
+_FIGO_STAGE = re.compile(
+    r"(?i)FIGO\s*(?:stage)?\s*[:\-]?\s*(?:\(?(?:19|20)\d\d\)?\s*)?(?:stage\s+)?"
+    r"(?P<val>(?:[IVil1|]{1,4})[ABCabc]?[123]?)(?![A-Za-z0-9])"
+)
+
+
+def _stage_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _finditer_near(_STAGE_GROUP, text, _STAGE_ANCHOR, 70, 70):
+        raw = m.group("val")
+        if re.fullmatch(r"[1|l]+", raw):
+            continue  # a bare "stage 1" in prose is too easy to misread
+        ctx = m.group("ctx").lower()
+        if "clinical" in text[max(0, m.start() - 15) : m.start()].lower():
+            continue
+        value = _roman(raw)
+        if not re.fullmatch(r"(?:I{1,3}|IV)(?:[ABC][12]?)?", value):
+            continue
+        rank = 3 if any(k in ctx for k in ("ajcc", "patholog", "group", "prognostic")) else 1
+        out.append(
+            _fact(
+                "stage_group", value, text, m.start("val"), m.end("val"), rank=rank, system="AJCC"
+            )
+        )
+    for m in _finditer_near(_FIGO_STAGE, text, _STAGE_ANCHOR, 10, 60):
+        value = _roman(m.group("val"))
+        if not re.fullmatch(r"(?:I{1,3}|IV)(?:[ABC][12]?)?", value):
+            continue
+        out.append(
+            _fact("stage_group", value, text, m.start("val"), m.end("val"), rank=0, system="FIGO")
+        )
+    return out
+
+
+_STAGE_ANCHOR = re.compile(r"(?i)stag|FIGO")
+_EDITION = re.compile(
+    r"(?i)AJCC[^.\n]{0,30}?(?:(?P<ord>[5-8])\s?(?:th|st|nd|rd)?\s*(?:ed(?:ition|\.)?)"
+    r"|\(?(?P<year>2002|2009|2010|2017|2018)\)?)"
+    r"|(?P<ord2>[5-8])\s?(?:th)\s+ed(?:ition|\.)?[^.\n]{0,20}AJCC"
+)
+_EDITION_YEAR = {"2002": 6, "2009": 7, "2010": 7, "2017": 8, "2018": 8}
+
+
+def _edition_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _EDITION.finditer(text):
+        if m.group("ord") or m.group("ord2"):
+            value = int(m.group("ord") or m.group("ord2"))
+        else:
+            value = _EDITION_YEAR[m.group("year")]
+        out.append(_fact("ajcc_edition", value, text, m.start(), m.end(), rank=1))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Lymph nodes
+
+_NODE_FRACTION = re.compile(
+    r"(?i)(?P<pos>\d{1,3})\s?/\s?(?P<tot>\d{1,3})(?![\d/])(?=[^.\n]{0,6}(?:\)|\s|$|\.|,|;))"
+)
+_NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel)")
+_NODES_EXAMINED = re.compile(
+    r"(?i)(?:(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
+    r"retrieved|recovered|submitted)|lymph\s+nodes\s+examined|nodes\s+examined|examined\s+lymph\s+nodes)"
+    r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
+)
+_NODES_POSITIVE = re.compile(
+    r"(?i)(?:number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
+    r"(?:tumou?r|carcinoma|metasta\w+))?|lymph\s+nodes\s+(?:involved|positive)|nodes\s+(?:involved|positive)"
+    r"|positive\s+lymph\s+nodes)"
+    r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
+)
+# "metastatic carcinoma in two of fourteen lymph nodes", "three of twelve lymph nodes positive"
+_NODES_OF = re.compile(
+    r"(?i)(?P<pos>"
+    + _NUMBER_WORD
+    + r")\s+(?:\(\d{1,3}\)\s+)?(?:out\s+)?of\s+(?P<tot>"
+    + _NUMBER_WORD
+    + r")\s+(?:\(\d{1,3}\)\s+)?(?:\w+\s+){0,2}?(?:lymph\s+)?nodes?"
+)
+# "twelve lymph nodes, negative for carcinoma", "no tumor in eight lymph nodes"
+_NODES_ALL_NEG = re.compile(
+    r"(?i)(?:(?P<neg1>no\s+(?:evidence\s+of\s+)?(?:metasta\w+|tumou?r|carcinoma|malignancy)"
+    r"(?:\s+\w+){0,2}?\s+(?:in|seen\s+in|identified\s+in)\s+(?P<n1>"
+    + _NUMBER_WORD
+    + r")\s+(?:\(\d{1,3}\)\s+)?(?:\w+\s+){0,2}?(?:lymph\s+)?nodes?)"
+    r"|(?P<n2>" + _NUMBER_WORD + r")\s+(?:\(\d{1,3}\)\s+)?(?:benign\s+|reactive\s+)?"
+    r"(?:regional\s+)?lymph\s+nodes?[,;]?\s+(?:negative|free|uninvolved|benign|with\s+no)"
+    r"(?:\s+for\s+(?:metasta\w+|tumou?r|carcinoma|malignancy))?)"
+)
+_NODE_ANCHOR = re.compile(r"(?i)nodes?\b")
+_NODE_POSITIVE_WORDS = re.compile(
+    r"(?i)(?:metasta\w+\s+(?:\w+\s+){0,2}(?:carcinoma|adenocarcinoma|melanoma|tumou?r)?\s*"
+    r"(?:in|involving)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+    r"|isolated\s+tumou?r\s+cells|micrometasta|macrometasta|positive\s+(?:for\s+)?(?:metasta|carcinoma))"
+)
+
+
+def _node_candidates(text: str) -> list[Fact]:
+    out: list[Fact] = []
+    for m in _finditer_near(_NODES_EXAMINED, text, _NODE_ANCHOR, 40, 80):
+        n = _to_int(m.group("n"))
+        if n is not None:
+            out.append(_fact("nodes_examined", n, text, m.start(), m.end(), rank=3))
+    for m in _finditer_near(_NODES_POSITIVE, text, _NODE_ANCHOR, 70, 80):
+        n = _to_int(m.group("n"))
+        if n is not None:
+            out.append(_fact("nodes_positive", n, text, m.start(), m.end(), rank=3))
+    fractions: list[tuple[int, int, re.Match[str]]] = []
+    for m in _NODE_FRACTION.finditer(text):
+        window = text[max(0, m.start() - 120) : m.end() + 40]
+        if not _NODE_WORDS_NEAR.search(window):
+            continue
+        pos, tot = int(m.group("pos")), int(m.group("tot"))
+        if tot == 0 or pos > tot or tot > 150:
+            continue
+        # Dates ("3/12/2009") and ratios ("HER2/CEP17") are excluded by the context checks.
+        if re.match(r"/\d", text[m.end() : m.end() + 2]) or re.search(
+            r"\d/$", text[max(0, m.start() - 2) : m.start()]
+        ):
+            continue
+        fractions.append((pos, tot, m))
+    for m in _finditer_near(_NODES_OF, text, _NODE_ANCHOR, 80, 40):
+        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
+        if pos is None or tot is None or tot == 0 or pos > tot:
+            continue
+        fractions.append((pos, tot, m))
+    for m in _finditer_near(_NODES_ALL_NEG, text, _NODE_ANCHOR, 140, 80):
+        n = _to_int(m.group("n1") or m.group("n2") or "")
+        if n:
+            fractions.append((0, n, m))
+    # A single count is a stated fact; several partial counts only say "all negative".
+    if len(fractions) == 1:
+        pos, tot, m = fractions[0]
+        out.append(_fact("nodes_positive", pos, text, m.start(), m.end(), rank=1))
+        out.append(_fact("nodes_examined", tot, text, m.start(), m.end(), rank=1))
+    elif fractions:
+        out.extend(
+            _fact("nodes_fraction", (pos, tot), text, m.start(), m.end(), rank=0)
+            for pos, tot, m in fractions
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Present / absent findings (LVI, PNI, ENE, margins)
+
+_NEG_BEFORE = re.compile(
+    r"(?i)(?:\bno\b|\bnot\b|\bnegative\s+for|\bwithout|\bfree\s+of|\babsence\s+of|\bnor\b)[^.;:]{0,40}$"
+)
+_ABSENT_AFTER = re.compile(
+    r"(?i)\s*(?:\([^()]{0,20}\)\s*)?(?:is\s+|are\s+)?[:\-]?\s*(?:\[?x\]?\s*)?"
+    r"(?P<v>not\s+(?:identified|seen|present|detected|evident|noted)|absent|negative|none|no\b"
+    r"|present|positive|identified|seen|yes\b|suspicious|indeterminate|equivocal"
+    r"|cannot\s+be\s+(?:assessed|determined|evaluated)|not\s+(?:assessed|applicable))"
+)
+
+
+def _presence(word: str) -> str | None:
+    w = word.lower()
+    if w.startswith(
+        ("not identified", "not seen", "not present", "not detected", "not evident", "not noted")
+    ):
+        return "absent"
+    if w in ("absent", "negative", "none", "no"):
+        return "absent"
+    if w in ("present", "positive", "identified", "seen", "yes"):
+        return "present"
+    if w.startswith("cannot") or w in ("indeterminate", "equivocal", "suspicious"):
+        return "indeterminate"
+    return None
+
+
+def _presence_candidates(text: str, name: str, pattern: re.Pattern[str]) -> list[Fact]:
+    out = []
+    for m in pattern.finditer(text):
+        after = _ABSENT_AFTER.match(text, m.end(), m.end() + 60)
+        before = text[max(0, m.start() - 50) : m.start()]
+        if after and _presence(after.group("v")):
+            value = _presence(after.group("v"))
+            out.append(_fact(name, value, text, m.start(), after.end(), rank=3))
+        elif _NEG_BEFORE.search(before):
+            neg = _NEG_BEFORE.search(before)
+            assert neg is not None
+            start = m.start() - (len(before) - neg.start())
+            out.append(_fact(name, "absent", text, start, m.end(), rank=2))
+        elif re.search(
+            r"(?i)(?:with|shows|showing|demonstrat\w+|and|focal|extensive|present)\s+$",
+            before[-25:],
+        ):
+            out.append(_fact(name, "present", text, m.start(), m.end(), rank=1))
+    return out
+
+
+_LVI = re.compile(
+    r"(?i)\b(?:(?:lympho-?\s?vascular(?:\s+space)?|lymph-?\s?vascular|angio-?lymphatic"
+    r"|lymphatic(?:\s+and|/)?\s*(?:vascular|venous)?|vascular)\s+(?:invasion|involvement)"
+    r"(?:\s*\((?:LVI|LVSI)\))?|LVSI|LVI)\b"
+)
+_PNI = re.compile(
+    r"(?i)\b(?:peri-?\s?neural|perineurial)\s+(?:invasion|infiltration|spread)|\bPNI\b"
+)
+_ENE = re.compile(
+    r"(?i)\b(?:extra-?\s?nodal\s+extension|extranodal\s+(?:tumou?r\s+)?spread|"
+    r"extra-?\s?capsular\s+(?:extension|spread)(?=[^.]{0,40}\bnod))"
+)
+
+_MARGIN_LABEL = re.compile(
+    r"(?i)\b(?:(?:surgical\s+|resection\s+|inked\s+|final\s+)?margins?(?:\s+status)?"
+    r"(?:\s+of\s+resection)?)\s*[:\-]\s*"
+)
+_MARGIN_INVOLVED = re.compile(
+    r"(?i)\b(?:margins?\s+(?:is\s+|are\s+)?(?:positive|involved)|positive\s+(?:\w+\s+){0,2}margins?"
+    r"|(?:extends?|extending|present)\s+(?:to|at)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:inked\s+|resection\s+|surgical\s+)?margins?"
+    r"|involv\w*\s+(?:the\s+)?(?:\w+\s+){0,2}margins?)"
+)
+_MARGIN_CLEAR = re.compile(
+    r"(?i)\b(?:margins?\s+(?:are\s+|is\s+)?(?:all\s+)?(?:negative|free|clear|uninvolved|not\s+involved)"
+    r"|(?:negative|free|clear|uninvolved)\s+(?:\w+\s+){0,2}margins?"
+    r"|margins?\s+(?:are\s+)?(?:free\s+of|negative\s+for|uninvolved\s+by))"
+)
+_MARGIN_CLOSE = re.compile(
+    r"(?i)\bclose\s+(?:\w+\s+){0,2}margins?|margins?\s+(?:is\s+|are\s+)?close\b"
+)
+_MARGIN_ANCHOR = re.compile(r"(?i)margin")
+_MARGIN_DISTANCE = re.compile(
+    r"(?i)(?:distance\s+(?:of\s+)?(?:invasive\s+)?(?:carcinoma|tumou?r|melanoma)?\s*(?:from|to)\s+"
+    r"(?:the\s+)?(?:closest|nearest)\s+(?:\w+\s+)?margin|closest\s+margin|nearest\s+margin)"
+    r"[^0-9]{0,40}?(?P<num>\d{1,3}(?:\.\d{1,2})?)\s*(?P<unit>mm|cm)"
+)
+
+
+def _margin_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _finditer_near(_MARGIN_LABEL, text, _MARGIN_ANCHOR, 40, 30):
+        seg = text[m.end() : m.end() + 80]
+        seg = re.split(r"[.;\n]", seg, maxsplit=1)[0]
+        low = seg.lower()
+        value = None
+        if re.match(
+            r"\s*(?:\[?x\]?\s*)?(?:cannot\s+be\s+assessed|not\s+assessed|cannot\s+be\s+determined)",
+            low,
+        ):
+            value = "cannot be assessed"
+        elif re.search(r"\bclose\b", low):
+            value = "close"
+        elif re.match(
+            r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:all\s+)?"
+            r"(?:negative|uninvolved|free|clear|not\s+involved|widely\s+free)",
+            low,
+        ):
+            value = "clear"
+        elif re.match(
+            r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:positive|involved)", low
+        ):
+            value = "involved"
+        elif re.match(
+            r"\s*(?:\[?x\]?\s*)?(?:none\s+involved|no\s+(?:tumou?r|carcinoma)\s+at)", low
+        ):
+            value = "clear"
+        if value:
+            out.append(_fact("margins", value, text, m.start(), m.end() + len(seg), rank=3))
+    for pattern, value, rank in (
+        (_MARGIN_INVOLVED, "involved", 2),
+        (_MARGIN_CLEAR, "clear", 2),
+        (_MARGIN_CLOSE, "close", 2),
+    ):
+        for m in _finditer_near(pattern, text, _MARGIN_ANCHOR, 80, 40):
+            before = text[max(0, m.start() - 30) : m.start()]
+            if value == "involved" and re.search(
+                r"(?i)(?:\bno\b|\bnot\b|\bnegative\b)[^.;]{0,25}$", before
+            ):
+                continue
+            if value == "involved" and re.search(
+                r"(?i)benign|PIN|dysplasia|in\s+situ", text[m.start() : m.end() + 30]
+            ):
+                continue
+            out.append(_fact("margins", value, text, m.start(), m.end(), rank=rank))
+    for m in _finditer_near(_MARGIN_DISTANCE, text, _MARGIN_ANCHOR, 90, 90):
+        num = float(m.group("num"))
+        mm = num * 10 if m.group("unit").lower() == "cm" else num
+        out.append(_fact("margin_distance", _num(mm), text, m.start(), m.end(), rank=3))
+    return out
+
+
+def _num(x: float) -> float | int:
+    x = round(x, 2)
+    return int(x) if x == int(x) else x
+
+
+# ---------------------------------------------------------------------------------------
+# Tumour size, grade, focality
+
+_SIZE = re.compile(
+    r"(?i)(?:tumou?r\s+size|size\s+of\s+(?:the\s+)?(?:invasive\s+|largest\s+|dominant\s+)?"
+    r"(?:tumou?r|carcinoma|lesion|focus)|(?:invasive\s+)?(?:tumou?r|carcinoma)\s+size"
+    r"|greatest\s+(?:dimension|diameter)(?:\s+of\s+(?:invasive\s+)?(?:tumou?r|carcinoma))?"
+    r"|largest\s+(?:tumou?r|focus)(?:\s+size)?)"
+    r"(?:\s*\([^()]{0,25}\))?[^0-9\n]{0,30}?"
+    r"(?P<a>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?P<u1>cm|mm))?"
+    r"(?:\s*[x×]\s*(?P<b>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?:cm|mm))?)?"
+    r"(?:\s*[x×]\s*(?P<c>\d{1,3}(?:[.,]\d{1,2})?))?\s*(?P<u>cm|mm|centimet\w*|millimet\w*)"
+)
+
+
+def _size_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _SIZE.finditer(text):
+        nums = [float(g.replace(",", ".")) for g in (m.group("a"), m.group("b"), m.group("c")) if g]
+        unit = m.group("u").lower()
+        size = max(nums) * (10 if unit.startswith("c") else 1)
+        if size <= 0 or size > 400:
+            continue
+        prefix = text[m.start() : m.start("a")].lower()
+        if "margin" in prefix or "from" in prefix:
+            continue
+        out.append(_fact("tumor_size_mm", _num(size), text, m.start(), m.end(), rank=3))
+    return out
+
+
+_GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
+    (
+        re.compile(
+            r"(?i)\bNottingham\b[^.\n:]{0,40}?(?:grade|score)?\s*[:\-]?\s*(?:grade\s+)?(?P<g>[1-3I]{1,3})(?:\s*(?:of|/)\s*3)?\b"
+        ),
+        "Nottingham",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:ISUP|WHO/ISUP|Fuhrman)(?:\s+nuclear)?\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"
+        ),
+        "ISUP/WHO",
+    ),
+    (re.compile(r"(?i)\bFIGO\s+grade\s*[:\-]?\s*(?P<g>[1-3]|I{1,3})\b"), "FIGO"),
+    (re.compile(r"(?i)\bWHO\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"), "WHO"),
+    (
+        re.compile(
+            r"(?i)\bhisto(?:logic(?:al)?)?\s+grade\s*(?:\([^()]{0,30}\))?\s*[:\-]?\s*(?:grade\s+)?(?P<g>G?[1-4X]|I{1,3}|IV|low|high|intermediate)\b"
+        ),
+        None,
+    ),
+    (re.compile(r"(?i)\bgrade\s*[:\-]\s*(?P<g>G[1-4X]|[1-4](?!\s*[+/]\s*\d)|low|high)\b"), None),
+    (
+        re.compile(
+            r"(?<![A-Za-z])(?P<g>G[1-4])(?:\s*[:\-]\s*(?:well|moderately|poorly|un)differentiated)?(?![A-Za-z0-9])"
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?P<g>low|high)[-\s]grade\s+(?:papillary\s+)?(?:urothelial|serous|glioma|dysplasia)"
+        ),
+        None,
+    ),
+]
+_GRADE_ANCHOR = re.compile(r"(?i)grade|nottingham|(?<![A-Za-z])G[1-4]")
+_DIFFERENTIATION = re.compile(r"(?i)\b(?P<w>well|moderately|poorly|un)[-\s]?differentiated\b")
+_DIFF_VALUE = {"well": "1", "moderately": "2", "poorly": "3", "un": "4"}
+
+
+def _grade_value(raw: str) -> str | None:
+    g = raw.strip().upper()
+    if g.startswith("G"):
+        g = g[1:]
+    roman = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+    g = roman.get(g, g)
+    if g in ("1", "2", "3", "4", "X"):
+        return g
+    if g in ("LOW", "HIGH", "INTERMEDIATE"):
+        return g.lower()
+    return None
+
+
+def _grade_candidates(text: str) -> list[Fact]:
+    out = []
+    for rank, (pattern, system) in enumerate(reversed(_GRADE_PATTERNS)):
+        for m in pattern.finditer(text):
+            if re.search(
+                r"(?i)gleason|nuclear grade\s*$|pin|dysplasia|in\s+situ|DCIS",
+                text[max(0, m.start() - 25) : m.start()],
+            ):
+                continue
+            value = _grade_value(m.group("g"))
+            if value is None:
+                continue
+            out.append(_fact("grade", value, text, m.start(), m.end(), rank=rank, system=system))
+    for m in _DIFFERENTIATION.finditer(text):
+        if _NEG_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue
+        value = _DIFF_VALUE[m.group("w").lower()]
+        out.append(
+            _fact("grade", value, text, m.start(), m.end(), rank=0, wording="differentiation")
+        )
+    return out
+
+
+_FOCALITY = re.compile(r"(?i)\b(?P<v>unifocal|multifocal|multicentric|solitary|single\s+focus)\b")
+
+
+def _focality_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _FOCALITY.finditer(text):
+        word = m.group("v").lower()
+        if word in ("solitary", "single focus"):
+            if not re.search(r"(?i)focality|tumou?r\s*$", text[max(0, m.start() - 30) : m.start()]):
+                continue
+            word = "unifocal"
+        if word == "multicentric":
+            word = "multifocal"
+        before = text[max(0, m.start() - 40) : m.start()]
+        rank = 3 if re.search(r"(?i)focality|unifocal/multifocal", before) else 1
+        if re.search(r"(?i)unifocal\s*/\s*$|/\s*$", before[-3:]):
+            continue  # the label "Unifocal/Multifocal:" itself
+        if re.match(r"\s*/", text[m.end() : m.end() + 2]):
+            continue
+        out.append(_fact("focality", word, text, m.start(), m.end(), rank=rank))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Specimen, site, laterality, histology
+
+_PROCEDURES = [
+    (
+        "radical prostatectomy",
+        r"radical\s+(?:retropubic\s+|robotic\s+|laparoscopic\s+)?prostatectomy|prostatectomy",
+    ),
+    ("modified radical mastectomy", r"modified\s+radical\s+mastectomy"),
+    ("mastectomy", r"(?:total\s+|simple\s+|skin[-\s]sparing\s+)?mastectomy"),
+    (
+        "lumpectomy",
+        r"lumpectomy|partial\s+mastectomy|segmental\s+mastectomy|wide\s+local\s+excision\s+of\s+breast",
+    ),
+    ("radical nephrectomy", r"radical\s+nephrectomy"),
+    ("partial nephrectomy", r"partial\s+nephrectomy"),
+    ("nephrectomy", r"nephrectomy"),
+    ("radical cystectomy", r"(?:radical\s+)?cystectomy|cystoprostatectomy"),
+    ("transurethral resection", r"transurethral\s+resection|TURBT"),
+    ("total thyroidectomy", r"total\s+thyroidectomy"),
+    ("thyroid lobectomy", r"(?:thyroid\s+)?(?:hemi-?thyroidectomy|thyroid\s+lobectomy)"),
+    ("thyroidectomy", r"thyroidectomy"),
+    ("lobectomy", r"lobectomy"),
+    ("pneumonectomy", r"pneumonectomy"),
+    ("wedge resection", r"wedge\s+resection"),
+    ("hemicolectomy", r"(?:right|left|extended\s+right)?\s*hemicolectomy"),
+    ("colectomy", r"(?:sigmoid\s+|total\s+|partial\s+|transverse\s+)?colectomy"),
+    ("low anterior resection", r"low\s+anterior\s+resection"),
+    (
+        "hysterectomy",
+        r"(?:total\s+|radical\s+)?(?:abdominal\s+|laparoscopic\s+|robotic\s+)?hysterectomy",
+    ),
+    ("wide local excision", r"wide\s+(?:local\s+)?excision|re-?excision"),
+    ("sentinel lymph node biopsy", r"sentinel\s+(?:lymph\s+)?node\s+biopsy"),
+    ("excisional biopsy", r"excisional\s+biopsy"),
+    ("core needle biopsy", r"core\s+(?:needle\s+)?biopsy|needle\s+core\s+biopsy"),
+    ("punch biopsy", r"punch\s+biopsy"),
+    ("biopsy", r"biopsy"),
+    ("resection", r"resection"),
+]
+_PROCEDURE_RE = re.compile(
+    r"(?i)\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(_PROCEDURES)) + r")\b"
+)
+_PROCEDURE_ANCHOR = re.compile(r"(?i)ectomy|biops|resection|excision|TURBT")
+_PROCEDURE_LABEL = re.compile(
+    r"(?i)\b(?:procedure|specimen\s+type|type\s+of\s+procedure|surgical\s+procedure)\s*[:\-]\s*"
+)
+
+_SITES = [
+    ("breast", r"breast"),
+    ("prostate", r"prostat(?:e|ic)"),
+    (
+        "colon",
+        r"colon|cecum|caecum|sigmoid|ascending\s+colon|descending\s+colon|transverse\s+colon|colorectal",
+    ),
+    ("rectum", r"rectum|rectal|rectosigmoid"),
+    ("lung", r"lung|pulmonary|(?:upper|lower|middle)\s+lobe|bronch(?:us|ial)"),
+    ("skin", r"skin|cutaneous"),
+    ("bladder", r"(?:urinary\s+)?bladder"),
+    ("kidney", r"kidney|renal"),
+    ("thyroid", r"thyroid"),
+    ("endometrium", r"endometri(?:um|al)|uterine\s+corpus|uterus"),
+    ("cervix", r"cervix|cervical\s+(?:carcinoma|cancer)"),
+    ("ovary", r"ovary|ovarian"),
+    ("stomach", r"stomach|gastric"),
+    ("esophagus", r"esophag\w+|oesophag\w+"),
+    ("pancreas", r"pancrea\w+"),
+    ("liver", r"liver|hepatic"),
+    ("lymph node", r"lymph\s+node"),
+    ("brain", r"brain|cerebr\w+|frontal\s+lobe|temporal\s+lobe|parietal\s+lobe"),
+]
+_SITE_WORD = re.compile(
+    r"(?i)\b(?:" + "|".join(f"(?P<s{i}>{p})" for i, (_, p) in enumerate(_SITES)) + r")\b"
+)
+_SITE_LABEL = re.compile(
+    r"(?i)\b(?:tumou?r\s+site|primary\s+(?:tumou?r\s+)?site|site\s+of\s+(?:primary\s+)?tumou?r|anatomic\s+site)\s*[:\-]\s*"
+)
+_DIAGNOSIS_HEADER = re.compile(
+    r"(?i)\b(?:final\s+)?(?:pathologic(?:al)?\s+)?diagnos[ie]s\b\s*[:.]?"
+)
+_LATERALITY_LABEL = re.compile(r"(?i)\blaterality\s*[:\-]\s*(?P<v>left|right|bilateral|midline)\b")
+_LATERALITY_NEAR = re.compile(r"(?i)\b(?P<v>left|right|bilateral)\b")
+
+_HISTOLOGIES = [
+    (
+        "invasive ductal carcinoma",
+        r"invasive\s+ductal\s+carcinoma|infiltrating\s+ductal\s+carcinoma|invasive\s+carcinoma\s+of\s+no\s+special\s+type|invasive\s+carcinoma,?\s+no\s+special\s+type",
+    ),
+    (
+        "invasive lobular carcinoma",
+        r"invasive\s+lobular\s+carcinoma|infiltrating\s+lobular\s+carcinoma",
+    ),
+    ("ductal carcinoma in situ", r"ductal\s+carcinoma\s+in[\s-]situ"),
+    (
+        "clear cell renal cell carcinoma",
+        r"clear[\s-]cell\s+renal\s+cell\s+carcinoma|renal\s+cell\s+carcinoma,?\s+clear[\s-]cell\s+type",
+    ),
+    ("papillary renal cell carcinoma", r"papillary\s+renal\s+cell\s+carcinoma"),
+    ("chromophobe renal cell carcinoma", r"chromophobe\s+renal\s+cell\s+carcinoma"),
+    ("renal cell carcinoma", r"renal\s+cell\s+carcinoma"),
+    (
+        "papillary thyroid carcinoma",
+        r"papillary\s+(?:thyroid\s+)?carcinoma(?=[^.]{0,40}thyroid)|papillary\s+thyroid\s+carcinoma",
+    ),
+    ("follicular thyroid carcinoma", r"follicular\s+(?:thyroid\s+)?carcinoma"),
+    (
+        "urothelial carcinoma",
+        r"(?:invasive\s+)?(?:high[\s-]grade\s+|low[\s-]grade\s+)?(?:papillary\s+)?urothelial\s+carcinoma|transitional\s+cell\s+carcinoma",
+    ),
+    ("endometrioid adenocarcinoma", r"endometrioid\s+(?:adeno)?carcinoma"),
+    ("serous carcinoma", r"(?:high[\s-]grade\s+)?(?:papillary\s+)?serous\s+(?:adeno)?carcinoma"),
+    (
+        "acinar adenocarcinoma of the prostate",
+        r"(?:prostatic\s+)?acinar\s+adenocarcinoma|adenocarcinoma\s+of\s+(?:the\s+)?prostate|prostatic\s+adenocarcinoma",
+    ),
+    ("squamous cell carcinoma", r"squamous\s+cell\s+carcinoma"),
+    ("small cell carcinoma", r"small\s+cell\s+(?:lung\s+)?carcinoma(?<!non-small cell carcinoma)"),
+    ("large cell carcinoma", r"large\s+cell\s+carcinoma"),
+    ("mucinous adenocarcinoma", r"mucinous\s+adenocarcinoma"),
+    ("adenocarcinoma", r"adenocarcinoma"),
+    ("melanoma", r"(?:malignant\s+)?melanoma(?:\s+in\s+situ)?"),
+    ("diffuse large B-cell lymphoma", r"diffuse\s+large\s+B[\s-]cell\s+lymphoma|DLBCL"),
+    ("follicular lymphoma", r"follicular\s+lymphoma"),
+    ("Hodgkin lymphoma", r"(?:classic(?:al)?\s+)?hodgkin(?:'s)?\s+lymphoma"),
+    ("lymphoma", r"(?:non-hodgkin\s+)?lymphoma"),
+    ("glioblastoma", r"glioblastoma"),
+    ("carcinoma", r"carcinoma"),
+]
+_HISTOLOGY_RE = re.compile(
+    r"(?i)\b(?:" + "|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_HISTOLOGIES)) + r")"
+)
+_HISTOLOGY_ANCHOR = re.compile(r"(?i)carcinoma|lymphoma|melanoma|DLBCL|glioblastoma")
+_HISTOLOGY_LABEL = re.compile(
+    r"(?i)\b(?:histologic(?:al)?\s+type|tumou?r\s+type|histology)\s*(?:\([^()]{0,60}\))?\s*[:\-]\s*"
+)
+_HIST_NEGATION = re.compile(
+    r"(?i)(?:\bno\b|\bnot\b|negative\s+for|free\s+of|without|rule\s+out|r/o|history\s+of|suspicious\s+for|\?)"
+    r"[^.;:]{0,30}$"
+)
+
+
+def _which(m: re.Match[str], prefix: str) -> int:
+    for key, val in m.groupdict().items():
+        if val is not None and key.startswith(prefix):
+            return int(key[len(prefix) :])
+    return -1
+
+
+def _specimen_candidates(text: str) -> list[Fact]:
+    out = []
+    labelled = {m.end() for m in _PROCEDURE_LABEL.finditer(text)}
+    for m in _finditer_near(_PROCEDURE_RE, text, _PROCEDURE_ANCHOR, 40, 10):
+        i = _which(m, "p")
+        before = text[max(0, m.start() - 40) : m.start()]
+        if re.search(r"(?i)(?:history\s+of|prior|previous|s/p|status\s+post)[^.]{0,30}$", before):
+            continue
+        near_label = any(0 <= m.start() - e <= 30 for e in labelled)
+        rank = 3 if near_label else (1 if i < len(_PROCEDURES) - 2 else 0)
+        out.append(_fact("specimen", _PROCEDURES[i][0], text, m.start(), m.end(), rank=rank))
+    return out
+
+
+def _site_candidates(text: str) -> list[Fact]:
+    out = []
+    for lab in _SITE_LABEL.finditer(text):
+        m = _SITE_WORD.search(text, lab.end(), lab.end() + 50)
+        if m:
+            out.append(_fact("site", _SITES[_which(m, "s")][0], text, m.start(), m.end(), rank=3))
+    diag = _DIAGNOSIS_HEADER.search(text)
+    if diag:
+        m = _SITE_WORD.search(text, diag.end(), diag.end() + 300)
+        if m and _SITES[_which(m, "s")][0] != "lymph node":
+            out.append(_fact("site", _SITES[_which(m, "s")][0], text, m.start(), m.end(), rank=2))
+    return out
+
+
+def _laterality_candidates(text: str, site: Fact | None) -> list[Fact]:
+    out = [
+        _fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=3)
+        for m in _LATERALITY_LABEL.finditer(text)
+    ]
+    if site is not None and site.value in ("breast", "kidney", "lung", "ovary", "thyroid"):
+        # "BREAST, LEFT, MASTECTOMY" or "Left breast": laterality written with the site.
+        window_start = max(0, site.start - 20)
+        for m in _LATERALITY_NEAR.finditer(text, window_start, min(len(text), site.end + 20)):
+            out.append(_fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=2))
+    return out
+
+
+def _histology_candidates(text: str) -> list[Fact]:
+    out = []
+    labelled_ends = [m.end() for m in _HISTOLOGY_LABEL.finditer(text)]
+    for m in _finditer_near(_HISTOLOGY_RE, text, _HISTOLOGY_ANCHOR, 60, 60):
+        i = _which(m, "h")
+        before = text[max(0, m.start() - 45) : m.start()]
+        if _HIST_NEGATION.search(before):
+            continue
+        name = _HISTOLOGIES[i][0]
+        near_label = any(0 <= m.start() - e <= 40 for e in labelled_ends)
+        specific = name not in ("carcinoma", "lymphoma", "adenocarcinoma")
+        rank = (4 if near_label else 2) + (1 if specific else 0)
+        out.append(_fact("histology", name, text, m.start(), m.end(), rank=rank))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Biomarkers
+
+_RESULT_WORD = (
+    r"(?P<res>positive|negative|pos\b|neg\b|low\s+positive|weakly\s+positive|equivocal|borderline"
+    r"|not\s+amplified|non-?amplified|amplified|intact|retained|preserved|lost|loss|absent|deficient"
+    r"|proficient|detected|not\s+detected|no\s+mutation\s+detected|mutated|wild[\s-]?type|present"
+    r"|not\s+identified|identified|rearranged|\+(?![\d]))"
+)
+
+
+def _result(raw: str) -> str:
+    r = raw.lower().strip()
+    table = {
+        "pos": "positive",
+        "+": "positive",
+        "neg": "negative",
+        "weakly positive": "positive",
+        "borderline": "equivocal",
+        "non-amplified": "not amplified",
+        "nonamplified": "not amplified",
+        "retained": "intact",
+        "preserved": "intact",
+        "lost": "loss",
+        "absent": "loss",
+        "no mutation detected": "not detected",
+        "wild type": "not detected",
+        "wild-type": "not detected",
+        "wildtype": "not detected",
+        "mutated": "detected",
+        "present": "detected",
+        "identified": "detected",
+        "not identified": "not detected",
+        "rearranged": "detected",
+    }
+    r = re.sub(r"\s+", " ", r)
+    return table.get(r, r)
+
+
+_PERCENT = re.compile(
+    r"(?P<lt>[<>]\s?)?(?P<a>\d{1,3}(?:\.\d)?)\s*(?:(?:-|to|–)\s*(?P<b>\d{1,3}(?:\.\d)?)\s*)?%"
+)
+_INTENSITY = re.compile(
+    r"(?i)\b(?P<i>weak|moderate|strong|moderate\s+to\s+strong|weak\s+to\s+moderate|moderate-strong|weak-moderate)\b"
+)
+
+_RECEPTOR = {
+    "er": re.compile(
+        r"(?i)\b(?:estrogen\s+receptors?|oestrogen\s+receptors?|ER)(?:\s*\((?:ER|clone[^()]{0,15}|SP1|6F11|1D5|IHC)\))?(?![/\w-])"
+    ),
+    "pr": re.compile(
+        r"(?i)\b(?:progesterone\s+receptors?|PgR|PR)(?:\s*\((?:PR|PgR|clone[^()]{0,15}|1E2|16|IHC)\))?(?![/\w-])"
+    ),
+}
+
+
+def _receptor_candidates(text: str) -> list[Fact]:
+    out = []
+    for name, label in _RECEPTOR.items():
+        for m in label.finditer(text):
+            seg_end = min(len(text), m.end() + 90)
+            seg = text[m.end() : seg_end]
+            stop = re.search(
+                r"(?i)[.;\n](?!\d)|\b(?:progesterone|estrogen|HER-?2|Ki-?67|PR\b|ER\b)", seg
+            )
+            if stop:
+                seg = seg[: stop.start()]
+            rm = re.search(
+                r"(?i)^[\s:\-]*(?:\(\w+\)\s*)?(?:receptors?\s*)?(?:status\s*)?[:\-]?\s*(?:is\s+)?"
+                + _RESULT_WORD,
+                seg,
+            )
+            if not rm or _result(rm.group("res")) not in (
+                "positive",
+                "negative",
+                "low positive",
+                "equivocal",
+            ):
+                continue
+            # A short ER/PR label needs the breast or receptor context to be believed.
+            if m.group(0).upper() in ("ER", "PR", "PGR") and not re.search(
+                r"(?i)receptor|breast|hormone|%|allred|intensity",
+                text[max(0, m.start() - 200) : m.end() + 150],
+            ):
+                continue
+            value = _result(rm.group("res"))
+            pm = _PERCENT.search(seg)
+            im = _INTENSITY.search(seg)
+            end = m.end() + max(rm.end(), pm.end() if pm else 0, im.end() if im else 0)
+            percent: Any = None
+            if pm:
+                percent = _num(float(pm.group("a")))
+                if pm.group("b"):
+                    percent = f"{pm.group('a')}-{pm.group('b')}"
+                elif pm.group("lt"):
+                    percent = pm.group("lt").strip() + pm.group("a")
+            if value == "positive" and pm and not pm.group("b") and not pm.group("lt"):
+                if 1 <= float(pm.group("a")) <= 10:
+                    value = "low positive"
+            allred = re.search(r"(?i)allred\s+(?:score\s*)?[:\-]?\s*(?P<a>[0-8])(?:\s*/\s*8)?", seg)
+            out.append(
+                _fact(
+                    name,
+                    value,
+                    text,
+                    m.start(),
+                    end,
+                    rank=2,
+                    percent=percent,
+                    intensity=im.group("i").lower() if im else None,
+                    allred=int(allred.group("a")) if allred else None,
+                )
+            )
+        # "positive for estrogen receptor" phrasing
+    for m in re.finditer(
+        r"(?i)\b(?P<res>positive|negative)\s+for\s+(?P<which>estrogen|progesterone)\s+receptor",
+        text,
+    ):
+        name = "er" if m.group("which").lower().startswith("e") else "pr"
+        out.append(_fact(name, m.group("res").lower(), text, m.start(), m.end(), rank=1))
+    return out
+
+
+_HER2_LABEL = re.compile(
+    r"(?i)\bHER[-\s]?2(?:[-/\s]?neu)?\b(?:\s*\((?:IHC|ISH|FISH|CISH|SISH|DISH|4B5|HercepTest)\))?"
+)
+
+
+def _her2_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _HER2_LABEL.finditer(text):
+        seg = text[m.end() : min(len(text), m.end() + 110)]
+        stop = re.search(r"(?i)[;\n]|\.\s|\b(?:Ki-?67|estrogen|progesterone|ER\b|PR\b)", seg)
+        if stop:
+            seg = seg[: stop.start()]
+        score = re.search(
+            r"(?<![\d.])(?P<s>[0-3])\s?\+|(?i:score\s*[:=]?\s*)(?P<s2>[0-3])(?![\d.])", seg
+        )
+        ish = re.search(r"(?i)\b(?P<ish>not\s+amplified|non-?amplified|amplified)\b", seg)
+        res = re.search(
+            r"(?i)^[\s:\-]*(?:\((?:IHC|ISH|FISH)\)\s*)?(?:status\s*)?[:\-]?\s*(?:is\s+)?(?P<res>positive|negative|equivocal|low)\b",
+            seg,
+        )
+        if not (score or ish or res):
+            continue
+        ihc = None
+        if score:
+            ihc = (score.group("s") or score.group("s2")) + "+"
+            ihc = "0" if ihc == "0+" else ihc
+        ish_value = _result(ish.group("ish")) if ish else None
+        status = STATED
+        if res:
+            value = res.group("res").lower()
+        elif ish_value:
+            value = "positive" if ish_value == "amplified" else "negative"
+        else:
+            # ASCO/CAP scoring: 0 and 1+ negative, 2+ equivocal, 3+ positive.
+            value = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}[ihc]  # type: ignore[index]
+            status = DERIVED
+        ends = [x.end() for x in (score, ish, res) if x]
+        out.append(
+            _fact(
+                "her2",
+                value,
+                text,
+                m.start(),
+                m.end() + max(ends),
+                rank=2,
+                status=status,
+                ihc_score=ihc,
+                ish=ish_value,
+            )
+        )
+    return out
+
+
+_KI67 = re.compile(
+    r"(?i)\b(?:Ki[-\s]?67|MIB-?1)(?:\s+(?:proliferation|labell?ing)\s+index|\s+index)?(?:\s*\([^()]{0,15}\))?"
+    r"[^0-9%.;\n]{0,40}?(?P<lt>[<>]\s?)?(?P<a>\d{1,3}(?:\.\d)?)\s*(?:%\s*)?(?:(?:-|to|–)\s*(?P<b>\d{1,3}(?:\.\d)?)\s*)?%"
+)
+
+
+def _ki67_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _KI67.finditer(text):
+        if m.group("b"):
+            value: Any = f"{_num(float(m.group('a')))}-{_num(float(m.group('b')))}"
+        elif m.group("lt"):
+            value = m.group("lt").strip() + m.group("a")
+        else:
+            value = _num(float(m.group("a")))
+        out.append(_fact("ki67_percent", value, text, m.start(), m.end(), rank=2))
+    return out
+
+
+_GLEASON = re.compile(
+    r"(?i)\bGleason(?:'s)?(?:\s+(?:score|grade|pattern|patterns|sum))?(?:\s*\([^()]{0,20}\))?"
+    r"[^0-9.;\n]{0,30}?(?P<a>[1-5])\s?\+\s?(?P<b>[1-5])(?:\s?\(\s?\d{1,2}\s?%\s?\))?"
+    r"(?:\s?\+\s?(?P<c>[1-5])(?:\s*\(tertiary\))?)?(?:\s?=\s?(?P<t>\d{1,2}))?"
+    r"|\bGleason(?:'s)?\s+(?:score|sum)\s*[:\-]?\s*(?P<t2>[2-9]|10)\s*\(\s?(?P<a2>[1-5])\s?\+\s?(?P<b2>[1-5])\s?\)"
+)
+_GRADE_GROUP = re.compile(
+    r"(?i)\b(?:ISUP\s+|WHO\s+)?grade\s+group\s*(?:\([^()]{0,15}\))?\s*[:\-]?\s*(?P<g>[1-5])\b(?:\s*(?:of|/)\s*5)?"
+)
+
+
+def _gleason_group(a: int, b: int) -> int:
+    total = a + b
+    if total <= 6:
+        return 1
+    if total == 7:
+        return 2 if a == 3 else 3
+    if total == 8:
+        return 4
+    return 5
+
+
+def _gleason_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _GLEASON.finditer(text):
+        a = int(m.group("a") or m.group("a2"))
+        b = int(m.group("b") or m.group("b2"))
+        total_raw = m.group("t") or m.group("t2")
+        if a < 3 or b < 3:
+            continue  # patterns 1 and 2 are not assigned on modern biopsies/resections
+        if total_raw and int(total_raw) != a + b:
+            continue  # an OCR mix-up; do not guess which number is right
+        tertiary = int(m.group("c")) if m.group("c") else None
+        label = text[m.start() : m.start() + 20].lower()
+        rank = 3 if "score" in label or "sum" in label else 2
+        out.append(
+            _fact(
+                "gleason",
+                f"{a}+{b}={a + b}",
+                text,
+                m.start(),
+                m.end(),
+                rank=rank,
+                primary=a,
+                secondary=b,
+                score=a + b,
+                tertiary=tertiary,
+            )
+        )
+    for m in _GRADE_GROUP.finditer(text):
+        out.append(_fact("grade_group", int(m.group("g")), text, m.start(), m.end(), rank=3))
+    return out
+
+
+_MMR_PROTEINS = re.compile(r"\b(?P<p>MLH-?1|MSH-?2|MSH-?6|PMS-?2)\b(?P<rest>[^.;\n]{0,60})")
+_MMR_OVERALL = re.compile(
+    r"(?i)\b(?:mismatch\s+repair(?:\s+protein)?s?(?:\s+\(MMR\))?(?:\s+(?:status|proteins?|immunohistochemistry))?|MMR(?:\s+status)?)"
+    r"\s*[:\-]?\s*(?:is\s+)?(?P<v>proficient|deficient|intact|(?:all\s+)?(?:proteins\s+)?(?:intact|retained)|loss|abnormal|normal)\b"
+    r"|\b(?P<v2>[pd]MMR)\b"
+)
+
+
+def _mmr_candidates(text: str) -> list[Fact]:
+    out = []
+    proteins: dict[str, tuple[str, re.Match[str]]] = {}
+    for m in _MMR_PROTEINS.finditer(text):
+        rest = m.group("rest")
+        rm = re.search(
+            r"(?i)\b(intact|retained|preserved|present|positive|normal|loss|lost|absent|negative|deficient)\b",
+            rest,
+        )
+        if not rm:
+            continue
+        word = rm.group(1).lower()
+        status = (
+            "intact"
+            if word in ("intact", "retained", "preserved", "present", "positive", "normal")
+            else "loss"
+        )
+        if re.search(
+            r"(?i)loss\s+of\s+(?:nuclear\s+)?expression", rest[: rm.end() + 15]
+        ) or re.search(r"(?i)no\s+loss", rest[: rm.end()]):
+            status = "intact" if "no loss" in rest[: rm.end()].lower() else "loss"
+        key = m.group("p").upper().replace("-", "")
+        proteins[key] = (status, m)
+        end = m.start("rest") + rm.end()
+        out.append(_fact("mmr_protein", status, text, m.start(), end, protein=key))
+    for m in _MMR_OVERALL.finditer(text):
+        raw = (m.group("v") or m.group("v2") or "").lower()
+        if raw in ("dmmr", "deficient", "loss", "abnormal"):
+            value = "deficient"
+        else:
+            value = "proficient"
+        out.append(_fact("mmr", value, text, m.start(), m.end(), rank=3))
+    return out
+
+
+_MSI = re.compile(
+    r"(?i)\b(?P<v>MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite[\s-]stable|microsatellite\s+instability[\s-]high"
+    r"|high[\s-]level\s+microsatellite\s+instability|low[\s-]level\s+microsatellite\s+instability)\b"
+    r"|\b(?:microsatellite\s+instability|MSI)(?:\s+(?:status|testing|analysis|result))?\s*(?:\(MSI\))?\s*[:\-]\s*(?P<w>high|low|stable|not\s+detected|detected|MSI-?H|MSI-?L|MSS)\b"
+)
+
+
+def _msi_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _MSI.finditer(text):
+        raw = (m.group("v") or m.group("w")).lower().replace("-", " ")
+        if "stable" in raw or raw == "mss" or raw == "not detected":
+            value = "MSS"
+        elif raw.startswith(("msi l", "msil", "low")) or "low" in raw:
+            value = "MSI-L"
+        elif "high" in raw or raw.startswith(("msi h", "msih")) or raw == "detected":
+            value = "MSI-H"
+        else:
+            continue
+        out.append(_fact("msi", value, text, m.start(), m.end(), rank=2))
+    return out
+
+
+_PDL1 = re.compile(
+    r"(?i)\bPD-?L1\b(?:\s*\((?:22C3|28-8|SP263|SP142|clone[^()]{0,12})\))?(?P<rest>[^;\n]{0,90})"
+)
+
+
+def _pdl1_candidates(text: str) -> list[Fact]:
+    out = []
+    for m in _PDL1.finditer(text):
+        rest = m.group("rest")
+        rest = re.split(r"(?<!\d)\.(?!\d)", rest, maxsplit=1)[0]
+        tps = re.search(
+            r"(?i)(?:TPS|tumou?r\s+proportion\s+score)\s*(?:\(TPS\))?\s*[:=\-]?\s*(?:of\s+)?(?P<lt>[<>]\s?)?(?P<n>\d{1,3})\s*%",
+            rest,
+        )
+        cps = re.search(
+            r"(?i)(?:CPS|combined\s+positive\s+score)\s*(?:\(CPS\))?\s*[:=\-]?\s*(?:of\s+)?(?P<lt>[<>]\s?)?(?P<n>\d{1,3})",
+            rest,
+        )
+        res = re.search(
+            r"(?i)^[\s:\-]*(?:expression\s*)?[:\-]?\s*(?:is\s+)?(?P<r>positive|negative|high\s+expression|low\s+expression|no\s+expression)",
+            rest,
+        )
+        if not (tps or cps or res):
+            continue
+        details: dict[str, Any] = {}
+        parts = []
+        ends = []
+        if tps:
+            details["tps"] = (tps.group("lt") or "").strip() + tps.group("n")
+            parts.append(f"TPS {details['tps']}%")
+            ends.append(tps.end())
+        if cps:
+            details["cps"] = (cps.group("lt") or "").strip() + cps.group("n")
+            parts.append(f"CPS {details['cps']}")
+            ends.append(cps.end())
+        if res:
+            details["result"] = res.group("r").lower()
+            ends.append(res.end())
+        value = ", ".join(parts) if parts else details["result"]
+        out.append(
+            _fact("pdl1", value, text, m.start(), m.start("rest") + max(ends), rank=2, **details)
+        )
+    return out
+
+
+_DRIVERS = {
+    "egfr": r"EGFR",
+    "alk": r"ALK(?:\s+(?:gene\s+)?(?:rearrangement|fusion|translocation))?",
+    "ros1": r"ROS-?1(?:\s+(?:gene\s+)?(?:rearrangement|fusion))?",
+    "kras": r"K-?RAS",
+    "braf": r"BRAF",
+}
+_DRIVER_RES = re.compile(
+    r"(?i)^(?:\s*(?:\([^()]{0,20}\)|gene|mutation(?:al)?|mutations|status|analysis|testing|result|by\s+\w+|exon\s+\d{1,2}|IHC|FISH|NGS|PCR|V600E|G12[A-Z]|codon\s+\d{1,3}|[:\-,]|is|was|\d{1,2}|(?:rearrangement|fusion|translocation|amplification)))*\s*"
+    r"(?P<res>no\s+mutations?\s+(?:was\s+|were\s+)?(?:detected|identified|found)|not\s+detected|not\s+identified"
+    r"|negative|positive|detected|wild[\s-]?type|mutated|mutation\s+(?:detected|identified|present)|rearranged|not\s+rearranged|present|absent)\b"
+)
+_VARIANT = re.compile(
+    r"(?i)\b(?:V600[EK]|G12[A-Z]|G13[A-Z]|Q61[A-Z]|L858R|T790M|exon\s+(?:19|20|21)\s+(?:deletion|insertion|\w+)|p\.[A-Z]\d{1,4}[A-Z*])\b"
+)
+
+
+def _driver_candidates(text: str) -> list[Fact]:
+    out = []
+    for name, label in _DRIVERS.items():
+        for m in re.finditer(r"(?<![A-Za-z0-9])(?:" + label + r")(?![A-Za-z0-9])", text):
+            rm = _DRIVER_RES.match(text, m.end(), min(len(text), m.end() + 90))
+            if not rm:
+                continue
+            raw = rm.group("res").lower()
+            if raw.startswith(
+                (
+                    "no mutation",
+                    "not detected",
+                    "not identified",
+                    "negative",
+                    "wild",
+                    "absent",
+                    "not rearranged",
+                )
+            ):
+                value = "not detected"
+            else:
+                value = "detected"
+            variant = _VARIANT.search(text, m.end(), rm.end())
+            out.append(
+                _fact(
+                    name,
+                    value,
+                    text,
+                    m.start(),
+                    rm.end(),
+                    rank=2,
+                    variant=variant.group(0) if variant and value == "detected" else None,
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Resolution: pick one fact per field, keep the rest for the interface.
+
+
+def _resolve(cands: list[Fact], conflict_uncertain: bool = True) -> Fact | None:
+    if not cands:
+        return None
+    top_add = max(f.addendum for f in cands)
+    latest = [f for f in cands if f.addendum == top_add]
+    earlier = [f for f in cands if f.addendum < top_add]
+    best_rank = max(f.rank for f in latest)
+    best = [f for f in latest if f.rank == best_rank]
+    best.sort(key=lambda f: f.start)
+    chosen = best[-1] if top_add > 0 else best[0]
+    others_same = [f for f in best if f.value != chosen.value]
+    superseded = tuple(_dedupe_values(f for f in earlier if f.value != chosen.value))
+    status = chosen.status
+    alternatives: tuple[Fact, ...] = ()
+    if others_same and conflict_uncertain:
+        status = UNCERTAIN
+        alternatives = tuple(_dedupe_values(others_same))
+    return replace(chosen, status=status, superseded=superseded, alternatives=alternatives)
+
+
+def _dedupe_values(facts: Iterable[Fact]) -> list[Fact]:
+    seen: set[Any] = set()
+    out = []
+    for f in facts:
+        if f.value in seen:
+            continue
+        seen.add(f.value)
+        out.append(replace(f, superseded=(), alternatives=()))
+    return out
+
+
+_T_ORDER = ["T0", "Tis", "T1mi", "T1", "T2", "T3", "T4"]
+
+
+def _main_t(value: str) -> str:
+    if value.startswith("Tis") or value == "T1mi":
+        return value
+    return value[:2]
+
+
+def _resolve_tnm(cands: list[Fact]) -> Fact | None:
+    """TNM: several tumours may each be staged; a report's pT is the highest (AJCC rule)."""
+    if not cands:
+        return None
+    top_add = max(f.addendum for f in cands)
+    latest = [f for f in cands if f.addendum == top_add]
+    best_rank = max(f.rank for f in latest)
+    best = [f for f in latest if f.rank == best_rank]
+    mains = {_main_t(f.value) if f.field == "pT" else f.value[:2] for f in best}
+    chosen = _resolve(cands, conflict_uncertain=len(mains) > 1)
+    return chosen
+
+
+def _merge_prefixes(pt: Fact | None, text: str) -> Fact | None:
+    if pt is None or not pt.details.get("prefixes"):
+        return None
+    flags = pt.details["prefixes"]
+    return _fact("tnm_prefixes", "".join(flags), text, pt.start, pt.end, flags=flags)
+
+
+# ---------------------------------------------------------------------------------------
+# Derived facts
+
+
+def _derive_nodes(text: str, cands: list[Fact], fields: dict[str, Fact]) -> None:
+    fractions = [f for f in cands if f.field == "nodes_fraction"]
+    if "nodes_positive" not in fields and fractions and all(f.value[0] == 0 for f in fractions):
+        first = min(fractions, key=lambda f: f.start)
+        total = sum(f.value[1] for f in fractions)
+        fields["nodes_positive"] = replace(
+            first,
+            field="nodes_positive",
+            value=0,
+            status=DERIVED,
+            details={
+                "rule": "every lymph node count in the report is negative",
+                "evidence": [[f.start, f.end] for f in fractions],
+                "counted_examined": total,
+            },
+        )
+    npos = fields.get("nodes_positive")
+    if "pN" not in fields and npos is not None and npos.value == 0 and npos.status != UNCERTAIN:
+        # Isolated tumour cells or micrometastases would change N0; then we say nothing.
+        if _NODE_POSITIVE_WORDS.search(text):
+            return
+        ne = fields.get("nodes_examined")
+        if ne is not None and ne.value == 0:
+            return
+        fields["pN"] = replace(
+            npos,
+            field="pN",
+            value="N0",
+            status=DERIVED,
+            superseded=(),
+            alternatives=(),
+            details={
+                "rule": "no examined regional lymph node holds cancer",
+                "from": "nodes_positive",
+            },
+        )
+
+
+def _derive_grade_group(fields: dict[str, Fact]) -> None:
+    g = fields.get("gleason")
+    if g is None or "grade_group" in fields or g.status == UNCERTAIN:
+        return
+    group = _gleason_group(g.details["primary"], g.details["secondary"])
+    fields["grade_group"] = replace(
+        g,
+        field="grade_group",
+        value=group,
+        status=DERIVED,
+        superseded=(),
+        alternatives=(),
+        details={"rule": "ISUP grade group from the Gleason score", "from": "gleason"},
+    )
+
+
+def _derive_mmr(text: str, cands: list[Fact], fields: dict[str, Fact]) -> None:
+    proteins = [f for f in cands if f.field == "mmr_protein"]
+    by_name: dict[str, set[str]] = {}
+    for f in proteins:
+        by_name.setdefault(f.details["protein"], set()).add(f.value)
+    if not proteins:
+        return
+    detail = {k: (next(iter(v)) if len(v) == 1 else "conflicting") for k, v in by_name.items()}
+    if "mmr" in fields:
+        fields["mmr"] = replace(
+            fields["mmr"], details={**fields["mmr"].details, "proteins": detail}
+        )
+        return
+    if any(v == "loss" for v in detail.values()):
+        value = "deficient"
+    elif len(detail) == 4 and all(v == "intact" for v in detail.values()):
+        value = "proficient"
+    else:
+        return
+    first = min(proteins, key=lambda f: f.start)
+    last = max(proteins, key=lambda f: f.end)
+    fields["mmr"] = _fact(
+        "mmr",
+        value,
+        text,
+        first.start,
+        last.end,
+        status=DERIVED,
+        proteins=detail,
+        rule="loss of any mismatch repair protein means deficient; all four intact means proficient",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Cancer type (for the glossary): from site, histology and the staging words.
+
+
+def _cancer(fields: dict[str, Fact]) -> str | None:
+    site = fields.get("site")
+    hist = fields.get("histology")
+    h = hist.value if hist else ""
+    if "lymphoma" in h.lower():
+        return "lymphoma"
+    if h == "melanoma":
+        return "melanoma"
+    if site is None:
+        if "gleason" in fields:
+            return "prostate"
+        if "er" in fields or "pr" in fields:
+            return "breast"
+        if "renal" in h:
+            return "kidney"
+        if "urothelial" in h:
+            return "bladder"
+        if "thyroid" in h:
+            return "thyroid"
+        if "endometrioid" in h:
+            return "endometrium"
+        return None
+    return {"rectum": "colon", "skin": "melanoma" if h == "melanoma" else None}.get(
+        site.value, site.value
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Public entry point
+
+_Extractor = Callable[[str], list[Fact]]
+_EXTRACTORS: tuple[_Extractor, ...] = (
+    _tnm_candidates,
+    _stage_candidates,
+    _edition_candidates,
+    _node_candidates,
+    lambda t: _presence_candidates(t, "lvi", _LVI),
+    lambda t: _presence_candidates(t, "pni", _PNI),
+    lambda t: _presence_candidates(t, "ene", _ENE),
+    _margin_candidates,
+    _size_candidates,
+    _grade_candidates,
+    _focality_candidates,
+    _specimen_candidates,
+    _site_candidates,
+    _histology_candidates,
+    _receptor_candidates,
+    _her2_candidates,
+    _ki67_candidates,
+    _gleason_candidates,
+    _mmr_candidates,
+    _msi_candidates,
+    _pdl1_candidates,
+    _driver_candidates,
+)
+
+_INTERNAL = {"nodes_fraction", "margin_distance", "mmr_protein"}
+
+
+def extract(text: str) -> Extraction:
+    """Extract pathology facts from report text. Offsets refer to ``text`` as given."""
+    if not isinstance(text, str):
+        raise TypeError("extract() takes the report text as a string")
+    truncated = len(text) > MAX_CHARS
+    work = text[:MAX_CHARS] if truncated else text
+    addenda = _addendum_starts(work)
+
+    def level(pos: int) -> int:
+        return sum(1 for a in addenda if a <= pos)
+
+    cands: list[Fact] = []
+    for fn in _EXTRACTORS:
+        cands.extend(fn(work))
+    cands = [replace(f, addendum=level(f.start)) for f in cands]
+
+    by_field: dict[str, list[Fact]] = {}
+    for f in cands:
+        by_field.setdefault(f.field, []).append(f)
+
+    fields: dict[str, Fact] = {}
+    for name in ("pT", "pN", "pM"):
+        chosen = _resolve_tnm(by_field.get(name, []))
+        if chosen:
+            fields[name] = chosen
+    for name, group in by_field.items():
+        if name in fields or name in _INTERNAL or name in ("pT", "pN", "pM"):
+            continue
+        if name in ("histology", "specimen", "site", "grade", "focality"):
+            chosen = _resolve(group, conflict_uncertain=False)
+        else:
+            chosen = _resolve(group)
+        if chosen:
+            fields[name] = chosen
+    # Laterality needs the chosen site.
+    lat = _resolve(_laterality_candidates(work, fields.get("site")))
+    if lat:
+        fields["laterality"] = replace(lat, addendum=0)
+    prefix = _merge_prefixes(fields.get("pT"), work)
+    if prefix:
+        fields["tnm_prefixes"] = prefix
+    margins = fields.get("margins")
+    distance = _resolve(by_field.get("margin_distance", []))
+    if margins and distance:
+        fields["margins"] = replace(
+            margins, details={**margins.details, "closest_mm": distance.value}
+        )
+    _derive_nodes(work, cands, fields)
+    _derive_grade_group(fields)
+    _derive_mmr(work, cands, fields)
+    # Internal ranking details stay internal.
+    for name, f in list(fields.items()):
+        if f.details.get("definition") or f.details.get("prefixes") is not None:
+            d = {k: v for k, v in f.details.items() if k not in ("definition",)}
+            fields[name] = replace(f, details=d)
+    return Extraction(fields=fields, cancer=_cancer(fields), truncated=truncated)
