@@ -1,0 +1,162 @@
+"""Walk an imaging CD (a folder or a ZIP), keep the DICOM files, and index them. No Django.
+
+One pass over the bytes: each candidate file is streamed into storage while its SHA-256 is
+computed (`storage_io.stream_store`), then its header alone is read back from the fresh copy,
+which is still in the page cache. Everything that is not DICOM (viewer programs, autorun files,
+the DICOMDIR table of contents, readme files) is skipped without being copied, and counted.
+
+`DiscScan.stored` lists every file written so far, so a caller can remove them all if anything
+fails later (the Django side deletes them when its transaction rolls back). Memory stays flat:
+only small per-image records are kept, never pixel data or file contents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from secondopinion.records import dicom, safezip, storage_io
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass
+class DiscScan:
+    """One import of one disc into the storage folder `root`."""
+
+    root: Path
+    max_file_bytes: int | None = None
+    zip_limits: safezip.ZipLimits = field(default_factory=safezip.ZipLimits)
+    fsync: bool = True
+    on_progress: ProgressFn | None = None
+    index: dicom.DiscIndex = field(default_factory=dicom.DiscIndex)
+    stored: list[str] = field(default_factory=list)
+    previews: dict[str, str] = field(default_factory=dict)  # series uid -> stored PNG name
+    bytes_total: int = 0
+    bytes_done: int = 0
+
+    # -- sources --------------------------------------------------------------------------
+
+    def folder_scan(self, folder: Path) -> dicom.DiscIndex:
+        """Import every DICOM file under `folder`. Symbolic links are never followed."""
+        files: list[tuple[Path, str, int]] = []
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames.sort()
+            for filename in sorted(filenames):
+                path = Path(dirpath) / filename
+                rel = path.relative_to(folder).as_posix()
+                if path.is_symlink() or not path.is_file():
+                    self.index.skip(path=rel, size=0, reason="a shortcut, not a file")
+                    continue
+                files.append((path, rel, path.stat().st_size))
+        self.bytes_total = sum(size for _, _, size in files)
+        for path, rel, size in files:
+            with open(path, "rb", buffering=0) as source:
+                self._take(source, name=rel, size=size)
+        return self.index
+
+    def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
+        """Import every DICOM file inside a ZIP, with all the checks of `safezip`."""
+        for item in safezip.zip_walk(archive, limits=self.zip_limits, tmp_dir=tmp_dir):
+            if self.bytes_total == 0:
+                self.bytes_total = self.zip_limits.max_total_bytes
+            self._take(item.stream, name=item.name, size=item.declared_size)  # type: ignore[arg-type]
+        return self.index
+
+    def source_scan(self, source: Path, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
+        """A folder or a ZIP file, decided by content."""
+        if source.is_dir():
+            return self.folder_scan(source)
+        with open(source, "rb") as fh:
+            head = fh.read(4)
+        if head not in safezip.ZIP_MAGIC:
+            raise safezip.NotAZip("This is neither a folder nor a ZIP file.")
+        self.bytes_total = 0
+        with open(source, "rb") as archive:
+            index = self.zip_scan(archive, tmp_dir=tmp_dir)  # type: ignore[arg-type]
+        return index
+
+    # -- one file -------------------------------------------------------------------------
+
+    def _take(self, source: BinaryIO, *, name: str, size: int) -> None:
+        head = source.read(dicom.HEAD_BYTES)
+        kind = dicom.dicom_sniff(head)
+        if kind == "executable":
+            self.index.problem(
+                path=name,
+                size=size,
+                reason="looks like a scan, but its first bytes hold a computer program; "
+                "for safety it was not imported",
+            )
+            self._progress(size)
+            return
+        if kind == "other":
+            self.index.skip(path=name, size=size, reason="not a DICOM image")
+            self._progress(size)
+            return
+        stored = storage_io.stream_store(
+            source,
+            root=self.root,
+            max_bytes=self.max_file_bytes,
+            head=head,
+            fsync=self.fsync,
+            allow_empty=True,
+        )
+        self.stored.append(stored.name)
+        self._progress(stored.size)
+        try:
+            header = dicom.header_read(stored.path, kind=kind)
+        except dicom.DicomProblem as exc:
+            self._unstore(stored.name)
+            if kind == "bare":
+                self.index.skip(path=name, size=stored.size, reason="not a DICOM image")
+            else:
+                self.index.problem(path=name, size=stored.size, reason=exc.message)
+            return
+        if header.is_directory:
+            self._unstore(stored.name)
+            self.index.directory_files += 1
+            self.index.skip(path=name, size=stored.size, reason="the disc's table of contents")
+            return
+        added = self.index.add(
+            header, path=name, size=stored.size, sha256=stored.sha256, stored_name=stored.name
+        )
+        if not added:
+            self._unstore(stored.name)
+
+    def _unstore(self, name: str) -> None:
+        storage_io.stored_remove(root=self.root, name=name)
+        self.stored.remove(name)
+
+    def _progress(self, n: int) -> None:
+        self.bytes_done += n
+        if self.on_progress is not None:
+            self.on_progress(self.bytes_done, max(self.bytes_total, self.bytes_done))
+
+    # -- afterwards -----------------------------------------------------------------------
+
+    def previews_make(self, *, max_pixels: int = dicom.DEFAULT_MAX_PIXELS) -> dict[str, str]:
+        """A PNG of each series' middle slice; a series that cannot be shown simply has none."""
+        for study in self.index.studies.values():
+            for series in study.series.values():
+                middle = series.middle_instance()
+                if middle is None or not middle.stored_name:
+                    continue
+                png = dicom.preview_png(self.root / middle.stored_name, max_pixels=max_pixels)
+                if png is None:
+                    continue
+                stored = storage_io.stream_store(
+                    [png], root=self.root, suffix=".png", fsync=self.fsync
+                )
+                self.stored.append(stored.name)
+                self.previews[series.uid] = stored.name
+        return self.previews
+
+    def cleanup(self) -> None:
+        """Remove every file this scan stored (used when the import as a whole fails)."""
+        for name in list(self.stored):
+            storage_io.stored_remove(root=self.root, name=name)
+        self.stored.clear()

@@ -1,0 +1,187 @@
+"""Store a stream of bytes on disk in one pass: hash while writing, limit while streaming.
+
+Why one pass: a document's digest is computed exactly once, from the very bytes that land on disk,
+and every later step (duplicate check, packet manifest, integrity check) reuses it.
+
+Why a temporary file and a rename: a reader must never see half a file. The bytes go to a hidden
+temporary file in the target folder (same filesystem, so the rename is atomic), are flushed and
+fsynced, then renamed to a server-generated name. Any error on the way removes the temporary file.
+
+No Django here: the caller passes a folder and gets back a plain `StoredFile`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK_SIZE = 1024 * 1024
+TMP_PREFIX = ".upload-"
+
+
+class StorageError(Exception):
+    """A file could not be stored. `message` is safe to show to the person uploading."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FileTooLarge(StorageError):
+    """The stream went past the size limit; it was stopped there, not read to the end."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"This file is larger than the limit of {human_size(limit)}. Nothing was saved."
+        )
+        self.limit = limit
+
+
+class EmptyFile(StorageError):
+    def __init__(self) -> None:
+        super().__init__("This file is empty (0 bytes). Nothing was saved.")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """Where the bytes went and what they were. `name` is relative to the storage root."""
+
+    name: str
+    path: Path
+    size: int
+    sha256: str
+
+
+def human_size(n: int) -> str:
+    """Bytes as a short phrase a patient can read (1 decimal, binary units)."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"  # pragma: no cover - loop always returns
+
+
+def name_new(*, suffix: str = "") -> str:
+    """A server-generated stored name: two-letter shard folder / 32 random hex characters.
+
+    The shard folder keeps any one directory small when a CD brings thousands of files.
+    The suffix is only ever one of ours (e.g. ".png" for previews), never the uploader's.
+    """
+    token = secrets.token_hex(16)
+    return f"{token[:2]}/{token}{suffix}"
+
+
+def _chunks_of(source: BinaryIO | Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
+    read = getattr(source, "read", None)
+    if read is None:
+        yield from source  # type: ignore[misc]
+        return
+    while True:
+        chunk = read(chunk_size)
+        if not chunk:
+            return
+        yield chunk
+
+
+def stream_store(
+    source: BinaryIO | Iterable[bytes],
+    *,
+    root: Path,
+    max_bytes: int | None = None,
+    allow_empty: bool = False,
+    suffix: str = "",
+    fsync: bool = True,
+    head: bytes = b"",
+    chunk_size: int = CHUNK_SIZE,
+) -> StoredFile:
+    """Write `source` (a file object or an iterable of byte chunks) under `root`.
+
+    `head` is bytes the caller already read from the source (for sniffing); they are written first
+    so the stored file is byte for byte the original. Raises `FileTooLarge` as soon as the limit is
+    crossed and `EmptyFile` for zero bytes (unless `allow_empty`); on any error nothing is left.
+    """
+    name = name_new(suffix=suffix)
+    final = root / name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd = -1
+    tmp = final.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}"
+    try:
+        # O_EXCL: never follow or reuse something already at this path.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in _prepend(head, _chunks_of(source, chunk_size)):
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise FileTooLarge(max_bytes)
+            digest.update(chunk)
+            view = memoryview(chunk)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        if size == 0 and not allow_empty:
+            raise EmptyFile()
+        if fsync:
+            os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, final)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    return StoredFile(name=name, path=final, size=size, sha256=digest.hexdigest())
+
+
+def _prepend(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from rest
+
+
+def file_store(
+    path: Path,
+    *,
+    root: Path,
+    max_bytes: int | None = None,
+    fsync: bool = True,
+    allow_empty: bool = False,
+) -> StoredFile:
+    """Copy a file from disk into storage, hashing on the way (one read of the source)."""
+    with open(path, "rb", buffering=0) as source:
+        return stream_store(
+            source, root=root, max_bytes=max_bytes, fsync=fsync, allow_empty=allow_empty
+        )
+
+
+def stored_remove(*, root: Path, name: str) -> None:
+    """Remove a stored file; a missing file is not an error (cleanup must be repeatable)."""
+    path = stored_path(root=root, name=name)
+    path.unlink(missing_ok=True)
+
+
+def stored_path(*, root: Path, name: str) -> Path:
+    """Resolve a stored name to a path, refusing anything that would leave `root`."""
+    root_resolved = root.resolve()
+    path = (root_resolved / name).resolve()
+    if root_resolved not in path.parents:
+        raise StorageError("That stored name is not valid.")
+    return path
+
+
+def folder_fsync(folder: Path) -> None:
+    """fsync a directory so renames inside it survive a power cut (POSIX only)."""
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
