@@ -1,0 +1,291 @@
+"""PDFs made from plain data: the cover letter, the case summary and the handoff summary.
+
+Pure core: no Django. Built with fpdf2 (pure Python, installs from a wheel everywhere).
+
+Font decision: we ship DejaVu Sans (regular and bold) inside the package, in data/fonts/, with
+its licence (Bitstream Vera licence plus public-domain DejaVu changes; redistribution is allowed
+as long as the notice travels with it). The PDF core fonts only cover Latin-1, which would break
+names like "Łukasz" or "Nguyễn" and curly quotes; relying on system fonts would work on Debian
+but not on a patient's Mac or Windows laptop. fpdf2 embeds only the glyphs used, so each PDF
+stays small. The rare character DejaVu lacks (for example Chinese) is replaced with "?" rather
+than silently dropped, so the reader can see something was there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+FONT_DIR = Path(__file__).parent / "data" / "fonts"
+FONT = "DejaVu"
+NOT_ADVICE = (
+    "Prepared by the patient with Second Opinion Navigator. It organises the patient's records; "
+    "it is not medical advice."
+)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A plain titled document: paragraphs of text."""
+
+    title: str
+    paragraphs: Sequence[str]
+
+
+@dataclass(frozen=True)
+class CoverLetter:
+    patient_name: str
+    service_name: str
+    question: str
+    patient_contact: str = ""  # phone or e-mail, as the patient typed it
+    reviewer_name: str = ""
+    reviewer_employer: str = ""
+    goals: Sequence[str] = ()
+    enclosed: Sequence[str] = ()
+    written_on: date | None = None
+    sender_note: str = ""  # e.g. "Sent by Ana Ruiz, daughter and caregiver"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    patient_name: str
+    diagnosis: str
+    birth_date: date | None = None
+    pathology_facts: Sequence[
+        tuple[str, str]
+    ] = ()  # (what, value) already confirmed by the patient
+    first_opinion: str = ""  # who gave the first opinion, and when
+    first_plan: str = ""
+    timeline: Sequence[tuple[date, str]] = ()
+    safe_to_wait: date | None = None
+    written_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Handoff:
+    patient_name: str
+    case_line: str  # the case in one sentence
+    local_doctor: str = ""
+    opinions: Sequence[str] = ()  # each opinion in one sentence
+    differences: Sequence[str] = ()
+    questions: Sequence[str] = ()
+    decision: str = ""
+    written_on: date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def _font_cmap() -> frozenset[int]:
+    probe = FPDF()
+    probe.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    return frozenset(probe.fonts[FONT.lower()].cmap)
+
+
+def clean(text: str) -> str:
+    """Replace characters the bundled font cannot draw with "?" (and drop control characters)."""
+    cmap = _font_cmap()
+    out = []
+    for ch in str(text):
+        if ch in "\n\t":
+            out.append(ch)
+        elif ord(ch) < 32 or ord(ch) == 127:
+            continue
+        else:
+            out.append(ch if ord(ch) in cmap else "?")
+    return "".join(out)
+
+
+def _day(value: date | None) -> str:
+    value = value or date.today()
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+class _Doc(FPDF):
+    def __init__(self, title: str, base: float = 11) -> None:
+        super().__init__(format="Letter")
+        self.doc_title = title
+        self.base = base
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(True, margin=18)
+        self.set_title(clean(title))
+        self.set_creator("Second Opinion Navigator")
+        self.add_page()
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(FONT, "", 7.5)
+        self.set_text_color(90)
+        self.multi_cell(0, 3.5, clean(f"{NOT_ADVICE}  Page {self.page_no()}."), align="C")
+        self.set_text_color(0)
+
+    # Small building blocks so each document reads top to bottom.
+    def heading(self, text: str, size: float | None = None) -> None:
+        self.set_font(FONT, "B", size or self.base + 6)
+        self.multi_cell(
+            0, (size or self.base + 6) * 0.5, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.ln(2)
+
+    def section(self, text: str) -> None:
+        self.ln(1.5)
+        self.set_font(FONT, "B", self.base + 1)
+        self.multi_cell(0, (self.base + 1) * 0.5, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(0.5)
+
+    def para(self, text: str, bold: bool = False) -> None:
+        self.set_font(FONT, "B" if bold else "", self.base)
+        self.multi_cell(0, self.base * 0.5, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def bullets(self, items: Sequence[str]) -> None:
+        self.set_font(FONT, "", self.base)
+        for item in items:
+            self.set_x(self.l_margin + 2)
+            self.cell(5, self.base * 0.5, "•")
+            self.multi_cell(0, self.base * 0.5, clean(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def pairs(self, rows: Sequence[tuple[str, str]], key_width: float = 55) -> None:
+        for key, value in rows:
+            self.set_font(FONT, "B", self.base)
+            y = self.get_y()
+            self.multi_cell(
+                key_width, self.base * 0.5, clean(key), new_x=XPos.RIGHT, new_y=YPos.TOP
+            )
+            self.set_font(FONT, "", self.base)
+            self.multi_cell(0, self.base * 0.5, clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_y(max(self.get_y(), y + self.base * 0.5))
+
+    def done(self) -> bytes:
+        return bytes(self.output())
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    doc = _Doc(letter.title)
+    doc.heading(letter.title)
+    for paragraph in letter.paragraphs:
+        doc.para(paragraph)
+    return doc.done()
+
+
+def cover_letter_pdf(data: CoverLetter) -> bytes:
+    """One letter to the reviewing doctor: who, what is asked, goals, what is enclosed."""
+    doc = _Doc("Cover letter")
+    doc.para(_day(data.written_on))
+    to = data.reviewer_name or "The reviewing doctor"
+    if data.reviewer_employer:
+        to += f", {data.reviewer_employer}"
+    doc.para(f"To: {to}\nService: {data.service_name}")
+    doc.heading(f"Request for a second opinion for {data.patient_name}", size=15)
+    doc.para(
+        "Thank you for reviewing my case. The records you asked for are enclosed. "
+        "Each file is listed in manifest.json with its SHA-256 checksum, and SHA256SUMS lets you "
+        "check that nothing changed on the way."
+    )
+    doc.section("My question")
+    doc.para(data.question or "Please review my diagnosis and the treatment plan I was offered.")
+    if data.goals:
+        doc.section("What matters most to me")
+        doc.bullets(data.goals)
+    doc.section("Enclosed")
+    doc.bullets(list(data.enclosed) or ["Case summary"])
+    doc.section("How to reach me")
+    contact = data.patient_name + (f" — {data.patient_contact}" if data.patient_contact else "")
+    doc.para(contact)
+    if data.sender_note:
+        doc.para(data.sender_note)
+    return doc.done()
+
+
+def _fit(render: Callable[[float, int], _Doc], max_pages: int) -> bytes:
+    """Render smaller, then with shorter lists, until the document fits `max_pages`."""
+    doc = render(11, 999)
+    for base, keep in ((10, 999), (9.5, 12), (9, 8), (8.5, 5), (8, 3)):
+        if doc.pages_count <= max_pages:
+            break
+        doc = render(base, keep)
+    return doc.done()
+
+
+def _trim(items: Sequence, keep: int, noun: str) -> list:
+    items = list(items)
+    if len(items) <= keep:
+        return items
+    return items[:keep] + [f"…and {len(items) - keep} more {noun} (see the full list in the app)."]
+
+
+def case_summary_pdf(data: CaseSummary) -> bytes:
+    """One to two pages: diagnosis, confirmed pathology facts, first opinion, timeline."""
+
+    def render(base: float, keep: int) -> _Doc:
+        doc = _Doc("Case summary", base)
+        doc.heading(f"Case summary: {data.patient_name}")
+        rows = [("Prepared on", _day(data.written_on))]
+        if data.birth_date:
+            rows.append(("Date of birth", data.birth_date.isoformat()))
+        rows.append(("Diagnosis", data.diagnosis or "Not recorded yet"))
+        if data.safe_to_wait:
+            rows.append(
+                (
+                    "Safe to wait until",
+                    f"{_day(data.safe_to_wait)} (as told by the treating doctor)",
+                )
+            )
+        doc.pairs(rows)
+        if data.pathology_facts:
+            doc.section("From the pathology report (checked by the patient)")
+            facts = list(data.pathology_facts)
+            if len(facts) > keep:
+                facts = facts[:keep] + [("…", f"{len(facts) - keep} more facts in the report")]
+            doc.pairs(facts)
+        doc.section("First opinion")
+        doc.para(data.first_opinion or "Not recorded.")
+        if data.first_plan:
+            doc.para(f"Plan offered: {data.first_plan}")
+        if data.timeline:
+            doc.section("Timeline")
+            events = sorted(data.timeline, key=lambda t: t[0])
+            lines = [(d.isoformat(), text) for d, text in events]
+            if len(lines) > keep:
+                lines = lines[-keep:]
+                lines.insert(0, ("…", f"{len(events) - keep} earlier events not shown"))
+            doc.pairs(lines, key_width=30)
+        return doc
+
+    return _fit(render, 2)
+
+
+def handoff_pdf(data: Handoff) -> bytes:
+    """One page for the local doctor: the case, each opinion in a sentence, differences,
+    the patient's questions and the decision so far."""
+
+    def render(base: float, keep: int) -> _Doc:
+        doc = _Doc("Summary for my local doctor", base)
+        doc.heading(f"Second opinion summary: {data.patient_name}", size=base + 5)
+        rows = [("Date", _day(data.written_on))]
+        if data.local_doctor:
+            rows.append(("For", data.local_doctor))
+        rows += list(data.extra.items())
+        doc.pairs(rows, key_width=30)
+        doc.section("The case")
+        doc.para(data.case_line)
+        doc.section("Opinions received")
+        doc.bullets(_trim(data.opinions, keep, "opinions") or ["No written opinion recorded yet."])
+        if data.differences:
+            doc.section("Where the opinions differ from the first plan")
+            doc.bullets(_trim(data.differences, keep, "differences"))
+        if data.questions:
+            doc.section("My questions for you")
+            doc.bullets(_trim(data.questions, keep, "questions"))
+        doc.section("My decision so far")
+        doc.para(data.decision or "Not decided yet. I would like to talk it through with you.")
+        return doc
+
+    return _fit(render, 1)
