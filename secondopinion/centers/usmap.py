@@ -135,19 +135,20 @@ class MapPoint:
     kind: str = "center"
 
 
-_STYLE = """
-.usmap-land{fill:#eef2f0;stroke:#5b6b63;stroke-width:1.2}
-.usmap-inset{fill:none;stroke:#8a9a92;stroke-dasharray:4 3}
-.usmap-remote{fill:#0b6e4f;stroke:#fff;stroke-width:1.5}
-.usmap-center{fill:#1f4e99;stroke:#fff;stroke-width:1.5}
-.usmap-lab{fill:#fff;stroke:#6b6b6b;stroke-width:2}
-.usmap-origin{fill:#b3261e;stroke:#fff;stroke-width:1.5}
-.usmap-note{font:14px sans-serif;fill:#333}
-"""
+# Presentation attributes, not CSS: the site's Content-Security-Policy blocks inline <style>.
+_LOOK = {
+    "land": 'fill="#eef2f0" stroke="#5b6b63" stroke-width="1.2"',
+    "inset": 'fill="none" stroke="#8a9a92" stroke-dasharray="4 3"',
+    "remote": 'fill="#0b6e4f" stroke="#ffffff" stroke-width="1.5"',
+    "center": 'fill="#1f4e99" stroke="#ffffff" stroke-width="1.5"',
+    "lab": 'fill="#ffffff" stroke="#6b6b6b" stroke-width="2"',
+    "origin": 'fill="#b3261e" stroke="#ffffff" stroke-width="1.5"',
+    "note": 'font-family="sans-serif" font-size="14" fill="#333333"',
+}
 
 
 def _marker(kind: str, x: float, y: float, label: str) -> str:
-    attrs = f'role="img" aria-label="{escape(label)}" class="usmap-{kind}"'
+    attrs = f'role="img" aria-label="{escape(label)}" class="usmap-{kind}" {_LOOK[kind]}'
     tip = f"<title>{escape(label)}</title>"
     if kind == "origin":
         # A star-like diamond so the patient's own place stands out without colour.
@@ -190,19 +191,18 @@ def map_svg(
     if left_off:
         desc += " Not on the map: " + "; ".join(left_off) + "."
     bx, by, bw, bh = HAWAII_INSET
-    hawaii = "".join(f'<path class="usmap-land" d="{_path(island)}"/>' for island in HAWAII)
+    hawaii = "".join(f'<path {_LOOK["land"]} d="{_path(island)}"/>' for island in HAWAII)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="group" aria-labelledby="{element_id}-title {element_id}-desc" '
         f'id="{element_id}" class="usmap" preserveAspectRatio="xMidYMid meet">'
         f'<title id="{element_id}-title">{escape(title)}</title>'
         f'<desc id="{element_id}-desc">{escape(desc)}</desc>'
-        f"<style>{_STYLE}</style>"
         f'<g aria-hidden="true">'
-        f'<path class="usmap-land" d="{_path(LOWER_48)}"/>'
-        f'<rect class="usmap-inset" x="{bx - 8}" y="{by - 8}" width="{bw + 16}" height="{bh + 16}"/>'
+        f'<path {_LOOK["land"]} d="{_path(LOWER_48)}"/>'
+        f'<rect {_LOOK["inset"]} x="{bx - 8}" y="{by - 8}" width="{bw + 16}" height="{bh + 16}"/>'
         f"{hawaii}"
-        f'<text class="usmap-note" x="{bx}" y="{by + bh + 24}">Hawaii (not to scale)</text>'
+        f'<text {_LOOK["note"]} x="{bx}" y="{by + bh + 24}">Hawaii (not to scale)</text>'
         f"</g>"
         f'<g class="usmap-points">{"".join(drawn)}</g>'
         f"</svg>"

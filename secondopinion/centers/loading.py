@@ -1,0 +1,76 @@
+"""Write a validated directory into the database, all or nothing.
+
+Only `Center` rows change. Services a patient opened keep their link: a center missing from the new
+file is marked unlisted, never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from secondopinion.centers import directory
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    added: int
+    updated: int
+    unlisted: int
+
+
+def _fields(center: directory.Center) -> dict:
+    return {
+        "name": center.name,
+        "parent_institution": center.parent_institution,
+        "designation": center.designation,
+        "city": center.city,
+        "state": center.state,
+        "website": center.website,
+        "remote_second_opinion": center.remote_second_opinion,
+        "remote_access": ";".join(center.remote_access),
+        "remote_second_opinion_url": center.remote_second_opinion_url,
+        "latitude": center.latitude,
+        "longitude": center.longitude,
+        "notes": center.notes,
+        "source": center.source,
+        "verified_on": center.verified_on,
+        "listed": True,
+    }
+
+
+def directory_replace(*, centers: Sequence[directory.Center], model=None) -> LoadSummary:
+    """Make the table match `centers` (already validated) in one transaction.
+
+    `model` lets the data migration pass its historical model; normal callers leave it out.
+    """
+    if model is None:
+        from secondopinion.centers.models import Center as model
+    existing = {c.key: c for c in model.objects.all()}
+    added = updated = 0
+    with transaction.atomic():
+        for center in centers:
+            fields = _fields(center)
+            row = existing.get(center.key)
+            if row is None:
+                model.objects.create(key=center.key, **fields)
+                added += 1
+            elif any(getattr(row, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(row, k, v)
+                row.save()
+                updated += 1
+        keys = {c.key for c in centers}
+        gone = [k for k, row in existing.items() if k not in keys and row.listed]
+        unlisted = model.objects.filter(key__in=gone).update(listed=False)
+    return LoadSummary(added=added, updated=updated, unlisted=unlisted)
+
+
+def listed_index():
+    """A search index over the centers currently listed (one query; about 75 rows)."""
+    from secondopinion.centers.geo import CenterIndex
+    from secondopinion.centers.models import Center
+
+    return CenterIndex(c.as_record() for c in Center.objects.filter(listed=True))

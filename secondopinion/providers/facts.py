@@ -1,0 +1,86 @@
+"""Gather everything the pure rules need about a service, and save a service with its flags.
+
+Other apps plug their inputs in here rather than editing the rules:
+- records: append the dotted path of a function `(service) -> list[str]` to
+  `MISSING_RECORDS_SOURCES`. It returns plain labels of record types the service asked for that the
+  case's vault does not hold yet ("Pathology slides or tissue blocks"). Every source is called and
+  the labels are merged, in order, without duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from importlib import import_module
+
+from secondopinion.providers import rules
+from secondopinion.providers.models import Answer, Service
+
+# Dotted paths of `(service) -> list[str]` functions; the records app adds its own here.
+MISSING_RECORDS_SOURCES: list[str] = []
+
+
+def missing_records_for(service: Service) -> tuple[str, ...]:
+    labels: list[str] = []
+    for dotted in MISSING_RECORDS_SOURCES:
+        module_name, func_name = dotted.rsplit(".", 1)
+        for label in getattr(import_module(module_name), func_name)(service):
+            if label not in labels:
+                labels.append(label)
+    return tuple(labels)
+
+
+def service_facts(
+    service: Service, *, missing_records: tuple[str, ...] | None = None
+) -> rules.ServiceFacts:
+    """The plain data object the rules and the question script read. One place maps model -> facts."""
+    if missing_records is None:
+        missing_records = missing_records_for(service)
+    return rules.ServiceFacts(
+        name=service.name,
+        status=service.status,
+        doctor_name=service.doctor_name,
+        doctor_named=service.doctor_named,
+        cost_amount=float(service.cost_amount) if service.cost_amount is not None else None,
+        includes_known=service.includes_known,
+        written_report=service.written_report,
+        talks_to_local_doctor=service.talks_to_local_doctor,
+        turnaround_days=service.turnaround_days,
+        turnaround_kind=service.turnaround_kind,
+        records_sent_on=service.records_sent_on,
+        safe_to_wait_until=service.case.safe_to_wait_until,
+        agreement_read=service.agreement_read,
+        agreement_signed=service.agreement_signed,
+        payment_made=service.payment_made,
+        missing_records=missing_records,
+        doctor_institution=service.doctor_institution,
+        doctor_specialty=service.doctor_specialty,
+        insurance=service.insurance,
+        financial_help=service.financial_help,
+        extra_communication_charge=service.extra_communication_charge,
+        local_doctor_charge_known=bool(service.local_doctor_charge.strip()),
+        records_needed_known=bool(service.records_needed or service.records_other.strip()),
+        send_methods_known=bool(service.send_methods or service.send_notes.strip()),
+        delivers_call=service.delivers_call,
+        delivers_copy_to_local=service.delivers_copy_to_local,
+        agreement_received=(
+            Answer.YES
+            if Answer.YES in (service.agreement_read, service.agreement_signed)
+            else service.agreement_received
+        ),
+    )
+
+
+def service_flags_now(service: Service, *, today: datetime.date) -> list[rules.Flag]:
+    return rules.service_flags(service_facts(service), today=today)
+
+
+def service_save(*, service: Service, today: datetime.date) -> list[rules.Flag]:
+    """Save a service and run the rules on it; the flags are stored and returned."""
+    flags = service_flags_now(service, today=today)
+    service.flags_snapshot = [
+        {"code": f.code, "severity": f.severity, "reason": f.reason, "guide_step": f.guide_step}
+        for f in flags
+    ]
+    service.worst_flag = rules.worst_severity(flags) or ""
+    service.save()
+    return flags
