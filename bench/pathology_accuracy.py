@@ -8,6 +8,11 @@ labelled reports), comparing main categories (T3a -> T3, N1mi -> N1; prefixes y/
 The baseline, measured in the same run, is the single regular expression ``\\bp[TN]\\d`` the
 issue mentions. Derived facts (pN0 from "0/12 nodes") count as stated. Throughput is
 reports per second on one core for the whole batch path (JSON in, JSON out).
+
+The registry never records "X" (cannot be assessed) for N or M: when a report says pNX the
+registry either leaves N blank or fills it from other sources. So the main table counts a
+stated category (T0-T4, Tis, N0-N3, M0-M1) and reports "X" answers in their own column; the
+second table counts X answers as stated (and therefore wrong) for comparison.
 """
 
 from __future__ import annotations
@@ -42,7 +47,11 @@ def baseline(text: str, axis: str) -> str | None:
     return axis + m.group(1) if m else None
 
 
-def score(pairs: list[tuple[str | None, str | None]]) -> tuple[float, float, int, int, int]:
+def score(
+    pairs: list[tuple[str | None, str | None]], *, x_as_stated: bool = False
+) -> tuple[float, float, int, int, int]:
+    if not x_as_stated:
+        pairs = [(None if pred and pred.endswith("X") else pred, gold) for pred, gold in pairs]
     labelled = [(pred, gold) for pred, gold in pairs if gold]
     stated = [(pred, gold) for pred, gold in labelled if pred]
     right = sum(1 for pred, gold in stated if pred == gold)
@@ -71,9 +80,11 @@ def main() -> int:
         f"throughput: {len(rows) / elapsed:.0f} reports/s (one core, batch path, {elapsed:.2f} s)"
     )
     print()
-    print(
-        f"{'field':6} {'precision':>9} {'coverage':>9} {'right':>6} {'stated':>7} {'labelled':>8}   baseline p/c"
+    header = (
+        f"{'field':6} {'precision':>9} {'coverage':>9} {'right':>6} {'stated':>7} {'labelled':>8}"
     )
+    print(header + "   X-stated   baseline p/c")
+    tables = []
     for axis in ("T", "N", "M"):
         name = "p" + axis
         pairs = []
@@ -90,7 +101,16 @@ def main() -> int:
                 )
         p, c, right, stated, labelled = score(pairs)
         bp, bc, *_ = score(base_pairs)
-        print(f"{name:6} {p:9.3f} {c:9.3f} {right:6} {stated:7} {labelled:8}   {bp:.3f}/{bc:.3f}")
+        xs = sum(1 for pred, gold in pairs if gold and pred and pred.endswith("X"))
+        print(
+            f"{name:6} {p:9.3f} {c:9.3f} {right:6} {stated:7} {labelled:8}   {xs:8}   {bp:.3f}/{bc:.3f}"
+        )
+        tables.append((name, score(pairs, x_as_stated=True)))
+    print()
+    print("counting X answers as stated:")
+    print(header)
+    for name, (p, c, right, stated, labelled) in tables:
+        print(f"{name:6} {p:9.3f} {c:9.3f} {right:6} {stated:7} {labelled:8}")
     by_status: dict[str, int] = {}
     for res in results:
         for name in ("pT", "pN"):

@@ -18,6 +18,7 @@ unbounded quantifiers, so a huge or garbage text finishes in bounded, linear tim
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -209,7 +210,28 @@ def _roman(token: str) -> str:
     return numeral.upper() + token[head.end() :].upper()
 
 
-def _windows(text: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+class _Anchor:
+    """A cheap prefilter word list, matched on a lower-cased copy of the text.
+
+    Case-insensitive alternations are slow in ``re``; a lower-case literal search is fast.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.low = re.compile(pattern)
+        self.ci = re.compile(pattern, re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+        low = _lowered(text)
+        # lower() can change the length of some non-ASCII text; then offsets would drift.
+        return self.low.finditer(low) if len(low) == len(text) else self.ci.finditer(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
+def _windows(text: str, anchor: _Anchor, before: int, after: int) -> list[tuple[int, int]]:
     """Merged text windows around cheap anchor words.
 
     The big alternations (histologies, procedures, node phrases) are only tried near a word
@@ -226,10 +248,16 @@ def _windows(text: str, anchor: re.Pattern[str], before: int, after: int) -> lis
 
 
 def _finditer_near(
-    pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int
+    pattern: re.Pattern[str], text: str, anchor: _Anchor, before: int, after: int
+) -> Iterable[re.Match[str]]:
+    return _finditer_windows(pattern, text, _windows(text, anchor, before, after))
+
+
+def _finditer_windows(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]
 ) -> Iterable[re.Match[str]]:
     seen_end = -1
-    for start, end in _windows(text, anchor, before, after):
+    for start, end in windows:
         for m in pattern.finditer(text, start, end):
             if m.start() >= seen_end:
                 seen_end = m.end()
@@ -297,6 +325,16 @@ _CLINICAL_CONTEXT = re.compile(r"(?i)(?:clinical|\bc[TNM]\b|history|pre-?op|radi
 _DEFINITION_AFTER = re.compile(r"\s*[:=\-]\s*[A-Z]?[a-z]")
 
 
+_CATEGORY_LIST_AFTER = re.compile(
+    r"\s*(?:(?:and|or|to|,|/)\s*(?:p\s?)?T\s?(?:[0-4]|is)|tumou?rs?\b|categor|only|\s*\)\s*:)"
+)
+_CATEGORY_LIST_BEFORE = re.compile(r"(?:p\s?)?T\s?(?:[0-4]|is)[a-d]?\s*(?:and|or|to|,)\s*$")
+# "the stage will be changed to pT1b": a correction inside the report counts like an addendum.
+_CORRECTION_BEFORE = re.compile(
+    r"(?i)(?:changed|revised|amended|corrected|updated|modified)\s+(?:to|as)\s*:?\s*$|should\s+(?:read|be)\s*:?\s*$"
+)
+
+
 def _t_value(m: re.Match[str]) -> str:
     cat = m.group("tc")
     if cat.lower() == "is":
@@ -360,6 +398,10 @@ def _tnm_candidates(text: str) -> list[Fact]:
     t_hits.sort(key=lambda h: h[0].start())
 
     for m, has_p in t_hits:
+        if _CATEGORY_LIST_AFTER.match(text, m.end()) or _CATEGORY_LIST_BEFORE.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
+            continue  # "(pT1 and pT2 tumors)": a label naming categories, not a result
         # A "pT1: tumour 2 cm or less" entry is only an answer when it is not one line of a
         # printed list of every option; _drop_option_lists removes the lists later.
         definition = bool(_DEFINITION_AFTER.match(text, m.end()))
@@ -457,9 +499,12 @@ _LABELLED_TNM = re.compile(
 )
 
 
+_LABELLED_TNM_ANCHOR = _Anchor(r"\(p?[tnm]\)|stage,?\s+pathologic|category")
+
+
 def _labelled_tnm(text: str) -> list[Fact]:
     out = []
-    for m in _LABELLED_TNM.finditer(text):
+    for m in _finditer_near(_LABELLED_TNM, text, _LABELLED_TNM_ANCHOR, 40, 90):
         label = m.group("label").lower()
         axis = "T" if ("tumo" in label or label.lstrip().startswith("t")) else None
         if axis is None:
@@ -555,7 +600,7 @@ def _stage_candidates(text: str) -> list[Fact]:
     return out
 
 
-_STAGE_ANCHOR = re.compile(r"(?i)stag|FIGO")
+_STAGE_ANCHOR = _Anchor(r"stag|figo")
 _EDITION = re.compile(
     r"(?i)AJCC[^.\n]{0,30}?(?:(?P<ord>[5-8])\s?(?:th|st|nd|rd)?\s*(?:ed(?:ition|\.)?)"
     r"|\(?(?P<year>2002|2009|2010|2017|2018)\)?)"
@@ -595,7 +640,7 @@ _NODES_POSITIVE = re.compile(
 )
 # "metastatic carcinoma in two of fourteen lymph nodes", "three of twelve lymph nodes positive"
 _NODES_OF = re.compile(
-    r"(?i)(?P<pos>"
+    r"(?i)\b(?P<pos>"
     + _NUMBER_WORD
     + r")\s+(?:\(\d{1,3}\)\s+)?(?:out\s+)?of\s+(?P<tot>"
     + _NUMBER_WORD
@@ -603,7 +648,7 @@ _NODES_OF = re.compile(
 )
 # "twelve lymph nodes, negative for carcinoma", "no tumor in eight lymph nodes"
 _NODES_ALL_NEG = re.compile(
-    r"(?i)(?:(?P<neg1>no\s+(?:evidence\s+of\s+)?(?:metasta\w+|tumou?r|carcinoma|malignancy)"
+    r"(?i)\b(?:(?P<neg1>no\s+(?:evidence\s+of\s+)?(?:metasta\w+|tumou?r|carcinoma|malignancy)"
     r"(?:\s+\w+){0,2}?\s+(?:in|seen\s+in|identified\s+in)\s+(?P<n1>"
     + _NUMBER_WORD
     + r")\s+(?:\(\d{1,3}\)\s+)?(?:\w+\s+){0,2}?(?:lymph\s+)?nodes?)"
@@ -611,21 +656,49 @@ _NODES_ALL_NEG = re.compile(
     r"(?:regional\s+)?lymph\s+nodes?[,;]?\s+(?:negative|free|uninvolved|benign|with\s+no)"
     r"(?:\s+for\s+(?:metasta\w+|tumou?r|carcinoma|malignancy))?)"
 )
-_NODE_ANCHOR = re.compile(r"(?i)nodes?\b")
+_NODE_ANCHOR = _Anchor(r"nodes?\b")
+# Words that mean some node (or deposit) holds cancer even without a "n/m" count.
 _NODE_POSITIVE_WORDS = re.compile(
-    r"(?i)(?:metasta\w+\s+(?:\w+\s+){0,2}(?:carcinoma|adenocarcinoma|melanoma|tumou?r)?\s*"
-    r"(?:in|involving)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
-    r"|isolated\s+tumou?r\s+cells|micrometasta|macrometasta|positive\s+(?:for\s+)?(?:metasta|carcinoma))"
+    r"(?i)(?:isolated\s+tumou?r\s+cells|micro-?\s?metasta|macro-?\s?metasta|tumou?r\s+deposits?"
+    r"|extra-?\s?capsular\s+(?:extension|spread)|extra-?\s?nodal\s+(?:extension|spread)"
+    r"|non-lymph\s+node\s+\w+\s+tumou?r|in-transit|satellite\s+nodule|metasta\w*)"
 )
+_NODE_POSITIVE_NEGATED = re.compile(
+    r"(?i)(?:\bno\b|\bnot?\b|negative|free\s+of|without|absence\s+of|distant|\(p?[MN]\)|cannot"
+    r"|rule\s+out|r/o|suspicious\s+for|if\s+|or\b|none)[^.;:]{0,40}$"
+)
+
+
+def _node_positive_mentioned(text: str) -> bool:
+    """True when the report says, in any words, that cancer reached a node or deposit."""
+    for m in _NODE_POSITIVE_WORDS.finditer(text):
+        before = text[max(0, m.start() - 45) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        if _NODE_POSITIVE_NEGATED.search(before):
+            continue
+        if re.match(
+            r"(?i)\w*\s*[:\-]?\s*(?:not\s+identified|absent|none|no\b|negative|not\s+present)",
+            after,
+        ):
+            continue
+        if m.group(0).lower().startswith("metasta"):
+            window = text[max(0, m.start() - 120) : m.end() + 120]
+            if not re.search(r"(?i)node|nodal|\bLN\b", window) or re.search(
+                r"(?i)distant|\(p?M\)", before
+            ):
+                continue
+        return True
+    return False
 
 
 def _node_candidates(text: str) -> list[Fact]:
     out: list[Fact] = []
-    for m in _finditer_near(_NODES_EXAMINED, text, _NODE_ANCHOR, 40, 80):
+    node_windows = _windows(text, _NODE_ANCHOR, 140, 80)
+    for m in _finditer_windows(_NODES_EXAMINED, text, node_windows):
         n = _to_int(m.group("n"))
         if n is not None:
             out.append(_fact("nodes_examined", n, text, m.start(), m.end(), rank=3))
-    for m in _finditer_near(_NODES_POSITIVE, text, _NODE_ANCHOR, 70, 80):
+    for m in _finditer_windows(_NODES_POSITIVE, text, node_windows):
         n = _to_int(m.group("n"))
         if n is not None:
             out.append(_fact("nodes_positive", n, text, m.start(), m.end(), rank=3))
@@ -643,12 +716,12 @@ def _node_candidates(text: str) -> list[Fact]:
         ):
             continue
         fractions.append((pos, tot, m))
-    for m in _finditer_near(_NODES_OF, text, _NODE_ANCHOR, 80, 40):
+    for m in _finditer_windows(_NODES_OF, text, node_windows):
         pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
         if pos is None or tot is None or tot == 0 or pos > tot:
             continue
         fractions.append((pos, tot, m))
-    for m in _finditer_near(_NODES_ALL_NEG, text, _NODE_ANCHOR, 140, 80):
+    for m in _finditer_windows(_NODES_ALL_NEG, text, node_windows):
         n = _to_int(m.group("n1") or m.group("n2") or "")
         if n:
             fractions.append((0, n, m))
@@ -745,7 +818,7 @@ _MARGIN_CLEAR = re.compile(
 _MARGIN_CLOSE = re.compile(
     r"(?i)\bclose\s+(?:\w+\s+){0,2}margins?|margins?\s+(?:is\s+|are\s+)?close\b"
 )
-_MARGIN_ANCHOR = re.compile(r"(?i)margin")
+_MARGIN_ANCHOR = _Anchor(r"margin")
 _MARGIN_DISTANCE = re.compile(
     r"(?i)(?:distance\s+(?:of\s+)?(?:invasive\s+)?(?:carcinoma|tumou?r|melanoma)?\s*(?:from|to)\s+"
     r"(?:the\s+)?(?:closest|nearest)\s+(?:\w+\s+)?margin|closest\s+margin|nearest\s+margin)"
@@ -876,7 +949,7 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
         None,
     ),
 ]
-_GRADE_ANCHOR = re.compile(r"(?i)grade|nottingham|(?<![A-Za-z])G[1-4]")
+_GRADE_ANCHOR = _Anchor(r"grade|nottingham|(?<![a-z])g[1-4]")
 _DIFFERENTIATION = re.compile(r"(?i)\b(?P<w>well|moderately|poorly|un)[-\s]?differentiated\b")
 _DIFF_VALUE = {"well": "1", "moderately": "2", "poorly": "3", "un": "4"}
 
@@ -896,10 +969,11 @@ def _grade_value(raw: str) -> str | None:
 
 def _grade_candidates(text: str) -> list[Fact]:
     out = []
+    windows = _windows(text, _GRADE_ANCHOR, 80, 80)
     for rank, (pattern, system) in enumerate(reversed(_GRADE_PATTERNS)):
-        for m in pattern.finditer(text):
+        for m in _finditer_windows(pattern, text, windows):
             if re.search(
-                r"(?i)gleason|nuclear grade\s*$|pin|dysplasia|in\s+situ|DCIS",
+                r"(?i)gleason|nuclear grade\s*$|\bPIN\b|dysplasia|in\s+situ|DCIS",
                 text[max(0, m.start() - 25) : m.start()],
             ):
                 continue
@@ -983,7 +1057,7 @@ _PROCEDURES = [
 _PROCEDURE_RE = re.compile(
     r"(?i)\b(?:" + "|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(_PROCEDURES)) + r")\b"
 )
-_PROCEDURE_ANCHOR = re.compile(r"(?i)ectomy|biops|resection|excision|TURBT")
+_PROCEDURE_ANCHOR = _Anchor(r"ectomy|biops|resection|excision|turbt")
 _PROCEDURE_LABEL = re.compile(
     r"(?i)\b(?:procedure|specimen\s+type|type\s+of\s+procedure|surgical\s+procedure)\s*[:\-]\s*"
 )
@@ -1071,7 +1145,7 @@ _HISTOLOGIES = [
 _HISTOLOGY_RE = re.compile(
     r"(?i)\b(?:" + "|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_HISTOLOGIES)) + r")"
 )
-_HISTOLOGY_ANCHOR = re.compile(r"(?i)carcinoma|lymphoma|melanoma|DLBCL|glioblastoma")
+_HISTOLOGY_ANCHOR = _Anchor(r"carcinoma|lymphoma|melanoma|dlbcl|glioblastoma")
 _HISTOLOGY_LABEL = re.compile(
     r"(?i)\b(?:histologic(?:al)?\s+type|tumou?r\s+type|histology)\s*(?:\([^()]{0,60}\))?\s*[:\-]\s*"
 )
@@ -1603,8 +1677,17 @@ def _main_t(value: str) -> str:
     return value[:2]
 
 
+def _tnm_order(value: str) -> tuple[int, str]:
+    # X (cannot be assessed) sorts lowest so that any real category is preferred.
+    main = value[1:2]
+    order = {"X": -1, "0": 0, "i": 1, "1": 2, "2": 3, "3": 4, "4": 5}.get(main, -1)
+    return order, value
+
+
 def _resolve_tnm(cands: list[Fact]) -> Fact | None:
-    """TNM: several tumours may each be staged; a report's pT is the highest (AJCC rule)."""
+    """TNM: the latest addendum wins; otherwise, when the report stages more than one
+    tumour, the highest category is the one that stages the patient (AJCC multiple-tumour
+    rule). Different main categories in one report are still flagged uncertain."""
     if not cands:
         return None
     top_add = max(f.addendum for f in cands)
@@ -1613,7 +1696,11 @@ def _resolve_tnm(cands: list[Fact]) -> Fact | None:
     best = [f for f in latest if f.rank == best_rank]
     mains = {_main_t(f.value) if f.field == "pT" else f.value[:2] for f in best}
     chosen = _resolve(cands, conflict_uncertain=len(mains) > 1)
-    return chosen
+    if chosen is None or len(mains) <= 1 or top_add > 0 and len(latest) == 1:
+        return chosen
+    top = max(best, key=lambda f: _tnm_order(f.value))
+    others = tuple(_dedupe_values(f for f in best if f.value != top.value))
+    return replace(top, status=UNCERTAIN, superseded=chosen.superseded, alternatives=others)
 
 
 def _merge_prefixes(pt: Fact | None, text: str) -> Fact | None:
@@ -1646,7 +1733,7 @@ def _derive_nodes(text: str, cands: list[Fact], fields: dict[str, Fact]) -> None
     npos = fields.get("nodes_positive")
     if "pN" not in fields and npos is not None and npos.value == 0 and npos.status != UNCERTAIN:
         # Isolated tumour cells or micrometastases would change N0; then we say nothing.
-        if _NODE_POSITIVE_WORDS.search(text):
+        if _node_positive_mentioned(text):
             return
         ne = fields.get("nodes_examined")
         if ne is not None and ne.value == 0:
@@ -1774,6 +1861,11 @@ _EXTRACTORS: tuple[_Extractor, ...] = (
     _driver_candidates,
 )
 
+
+def _correction(text: str, f: Fact) -> int:
+    return 1 if _CORRECTION_BEFORE.search(text, max(0, f.start - 40), f.start) else 0
+
+
 _INTERNAL = {"nodes_fraction", "margin_distance", "mmr_protein"}
 
 
@@ -1791,7 +1883,7 @@ def extract(text: str) -> Extraction:
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
         cands.extend(fn(work))
-    cands = [replace(f, addendum=level(f.start)) for f in cands]
+    cands = [replace(f, addendum=level(f.start) + _correction(work, f)) for f in cands]
 
     by_field: dict[str, list[Fact]] = {}
     for f in cands:
