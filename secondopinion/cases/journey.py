@@ -62,6 +62,7 @@ class Journey:
 STAGE_SOURCES: list[str] = [
     "secondopinion.cases.journey.case_stages",
     "secondopinion.providers.journey.stages",
+    "secondopinion.doctors.journey.stages",
     "secondopinion.records.journey.stages",
     "secondopinion.opinions.journey.stages",
 ]

@@ -5,4 +5,6 @@ CASE_SECTIONS: list[tuple[str, str]] = [
     ("About the case", "cases:edit"),
     ("Timeline", "cases:timeline"),
     ("Goals", "cases:goals"),
+    ("Services", "providers:list"),
+    ("Doctor research", "doctors:list"),
 ]

@@ -83,6 +83,9 @@ class ServiceFacts:
     payment_made: str = UNKNOWN
     # Record types the service asked for that the patient does not hold yet (from the records app).
     missing_records: tuple[str, ...] = field(default_factory=tuple)
+    # From the doctors app: YES when articles or trials on the patient's cancer were found under
+    # the doctor's name, NO when both PubMed and ClinicalTrials.gov answered with none.
+    doctor_cancer_record: str = UNKNOWN
     # Used by the question script only (questions.py); the rules above do not read them.
     doctor_institution: str = ""
     doctor_specialty: str = ""
@@ -178,6 +181,20 @@ def service_flags(facts: ServiceFacts, *, today: date) -> list[Flag]:
                 ASK,
                 "Ask for the name of the doctor who would review your case, and where they work "
                 "now. If they cannot tell you, do not go ahead.",
+                STEP_DOCTOR,
+            )
+        )
+
+    if has_name and facts.doctor_cancer_record == NO:
+        # A question, never a verdict: many good doctors publish little or run no trials.
+        flags.append(
+            Flag(
+                "doctor_cancer_experience_unknown",
+                ASK,
+                "We found no articles or clinical trials on your cancer under this doctor's "
+                "name. That does not mean they lack experience. Ask the service about the "
+                "doctor's experience with your cancer, such as how many people like you they "
+                "see each year.",
                 STEP_DOCTOR,
             )
         )

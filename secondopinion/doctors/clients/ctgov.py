@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .base import ApiError, JsonFetcher, as_int, shared_limiter
+from . import base
+from .base import ApiError, JsonFetcher, as_int
 
 CTGOV_URL = "https://clinicaltrials.gov/api/v2/studies"
 SOURCE = "ClinicalTrials.gov"
@@ -131,8 +132,11 @@ class Trial:
         heading = mesh_heading.strip().lower()
         if heading and heading in (m.lower() for m in self.mesh_terms):
             return True
+        # Word starts only: "pancrea" finds "pancreatic", but "all" must not find "small".
         text = " ".join(self.conditions).lower()
-        return any(k.lower() in text for k in keywords if k.strip())
+        return any(
+            re.search(r"\b" + re.escape(k.strip().lower()), text) for k in keywords if k.strip()
+        )
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,7 @@ class CtGovClient:
         if fetcher is None:
             calls, period = CTGOV_BUDGET
             fetcher_kwargs.setdefault(
-                "limiter", shared_limiter("ctgov", max_calls=calls, period=period)
+                "limiter", base.shared_limiter("ctgov", max_calls=calls, period=period)
             )
             fetcher = JsonFetcher(source=SOURCE, **fetcher_kwargs)
         self.fetcher = fetcher

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .base import ApiError, Fetched, JsonFetcher, as_int, shared_limiter
+from . import base
+from .base import ApiError, Fetched, JsonFetcher, as_int
 
 NPPES_URL = "https://npiregistry.cms.hhs.gov/api/"
 SOURCE = "The NPI registry"
@@ -157,7 +158,7 @@ class NpiClient:
         if fetcher is None:
             calls, period = NPPES_BUDGET
             fetcher_kwargs.setdefault(
-                "limiter", shared_limiter("nppes", max_calls=calls, period=period)
+                "limiter", base.shared_limiter("nppes", max_calls=calls, period=period)
             )
             fetcher = JsonFetcher(source=SOURCE, **fetcher_kwargs)
         self.fetcher = fetcher

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote_plus
 
-from .base import ApiError, JsonFetcher, as_int, shared_limiter
+from . import base
+from .base import ApiError, JsonFetcher, as_int
 
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 ESEARCH_URL = EUTILS + "esearch.fcgi"
@@ -121,6 +122,14 @@ class PubMedProfile:
         return "https://pubmed.ncbi.nlm.nih.gov/?term=" + quote_plus(self.term)
 
 
+def topic_query(*, mesh_heading: str, words: str = "") -> str:
+    """The cancer as a PubMed query: its MeSH heading (which includes narrower headings), or,
+    for a cancer outside our list, the patient's own words in titles and abstracts."""
+    if mesh_heading.strip():
+        return f'"{_clean(mesh_heading)}"[MeSH Terms]'
+    return f'"{_clean(words)}"[Title/Abstract]'
+
+
 def check_esearch(payload: Any) -> None:
     if not isinstance(payload, dict):
         raise ApiError("PubMed sent an answer we could not read.", source=SOURCE)
@@ -215,7 +224,7 @@ class PubMedClient:
         if fetcher is None:
             calls, period = pubmed_budget(api_key)
             fetcher_kwargs.setdefault(
-                "limiter", shared_limiter("ncbi", max_calls=calls, period=period)
+                "limiter", base.shared_limiter("ncbi", max_calls=calls, period=period)
             )
             fetcher = JsonFetcher(source=SOURCE, **fetcher_kwargs)
         self.fetcher = fetcher
@@ -250,11 +259,14 @@ class PubMedClient:
         return articles, oldest, stale
 
     def profile(
-        self, author: AuthorQuery, *, mesh_heading: str, since_year: int, titles: int = 5
+        self, author: AuthorQuery, *, topic_term: str, since_year: int, titles: int = 5
     ) -> PubMedProfile:
-        """Counts and example titles for one author on one cancer (6 or 7 requests)."""
+        """Counts and example titles for one author on one cancer (6 requests).
+
+        `topic_term` is the cancer as a PubMed query, usually from `topic_query`.
+        """
         who = author.author_term()
-        cancer = f'"{_clean(mesh_heading)}"[MeSH Terms]'
+        cancer = topic_term
         since = f"{since_year}:3000[dp]"
         searches = {
             "total": self.esearch(who, retmax=titles, sort="pub_date"),

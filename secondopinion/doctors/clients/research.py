@@ -22,7 +22,7 @@ from typing import Any
 from .base import Cache, LookupFailed, OfflineError, RateLimiter
 from .ctgov import CtGovClient, Trial, TrialSearch
 from .npi import NpiClient, NpiMatch, NpiSearch
-from .pubmed import Article, AuthorQuery, PubMedClient, PubMedProfile
+from .pubmed import Article, AuthorQuery, PubMedClient, PubMedProfile, topic_query
 
 ASK_ABOUT_EXPERIENCE = "Ask the service about the doctor's experience with your cancer."
 RECENT_YEARS = 5
@@ -438,7 +438,11 @@ def doctor_research(
         problems,
         "PubMed",
         lambda: clients.pubmed.profile(
-            author, mesh_heading=query.cancer.mesh_heading, since_year=since_year
+            author,
+            topic_term=topic_query(
+                mesh_heading=query.cancer.mesh_heading, words=query.cancer.label
+            ),
+            since_year=since_year,
         ),
     )
 

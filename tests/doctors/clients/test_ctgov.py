@@ -109,3 +109,10 @@ def test_it_turns_a_bad_request_into_a_plain_error(api, ctgov):
 )
 def test_it_matches_names_with_titles_and_degrees(listed, expected):
     assert same_person(listed, "Jane", "Smith") is expected
+
+
+def test_it_matches_condition_words_at_word_starts_only(two_pages, ctgov):
+    found = ctgov.search_investigator(first_name="Jane", last_name="Smith")
+    solid = found.trials[1]
+    assert solid.is_on("", ("tum",))
+    assert not solid.is_on("", ("umor",))

@@ -14,6 +14,7 @@ from secondopinion.doctors.clients.pubmed import (
     parse_esearch,
     parse_esummary,
     pubmed_budget,
+    topic_query,
 )
 from tests.doctors.conftest import load
 
@@ -149,7 +150,9 @@ def test_it_builds_a_profile_with_counts_on_the_cancer(api, pubmed):
     api.get(ESEARCH_URL).mock(side_effect=reply)
     summary = api.get(ESUMMARY_URL).respond(json=load("pubmed_esummary.json"))
     profile = pubmed.profile(
-        AuthorQuery("Jane", "Smith"), mesh_heading="Breast Neoplasms", since_year=2021
+        AuthorQuery("Jane", "Smith"),
+        topic_term=topic_query(mesh_heading="Breast Neoplasms"),
+        since_year=2021,
     )
     assert (profile.total, profile.recent, profile.on_cancer) == (140, 60, 45)
     assert (profile.on_cancer_recent, profile.lead_on_cancer_recent) == (31, 12)
@@ -157,3 +160,9 @@ def test_it_builds_a_profile_with_counts_on_the_cancer(api, pubmed):
     assert [a.pmid for a in profile.relevant_articles] == ["39000001"]  # unknown id skipped
     assert summary.call_count == 1  # one batch for all titles
     assert profile.search_url.startswith("https://pubmed.ncbi.nlm.nih.gov/?term=Smith+Jane")
+
+
+def test_it_searches_words_when_the_cancer_has_no_mesh_heading():
+    assert topic_query(mesh_heading="", words="Appendix cancer") == (
+        '"Appendix cancer"[Title/Abstract]'
+    )

@@ -1,0 +1,53 @@
+"""Background lookups. The page that asked only reads DoctorResearch.status/step/card."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from secondopinion.doctors.clients.research import clients_create, doctor_research
+from secondopinion.doctors.models import DatabaseCache, DoctorResearch, ResearchStatus
+from secondopinion.doctors.topics import query_for
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def doctor_research_run(research_pk: int) -> None:
+    """Ask the three registries and store the evidence card. Safe to run twice."""
+    research = DoctorResearch.objects.select_related("case").filter(pk=research_pk).first()
+    if research is None:
+        return  # deleted while queued
+    DoctorResearch.objects.filter(pk=research.pk).update(
+        status=ResearchStatus.RUNNING, step="", error=""
+    )
+
+    def progress(step: str) -> None:
+        DoctorResearch.objects.filter(pk=research.pk).update(step=step)
+
+    clients = clients_create(
+        email=settings.CONTACT_EMAIL, api_key=settings.NCBI_API_KEY, cache=DatabaseCache()
+    )
+    try:
+        card = doctor_research(
+            query_for(research),
+            clients=clients,
+            today=timezone.localdate(),
+            progress=progress,
+        )
+    except Exception:
+        # Ids only in the log: the doctor's name could hint at the patient's illness.
+        log.exception("doctor research %s failed", research.pk)
+        DoctorResearch.objects.filter(pk=research.pk).update(
+            status=ResearchStatus.FAILED,
+            error="Something went wrong while looking this doctor up. Please try again later.",
+            finished_at=timezone.now(),
+        )
+        return
+    DoctorResearch.objects.filter(pk=research.pk).update(
+        status=ResearchStatus.DONE, step="done", card=card.to_dict(), finished_at=timezone.now()
+    )
+    log.info("doctor research %s done (%d problems)", research.pk, len(card.problems))
