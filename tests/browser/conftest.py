@@ -113,9 +113,7 @@ def axe_check():
     def check(page) -> None:
         results = axe.run(page)
         bad = [
-            v
-            for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")
+            v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
         ]
         details = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} -> "
@@ -150,8 +148,13 @@ def new_user(axe_check):
 def create_case(axe_check):
     """Create a case through the form; returns the case dashboard URL."""
 
-    def create(page, *, patient: str = "Sam Rivera", cancer: str = "Breast cancer",
-               doctor: str = "Lee Morgan") -> str:
+    def create(
+        page,
+        *,
+        patient: str = "Sam Rivera",
+        cancer: str = "Breast cancer",
+        doctor: str = "Lee Morgan",
+    ) -> str:
         page.goto("/cases/new/")
         page.get_by_label("Patient's name").fill(patient)
         page.get_by_label("Type of cancer").select_option(label=cancer)

@@ -55,8 +55,9 @@ def test_it_walks_a_new_user_from_sign_up_to_a_planned_timeline(
     shot(page, "foundation-05-dashboard-goals-done")
 
 
-def test_it_works_on_a_phone_sized_screen(browser, live_server, new_user, create_case, axe_check,
-                                         shot):
+def test_it_works_on_a_phone_sized_screen(
+    browser, live_server, new_user, create_case, axe_check, shot
+):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     new_user(page, "phone@example.org")
