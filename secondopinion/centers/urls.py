@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from secondopinion.centers import views
 
 app_name = "centers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+]

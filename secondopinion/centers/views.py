@@ -1,0 +1,80 @@
+"""The directory search page: ZIP form, filters, results nearest first, and the offline map."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from secondopinion.accounts.access import can_edit, case_for_user
+from secondopinion.centers.forms import CenterSearchForm
+from secondopinion.centers.geo import Hit
+from secondopinion.centers.loading import listed_index
+from secondopinion.centers.usmap import MapPoint, map_svg
+
+
+def _kind(center) -> str:
+    if not center.sees_patients:
+        return "lab"
+    return "remote" if center.remote_second_opinion == "yes" else "center"
+
+
+def _case_for_adding(request):
+    """The case whose services list gets an "add" button, if the visitor may change it."""
+    case_id = request.GET.get("case")
+    if not case_id or not request.user.is_authenticated:
+        return None
+    try:
+        case = case_for_user(request.user, case_id)
+    except Http404:  # not theirs, or a malformed id: just no button, never an error page.
+        return None
+    return case if can_edit(case) else None
+
+
+def search(request):
+    form = CenterSearchForm(request.GET or None)
+    hits: list[Hit] = []
+    origin = None
+    index = listed_index()
+    if form.is_bound and form.is_valid():
+        origin = form.place
+        hits = index.search(
+            origin.latitude,
+            origin.longitude,
+            radius_miles=form.radius_miles,
+            designations=form.designations,
+            states=[form.cleaned_data["state"]] if form.cleaned_data["state"] else [],
+            remote_only=form.cleaned_data["remote_only"],
+        )
+        points = [
+            MapPoint(
+                f"{n}. {h.center.name}, {h.center.city}, {h.center.state}: {h.miles:,.0f} miles. "
+                f"{h.center.remote_label}.",
+                h.center.latitude,
+                h.center.longitude,
+                _kind(h.center),
+            )
+            for n, h in enumerate(hits, start=1)
+        ]
+        points.append(
+            MapPoint(
+                f"Your ZIP code {origin.zip_code}", origin.latitude, origin.longitude, "origin"
+            )
+        )
+        title = f"Map of the {len(hits)} centers found"
+    else:
+        points = [
+            MapPoint(f"{c.name}, {c.city}, {c.state}", c.latitude, c.longitude, _kind(c))
+            for c in index.centers
+        ]
+        title = f"Map of all {len(points)} centers in the directory"
+    context = {
+        "form": form,
+        "hits": hits,
+        "origin": origin,
+        "searched": origin is not None,
+        # Built from escaped strings only (see usmap.map_svg).
+        "map_svg": mark_safe(map_svg(points, title=title)),  # noqa: S308
+        "add_to_case": _case_for_adding(request),
+    }
+    return render(request, "centers/search.html", context)
