@@ -8,6 +8,8 @@ from django import forms
 
 from secondopinion.doctors.models import DoctorNote
 
+STATE_PROBLEM = "Please use the two-letter state code, like MA or TX."
+
 
 class ResearchForm(forms.Form):
     doctor_name = forms.CharField(
@@ -26,6 +28,7 @@ class ResearchForm(forms.Form):
         max_length=2,
         required=False,
         help_text="Two letters, for example MA. Used to search the NPI registry.",
+        error_messages={"max_length": STATE_PROBLEM},
     )
 
     # The providers service this doctor reviews for, when started from a service page.
@@ -40,7 +43,7 @@ class ResearchForm(forms.Form):
     def clean_state(self) -> str:
         state = self.cleaned_data["state"].strip().upper()
         if state and not re.fullmatch(r"[A-Z]{2}", state):
-            raise forms.ValidationError("Please use the two-letter state code, like MA or TX.")
+            raise forms.ValidationError(STATE_PROBLEM)
         return state
 
 

@@ -213,6 +213,10 @@ class Fetched:
     stale: bool = False
 
 
+def real_sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -260,7 +264,7 @@ class JsonFetcher:
         attempts: int = 4,
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         now: Callable[[], datetime] = utc_now,
         max_age: timedelta = CACHE_MAX_AGE,
     ) -> None:
@@ -272,7 +276,8 @@ class JsonFetcher:
         )
         self.attempts = attempts
         self._backoff = _Backoff(backoff_base, backoff_cap)
-        self._sleep = sleep
+        # Looked up at construction, not import, so tests can swap the module's real_sleep.
+        self._sleep = sleep if sleep is not None else real_sleep
         self._now = now
         self.max_age = max_age
 

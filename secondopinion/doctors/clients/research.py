@@ -13,7 +13,6 @@ date of that answer. Pure Python: no Django.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -110,7 +109,7 @@ def clients_create(
     email: str,
     api_key: str = "",
     cache: Cache | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     limiter: RateLimiter | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> Clients:

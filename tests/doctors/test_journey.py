@@ -1,0 +1,33 @@
+"""The dashboard stage for researching the doctor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from secondopinion.cases.journey import DONE, STARTED, TODO
+from secondopinion.doctors.journey import stages
+from secondopinion.doctors.models import ResearchStatus
+from tests.doctors.access_makers import make_research
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 3, 3)
+
+
+def test_it_starts_as_a_step_to_do(case):
+    (stage,) = stages(case, TODAY)
+    assert stage.status == TODO and stage.order == 45
+
+
+def test_it_is_started_while_a_lookup_runs(case):
+    make_research(case, status=ResearchStatus.RUNNING)
+    assert stages(case, TODAY)[0].status == STARTED
+
+
+def test_it_is_done_with_a_question_when_nothing_was_found(case, django_assert_num_queries):
+    make_research(case, status=ResearchStatus.DONE, card={"no_evidence_on_cancer": True})
+    with django_assert_num_queries(1):
+        (stage,) = stages(case, TODAY)
+    assert stage.status == DONE
+    assert "experience with your cancer" in stage.notes[0]
