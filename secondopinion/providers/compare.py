@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from secondopinion.providers import rules
-from secondopinion.providers.facts import service_facts
+from secondopinion.providers.facts import facts_for_services
 from secondopinion.providers.models import Answer, Insurance, Service
 from secondopinion.providers.timeline import TimelineItem, timeline_svg
 
@@ -131,8 +131,7 @@ def comparison(
 ) -> Comparison:
     open_services = [s for s in services if not s.is_closed]
     columns = []
-    for service in open_services:
-        facts = service_facts(service)
+    for service, facts in zip(open_services, facts_for_services(open_services), strict=True):
         columns.append(
             Column(
                 service,

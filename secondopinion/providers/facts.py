@@ -1,6 +1,8 @@
 """Gather everything the pure rules need about a service, and save a service with its flags.
 
 Other apps plug their inputs in here rather than editing the rules:
+- doctors: `doctor_cancer_record` (did the public record show work on the patient's cancer) comes
+  from `secondopinion.doctors.evidence`, fetched for all services of a page in one query.
 - records: append the dotted path of a function `(service) -> list[str]` to
   `MISSING_RECORDS_SOURCES`. It returns plain labels of record types the service asked for that the
   case's vault does not hold yet ("Pathology slides or tissue blocks"). Every source is called and
@@ -29,12 +31,44 @@ def missing_records_for(service: Service) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def doctor_records_for(services: list[Service]) -> dict:
+    """service public_id -> YES / NO / UNKNOWN from the doctors app, in one query."""
+    from secondopinion.doctors.evidence import doctor_cancer_record
+    from secondopinion.doctors.models import DoctorResearch
+
+    ids = [s.public_id for s in services if s.doctor_name.strip()]
+    if not ids:
+        return {}
+    newest: dict = {}
+    for research in DoctorResearch.objects.filter(service_id__in=ids).order_by("-requested_at"):
+        newest.setdefault(research.service_id, research)
+    return {sid: doctor_cancer_record(research) for sid, research in newest.items()}
+
+
+def facts_for_services(services: list[Service]) -> list[rules.ServiceFacts]:
+    """Facts for several services of one case with a constant number of queries."""
+    records = doctor_records_for(services)
+    return [
+        service_facts(s, doctor_cancer_record=records.get(s.public_id, rules.UNKNOWN))
+        for s in services
+    ]
+
+
 def service_facts(
-    service: Service, *, missing_records: tuple[str, ...] | None = None
+    service: Service,
+    *,
+    missing_records: tuple[str, ...] | None = None,
+    doctor_cancer_record: str | None = None,
 ) -> rules.ServiceFacts:
-    """The plain data object the rules and the question script read. One place maps model -> facts."""
+    """The plain data object the rules and the question script read. One place maps model -> facts.
+
+    Inputs from other apps are looked up when not given; pages listing many services pass them in
+    (see `facts_for_services`).
+    """
     if missing_records is None:
         missing_records = missing_records_for(service)
+    if doctor_cancer_record is None:
+        doctor_cancer_record = doctor_records_for([service]).get(service.public_id, rules.UNKNOWN)
     return rules.ServiceFacts(
         name=service.name,
         status=service.status,
@@ -52,6 +86,7 @@ def service_facts(
         agreement_signed=service.agreement_signed,
         payment_made=service.payment_made,
         missing_records=missing_records,
+        doctor_cancer_record=doctor_cancer_record,
         doctor_institution=service.doctor_institution,
         doctor_specialty=service.doctor_specialty,
         insurance=service.insurance,

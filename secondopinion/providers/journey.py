@@ -10,7 +10,7 @@ import datetime
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
-from secondopinion.providers.facts import service_facts
+from secondopinion.providers.facts import facts_for_services
 from secondopinion.providers.rules import STOP, WARNING, service_flags
 
 COMMITTED = {"agreed", "records_sent", "waiting", "report_received"}
@@ -58,8 +58,8 @@ def stages(case, today: datetime.date) -> list[Stage]:
     notes: list[str] = []
     serious = False
     settled = False
-    for service in open_services:
-        flags = service_flags(service_facts(service), today=today)
+    for service, facts in zip(open_services, facts_for_services(open_services), strict=True):
+        flags = service_flags(facts, today=today)
         for flag in flags:
             if flag.severity in (STOP, WARNING):
                 serious = True

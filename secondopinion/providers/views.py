@@ -14,7 +14,7 @@ from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.centers.models import Center
 from secondopinion.providers import compare
-from secondopinion.providers.facts import service_facts, service_save
+from secondopinion.providers.facts import facts_for_services, service_facts, service_save
 from secondopinion.providers.forms import GROUPS, ServiceForm, ServiceNewForm
 from secondopinion.providers.models import Service
 from secondopinion.providers.questions import question_script, script_text
@@ -22,7 +22,7 @@ from secondopinion.providers.rules import expected_report_date, service_flags
 
 # Other apps add panels to the service and comparison pages by shipping these templates
 # (the doctors app: an evidence card about the named reviewing doctor). Missing ones are skipped.
-SERVICE_PANEL_TEMPLATES = ["doctors/_service_doctor_card.html"]
+SERVICE_PANEL_TEMPLATES = ["providers/_doctor_panel.html"]
 
 
 def _panels() -> list[str]:
@@ -46,8 +46,9 @@ def _service(case, service_id) -> Service:
 def service_list(request, case):
     today = timezone.localdate()
     rows = []
-    for service in case.services.select_related("case"):
-        flags = service_flags(service_facts(service), today=today)
+    services = list(case.services.select_related("case"))
+    for service, facts in zip(services, facts_for_services(services), strict=True):
+        flags = service_flags(facts, today=today)
         stopped = any(f.severity == "stop" for f in flags)
         rows.append({"service": service, "flags": flags, "stopped": stopped})
     return render(request, "providers/service_list.html", {"case": case, "rows": rows})

@@ -199,3 +199,11 @@ def test_it_lists_services_in_a_constant_number_of_queries(
         make_service(case, name=f"Service {n}")
     with django_assert_max_num_queries(12):
         owner_client.get(url("list", case))
+
+
+def test_it_offers_to_research_the_named_doctor(owner_client, case):
+    service = make_service(case, doctor_name="Dr. Ada Lovelace", doctor_named="yes")
+    page = owner_client.get(url("detail", case, service)).content.decode()
+    assert "Research Dr. Ada Lovelace" in page
+    compare = owner_client.get(url("compare", case)).content.decode()
+    assert "Research Dr. Ada Lovelace" in compare
