@@ -146,6 +146,12 @@ def _fact(
         start += 1
     while end > start and text[end - 1] in " \t\r\n.,;:":
         end -= 1
+    # Keep a score's "+" and close a bracket the span opened: "(score 1+)", "(80%)".
+    if end < len(text) and text[end] == "+" and end > start and text[end - 1].isdigit():
+        end += 1
+    snippet = text[start:end]
+    if snippet.count("(") > snippet.count(")") and text[end : end + 1] == ")":
+        end += 1
     clean = {k: v for k, v in details.items() if v is not None}
     return Fact(field_name, value, text[start:end], start, end, status, clean, rank=rank)
 
@@ -293,7 +299,7 @@ def _addendum_starts(text: str) -> list[int]:
 # ---------------------------------------------------------------------------------------
 # TNM
 
-_T_CAT = r"(?P<tc>is|IS|Is|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
+_T_CAT = r"(?P<tc>is|IS|Is|a(?![A-Za-z0-9])|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
 _T_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
     + _T_CAT
@@ -339,9 +345,11 @@ def _t_value(m: re.Match[str]) -> str:
     cat = m.group("tc")
     if cat.lower() == "is":
         core = "Tis"
+    elif cat == "a":
+        core = "Ta"
     else:
         core = "T" + cat.translate(_OCR_DIGIT).upper()
-    if m.group("ts") and core not in ("TX", "Tis"):
+    if m.group("ts") and core not in ("TX", "Tis", "Ta"):
         core += m.group("ts").lower()
         if m.group("ts2"):
             core += m.group("ts2")
@@ -628,12 +636,12 @@ _NODE_FRACTION = re.compile(
 )
 _NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel)")
 _NODES_EXAMINED = re.compile(
-    r"(?i)(?:(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
+    r"(?i)(?:(?<=nodes:\s)number\s+examined|(?<=nodes\):\s)number\s+examined|(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
     r"retrieved|recovered|submitted)|lymph\s+nodes\s+examined|nodes\s+examined|examined\s+lymph\s+nodes)"
     r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
 )
 _NODES_POSITIVE = re.compile(
-    r"(?i)(?:number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
+    r"(?i)(?:number\s+(?:involved|positive)|number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
     r"(?:tumou?r|carcinoma|metasta\w+))?|lymph\s+nodes\s+(?:involved|positive)|nodes\s+(?:involved|positive)"
     r"|positive\s+lymph\s+nodes)"
     r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
@@ -725,15 +733,25 @@ def _node_candidates(text: str) -> list[Fact]:
         n = _to_int(m.group("n1") or m.group("n2") or "")
         if n:
             fractions.append((0, n, m))
+    # "two of eighteen lymph nodes (2/18)" is one count written twice: merge neighbours.
+    fractions.sort(key=lambda x: x[2].start())
+    merged: list[tuple[int, int, int, int]] = []
+    for pos, tot, m in fractions:
+        if merged and merged[-1][:2] == (pos, tot) and m.start() - merged[-1][3] <= 12:
+            merged[-1] = (pos, tot, merged[-1][2], max(m.end(), merged[-1][3]))
+        elif merged and m.start() < merged[-1][3]:
+            continue
+        else:
+            merged.append((pos, tot, m.start(), m.end()))
     # A single count is a stated fact; several partial counts only say "all negative".
-    if len(fractions) == 1:
-        pos, tot, m = fractions[0]
-        out.append(_fact("nodes_positive", pos, text, m.start(), m.end(), rank=1))
-        out.append(_fact("nodes_examined", tot, text, m.start(), m.end(), rank=1))
-    elif fractions:
+    if len(merged) == 1:
+        pos, tot, start, end = merged[0]
+        out.append(_fact("nodes_positive", pos, text, start, end, rank=1))
+        out.append(_fact("nodes_examined", tot, text, start, end, rank=1))
+    elif merged:
         out.extend(
-            _fact("nodes_fraction", (pos, tot), text, m.start(), m.end(), rank=0)
-            for pos, tot, m in fractions
+            _fact("nodes_fraction", (pos, tot), text, start, end, rank=0)
+            for pos, tot, start, end in merged
         )
     return out
 
@@ -767,12 +785,23 @@ def _presence(word: str) -> str | None:
     return None
 
 
+_NEG_TIGHT = re.compile(
+    r"(?i)(?:\bno\b|\bnot\b|negative\s+for|without|free\s+of|absence\s+of)"
+    r"(?:\s+(?:evidence\s+of|definite|definitive|obvious|convincing|residual|identifiable))?\s*$"
+)
+
+
 def _presence_candidates(text: str, name: str, pattern: re.Pattern[str]) -> list[Fact]:
     out = []
     for m in pattern.finditer(text):
         after = _ABSENT_AFTER.match(text, m.end(), m.end() + 60)
         before = text[max(0, m.start() - 50) : m.start()]
-        if after and _presence(after.group("v")):
+        tight = _NEG_TIGHT.search(before)
+        if tight and not (after and _presence(after.group("v")) == "indeterminate"):
+            start = m.start() - (len(before) - tight.start())
+            end = after.end() if after else m.end()
+            out.append(_fact(name, "absent", text, start, end, rank=3))
+        elif after and _presence(after.group("v")):
             value = _presence(after.group("v"))
             out.append(_fact(name, value, text, m.start(), after.end(), rank=3))
         elif _NEG_BEFORE.search(before):
@@ -790,7 +819,8 @@ def _presence_candidates(text: str, name: str, pattern: re.Pattern[str]) -> list
 
 _LVI = re.compile(
     r"(?i)\b(?:(?:lympho-?\s?vascular(?:\s+space)?|lymph-?\s?vascular|angio-?lymphatic"
-    r"|lymphatic(?:\s+and|/)?\s*(?:vascular|venous)?|vascular)\s+(?:invasion|involvement)"
+    r"|lymphatic(?:\s+and|/)?\s*(?:vascular|venous)?|vascular)"
+    r"(?:\s+(?:or|and|/)\s+perineural)?\s+(?:invasion|involvement)"
     r"(?:\s*\((?:LVI|LVSI)\))?|LVSI|LVI)\b"
 )
 _PNI = re.compile(
@@ -821,7 +851,7 @@ _MARGIN_CLOSE = re.compile(
 _MARGIN_ANCHOR = _Anchor(r"margin")
 _MARGIN_DISTANCE = re.compile(
     r"(?i)(?:distance\s+(?:of\s+)?(?:invasive\s+)?(?:carcinoma|tumou?r|melanoma)?\s*(?:from|to)\s+"
-    r"(?:the\s+)?(?:closest|nearest)\s+(?:\w+\s+)?margin|closest\s+margin|nearest\s+margin)"
+    r"(?:the\s+)?(?:closest|nearest)\s+(?:\w+\s+)?margin|closest|nearest)"
     r"[^0-9]{0,40}?(?P<num>\d{1,3}(?:\.\d{1,2})?)\s*(?P<unit>mm|cm)"
 )
 
@@ -899,9 +929,12 @@ _SIZE = re.compile(
 )
 
 
+_SIZE_ANCHOR = _Anchor(r"size|dimension|diameter|largest")
+
+
 def _size_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _SIZE.finditer(text):
+    for m in _finditer_near(_SIZE, text, _SIZE_ANCHOR, 40, 90):
         nums = [float(g.replace(",", ".")) for g in (m.group("a"), m.group("b"), m.group("c")) if g]
         unit = m.group("u").lower()
         size = max(nums) * (10 if unit.startswith("c") else 1)
@@ -943,8 +976,12 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
         None,
     ),
     (
+        re.compile(r"(?i)carcinoma[,\s]{1,3}(?P<g>low|high)[-\s]grade\b"),
+        None,
+    ),
+    (
         re.compile(
-            r"(?i)\b(?P<g>low|high)[-\s]grade\s+(?:papillary\s+)?(?:urothelial|serous|glioma|dysplasia)"
+            r"(?i)\b(?P<g>low|high)[-\s]grade\s+(?:papillary\s+)?(?:urothelial|serous|glioma)"
         ),
         None,
     ),
@@ -980,7 +1017,8 @@ def _grade_candidates(text: str) -> list[Fact]:
             value = _grade_value(m.group("g"))
             if value is None:
                 continue
-            out.append(_fact("grade", value, text, m.start(), m.end(), rank=rank, system=system))
+            start = m.start("g") if m.re.pattern.startswith("(?i)carcinoma") else m.start()
+            out.append(_fact("grade", value, text, start, m.end(), rank=rank, system=system))
     for m in _DIFFERENTIATION.finditer(text):
         if _NEG_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             continue
@@ -1089,7 +1127,7 @@ _SITE_WORD = re.compile(
     r"(?i)\b(?:" + "|".join(f"(?P<s{i}>{p})" for i, (_, p) in enumerate(_SITES)) + r")\b"
 )
 _SITE_LABEL = re.compile(
-    r"(?i)\b(?:tumou?r\s+site|primary\s+(?:tumou?r\s+)?site|site\s+of\s+(?:primary\s+)?tumou?r|anatomic\s+site)\s*[:\-]\s*"
+    r"(?i)\b(?:specimen(?:\s+site)?|tumou?r\s+site|primary\s+(?:tumou?r\s+)?site|site\s+of\s+(?:primary\s+)?tumou?r|anatomic\s+site)\s*[:\-]\s*"
 )
 _DIAGNOSIS_HEADER = re.compile(
     r"(?i)\b(?:final\s+)?(?:pathologic(?:al)?\s+)?diagnos[ie]s\b\s*[:.]?"
@@ -1176,8 +1214,30 @@ def _specimen_candidates(text: str) -> list[Fact]:
     return out
 
 
+_PROCEDURE_SITE = re.compile(
+    r"(?i)\b(?:(?P<prostate>(?:radical\s+)?prostatectomy)|(?P<breast>mastectomy|lumpectomy)"
+    r"|(?P<kidney>nephrectomy)|(?P<thyroid>thyroidectomy)|(?P<colon>(?:hemi)?colectomy)"
+    r"|(?P<rectum>low\s+anterior\s+resection|abdominoperineal\s+resection)"
+    r"|(?P<bladder>cystectomy|cystoprostatectomy))\b"
+)
+
+
 def _site_candidates(text: str) -> list[Fact]:
     out = []
+    for m in _finditer_near(_PROCEDURE_SITE, text, _PROCEDURE_ANCHOR, 40, 10):
+        site = next(k for k, v in m.groupdict().items() if v)
+        out.append(
+            _fact(
+                "site",
+                site,
+                text,
+                m.start(),
+                m.end(),
+                rank=-1,
+                status=DERIVED,
+                rule="the procedure removes this organ",
+            )
+        )
     for lab in _SITE_LABEL.finditer(text):
         m = _SITE_WORD.search(text, lab.end(), lab.end() + 50)
         if m:
@@ -1362,6 +1422,8 @@ def _her2_candidates(text: str) -> list[Fact]:
             r"(?i)^[\s:\-]*(?:\((?:IHC|ISH|FISH)\)\s*)?(?:status\s*)?[:\-]?\s*(?:is\s+)?(?P<res>positive|negative|equivocal|low)\b",
             seg,
         )
+        if res is None and (score or ish):
+            res = re.search(r"(?i)\b(?P<res>positive|negative|equivocal)\b", seg)
         if not (score or ish or res):
             continue
         ihc = None
@@ -1468,7 +1530,7 @@ def _gleason_candidates(text: str) -> list[Fact]:
     return out
 
 
-_MMR_PROTEINS = re.compile(r"\b(?P<p>MLH-?1|MSH-?2|MSH-?6|PMS-?2)\b(?P<rest>[^.;\n]{0,60})")
+_MMR_PROTEINS = re.compile(r"\b(?P<p>MLH-?1|MSH-?2|MSH-?6|PMS-?2)\b(?=(?P<rest>[^.;\n]{0,60}))")
 _MMR_OVERALL = re.compile(
     r"(?i)\b(?:mismatch\s+repair(?:\s+protein)?s?(?:\s+\(MMR\))?(?:\s+(?:status|proteins?|immunohistochemistry))?|MMR(?:\s+status)?)"
     r"\s*[:\-]?\s*(?:is\s+)?(?P<v>proficient|deficient|intact|(?:all\s+)?(?:proteins\s+)?(?:intact|retained)|loss|abnormal|normal)\b"
@@ -1587,7 +1649,7 @@ _DRIVERS = {
     "braf": r"BRAF",
 }
 _DRIVER_RES = re.compile(
-    r"(?i)^(?:\s*(?:\([^()]{0,20}\)|gene|mutation(?:al)?|mutations|status|analysis|testing|result|by\s+\w+|exon\s+\d{1,2}|IHC|FISH|NGS|PCR|V600E|G12[A-Z]|codon\s+\d{1,3}|[:\-,]|is|was|\d{1,2}|(?:rearrangement|fusion|translocation|amplification)))*\s*"
+    r"(?i)(?:\s*(?:\([^()]{0,20}\)|gene|mutation(?:al)?|mutations|status|analysis|testing|result|by\s+\w+|exon\s+\d{1,2}|IHC|FISH|NGS|PCR|V600E|G12[A-Z]|codon\s+\d{1,3}|[:\-,]|is|was|\d{1,2}|(?:rearrangement|fusion|translocation|amplification)))*\s*"
     r"(?P<res>no\s+mutations?\s+(?:was\s+|were\s+)?(?:detected|identified|found)|not\s+detected|not\s+identified"
     r"|negative|positive|detected|wild[\s-]?type|mutated|mutation\s+(?:detected|identified|present)|rearranged|not\s+rearranged|present|absent)\b"
 )
@@ -1618,7 +1680,7 @@ def _driver_candidates(text: str) -> list[Fact]:
                 value = "not detected"
             else:
                 value = "detected"
-            variant = _VARIANT.search(text, m.end(), rm.end())
+            variant = _VARIANT.search(text, m.end(), min(len(text), rm.end() + 20))
             out.append(
                 _fact(
                     name,
