@@ -38,6 +38,8 @@ def evidence_card(research, compact: bool = False) -> dict:
 @register.inclusion_tag("doctors/_service_evidence.html")
 def service_doctor_evidence(case, service, compact: bool = True) -> dict:
     research = research_for_service(case=case, service_id=service.public_id)
+    if research is not None:
+        research.case = case  # already loaded: saves a query per service on comparison pages
     name = (getattr(service, "doctor_name", "") or "").strip()
     start_url = ""
     if name:

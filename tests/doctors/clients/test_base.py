@@ -49,8 +49,9 @@ def test_it_never_exceeds_the_budget_over_a_burst(clock):
         limiter.acquire()
         starts.append(clock())  # the moment the call would really go out
     assert_budget_kept(starts, 3, 1.0)
-    # ...and it is not needlessly slow: 30 calls at 3 a second take about 9 seconds.
-    assert starts[-1] == pytest.approx(9.0)
+    # ...and it is not needlessly slow: 30 calls at 3 a second (plus the 0.1 s safety margin
+    # per window) start within 9.9 seconds.
+    assert starts[-1] == pytest.approx(9.9)
 
 
 def test_it_keeps_the_budget_when_many_threads_burst_at_once(clock):
