@@ -7,4 +7,5 @@ CASE_SECTIONS: list[tuple[str, str]] = [
     ("Goals", "cases:goals"),
     ("Services", "providers:list"),
     ("Doctor research", "doctors:list"),
+    ("Send and receive", "opinions:home"),
 ]

@@ -1,0 +1,385 @@
+"""The patient's side: send the case (packet, share links), record opinions, compare and
+decide, questions, the handoff to the local doctor, and the calendar file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from secondopinion.accounts.access import can_edit, case_view
+from secondopinion.accounts.audit import audit_record
+from secondopinion.opinions import calendar as ics
+from secondopinion.opinions import writes
+from secondopinion.opinions.compare import DECISION_PROMPTS
+from secondopinion.opinions.forms import (
+    DecisionForm,
+    HandoffForm,
+    LinkForm,
+    OpinionForm,
+    QuestionAnswerForm,
+    QuestionForm,
+)
+from secondopinion.opinions.models import (
+    Decision,
+    Opinion,
+    PacketBuild,
+    PatientQuestion,
+    ShareLink,
+)
+from secondopinion.opinions.pdfs import handoff_pdf
+from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
+from secondopinion.providers.models import Service
+
+
+def _service(case, service_id) -> Service:
+    return get_object_or_404(Service, case=case, public_id=service_id)
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@case_view()
+def opinions_home(request, case):
+    services = list(case.services.all())
+    links = list(case.share_links.select_related("service"))
+    builds = {}
+    for build in case.packet_builds.order_by("created_at"):
+        builds[build.service_id] = build  # latest per service wins
+    rows = [
+        {
+            "service": s,
+            "build": builds.get(s.pk),
+            "links": [lk for lk in links if lk.service_id == s.pk],
+        }
+        for s in services
+    ]
+    opinions = list(case.opinions.select_related("service"))
+    return render(
+        request,
+        "opinions/home.html",
+        {"case": case, "rows": rows, "opinions": opinions, "can_edit": can_edit(case)},
+    )
+
+
+# --- packet -------------------------------------------------------------------------------
+
+
+@case_view()
+def packet_preview(request, case, service_id):
+    service = _service(case, service_id)
+    if request.method == "POST":
+        # Unticked boxes are not sent, so we list what was left out by difference.
+        included = set(request.POST.getlist("include"))
+        excluded = [
+            item.key for item, _ in writes.packet_preview(case=case) if item.key not in included
+        ]
+        build = writes.packet_request(case=case, service=service, excluded=excluded)
+        audit_record(action="packet.build", request=request, case=case, obj=build)
+        return redirect("opinions:packet_status", case_id=case.public_id, build_id=build.public_id)
+    preview = writes.packet_preview(case=case)
+    return render(
+        request,
+        "opinions/packet_preview.html",
+        {
+            "case": case,
+            "service": service,
+            "preview": preview,
+            "can_edit": can_edit(case),
+            "total": sum(item.size for item, _ in preview),
+        },
+    )
+
+
+def _build(case, build_id) -> PacketBuild:
+    return get_object_or_404(
+        PacketBuild.objects.select_related("service"), case=case, public_id=build_id
+    )
+
+
+@case_view()
+def packet_status(request, case, build_id):
+    build = _build(case, build_id)
+    return render(request, "opinions/packet_status.html", {"case": case, "build": build})
+
+
+@case_view()
+def packet_download(request, case, build_id):
+    build = _build(case, build_id)
+    if build.status != PacketBuild.Status.DONE or not build.file_name:
+        raise Http404("The packet is not ready.")
+    audit_record(action="packet.download", request=request, case=case, obj=build)
+    return FileResponse(
+        default_storage.open(build.file_name, "rb"),
+        as_attachment=True,
+        filename=build.download_name,
+        content_type="application/zip",
+    )
+
+
+# --- share links --------------------------------------------------------------------------
+
+
+@case_view(write=True)
+def link_new(request, case, service_id):
+    service = _service(case, service_id)
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link, token = writes.link_create(
+            case=case,
+            service=service,
+            user=request.user,
+            days=form.cleaned_data["days"],
+            passcode=form.cleaned_data["passcode"],
+        )
+        if writes.packet_latest(case=case, service=service) is None:
+            writes.packet_request(case=case, service=service)
+        audit_record(action="link.create", request=request, case=case, obj=link)
+        url = request.build_absolute_uri(reverse("share:open", args=[token]))
+        # The token exists only in this response: we keep its hash, never the token itself.
+        return render(
+            request, "opinions/link_created.html", {"case": case, "link": link, "url": url}
+        )
+    return render(
+        request, "opinions/link_new.html", {"case": case, "service": service, "form": form}
+    )
+
+
+def _link(case, link_id) -> ShareLink:
+    return get_object_or_404(
+        ShareLink.objects.select_related("service"), case=case, public_id=link_id
+    )
+
+
+@case_view()
+def link_detail(request, case, link_id):
+    link = _link(case, link_id)
+    return render(
+        request,
+        "opinions/link_detail.html",
+        {"case": case, "link": link, "events": link.events.all()[:500], "can_edit": can_edit(case)},
+    )
+
+
+@case_view(write=True)
+@require_POST
+def link_revoke(request, case, link_id):
+    link = _link(case, link_id)
+    writes.link_revoke(link=link)
+    audit_record(action="link.revoke", request=request, case=case, obj=link)
+    messages.success(request, "The link is withdrawn. It no longer opens.")
+    return redirect("opinions:link_detail", case_id=case.public_id, link_id=link.public_id)
+
+
+# --- opinions -----------------------------------------------------------------------------
+
+
+def _save_opinion(request, case, form, opinion=None):
+    upload = form.cleaned_data.get("report")
+    stored = None
+    if upload:
+        try:
+            stored = writes.report_store(case=case, upload=upload)
+        except writes.ReportRejected as exc:
+            form.add_error("report", str(exc))
+            return None
+    with transaction.atomic():
+        opinion = form.save(commit=False)
+        opinion.case = case
+        opinion.save()
+        if stored:
+            writes.opinion_attach_report(opinion=opinion, stored=stored)
+    return opinion
+
+
+@case_view(write=True)
+def opinion_new(request, case):
+    form = OpinionForm(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        opinion = _save_opinion(request, case, form)
+        if opinion:
+            audit_record(action="opinion.create", request=request, case=case, obj=opinion)
+            messages.success(request, "The opinion is saved.")
+            return redirect("opinions:compare", case_id=case.public_id)
+    return render(
+        request, "opinions/opinion_form.html", {"case": case, "form": form, "opinion": None}
+    )
+
+
+def _opinion(case, opinion_id) -> Opinion:
+    return get_object_or_404(
+        Opinion.objects.select_related("service"), case=case, public_id=opinion_id
+    )
+
+
+@case_view()
+def opinion_edit(request, case, opinion_id):
+    opinion = _opinion(case, opinion_id)
+    form = OpinionForm(request.POST or None, request.FILES or None, case=case, instance=opinion)
+    if request.method == "POST" and form.is_valid():
+        if _save_opinion(request, case, form, opinion):
+            messages.success(request, "The opinion is saved.")
+            return redirect("opinions:compare", case_id=case.public_id)
+    return render(
+        request,
+        "opinions/opinion_form.html",
+        {"case": case, "form": form, "opinion": opinion, "can_edit": can_edit(case)},
+    )
+
+
+@case_view()
+def opinion_report(request, case, opinion_id):
+    opinion = _opinion(case, opinion_id)
+    if not opinion.report_name:
+        raise Http404("No report file.")
+    return FileResponse(
+        default_storage.open(opinion.report_name, "rb"),
+        as_attachment=True,
+        filename="second-opinion-report.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- compare and decide -------------------------------------------------------------------
+
+
+@case_view()
+def compare_page(request, case):
+    opinions = list(case.opinions.select_related("service"))
+    decision = Decision.objects.filter(case=case).first() or Decision(case=case)
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(action="decision.save", request=request, case=case)
+        messages.success(request, "Your decision and reasons are saved.")
+        return redirect("opinions:compare", case_id=case.public_id)
+    comparison = writes.case_comparison(case, opinions)
+    return render(
+        request,
+        "opinions/compare.html",
+        {
+            "case": case,
+            "opinions": opinions,
+            "comparison": comparison,
+            "goals": writes.case_goals(case),
+            "prompts": DECISION_PROMPTS,
+            "form": form,
+            "can_edit": can_edit(case),
+        },
+    )
+
+
+@case_view(write=True)
+@require_POST
+def compare_question_add(request, case):
+    """Keep a drafted question: it joins the patient's own list."""
+    text = request.POST.get("text", "").strip()[:500]
+    group = request.POST.get("group", "")
+    if text and group in GROUPS:
+        PatientQuestion.objects.get_or_create(case=case, group=group, text=text)
+        messages.success(request, "Added to your questions.")
+    return redirect("opinions:compare", case_id=case.public_id)
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+@case_view()
+def questions_page(request, case):
+    mine = list(case.questions.all())
+    picked = {q.bank_key for q in mine if q.bank_key}
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.case = case
+        question.save()
+        messages.success(request, "Your question is added.")
+        return redirect("opinions:questions", case_id=case.public_id)
+    groups = [
+        {
+            "key": key,
+            "title": title,
+            "mine": [q for q in mine if q.group == key],
+            "bank": [q for q in bank_by_group()[key] if q.key not in picked],
+        }
+        for key, title in GROUPS.items()
+    ]
+    return render(
+        request,
+        "opinions/questions.html",
+        {"case": case, "groups": groups, "form": form, "can_edit": can_edit(case)},
+    )
+
+
+@case_view(write=True)
+@require_POST
+def questions_pick(request, case):
+    for key in request.POST.getlist("pick"):
+        question = bank_get(key)
+        if question:
+            PatientQuestion.objects.get_or_create(
+                case=case, bank_key=key, defaults={"group": question.group, "text": question.text}
+            )
+    return redirect("opinions:questions", case_id=case.public_id)
+
+
+@case_view(write=True)
+@require_POST
+def question_update(request, case, question_id):
+    question = get_object_or_404(PatientQuestion, case=case, public_id=question_id)
+    if "delete" in request.POST:
+        question.delete()
+    else:
+        form = QuestionAnswerForm(request.POST, instance=question)
+        if form.is_valid():
+            form.save()
+    return redirect(
+        reverse("opinions:questions", args=[case.public_id]) + f"#q-{question.public_id}"
+    )
+
+
+# --- handoff and calendar -----------------------------------------------------------------
+
+
+@case_view()
+def handoff_page(request, case):
+    handoff = writes.handoff_for(case) if can_edit(case) else getattr(case, "handoff", None)
+    form = HandoffForm(request.POST or None, instance=handoff)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("opinions:handoff", case_id=case.public_id)
+    return render(
+        request,
+        "opinions/handoff.html",
+        {
+            "case": case,
+            "form": form,
+            "handoff": handoff,
+            "data": writes.handoff_data(case),
+            "can_edit": can_edit(case),
+        },
+    )
+
+
+@case_view()
+def handoff_download(request, case):
+    pdf = handoff_pdf(writes.handoff_data(case))
+    return _attachment(
+        HttpResponse(pdf, content_type="application/pdf"), "summary-for-my-doctor.pdf"
+    )
+
+
+@case_view()
+def calendar_download(request, case):
+    data = ics.calendar_ics(items=writes.calendar_items(case), case_key=str(case.public_id))
+    return _attachment(
+        HttpResponse(data, content_type="text/calendar; charset=utf-8"), "second-opinion-dates.ics"
+    )

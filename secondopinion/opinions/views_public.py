@@ -1,0 +1,242 @@
+"""The reviewing doctor's side: a share link opens a page with no account.
+
+Every failure (unknown, tampered, expired, withdrawn link, wrong passcode, too many tries) gets
+the very same response, so the page tells a stranger nothing. Every open, download and upload is
+written to the link's log, which the patient sees. Responses are never cached, never indexed and
+never send the link onward in a Referer header.
+"""
+
+from __future__ import annotations
+
+import functools
+import zipfile
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from secondopinion.opinions import tokens, writes
+from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
+from secondopinion.opinions.models import LinkEvent, PacketBuild, ShareLink
+from secondopinion.opinions.pdfs import case_summary_pdf
+
+REQUESTS_PER_WINDOW = 120
+WINDOW_SECONDS = 600
+PASSCODE_TRIES = 10
+
+
+def _private(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def refused(request) -> HttpResponse:
+    """The one answer for every link that does not work."""
+    return render(request, "opinions/share_refused.html", status=404)
+
+
+def _rate_ok(request) -> bool:
+    key = f"share-rate:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count <= REQUESTS_PER_WINDOW
+
+
+def _session_key(link: ShareLink) -> str:
+    return f"share-pass-{link.public_id}"
+
+
+def _open_link(request, token: str) -> tuple[ShareLink | None, str]:
+    """The link and the tokens.link_check outcome for this visitor."""
+    if not _rate_ok(request):
+        return None, tokens.REFUSED
+    link = writes.link_find(token) if tokens.token_well_formed(token) else None
+    state = None
+    if link is not None:
+        state = tokens.LinkState(
+            token_hash=link.token_hash,
+            expires_at=link.expires_at,
+            revoked_at=link.revoked_at,
+            passcode_hash=link.passcode_hash,
+        )
+        if link.failed_passcodes >= PASSCODE_TRIES:
+            return None, tokens.REFUSED
+    outcome = tokens.link_check(token=token, link=state, now=timezone.now())
+    if outcome == tokens.NEEDS_PASSCODE and request.session.get(_session_key(link)):
+        outcome = tokens.OPEN
+    return link, outcome
+
+
+class _MemberStream:
+    """A file inside the packet ZIP that closes the ZIP and the stored file when done."""
+
+    def __init__(self, outer, zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        self.outer, self.zf, self.inner = outer, zf, zf.open(member)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.inner.read(size)
+
+    def close(self) -> None:
+        self.inner.close()
+        self.zf.close()
+        self.outer.close()
+
+
+def _packet(link: ShareLink) -> PacketBuild | None:
+    return writes.packet_latest(case=link.case, service=link.service)
+
+
+def _packet_files(build: PacketBuild | None) -> list[str]:
+    if build is None:
+        return []
+    try:
+        with default_storage.open(build.file_name, "rb") as fh, zipfile.ZipFile(fh) as zf:
+            return [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (OSError, zipfile.BadZipFile):
+        return []
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def share_open(request, token: str):
+    link, outcome = _open_link(request, token)
+    if outcome == tokens.REFUSED:
+        return refused(request)
+    if outcome == tokens.NEEDS_PASSCODE:
+        form = PasscodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if tokens.passcode_check(form.cleaned_data["passcode"], link.passcode_hash):
+                request.session.cycle_key()
+                request.session[_session_key(link)] = True
+                outcome = tokens.OPEN
+            else:
+                ShareLink.objects.filter(pk=link.pk).update(
+                    failed_passcodes=link.failed_passcodes + 1
+                )
+                writes.link_event_record(
+                    link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED
+                )
+                return refused(request)
+        else:
+            return render(request, "opinions/share_passcode.html", {"form": form})
+    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.OPEN)
+    return _reviewer_page(request, link, token, ReportUploadForm())
+
+
+def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200) -> HttpResponse:
+    case = link.case
+    build = _packet(link)
+    return render(
+        request,
+        "opinions/share_page.html",
+        {
+            "link": link,
+            "token": token,
+            "summary": writes.case_summary_data(case),
+            "goals": writes.case_goals(case),
+            "service": link.service,
+            "build": build,
+            "pending": link.case.packet_builds.filter(
+                service=link.service,
+                status__in=[PacketBuild.Status.QUEUED, PacketBuild.Status.RUNNING],
+            ).exists(),
+            "files": _packet_files(build),
+            "form": form,
+            "reports": link.opinions.all(),
+        },
+        status=status,
+    )
+
+
+@_private
+def share_packet(request, token: str):
+    link, outcome = _open_link(request, token)
+    build = _packet(link) if outcome == tokens.OPEN else None
+    if build is None:
+        return refused(request)
+    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.PACKET)
+    return FileResponse(
+        default_storage.open(build.file_name, "rb"),
+        as_attachment=True,
+        filename=build.download_name,
+        content_type="application/zip",
+    )
+
+
+@_private
+def share_file(request, token: str, index: int):
+    """One file from the packet, for a reviewer who wants to look before downloading it all."""
+    link, outcome = _open_link(request, token)
+    build = _packet(link) if outcome == tokens.OPEN else None
+    if build is None:
+        return refused(request)
+    fh = default_storage.open(build.file_name, "rb")
+    try:
+        zf = zipfile.ZipFile(fh)
+        members = [i for i in zf.infolist() if not i.is_dir()]
+        member = members[index]
+    except (IndexError, zipfile.BadZipFile):
+        fh.close()
+        return refused(request)
+    stream = _MemberStream(fh, zf, member)
+    writes.link_event_record(
+        link=link, request=request, action=LinkEvent.Action.FILE, detail=member.filename
+    )
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=member.filename.rsplit("/", 1)[-1],
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@_private
+def share_summary(request, token: str):
+    link, outcome = _open_link(request, token)
+    if outcome != tokens.OPEN:
+        return refused(request)
+    writes.link_event_record(
+        link=link, request=request, action=LinkEvent.Action.FILE, detail="Case summary"
+    )
+    response = HttpResponse(
+        case_summary_pdf(writes.case_summary_data(link.case)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="case-summary.pdf"'
+    return response
+
+
+@_private
+@require_http_methods(["POST"])
+def share_report(request, token: str):
+    link, outcome = _open_link(request, token)
+    if outcome != tokens.OPEN:
+        return refused(request)
+    form = ReportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = writes.report_store(case=link.case, upload=form.cleaned_data["report"])
+        except writes.ReportRejected as exc:
+            form.add_error("report", str(exc))
+        else:
+            writes.opinion_from_link(link=link, stored=stored, fields=form.cleaned_data)
+            writes.link_event_record(
+                link=link, request=request, action=LinkEvent.Action.REPORT, detail=stored.original
+            )
+            return render(request, "opinions/share_thanks.html", {"link": link, "token": token})
+    return _reviewer_page(request, link, token, form, status=400)

@@ -1,0 +1,444 @@
+"""Writes for the opinions app: small functions with keyword-only arguments, called by views,
+tasks and commands alike. The pure cores (packet, pdfs, tokens, compare, calendar) do the work;
+this module feeds them from the database and stores what they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from secondopinion.opinions import calendar as ics
+from secondopinion.opinions import compare, pdfs, tokens
+from secondopinion.opinions.models import (
+    Decision,
+    Handoff,
+    LinkEvent,
+    Opinion,
+    PacketBuild,
+    ShareLink,
+)
+from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
+from secondopinion.opinions.sources import VaultItem, vault_items
+
+REPORT_MAX_BYTES = getattr(settings, "REPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+
+# --- what the packet holds -------------------------------------------------------------
+
+
+def case_goals(case) -> list[str]:
+    goals = [
+        case.treatment_goals,
+        case.quality_of_life_goals,
+        case.goal_work,
+        case.goal_family,
+        case.goal_side_effects,
+        case.goal_travel,
+    ]
+    return [g.strip() for g in goals if g and g.strip()]
+
+
+def case_diagnosis(case) -> str:
+    text = case.cancer_label.capitalize() if case.cancer_type else ""
+    if case.stage_told:
+        text += f", stage {case.stage_told} (as told by the doctor)"
+    if case.diagnosis_date:
+        text += f", diagnosed {case.diagnosis_date:%B %-d, %Y}"
+    return text
+
+
+def case_summary_data(case) -> pdfs.CaseSummary:
+    first = ", ".join(x for x in (case.doctor_name, case.doctor_institution) if x)
+    if case.first_plan_date:
+        first += f", {case.first_plan_date:%B %-d, %Y}"
+    timeline = []
+    if case.diagnosis_date:
+        timeline.append((case.diagnosis_date, "Diagnosis"))
+    if case.first_plan_date:
+        timeline.append((case.first_plan_date, "First treatment plan"))
+    for service in case.services.exclude(records_sent_on=None):
+        timeline.append((service.records_sent_on, f"Records sent to {service.name}"))
+    if case.planned_treatment_start:
+        timeline.append((case.planned_treatment_start, "Planned start of treatment"))
+    return pdfs.CaseSummary(
+        patient_name=case.patient_name,
+        diagnosis=case_diagnosis(case),
+        birth_date=case.date_of_birth,
+        first_opinion=first,
+        first_plan=case.first_plan,
+        timeline=timeline,
+        safe_to_wait=case.safe_to_wait_until,
+        written_on=timezone.localdate(),
+    )
+
+
+def packet_preview(*, case, excluded: list[str] | None = None) -> list[tuple[VaultItem, bool]]:
+    """Each vault item with whether it will be included."""
+    excluded = set(excluded or [])
+    return [(item, item.key not in excluded) for item in vault_items(case)]
+
+
+def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
+    reviewer = service.doctor_name
+    question = (
+        f"Please review my diagnosis and the plan my doctor offered: {case.first_plan.strip()}"
+        if case.first_plan.strip()
+        else "Please review my diagnosis and the treatment plan I was offered."
+    )
+    enclosed = ["Case summary (1 to 2 pages)"] + [item.label for item in items]
+    contact = case.owner.email
+    cover = pdfs.CoverLetter(
+        patient_name=case.patient_name,
+        patient_contact=contact,
+        service_name=service.name,
+        reviewer_name=reviewer,
+        reviewer_employer=service.doctor_institution,
+        question=question,
+        goals=case_goals(case),
+        enclosed=enclosed,
+        written_on=timezone.localdate(),
+    )
+    return [
+        GeneratedFile(
+            "00 Cover letter.pdf", pdfs.cover_letter_pdf(cover), "cover_letter", "Cover letter"
+        ),
+        GeneratedFile(
+            "01 Case summary.pdf",
+            pdfs.case_summary_pdf(case_summary_data(case)),
+            "case_summary",
+            "Case summary",
+        ),
+    ]
+
+
+def packet_request(*, case, service, excluded: list[str] | None = None) -> PacketBuild:
+    """Record a packet build and start it in the background once the row is committed."""
+    from secondopinion.opinions.tasks import packet_build_task
+
+    build = PacketBuild.objects.create(case=case, service=service, excluded=list(excluded or []))
+    transaction.on_commit(lambda: packet_build_task.enqueue(build.pk))
+    return build
+
+
+class _Progress:
+    """Saves progress at most every half second, so a big CD does not hammer the database."""
+
+    def __init__(self, build: PacketBuild) -> None:
+        self.build, self.last = build, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and done < total:
+            return
+        self.last = now
+        PacketBuild.objects.filter(pk=self.build.pk).update(bytes_done=done, bytes_total=total)
+
+
+def packet_run(*, build_pk: int) -> PacketBuild:
+    """Make the packet for a build row. Safe to run twice: a finished build is left alone."""
+    build = PacketBuild.objects.select_related("case__owner", "service").get(pk=build_pk)
+    if build.status == PacketBuild.Status.DONE:
+        return build
+    PacketBuild.objects.filter(pk=build.pk).update(status=PacketBuild.Status.RUNNING, error="")
+    case, service = build.case, build.service
+    items = [
+        item for item, included in packet_preview(case=case, excluded=build.excluded) if included
+    ]
+    files = [f for item in items for f in item.files]
+    name = f"packets/{case.public_id}/{uuid.uuid4().hex}.zip"
+    try:
+        generated = _generated(case, service, items)
+        meta = {"service": service.name, "reviewer": service.doctor_name}
+        try:
+            target = Path(default_storage.path(name))
+            local = True
+        except NotImplementedError:
+            target = Path(tempfile.mkdtemp()) / "packet.zip"
+            local = False
+        result = packet_write(
+            out=target, files=files, generated=generated, meta=meta, progress=_Progress(build)
+        )
+        if not local:
+            with target.open("rb") as fh:
+                name = default_storage.save(name, File(fh))
+            target.unlink()
+    except PacketError as exc:
+        PacketBuild.objects.filter(pk=build.pk).update(
+            status=PacketBuild.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        build.refresh_from_db()
+        return build
+    PacketBuild.objects.filter(pk=build.pk).update(
+        status=PacketBuild.Status.DONE,
+        file_name=name,
+        file_size=result.bytes_written,
+        file_count=result.files,
+        bytes_done=sum(f.size for f in files),
+        finished_at=timezone.now(),
+    )
+    build.refresh_from_db()
+    return build
+
+
+def packet_latest(*, case, service) -> PacketBuild | None:
+    return (
+        PacketBuild.objects.filter(case=case, service=service, status=PacketBuild.Status.DONE)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+# --- share links ------------------------------------------------------------------------
+
+
+def link_create(
+    *, case, service, user, days: int = tokens.DEFAULT_DAYS, passcode: str = ""
+) -> tuple[ShareLink, str]:
+    """A new link; returns the token once. Only its hash is stored."""
+    token = tokens.token_new()
+    link = ShareLink.objects.create(
+        case=case,
+        service=service,
+        token_hash=tokens.token_hash(token),
+        created_by=user,
+        expires_at=tokens.expiry_default(timezone.now(), days),
+        passcode_hash=tokens.passcode_hash(passcode) if passcode else "",
+    )
+    return link, token
+
+
+def link_revoke(*, link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def link_find(token: str) -> ShareLink | None:
+    """The link for a presented token, or None. Looked up by hash; the token never hits a query."""
+    return (
+        ShareLink.objects.select_related("case", "service")
+        .filter(token_hash=tokens.token_hash(token))
+        .first()
+    )
+
+
+def link_event_record(*, link: ShareLink, request, action: str, detail: str = "") -> LinkEvent:
+    return LinkEvent.objects.create(
+        link=link, action=action, detail=detail[:200], address=request.META.get("REMOTE_ADDR")
+    )
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+class ReportRejected(Exception):
+    """The uploaded report cannot be kept. The message is safe to show."""
+
+
+@dataclass
+class StoredReport:
+    name: str
+    original: str
+    size: int
+    sha256: str
+
+
+def report_store(*, case, upload) -> StoredReport:
+    """Check an uploaded report is a real PDF within the size limit, then store it.
+
+    The browser's filename and content type are not trusted: we look at the bytes (the PDF
+    header, and pypdf must be able to read it). Nothing is stored unless every check passes.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if upload.size is not None and upload.size > REPORT_MAX_BYTES:
+        raise ReportRejected(
+            f"This file is larger than {REPORT_MAX_BYTES // (1024 * 1024)} MB. Nothing was saved."
+        )
+    upload.seek(0)
+    if not upload.read(1024).lstrip().startswith(b"%PDF-"):
+        raise ReportRejected("This file is not a PDF. Please upload the report as a PDF file.")
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if not reader.is_encrypted:
+            _ = len(reader.pages)
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError):
+        raise ReportRejected(
+            "This PDF could not be read. It may be damaged. Nothing was saved."
+        ) from None
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = default_storage.save(f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", upload)
+    original = Path(upload.name or "report.pdf").name[:200]
+    return StoredReport(name=name, original=original, size=upload.size, sha256=digest.hexdigest())
+
+
+def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
+    old = opinion.report_name
+    opinion.report_name = stored.name
+    opinion.report_original = stored.original
+    opinion.report_size = stored.size
+    opinion.report_sha256 = stored.sha256
+    opinion.save()
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+
+
+def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) -> Opinion:
+    """The reviewer's upload becomes an opinion on the patient's case."""
+    service = link.service
+    opinion = Opinion.objects.create(
+        case=link.case,
+        service=service,
+        link=link,
+        source=Opinion.Source.LINK,
+        doctor_name=fields.get("doctor_name") or service.doctor_name,
+        stance=fields.get("stance") or compare.UNCLEAR,
+        diagnosis=fields.get("diagnosis", ""),
+        recommendations=fields.get("recommendations", ""),
+        report_name=stored.name,
+        report_original=stored.original,
+        report_size=stored.size,
+        report_sha256=stored.sha256,
+    )
+    if service.status in ("agreed", "records_sent", "waiting", "contacted", "considering"):
+        service.status = "report_received"
+        service.save(update_fields=["status"])
+    return opinion
+
+
+# --- compare, handoff, calendar ---------------------------------------------------------
+
+
+def first_plan(case) -> compare.Plan:
+    return compare.Plan(
+        diagnosis=case_diagnosis(case),
+        summary=case.first_plan,
+        recommendations=[
+            line.strip(" -•") for line in case.first_plan.splitlines() if line.strip(" -•")
+        ],
+    )
+
+
+def case_comparison(case, opinions: list[Opinion]) -> compare.Comparison:
+    return compare.compare(first_plan(case), [o.view() for o in opinions], case_goals(case))
+
+
+def _sentence(opinion: Opinion) -> str:
+    stance = {
+        compare.CONFIRMS: "agrees with the first plan",
+        compare.PROPOSES_OTHER: "proposes a different plan",
+    }.get(opinion.stance, "has not said clearly whether they agree with the first plan")
+    text = f"{opinion.label}, {opinion.received_on:%B %-d, %Y}: {stance}"
+    recs = opinion.recommendation_list
+    if recs:
+        text += f"; recommends {', '.join(recs[:3])}"
+    return text + "."
+
+
+def handoff_data(case) -> pdfs.Handoff:
+    opinions = list(case.opinions.select_related("service"))
+    comparison = case_comparison(case, opinions)
+    decision = Decision.objects.filter(case=case).first()
+    questions = [q.text for q in case.questions.filter(group="local", asked=False)]
+    for opinion in opinions:
+        questions += opinion.question_list
+    decided = ""
+    if decision and decision.choice.strip():
+        decided = decision.choice.strip() + (
+            f" Why: {decision.reasons.strip()}" if decision.reasons.strip() else ""
+        )
+    return pdfs.Handoff(
+        patient_name=case.patient_name,
+        case_line=f"{case_diagnosis(case) or 'Cancer'}. First plan: {case.first_plan.strip() or 'not recorded'}.",
+        local_doctor=", ".join(x for x in (case.doctor_name, case.doctor_institution) if x),
+        opinions=[_sentence(o) for o in opinions],
+        differences=[d.text for d in comparison.differences],
+        questions=questions,
+        decision=decided,
+        written_on=timezone.localdate(),
+    )
+
+
+def handoff_for(case) -> Handoff:
+    return Handoff.objects.get_or_create(case=case)[0]
+
+
+def calendar_items(case) -> list[ics.CalendarItem]:
+    items = []
+    if case.safe_to_wait_until:
+        items.append(
+            ics.CalendarItem(
+                "safe-to-wait", "Safe-to-wait date (from my doctor)", case.safe_to_wait_until
+            )
+        )
+    if case.planned_treatment_start:
+        items.append(
+            ics.CalendarItem(
+                "treatment-start", "Planned start of treatment", case.planned_treatment_start
+            )
+        )
+    for service in case.services.all():
+        if service.records_sent_on:
+            items.append(
+                ics.CalendarItem(
+                    f"sent-{service.public_id}",
+                    f"Records sent to {service.name}",
+                    service.records_sent_on,
+                )
+            )
+            if service.turnaround_days:
+                days = service.turnaround_days
+                if service.turnaround_kind == "business":
+                    days = days * 7 // 5 + 1
+                items.append(
+                    ics.CalendarItem(
+                        f"report-due-{service.public_id}",
+                        f"Report expected from {service.name}",
+                        service.records_sent_on + timedelta(days=days),
+                    )
+                )
+    for link in case.share_links.select_related("service"):
+        if link.revoked_at is None:
+            items.append(
+                ics.CalendarItem(
+                    f"link-{link.public_id}",
+                    f"Share link for {link.service.name} expires",
+                    timezone.localtime(link.expires_at).date(),
+                )
+            )
+    for opinion in case.opinions.select_related("service"):
+        items.append(
+            ics.CalendarItem(
+                f"opinion-{opinion.public_id}",
+                f"Opinion received: {opinion.label}",
+                opinion.received_on,
+            )
+        )
+    decision = Decision.objects.filter(case=case).first()
+    if (
+        decision
+        and decision.treatment_start
+        and decision.treatment_start != case.planned_treatment_start
+    ):
+        items.append(
+            ics.CalendarItem("decided-start", "Treatment starts", decision.treatment_start)
+        )
+    return items

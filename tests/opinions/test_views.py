@@ -1,0 +1,204 @@
+"""The patient's pages: packet preview and build, links and their log, opinions, compare and
+decide, questions, handoff and calendar."""
+
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from secondopinion.opinions import writes
+from secondopinion.opinions.models import Decision, Opinion, PacketBuild, PatientQuestion, ShareLink
+from tests.opinions.factories import make_link, make_opinion, tiny_pdf, vault_item
+from tests.providers.factories import make_service
+
+
+@pytest.fixture
+def service(case):
+    return make_service(case, doctor_name="Ada Moreau", doctor_institution="Lakeside Cancer Center")
+
+
+@pytest.fixture
+def vault(tmp_path, monkeypatch):
+    items = [
+        vault_item(tmp_path / "vault", "Biopsy report.pdf", tiny_pdf("Biopsy")),
+        vault_item(tmp_path / "vault", "CT report.pdf", tiny_pdf("CT"), kind="imaging_report"),
+    ]
+    monkeypatch.setattr(writes, "vault_items", lambda case: items)
+    return items
+
+
+def url(name, case, *args):
+    return reverse(f"opinions:{name}", args=[case.public_id, *args])
+
+
+def test_it_previews_the_packet_and_builds_it_in_the_background(
+    owner_client, case, service, vault, django_capture_on_commit_callbacks
+):
+    page = owner_client.get(url("packet_preview", case, service.public_id))
+    assert b"Biopsy report" in page.content and b"CT report" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            url("packet_preview", case, service.public_id), {"include": ["doc:Biopsy report.pdf"]}
+        )
+    build = PacketBuild.objects.get()
+    assert response.url == url("packet_status", case, build.public_id)
+    assert build.status == "done" and build.excluded == ["doc:CT report.pdf"]
+    download = owner_client.get(url("packet_download", case, build.public_id))
+    assert download["Content-Disposition"].startswith("attachment")
+    data = b"".join(download.streaming_content)
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+        names = zf.namelist()
+    assert "documents/02 Pathology reports/Biopsy report.pdf" in names
+    assert not any("CT report" in n for n in names)
+    assert "00 Cover letter.pdf" in names and "01 Case summary.pdf" in names
+
+
+def test_it_refuses_a_document_that_changed_and_names_it(
+    owner_client, case, service, vault, django_capture_on_commit_callbacks
+):
+    vault[1].files[0].source.write_bytes(b"changed on disk")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            url("packet_preview", case, service.public_id), {"include": [v.key for v in vault]}
+        )
+    build = PacketBuild.objects.get()
+    assert build.status == "failed"
+    assert "CT report" in build.error
+    page = owner_client.get(url("packet_status", case, build.public_id))
+    assert b"could not be made" in page.content and b"CT report" in page.content
+
+
+def test_it_makes_a_link_showing_the_token_once_and_storing_only_its_hash(
+    owner_client, case, service, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            url("link_new", case, service.public_id), {"days": 14, "passcode": ""}
+        )
+    link = ShareLink.objects.get()
+    token = response.context["url"].rstrip("/").rsplit("/", 1)[-1]
+    assert token not in link.token_hash
+    assert (
+        owner_client.get(url("link_detail", case, link.public_id)).content.count(token.encode())
+        == 0
+    )
+    assert PacketBuild.objects.filter(
+        service=service, status="done"
+    ).exists()  # made for the reviewer
+
+
+def test_it_refuses_a_too_short_passcode(owner_client, case, service):
+    response = owner_client.post(
+        url("link_new", case, service.public_id), {"days": 14, "passcode": "123"}
+    )
+    assert response.status_code == 200 and not ShareLink.objects.exists()
+
+
+def test_it_revokes_a_link(owner_client, case, service):
+    link, _ = make_link(case, service)
+    owner_client.post(url("link_revoke", case, link.public_id))
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+
+
+def test_it_records_an_opinion_with_its_report_and_shows_the_comparison(
+    owner_client, case, service
+):
+    case.first_plan = "Lumpectomy\nRadiation therapy"
+    case.save()
+    report = SimpleUploadedFile("report.pdf", tiny_pdf("Opinion"), content_type="application/pdf")
+    response = owner_client.post(
+        url("opinion_new", case),
+        {
+            "service": service.pk,
+            "doctor_name": "Ada Moreau",
+            "received_on": "2026-05-01",
+            "stance": "proposes_other",
+            "recommendations": "Chemotherapy before surgery\nLumpectomy",
+            "tests_suggested": "Oncotype DX",
+            "report": report,
+        },
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert opinion.report_sha256 and opinion.report_size > 0
+    page = owner_client.get(url("compare", case))
+    assert b"Chemotherapy before surgery" in page.content
+    assert b"Differs" in page.content
+    assert b"What makes you suggest a different plan" in page.content
+
+
+def test_it_rejects_a_report_that_is_not_a_pdf(owner_client, case):
+    fake = SimpleUploadedFile("report.pdf", b"<html>hi</html>", content_type="application/pdf")
+    response = owner_client.post(
+        url("opinion_new", case), {"received_on": "2026-05-01", "stance": "unclear", "report": fake}
+    )
+    assert response.status_code == 200
+    assert b"not a PDF" in response.content
+    assert not Opinion.objects.exists()
+
+
+def test_it_makes_a_third_opinion_as_easy_as_a_second(owner_client, case):
+    for name in ["A", "B", "C"]:
+        owner_client.post(
+            url("opinion_new", case),
+            {"doctor_name": name, "received_on": "2026-05-01", "stance": "confirms"},
+        )
+    page = owner_client.get(url("compare", case))
+    assert Opinion.objects.count() == 3
+    assert len(page.context["comparison"].rows[0].opinions) == 3
+
+
+def test_it_records_the_decision_with_reasons(owner_client, case):
+    owner_client.post(url("compare", case), {"choice": "Surgery first", "reasons": "Fits my goals"})
+    assert Decision.objects.get(case=case).reasons == "Fits my goals"
+
+
+def test_it_picks_bank_questions_adds_own_and_notes_answers(owner_client, case):
+    owner_client.post(url("questions_pick", case), {"pick": ["rev-trials", "loc-next"]})
+    owner_client.post(url("questions", case), {"group": "reviewer", "text": "Can I keep working?"})
+    assert PatientQuestion.objects.filter(case=case).count() == 3
+    question = PatientQuestion.objects.get(bank_key="rev-trials")
+    owner_client.post(
+        url("question_update", case, question.public_id), {"asked": "on", "answer": "Not now."}
+    )
+    question.refresh_from_db()
+    assert question.asked and question.answer == "Not now."
+    page = owner_client.get(url("questions", case))
+    assert b"Can I keep working?" in page.content and b"Not now." in page.content
+
+
+def test_it_keeps_a_drafted_question(owner_client, case):
+    owner_client.post(url("compare_question_add", case), {"text": "Why?", "group": "local"})
+    assert PatientQuestion.objects.get().group == "local"
+
+
+def test_it_gives_a_one_page_handoff_and_records_the_loop(owner_client, case):
+    make_opinion(case, stance="confirms")
+    pdf = owner_client.get(url("handoff_pdf", case))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    owner_client.post(
+        url("handoff", case), {"delivered_on": "2026-05-02", "response": "Agrees, go ahead."}
+    )
+    assert case.handoff.loop_closed
+
+
+def test_it_exports_case_dates_as_ics(owner_client, case, service):
+    case.safe_to_wait_until = __import__("datetime").date(2026, 6, 1)
+    case.save()
+    response = owner_client.get(url("calendar", case))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"Safe-to-wait date" in response.content
+
+
+def test_it_hides_every_page_from_a_stranger(client, case, service, stranger):
+    client.force_login(stranger)
+    assert client.get(url("home", case)).status_code == 404
+    assert client.get(url("packet_preview", case, service.public_id)).status_code == 404
+
+
+def test_it_lets_a_viewer_look_but_not_build(client, case, service, caregiver):
+    client.force_login(caregiver)
+    assert client.get(url("home", case)).status_code == 200
+    assert client.post(url("packet_preview", case, service.public_id)).status_code == 404

@@ -1,0 +1,169 @@
+"""The reviewer's side of a share link: valid, expired, revoked, wrong passcode, unknown and
+tampered links; downloads and report upload, each logged."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from secondopinion.opinions.models import LinkEvent, Opinion
+from tests.opinions.factories import make_build, make_link, tiny_pdf
+from tests.providers.factories import make_service
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def service(case):
+    return make_service(case, doctor_name="Ada Moreau")
+
+
+@pytest.fixture
+def link_and_token(case, service):
+    make_build(case, service)
+    return make_link(case, service)
+
+
+def open_url(token):
+    return reverse("share:open", args=[token])
+
+
+def refused_body(client):
+    return client.get(open_url("x" * 43)).content
+
+
+def test_it_opens_a_valid_link_without_an_account_and_logs_it(client, link_and_token):
+    link, token = link_and_token
+    response = client.get(open_url(token))
+    assert response.status_code == 200
+    assert b"Olive Owner" in response.content and b"Download all records" in response.content
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert LinkEvent.objects.get(link=link).action == "open"
+
+
+def test_it_refuses_expired_revoked_unknown_and_tampered_links_identically(
+    client, case, service, link_and_token
+):
+    link, token = link_and_token
+    expired, expired_token = make_link(case, service)
+    expired.expires_at = timezone.now() - timedelta(seconds=1)
+    expired.save()
+    revoked, revoked_token = make_link(case, service)
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    baseline = refused_body(client)
+    for bad in [expired_token, revoked_token, "unknown-token", tampered, token + "x"]:
+        response = client.get(open_url(bad))
+        assert response.status_code == 404
+        assert response.content == baseline
+    assert not LinkEvent.objects.filter(link__in=[expired, revoked]).exists()
+
+
+def test_it_asks_for_a_passcode_and_refuses_a_wrong_one_identically(client, case, service):
+    make_build(case, service)
+    link, token = make_link(case, service, passcode="blue-river-7")
+    assert b"Enter the passcode" in client.get(open_url(token)).content
+    baseline = refused_body(client)
+    wrong = client.post(open_url(token), {"passcode": "nope"})
+    assert wrong.status_code == 404 and wrong.content == baseline
+    assert LinkEvent.objects.get(link=link).action == "passcode_failed"
+    right = client.post(open_url(token), {"passcode": "blue-river-7"})
+    assert right.status_code == 200 and b"Case for review" in right.content
+    assert client.get(reverse("share:packet", args=[token])).status_code == 200
+
+
+def test_it_locks_a_link_after_too_many_wrong_passcodes(client, case, service):
+    link, token = make_link(case, service, passcode="blue-river-7")
+    for _ in range(10):
+        client.post(open_url(token), {"passcode": "nope"})
+    assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 404
+
+
+def test_it_rate_limits_by_address(client, link_and_token, settings):
+    _, token = link_and_token
+    from secondopinion.opinions import views_public
+
+    views_public.REQUESTS_PER_WINDOW, old = 3, views_public.REQUESTS_PER_WINDOW
+    try:
+        codes = [client.get(open_url(token)).status_code for _ in range(4)]
+    finally:
+        views_public.REQUESTS_PER_WINDOW = old
+    assert codes == [200, 200, 200, 404]
+
+
+def test_it_downloads_the_packet_and_single_files_and_logs_each(client, link_and_token):
+    link, token = link_and_token
+    packet = client.get(reverse("share:packet", args=[token]))
+    assert packet["Content-Disposition"].startswith("attachment")
+    assert b"".join(packet.streaming_content)[:2] == b"PK"
+    one = client.get(reverse("share:file", args=[token, 0]))
+    assert b"".join(one.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("share:file", args=[token, 999])).status_code == 404
+    assert list(LinkEvent.objects.filter(link=link).values_list("action", flat=True)) == [
+        "file",
+        "packet",
+    ]
+
+
+def test_it_takes_the_written_report_with_structured_fields(client, case, link_and_token):
+    link, token = link_and_token
+    report = SimpleUploadedFile(
+        "moreau-report.pdf", tiny_pdf("Opinion"), content_type="application/pdf"
+    )
+    response = client.post(
+        reverse("share:report", args=[token]),
+        {
+            "report": report,
+            "stance": "proposes_other",
+            "diagnosis": "Lobular",
+            "recommendations": "Chemo first\nSurgery",
+        },
+    )
+    assert response.status_code == 200 and b"Thank you" in response.content
+    opinion = Opinion.objects.get(case=case)
+    assert opinion.source == "link" and opinion.recommendation_list == ["Chemo first", "Surgery"]
+    assert opinion.doctor_name == "Ada Moreau"
+    event = LinkEvent.objects.get(action="report")
+    assert event.detail == "moreau-report.pdf" and event.address == "127.0.0.1"
+
+
+def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(
+    client, case, link_and_token, monkeypatch
+):
+    _, token = link_and_token
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(reverse("share:report", args=[token]), {"report": fake})
+    assert response.status_code == 400 and b"not a PDF" in response.content
+    from secondopinion.opinions import writes
+
+    monkeypatch.setattr(writes, "REPORT_MAX_BYTES", 10)
+    big = SimpleUploadedFile("report.pdf", tiny_pdf(), content_type="application/pdf")
+    response = client.post(reverse("share:report", args=[token]), {"report": big})
+    assert response.status_code == 400 and b"larger than" in response.content
+    assert not Opinion.objects.exists()
+
+
+def test_it_refuses_upload_through_a_revoked_link(client, link_and_token):
+    link, token = link_and_token
+    link.revoked_at = timezone.now()
+    link.save()
+    report = SimpleUploadedFile("r.pdf", tiny_pdf(), content_type="application/pdf")
+    assert client.post(reverse("share:report", args=[token]), {"report": report}).status_code == 404
+    assert client.get(reverse("share:packet", args=[token])).status_code == 404
+    assert not Opinion.objects.exists()
+
+
+def test_it_shows_the_patient_the_access_log(owner_client, case, link_and_token, client):
+    link, token = link_and_token
+    client.get(open_url(token))
+    page = owner_client.get(reverse("opinions:link_detail", args=[case.public_id, link.public_id]))
+    assert b"Opened the page" in page.content and b"127.0.0.1" in page.content
