@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,10 @@ from typing import Any, BinaryIO
 
 from pydicom.multival import MultiValue
 
+from secondopinion.records.dicom_fast import fast_header
+
 PREAMBLE = 128
+FAST_BYTES = 65536
 HEAD_BYTES = 512
 DICOMDIR_SOP_CLASS = "1.2.840.10008.1.3.10"
 EXECUTABLE_MAGICS = (
@@ -205,6 +209,8 @@ def _text(ds: Any, keyword: str, limit: int = 200) -> str:
 
 
 def _clean_text(text: str) -> str:
+    if text.isprintable():
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
 
 
@@ -231,9 +237,14 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as raw:
+        head = raw.read(FAST_BYTES)
         if kind is None:
-            kind = dicom_sniff(raw.read(HEAD_BYTES))
-            raw.seek(0)
+            kind = dicom_sniff(head)
+        if kind == "dicom":
+            fields = fast_header(head, complete=len(head) == size)
+            if fields is not None:
+                return header_from_fields(fields)
+        raw.seek(0)
         if kind == "executable":
             raise DicomProblem(
                 "This file looks like a scan, but its first bytes hold a computer program. "
@@ -242,13 +253,16 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
         if kind not in ("dicom", "bare"):
             raise DicomProblem("This file is not a DICOM image.")
         try:
-            ds = pydicom.dcmread(
-                _CappedReader(raw, size),  # type: ignore[arg-type]
-                stop_before_pixels=True,
-                force=(kind == "bare"),
-                specific_tags=HEADER_TAGS,
-            )
-            header = _header_from(ds, bare=(kind == "bare"))
+            with warnings.catch_warnings():
+                # pydicom warns about odd values (e.g. "1A" as a number); we judge them ourselves.
+                warnings.simplefilter("ignore")
+                ds = pydicom.dcmread(
+                    _CappedReader(raw, size),  # type: ignore[arg-type]
+                    stop_before_pixels=True,
+                    force=(kind == "bare"),
+                    specific_tags=HEADER_TAGS,
+                )
+            header = header_from_fields(_fields_of(ds), bare=(kind == "bare"))
         except DicomProblem:
             raise
         except (InvalidDicomError, EOFError) as exc:
@@ -259,15 +273,61 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
     return header
 
 
-def _header_from(ds: Any, *, bare: bool) -> InstanceHeader:
+def _fields_of(ds: Any) -> dict[str, Any]:
+    """The fields we use from a pydicom dataset, as plain values (same shape as dicom_fast)."""
+    fields: dict[str, Any] = {}
     meta = getattr(ds, "file_meta", None)
-    sop_class = _text(ds, "SOPClassUID") or (
-        _text(meta, "MediaStorageSOPClassUID") if meta is not None else ""
-    )
-    sop_uid = _text(ds, "SOPInstanceUID") or (
-        _text(meta, "MediaStorageSOPInstanceUID") if meta is not None else ""
-    )
-    transfer_syntax = _text(meta, "TransferSyntaxUID") if meta is not None else ""
+    if meta is not None:
+        for keyword in (
+            "MediaStorageSOPClassUID",
+            "MediaStorageSOPInstanceUID",
+            "TransferSyntaxUID",
+        ):
+            fields[keyword] = _text(meta, keyword)
+    for keyword in HEADER_TAGS:
+        if keyword == "ImagePositionPatient":
+            value = ds.get(keyword)
+            if value is not None and _multi(value):
+                fields[keyword] = [str(v) for v in value]
+        elif keyword in (
+            "Rows",
+            "Columns",
+            "NumberOfFrames",
+            "SamplesPerPixel",
+            "BitsAllocated",
+            "SeriesNumber",
+            "InstanceNumber",
+        ):
+            number = _int(ds, keyword)
+            if number is not None:
+                fields[keyword] = number
+        else:
+            fields[keyword] = _text(ds, keyword)
+    fields["_has_group_0008"] = any(int(tag) >> 16 == 0x0008 for tag in ds.keys())
+    return fields
+
+
+def _str(fields: dict[str, Any], keyword: str, limit: int = 200) -> str:
+    value = fields.get(keyword)
+    if value is None:
+        return ""
+    return _clean_text(str(value).strip())[:limit]
+
+
+def _num(fields: dict[str, Any], keyword: str) -> int | None:
+    value = fields.get(keyword)
+    if value is None or value == "":
+        return None
+    try:
+        return int(float(value)) if isinstance(value, str) and "." in value else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def header_from_fields(fields: dict[str, Any], *, bare: bool = False) -> InstanceHeader:
+    """Check and shape the header fields (from pydicom or the fast reader)."""
+    sop_class = _str(fields, "SOPClassUID") or _str(fields, "MediaStorageSOPClassUID")
+    sop_uid = _str(fields, "SOPInstanceUID") or _str(fields, "MediaStorageSOPInstanceUID")
     if sop_class == DICOMDIR_SOP_CLASS:
         return InstanceHeader(
             sop_instance_uid=sop_uid,
@@ -276,20 +336,20 @@ def _header_from(ds: Any, *, bare: bool) -> InstanceHeader:
             series_uid="",
             patient=PatientIdentity(),
         )
-    study_uid = _text(ds, "StudyInstanceUID")
-    series_uid = _text(ds, "SeriesInstanceUID")
-    if bare and not any(int(tag) >> 16 == 0x0008 for tag in ds.keys()):
+    if bare and not fields.get("_has_group_0008"):
         # Forced parsing of a random file can "succeed"; real DICOM always has group 0008.
         raise DicomProblem("This file is not a DICOM image.")
+    study_uid = _str(fields, "StudyInstanceUID")
+    series_uid = _str(fields, "SeriesInstanceUID")
     if not (sop_uid and study_uid and series_uid):
         raise DicomProblem(
             "This DICOM file is missing the identifiers that place it in a study, so it was "
             "skipped."
         )
-    position = ds.get("ImagePositionPatient")
+    position = fields.get("ImagePositionPatient")
     position_z = None
     try:
-        if position is not None and len(position) == 3:
+        if isinstance(position, list) and len(position) == 3:
             position_z = float(position[2])
     except (TypeError, ValueError):
         position_z = None
@@ -299,25 +359,36 @@ def _header_from(ds: Any, *, bare: bool) -> InstanceHeader:
         study_uid=study_uid,
         series_uid=series_uid,
         patient=PatientIdentity(
-            name=_text(ds, "PatientName"),
-            patient_id=_text(ds, "PatientID", 64),
-            birth_date=_text(ds, "PatientBirthDate", 8),
+            name=_str(fields, "PatientName").rstrip("^ "),
+            patient_id=_str(fields, "PatientID", 64),
+            birth_date=_str(fields, "PatientBirthDate", 8),
         ),
-        study_date=_text(ds, "StudyDate", 8),
-        study_description=_text(ds, "StudyDescription"),
-        accession_number=_text(ds, "AccessionNumber", 64),
-        institution=_text(ds, "InstitutionName"),
-        modality=_text(ds, "Modality", 16),
-        series_description=_text(ds, "SeriesDescription"),
-        series_number=_int(ds, "SeriesNumber"),
-        body_part=_text(ds, "BodyPartExamined", 64),
-        instance_number=_int(ds, "InstanceNumber"),
-        rows=_int(ds, "Rows") or 0,
-        columns=_int(ds, "Columns") or 0,
-        frames=_int(ds, "NumberOfFrames") or 1,
-        transfer_syntax=transfer_syntax,
+        study_date=_str(fields, "StudyDate", 8),
+        study_description=_str(fields, "StudyDescription"),
+        accession_number=_str(fields, "AccessionNumber", 64),
+        institution=_str(fields, "InstitutionName"),
+        modality=_str(fields, "Modality", 16),
+        series_description=_str(fields, "SeriesDescription"),
+        series_number=_num(fields, "SeriesNumber"),
+        body_part=_str(fields, "BodyPartExamined", 64),
+        instance_number=_num(fields, "InstanceNumber"),
+        rows=_num(fields, "Rows") or 0,
+        columns=_num(fields, "Columns") or 0,
+        frames=_num(fields, "NumberOfFrames") or 1,
+        transfer_syntax=_str(fields, "TransferSyntaxUID", 64),
         position_z=position_z,
     )
+
+
+def header_from_head(head: bytes, *, complete: bool) -> InstanceHeader | None:
+    """The header from bytes already in memory, or None when pydicom must read the file.
+
+    Raises `DicomProblem` when the header is readable but unusable (e.g. no study identifier).
+    """
+    fields = fast_header(head, complete=complete)
+    if fields is None:
+        return None
+    return header_from_fields(fields)
 
 
 def da_parse(value: str) -> date | None:
@@ -439,6 +510,10 @@ class DiscIndex:
 
     def __post_init__(self) -> None:
         self._sop_seen: set[str] = set()
+
+    def known_add(self, sop_instance_uids: Iterable[str]) -> None:
+        """Images already held elsewhere (e.g. the case's vault): seen again, they are duplicates."""
+        self._sop_seen.update(sop_instance_uids)
 
     def add(
         self,
@@ -638,7 +713,9 @@ def preview_png(
     count, a damaged file. It never raises, because a missing preview must not stop an import.
     """
     try:
-        return _preview(Path(path), max_pixels=max_pixels, size=size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _preview(Path(path), max_pixels=max_pixels, size=size)
     except Exception:  # noqa: BLE001 - any failure simply means no preview
         return None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +22,18 @@ from typing import BinaryIO
 from secondopinion.records import dicom, safezip, storage_io
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass
+class _Outcome:
+    """What happened to one file; exactly one of skip / problem / header is the verdict."""
+
+    name: str
+    size: int
+    skip: str = ""
+    problem: str = ""
+    header: dicom.InstanceHeader | None = None
+    stored: storage_io.StoredFile | None = None
 
 
 @dataclass
@@ -37,6 +50,7 @@ class DiscScan:
     previews: dict[str, str] = field(default_factory=dict)  # series uid -> stored PNG name
     bytes_total: int = 0
     bytes_done: int = 0
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
     # -- sources --------------------------------------------------------------------------
 
@@ -53,9 +67,26 @@ class DiscScan:
                     continue
                 files.append((path, rel, path.stat().st_size))
         self.bytes_total = sum(size for _, _, size in files)
-        for path, rel, size in files:
+
+        def work(item: tuple[Path, str, int]) -> _Outcome:
+            path, rel, size = item
             with open(path, "rb", buffering=0) as source:
-                self._take(source, name=rel, size=size)
+                return self._work(source, name=rel, size=size)
+
+        # Hashing and writing release the GIL, so a second thread overlaps one file's hashing
+        # with another's disc access. Outcomes are applied in order, in this thread.
+        if self.workers <= 1:
+            for item in files:
+                self._apply(work(item))
+            return self.index
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        try:
+            for outcome in pool.map(work, files):
+                self._apply(outcome)
+        finally:
+            # On failure, stop queued files at once; running ones finish and are listed in
+            # `stored`, so `cleanup()` removes them too.
+            pool.shutdown(wait=True, cancel_futures=True)
         return self.index
 
     def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
@@ -82,21 +113,33 @@ class DiscScan:
     # -- one file -------------------------------------------------------------------------
 
     def _take(self, source: BinaryIO, *, name: str, size: int) -> None:
-        head = source.read(dicom.HEAD_BYTES)
+        self._apply(self._work(source, name=name, size=size))
+
+    def _work(self, source: BinaryIO, *, name: str, size: int) -> _Outcome:
+        """Everything for one file that can run in a worker thread (no shared index writes)."""
+        head = _read_up_to(source, dicom.HEAD_BYTES)
         kind = dicom.dicom_sniff(head)
         if kind == "executable":
-            self.index.problem(
-                path=name,
-                size=size,
-                reason="looks like a scan, but its first bytes hold a computer program; "
+            return _Outcome(
+                name,
+                size,
+                problem="looks like a scan, but its first bytes hold a computer program; "
                 "for safety it was not imported",
             )
-            self._progress(size)
-            return
         if kind == "other":
-            self.index.skip(path=name, size=size, reason="not a DICOM image")
-            self._progress(size)
-            return
+            return _Outcome(name, size, skip="not a DICOM image")
+        # The header is read from bytes we hold anyway, so the file is read from disc once.
+        head += _read_up_to(source, dicom.FAST_BYTES - len(head))
+        header = None
+        if kind == "dicom":
+            try:
+                header = dicom.header_from_head(head, complete=len(head) < dicom.FAST_BYTES)
+            except dicom.DicomProblem as exc:
+                return _Outcome(name, size, problem=exc.message)
+            if header is not None and (
+                header.is_directory or self.index.has_instance(header.sop_instance_uid)
+            ):
+                return _Outcome(name, size, header=header)
         stored = storage_io.stream_store(
             source,
             root=self.root,
@@ -105,26 +148,39 @@ class DiscScan:
             fsync=self.fsync,
             allow_empty=True,
         )
-        self.stored.append(stored.name)
-        self._progress(stored.size)
-        try:
-            header = dicom.header_read(stored.path, kind=kind)
-        except dicom.DicomProblem as exc:
-            self._unstore(stored.name)
-            if kind == "bare":
-                self.index.skip(path=name, size=stored.size, reason="not a DICOM image")
-            else:
-                self.index.problem(path=name, size=stored.size, reason=exc.message)
+        self.stored.append(stored.name)  # at once, so a failure later still cleans it up
+        if header is None:
+            try:
+                header = dicom.header_read(stored.path, kind=kind)
+            except dicom.DicomProblem as exc:
+                self._unstore(stored.name)
+                if kind == "bare":
+                    return _Outcome(name, stored.size, skip="not a DICOM image")
+                return _Outcome(name, stored.size, problem=exc.message)
+        return _Outcome(name, stored.size, header=header, stored=stored)
+
+    def _apply(self, outcome: _Outcome) -> None:
+        """Record one file's outcome in the index (main thread only)."""
+        self._progress(outcome.size)
+        name, size, header, stored = outcome.name, outcome.size, outcome.header, outcome.stored
+        if outcome.problem:
+            self.index.problem(path=name, size=size, reason=outcome.problem)
+            return
+        if outcome.skip or header is None:
+            self.index.skip(path=name, size=size, reason=outcome.skip or "not a DICOM image")
             return
         if header.is_directory:
-            self._unstore(stored.name)
             self.index.directory_files += 1
-            self.index.skip(path=name, size=stored.size, reason="the disc's table of contents")
+            self.index.skip(path=name, size=size, reason="the disc's table of contents")
+        elif self.index.has_instance(header.sop_instance_uid):
+            self.index.duplicates += 1
+            self.index.skip(path=name, size=size, reason="the same image appears twice on the disc")
+        elif stored is not None:
+            self.index.add(
+                header, path=name, size=size, sha256=stored.sha256, stored_name=stored.name
+            )
             return
-        added = self.index.add(
-            header, path=name, size=stored.size, sha256=stored.sha256, stored_name=stored.name
-        )
-        if not added:
+        if stored is not None:
             self._unstore(stored.name)
 
     def _unstore(self, name: str) -> None:
@@ -160,3 +216,15 @@ class DiscScan:
         for name in list(self.stored):
             storage_io.stored_remove(root=self.root, name=name)
         self.stored.clear()
+
+
+def _read_up_to(source: BinaryIO, n: int) -> bytes:
+    """Read exactly n bytes unless the stream ends first (raw reads may return less)."""
+    parts = []
+    while n > 0:
+        chunk = source.read(n)
+        if not chunk:
+            break
+        parts.append(chunk)
+        n -= len(chunk)
+    return b"".join(parts)

@@ -89,6 +89,75 @@ def _chunks_of(source: BinaryIO | Iterable[bytes], chunk_size: int) -> Iterator[
         yield chunk
 
 
+class StreamWriter:
+    """Write bytes as they arrive (e.g. from an upload handler), hashing and counting.
+
+    `commit()` fsyncs and renames into place and returns the `StoredFile`; `abort()` removes the
+    temporary file. Exactly one of them must end the writer's life (`with` aborts on error).
+    """
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        max_bytes: int | None = None,
+        allow_empty: bool = False,
+        suffix: str = "",
+        fsync: bool = True,
+    ) -> None:
+        self.name = name_new(suffix=suffix)
+        self.final = root / self.name
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.final.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}"
+        self.max_bytes = max_bytes
+        self.allow_empty = allow_empty
+        self.fsync = fsync
+        self.size = 0
+        self._digest = hashlib.sha256()
+        # O_EXCL: never follow or reuse something already at this path.
+        self._fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            self.abort()
+            raise FileTooLarge(self.max_bytes)
+        self._digest.update(chunk)
+        view = memoryview(chunk)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
+    def commit(self) -> StoredFile:
+        try:
+            if self.size == 0 and not self.allow_empty:
+                raise EmptyFile()
+            if self.fsync:
+                os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+            os.replace(self.tmp, self.final)
+        except BaseException:
+            self.abort()
+            raise
+        return StoredFile(
+            name=self.name, path=self.final, size=self.size, sha256=self._digest.hexdigest()
+        )
+
+    def abort(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> StreamWriter:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
 def stream_store(
     source: BinaryIO | Iterable[bytes],
     *,
@@ -106,38 +175,13 @@ def stream_store(
     so the stored file is byte for byte the original. Raises `FileTooLarge` as soon as the limit is
     crossed and `EmptyFile` for zero bytes (unless `allow_empty`); on any error nothing is left.
     """
-    name = name_new(suffix=suffix)
-    final = root / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd = -1
-    tmp = final.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}"
-    try:
-        # O_EXCL: never follow or reuse something already at this path.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        digest = hashlib.sha256()
-        size = 0
+    writer = StreamWriter(
+        root=root, max_bytes=max_bytes, allow_empty=allow_empty, suffix=suffix, fsync=fsync
+    )
+    with writer:
         for chunk in _prepend(head, _chunks_of(source, chunk_size)):
-            size += len(chunk)
-            if max_bytes is not None and size > max_bytes:
-                raise FileTooLarge(max_bytes)
-            digest.update(chunk)
-            view = memoryview(chunk)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-        if size == 0 and not allow_empty:
-            raise EmptyFile()
-        if fsync:
-            os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, final)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    return StoredFile(name=name, path=final, size=size, sha256=digest.hexdigest())
+            writer.write(chunk)
+        return writer.commit()
 
 
 def _prepend(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

@@ -1,0 +1,207 @@
+"""Import an imaging CD into a case: the one function both the CLI and the background task use.
+
+Two phases, so a failure anywhere leaves nothing behind:
+1. Scan (no database transaction held): files are streamed into storage, hashed on the way, and
+   indexed (`disc.DiscScan`). Progress is saved on the `DiscImport` row as it goes, so a page can
+   show it; holding a transaction here would lock SQLite for the whole import.
+2. Write: every study, series and instance row is created in one transaction.
+If either phase fails, the transaction rolls back and every stored file of this import is removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from secondopinion.records import dicom, disc, safezip, storage_io
+from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
+
+BATCH = 500
+
+
+def storage_root() -> Path:
+    """The folder behind the default storage (files are written there directly, in one pass)."""
+    location = getattr(default_storage, "location", None)
+    if not location:  # pragma: no cover - remote storages are not supported by the importer yet
+        raise RuntimeError("Records need a local file storage (FileSystemStorage).")
+    root = Path(location)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def zip_limits() -> safezip.ZipLimits:
+    """Archive limits, each one overridable in settings (RECORDS_ZIP_MAX_FILES, ...)."""
+    base = safezip.ZipLimits()
+    return safezip.ZipLimits(
+        max_files=getattr(settings, "RECORDS_ZIP_MAX_FILES", base.max_files),
+        max_total_bytes=getattr(settings, "RECORDS_ZIP_MAX_TOTAL_BYTES", base.max_total_bytes),
+        max_entry_bytes=getattr(settings, "RECORDS_ZIP_MAX_ENTRY_BYTES", base.max_entry_bytes),
+        max_ratio=getattr(settings, "RECORDS_ZIP_MAX_RATIO", base.max_ratio),
+        max_depth=getattr(settings, "RECORDS_ZIP_MAX_DEPTH", base.max_depth),
+    )
+
+
+def upload_max_bytes() -> int:
+    return getattr(settings, "UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+
+
+def case_patient(case) -> dicom.PatientIdentity:
+    birth = case.date_of_birth.strftime("%Y%m%d") if case.date_of_birth else ""
+    return dicom.PatientIdentity(name=case.patient_name or "", birth_date=birth)
+
+
+def disc_import_start(*, case, source_name: str, upload_name: str = "") -> DiscImport:
+    return DiscImport.objects.create(
+        case=case, source_name=source_name[:255], upload_name=upload_name
+    )
+
+
+def disc_import_run(
+    *,
+    disc_import: DiscImport,
+    source: Path,
+    on_progress: Callable[[int, int], None] | None = None,
+    fsync: bool = True,
+) -> DiscImport:
+    """Import `source` (a folder or a ZIP) for `disc_import.case`. Never leaves partial results.
+
+    Returns the finished `DiscImport` (status done or failed, with a plain `error`). Unexpected
+    errors are re-raised after cleanup, so a bug is not mistaken for bad input.
+    """
+    root = storage_root()
+    DiscImport.objects.filter(pk=disc_import.pk).update(status=DiscImport.Status.RUNNING)
+    last_saved = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last_saved[0] > 0.5:
+            last_saved[0] = now
+            DiscImport.objects.filter(pk=disc_import.pk).update(bytes_done=done, bytes_total=total)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    scan = disc.DiscScan(
+        root=root,
+        max_file_bytes=upload_max_bytes(),
+        zip_limits=zip_limits(),
+        fsync=fsync,
+        on_progress=progress,
+    )
+    # Images already in this case's vault are counted as duplicates instead of stored again.
+    scan.index.known_add(
+        ImagingInstance.objects.filter(case=disc_import.case).values_list(
+            "sop_instance_uid", flat=True
+        )
+    )
+    try:
+        scan.source_scan(source, tmp_dir=root)
+        scan.previews_make()
+        warnings = dicom.patient_warnings(
+            scan.index.studies.values(), case_patient=case_patient(disc_import.case)
+        )
+        with transaction.atomic():
+            _rows_write(disc_import=disc_import, scan=scan)
+            disc_import.status = DiscImport.Status.DONE
+            disc_import.summary = scan.index.summary()
+            disc_import.warnings = warnings
+            disc_import.bytes_done = disc_import.bytes_total = scan.bytes_done
+            disc_import.finished_at = timezone.now()
+            disc_import.error = ""
+            disc_import.save()
+    except (safezip.ZipProblem, storage_io.StorageError) as exc:
+        scan.cleanup()
+        _failed(disc_import, exc.message)
+    except BaseException:
+        scan.cleanup()
+        _failed(
+            disc_import, "The import stopped because of an unexpected problem. Nothing was kept."
+        )
+        raise
+    finally:
+        _upload_remove(disc_import)
+    return disc_import
+
+
+def _failed(disc_import: DiscImport, message: str) -> None:
+    disc_import.status = DiscImport.Status.FAILED
+    disc_import.error = message
+    disc_import.finished_at = timezone.now()
+    DiscImport.objects.filter(pk=disc_import.pk).update(
+        status=disc_import.status, error=message, finished_at=disc_import.finished_at
+    )
+
+
+def _upload_remove(disc_import: DiscImport) -> None:
+    if disc_import.upload_name:
+        storage_io.stored_remove(root=storage_root(), name=disc_import.upload_name)
+        DiscImport.objects.filter(pk=disc_import.pk).update(upload_name="")
+        disc_import.upload_name = ""
+
+
+def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
+    case = disc_import.case
+    for entry in scan.index.studies.values():
+        study, _ = ImagingStudy.objects.get_or_create(
+            case=case,
+            study_uid=entry.uid,
+            defaults={
+                "disc_import": disc_import,
+                "study_date": entry.date_value(),
+                "description": entry.description,
+                "institution": entry.institution,
+                "accession_number": entry.accession_number,
+                "patient_name": entry.patient.display_name() if entry.patient.name else "",
+                "patient_id": entry.patient.patient_id,
+                "patient_birth_date": entry.patient.birth_date,
+            },
+        )
+        for series_entry in entry.series.values():
+            series, _ = ImagingSeries.objects.get_or_create(
+                study=study,
+                series_uid=series_entry.uid,
+                defaults={
+                    "description": series_entry.description,
+                    "modality": series_entry.modality,
+                    "body_part": series_entry.body_part,
+                    "number": series_entry.number,
+                },
+            )
+            instances = [
+                ImagingInstance(
+                    case=case,
+                    series=series,
+                    sop_instance_uid=i.sop_instance_uid,
+                    instance_number=i.instance_number,
+                    original_path=i.path[:500],
+                    stored_name=i.stored_name,
+                    size=i.size,
+                    sha256=i.sha256,
+                )
+                for i in series_entry.instances
+            ]
+            ImagingInstance.objects.bulk_create(instances, batch_size=BATCH)
+            series.image_count = series.instances.count()
+            preview = scan.previews.get(series_entry.uid, "")
+            if preview and not series.preview_name:
+                series.preview_name = preview
+            elif preview:
+                scan_preview_drop(scan, preview)
+            series.save()
+        study.image_count = ImagingInstance.objects.filter(series__study=study).count()
+        study.modalities = ", ".join(
+            sorted({m for m in study.series.values_list("modality", flat=True) if m})
+        )
+        study.save()
+
+
+def scan_preview_drop(scan: disc.DiscScan, name: str) -> None:
+    """A series that already had a preview keeps it; the new one is not needed."""
+    storage_io.stored_remove(root=scan.root, name=name)
+    if name in scan.stored:
+        scan.stored.remove(name)

@@ -1,0 +1,21 @@
+"""Files a case holds in the records vault, for deleting a case (see cases.lifecycle)."""
+
+from __future__ import annotations
+
+from secondopinion.records.models import DiscImport, Document, ImagingInstance, ImagingSeries
+
+
+def case_files(case) -> list[str]:
+    names = list(Document.objects.filter(case=case).values_list("stored_name", flat=True))
+    names += ImagingInstance.objects.filter(case=case).values_list("stored_name", flat=True)
+    names += (
+        ImagingSeries.objects.filter(study__case=case)
+        .exclude(preview_name="")
+        .values_list("preview_name", flat=True)
+    )
+    names += (
+        DiscImport.objects.filter(case=case)
+        .exclude(upload_name="")
+        .values_list("upload_name", flat=True)
+    )
+    return names

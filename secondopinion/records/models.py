@@ -1,0 +1,177 @@
+"""The records vault: documents, imaging studies from CDs, and the imports that bring them in.
+
+Files live in the default storage under server-generated names; the rows keep the SHA-256 computed
+while the bytes were written, so duplicates, packets and integrity checks never re-hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from secondopinion.records.detect import DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES
+
+
+class TextStatus(models.TextChoices):
+    NONE = "none", "No text to extract"
+    PENDING = "pending", "Reading the text"
+    DONE = "done", "Text read"
+    FAILED = "failed", "Could not read the text"
+
+
+class Document(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    doc_type = models.CharField("Type of record", max_length=30, choices=DOCUMENT_TYPES)
+    type_confirmed = models.BooleanField(default=False)
+    suggested_type = models.CharField(max_length=30, choices=DOCUMENT_TYPES, blank=True)
+    document_date = models.DateField("Date on the record", null=True, blank=True)
+    suggested_date = models.DateField(null=True, blank=True)
+    institution = models.CharField("Where it came from", max_length=200, blank=True)
+    notes = models.TextField("Notes", max_length=2000, blank=True)
+
+    original_name = models.CharField(max_length=255)  # already made safe to display
+    stored_name = models.CharField(max_length=255, unique=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20)  # pdf, image, dicom, office, text
+
+    text = models.TextField(blank=True)
+    text_status = models.CharField(
+        max_length=10, choices=TextStatus.choices, default=TextStatus.NONE
+    )
+
+    class Meta:
+        ordering = ["-document_date", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sha256"], name="records_document_unique_bytes")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        return DOCUMENT_TYPE_LABELS.get(self.doc_type, "Other")
+
+
+class DiscImport(models.Model):
+    """One imaging CD (a ZIP upload or a folder) being brought into the vault."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped with a problem"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="disc_imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=255)
+    # The uploaded ZIP while it waits to be imported; removed afterwards.
+    upload_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    bytes_done = models.BigIntegerField(default=0)
+    bytes_total = models.BigIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(99, int(self.bytes_done * 100 / self.bytes_total))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ImagingStudy(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="imaging_studies")
+    disc_import = models.ForeignKey(
+        DiscImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="studies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    study_uid = models.CharField(max_length=64)
+    study_date = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    modalities = models.CharField(max_length=100, blank=True)
+    institution = models.CharField(max_length=200, blank=True)
+    accession_number = models.CharField(max_length=64, blank=True)
+    patient_name = models.CharField(max_length=200, blank=True)
+    patient_id = models.CharField(max_length=64, blank=True)
+    patient_birth_date = models.CharField(max_length=8, blank=True)
+    image_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-study_date", "description"]
+        verbose_name_plural = "imaging studies"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "study_uid"], name="records_study_unique_uid")
+        ]
+
+    def __str__(self) -> str:
+        return self.description or "Imaging study"
+
+
+class ImagingSeries(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey(ImagingStudy, on_delete=models.CASCADE, related_name="series")
+    series_uid = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    modality = models.CharField(max_length=16, blank=True)
+    body_part = models.CharField(max_length=64, blank=True)
+    number = models.IntegerField(null=True, blank=True)
+    image_count = models.PositiveIntegerField(default=0)
+    preview_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["number", "description"]
+        verbose_name_plural = "imaging series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "series_uid"], name="records_series_unique_uid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description or "Series"
+
+
+class ImagingInstance(models.Model):
+    """One DICOM file, kept byte for byte as it was on the disc."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(ImagingSeries, on_delete=models.CASCADE, related_name="instances")
+    sop_instance_uid = models.CharField(max_length=64)
+    instance_number = models.IntegerField(null=True, blank=True)
+    original_path = models.CharField(max_length=500)
+    stored_name = models.CharField(max_length=255, unique=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "sop_instance_uid"], name="records_instance_unique_uid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.sop_instance_uid

@@ -1,0 +1,78 @@
+"""Background work for the records vault. Tasks take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from pathlib import Path
+
+from django.db import transaction
+from django_tasks import task
+
+from secondopinion.records import detect
+from secondopinion.records.models import DiscImport, Document, TextStatus
+
+log = logging.getLogger(__name__)
+
+# Other apps react to a document whose text is ready by adding the dotted path of a function
+# `(document_pk: int) -> None` here (the pathology app extracts facts from pathology reports).
+# Each is called after the text is saved, and again when the patient changes the type.
+TEXT_READY_HOOKS: list[str] = []
+
+
+def text_ready_notify(document_pk: int) -> None:
+    for dotted in TEXT_READY_HOOKS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        getattr(import_module(module_name), func_name)(document_pk)
+
+
+@task()
+def document_text_extract(document_pk: int) -> None:
+    """Read the text of a PDF so it can be searched and recognised."""
+    from secondopinion.records.imports import storage_root
+
+    document = Document.objects.filter(pk=document_pk).first()
+    if document is None or document.kind != "pdf":
+        return
+    try:
+        text = detect.pdf_text(Path(storage_root()) / document.stored_name)
+    except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
+        log.warning("text extraction failed for document %s", document.pk)  # no health details
+        Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
+        return
+    text = text.replace("\x00", "")
+    updates = {"text": text, "text_status": TextStatus.DONE}
+    if not document.type_confirmed:
+        suggested = detect.type_suggest(text)
+        updates["suggested_type"] = suggested
+        updates["doc_type"] = suggested
+        when = detect.date_suggest(text)
+        if when and not document.document_date:
+            updates["suggested_date"] = when
+            updates["document_date"] = when
+    Document.objects.filter(pk=document_pk).update(**updates)
+    text_ready_notify(document_pk)
+
+
+@task()
+def disc_import_task(disc_import_pk: int) -> None:
+    """Import an uploaded CD ZIP; progress and the result are kept on the DiscImport row."""
+    from secondopinion.records.imports import disc_import_run, storage_root
+
+    disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
+    if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
+        return  # already run (tasks may be delivered twice)
+    if not disc_import.upload_name:
+        DiscImport.objects.filter(pk=disc_import_pk).update(
+            status=DiscImport.Status.FAILED, error="The uploaded file is no longer there."
+        )
+        return
+    disc_import_run(disc_import=disc_import, source=storage_root() / disc_import.upload_name)
+
+
+def document_text_enqueue(document: Document) -> None:
+    transaction.on_commit(lambda: document_text_extract.enqueue(document.pk))
+
+
+def disc_import_enqueue(disc_import: DiscImport) -> None:
+    transaction.on_commit(lambda: disc_import_task.enqueue(disc_import.pk))
