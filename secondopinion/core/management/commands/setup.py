@@ -1,4 +1,5 @@
-"""Prepare this installation: apply database migrations, then load the bundled data."""
+"""Prepare this installation: apply database migrations, load the bundled data, and take a quick
+look at the stored files (a warning line when something is missing)."""
 
 from importlib import import_module
 
@@ -6,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from secondopinion.core.bundled import BUNDLED_DATA_LOADERS
+from secondopinion.core.integrity import check_line, integrity_check
 
 
 class Command(BaseCommand):
@@ -19,3 +21,11 @@ class Command(BaseCommand):
             if line:
                 self.stdout.write(line)
         self.stdout.write("The database is ready.")
+        # A quick look (presence only, no hashing) so a lost or half-written file is noticed at
+        # start-up; the full check is `secondopinion check-integrity`.
+        try:
+            line = check_line(integrity_check(quick=True))
+        except Exception as exc:  # noqa: BLE001 - a failing check must never stop the app starting
+            line = f"Warning: the quick file check could not run ({exc.__class__.__name__})."
+        if line:
+            self.stdout.write(line)

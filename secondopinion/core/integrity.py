@@ -1,0 +1,286 @@
+"""Check that stored files and database rows agree, and set aside what does not.
+
+Three kinds of problem:
+- missing: a row points at a file that is not in storage;
+- changed: the file is there but its size or SHA-256 differs from what was recorded on upload;
+- orphan: a file in storage that no row points at (for example the temporary file of an upload
+  that was cut off by a crash, or the files of a CD import that never committed its rows).
+
+Repair never deletes anything outright. It moves each bad or orphan file into a quarantine folder
+in the data folder, and for a row whose file is missing or changed it writes the row (and every row
+that would go with it) as JSON into the same folder before removing it, so a person can always
+look at what was set aside. Each repair run leaves a `report.json` saying what it did.
+
+Files younger than `min_age` seconds are not called orphans: an upload in progress writes its file
+first and its row a moment later, and must not be swept away in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core import serializers
+from django.core.files.storage import Storage, default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models.deletion import Collector
+
+from secondopinion.core.filerefs import StoredRef, names_of_objects, stored_refs
+
+CHUNK_SIZE = 1024 * 1024
+DEFAULT_MIN_AGE = 3600  # seconds
+
+
+@dataclass
+class Problem:
+    kind: str  # missing, changed, orphan
+    name: str
+    model: str = ""
+    pk: int | None = None
+    detail: str = ""
+    action: str = ""  # what repair did, empty when nothing was done
+
+    def line(self) -> str:
+        where = f" ({self.model} #{self.pk})" if self.model else ""
+        done = f" -> {self.action}" if self.action else ""
+        return f"{self.kind}: {self.name}{where}{': ' + self.detail if self.detail else ''}{done}"
+
+
+@dataclass
+class IntegrityReport:
+    checked: int = 0  # files that rows point at
+    stored: int = 0  # files found in storage
+    quick: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)  # unreferenced but too young to judge
+    quarantine: str = ""  # folder of the repair run, when anything was moved
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def unrepaired(self) -> list[Problem]:
+        return [p for p in self.problems if not p.action]
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"All {self.checked} stored files are in place and match their records."
+        counts: dict[str, int] = {}
+        for problem in self.problems:
+            counts[problem.kind] = counts.get(problem.kind, 0) + 1
+        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        n = len(self.problems)
+        return f"{n} problem{'s' if n != 1 else ''} with stored files ({parts})."
+
+
+# --- looking ---------------------------------------------------------------------------------
+
+
+def storage_walk(storage: Storage, prefix: str = "") -> list[str]:
+    """Every file name in storage, relative to its root (works for local and S3 storages)."""
+    try:
+        dirs, files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return []
+    names = [f"{prefix}{name}" for name in files]
+    for folder in dirs:
+        names.extend(storage_walk(storage, f"{prefix}{folder}/"))
+    return names
+
+
+def file_digest(storage: Storage, name: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with storage.open(name, "rb") as handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _ref_check(storage: Storage, ref: StoredRef, *, quick: bool) -> Problem | None:
+    if not storage.exists(ref.name):
+        return Problem("missing", ref.name, ref.model, ref.pk, "the file is not in storage")
+    if quick or (not ref.sha256 and ref.size is None):
+        return None
+    if ref.sha256:
+        digest, size = file_digest(storage, ref.name)
+    else:
+        digest, size = "", storage.size(ref.name)
+    if ref.size is not None and size != ref.size:
+        return Problem(
+            "changed", ref.name, ref.model, ref.pk, f"size {size} bytes, recorded {ref.size}"
+        )
+    if ref.sha256 and digest != ref.sha256:
+        return Problem("changed", ref.name, ref.model, ref.pk, "SHA-256 differs from the record")
+    return None
+
+
+def integrity_check(
+    *,
+    storage: Storage | None = None,
+    quick: bool = False,
+    min_age: float = DEFAULT_MIN_AGE,
+    now: datetime | None = None,
+) -> IntegrityReport:
+    """Compare every row's file with storage. `quick` checks presence only (no hashing)."""
+    storage = storage or default_storage
+    now = now or datetime.now(UTC)
+    report = IntegrityReport(quick=quick)
+    referenced: set[str] = set()
+    for ref in stored_refs():
+        referenced.add(ref.name)
+        report.checked += 1
+        problem = _ref_check(storage, ref, quick=quick)
+        if problem is not None:
+            report.problems.append(problem)
+    names = storage_walk(storage)
+    report.stored = len(names)
+    cutoff = now - timedelta(seconds=min_age)
+    for name in names:
+        if name in referenced:
+            continue
+        if min_age > 0 and _modified(storage, name) > cutoff:
+            report.recent.append(name)
+            continue
+        kind = "a temporary file left by an interrupted write" if _is_temporary(name) else ""
+        report.problems.append(Problem("orphan", name, detail=kind or "no record points at it"))
+    return report
+
+
+def _is_temporary(name: str) -> bool:
+    leaf = PurePosixPath(name).name
+    return leaf.startswith(".")  # .upload-* (records), .<packet>.part (opinions)
+
+
+def _modified(storage: Storage, name: str) -> datetime:
+    try:
+        when = storage.get_modified_time(name)
+    except (NotImplementedError, OSError):
+        return datetime.now(UTC)  # unknown age: treat as new, never sweep it
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+# --- repairing -------------------------------------------------------------------------------
+
+
+def quarantine_root() -> Path:
+    """Where repairs put what they set aside: QUARANTINE_DIR, else `quarantine/` in the data
+    folder (outside the files folder, so quarantined files are not orphans themselves)."""
+    configured = getattr(settings, "QUARANTINE_DIR", None)
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "quarantine"
+
+
+def _file_quarantine(storage: Storage, name: str, folder: Path) -> str:
+    """Move one stored file into `folder/files/<name>`; returns where it went."""
+    target = folder / "files" / PurePosixPath(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        source = Path(storage.path(name))
+    except NotImplementedError:
+        source = None
+    if source is not None:
+        shutil.move(source, target)
+    else:
+        with storage.open(name, "rb") as handle, target.open("wb") as out:
+            shutil.copyfileobj(handle, out, CHUNK_SIZE)
+        storage.delete(name)
+    return str(target.relative_to(folder))
+
+
+def _rows_quarantine(model_label: str, pk: int, folder: Path) -> tuple[str, list[str]]:
+    """Write the row and everything deleting it would take with it, then delete them.
+
+    Returns the JSON file written and the storage names those rows held (to be set aside too).
+    """
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        return "", []
+    collector = Collector(using=obj._state.db)
+    collector.collect([obj])
+    objects = [o for instances in collector.data.values() for o in instances]
+    for queryset in collector.fast_deletes:
+        objects.extend(queryset)
+    rows_dir = folder / "rows"
+    rows_dir.mkdir(parents=True, exist_ok=True)
+    out = rows_dir / f"{model._meta.label_lower}-{pk}.json"
+    out.write_text(serializers.serialize("json", objects, cls=DjangoJSONEncoder, indent=2))
+    names = names_of_objects(objects)
+    with transaction.atomic():
+        obj.delete()
+    return str(out.relative_to(folder)), names
+
+
+def integrity_repair(
+    *,
+    report: IntegrityReport,
+    storage: Storage | None = None,
+    when: datetime | None = None,
+) -> IntegrityReport:
+    """Set aside every problem in `report` (found by a full check). Fills each `action`."""
+    storage = storage or default_storage
+    if report.ok:
+        return report
+    _refuse_if_unmounted(report)
+    when = when or datetime.now(UTC)
+    folder = quarantine_root() / when.strftime("%Y%m%dT%H%M%S%fZ")
+    folder.mkdir(parents=True, exist_ok=True)
+    report.quarantine = str(folder)
+    broken_rows = [p for p in report.problems if p.kind in ("missing", "changed")]
+    for problem in report.problems:
+        if problem.kind == "orphan" and storage.exists(problem.name):
+            problem.action = "moved to " + _file_quarantine(storage, problem.name, folder)
+    for problem in broken_rows:
+        moved = ""
+        if problem.kind == "changed" and storage.exists(problem.name):
+            moved = _file_quarantine(storage, problem.name, folder)
+        rows_file, names = _rows_quarantine(problem.model, problem.pk, folder)
+        # Files of rows that went along (for example a series' images) must not become orphans.
+        for name in names:
+            if name != problem.name and storage.exists(name):
+                _file_quarantine(storage, name, folder)
+        problem.action = "; ".join(
+            part
+            for part in (
+                f"file moved to {moved}" if moved else "",
+                f"record saved to {rows_file} and removed" if rows_file else "record already gone",
+            )
+            if part
+        )
+    (folder / "report.json").write_text(json.dumps(report.as_dict(), indent=2))
+    return report
+
+
+class RepairRefused(RuntimeError):
+    """Repair would remove many records at once; storage is probably not mounted."""
+
+
+def _refuse_if_unmounted(report: IntegrityReport) -> None:
+    missing = sum(1 for p in report.problems if p.kind == "missing")
+    if report.checked >= 10 and missing == report.checked:
+        raise RepairRefused(
+            f"Every one of the {missing} stored files is missing. The files folder is probably "
+            "not mounted or was moved; nothing was changed. Fix the folder and check again."
+        )
+
+
+def check_line(report: IntegrityReport) -> str:
+    """The one line `secondopinion setup` prints when something is wrong (else empty)."""
+    if report.ok:
+        return ""
+    return f"Warning: {report.summary()} Run `secondopinion check-integrity` to see them."
