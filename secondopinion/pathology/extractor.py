@@ -589,6 +589,8 @@ def _stage_candidates(text: str) -> list[Fact]:
         ctx = m.group("ctx").lower()
         if "clinical" in text[max(0, m.start() - 15) : m.start()].lower():
             continue
+        if "figo" in text[max(0, m.start() - 10) : m.start("val")].lower():
+            continue  # the FIGO pattern below reads this one
         value = _roman(raw)
         if not re.fullmatch(r"(?:I{1,3}|IV)(?:[ABC][12]?)?", value):
             continue
@@ -634,7 +636,7 @@ def _edition_candidates(text: str) -> list[Fact]:
 _NODE_FRACTION = re.compile(
     r"(?i)(?P<pos>\d{1,3})\s?/\s?(?P<tot>\d{1,3})(?![\d/])(?=[^.\n]{0,6}(?:\)|\s|$|\.|,|;))"
 )
-_NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel)")
+_NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel|\by?p?N[0-3X]\b)")
 _NODES_EXAMINED = re.compile(
     r"(?i)(?:(?<=nodes:\s)number\s+examined|(?<=nodes\):\s)number\s+examined|(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
     r"retrieved|recovered|submitted)|lymph\s+nodes\s+examined|nodes\s+examined|examined\s+lymph\s+nodes)"
@@ -860,7 +862,7 @@ def _margin_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_MARGIN_LABEL, text, _MARGIN_ANCHOR, 40, 30):
         seg = text[m.end() : m.end() + 80]
-        seg = re.split(r"[.;\n]", seg, maxsplit=1)[0]
+        seg = re.split(r"[;\n]|\.(?!\d)", seg, maxsplit=1)[0]
         low = seg.lower()
         value = None
         if re.match(
@@ -956,9 +958,13 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
     ),
     (
         re.compile(
-            r"(?i)\b(?:ISUP|WHO/ISUP|Fuhrman)(?:\s+nuclear)?\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"
+            r"(?i)\b(?:ISUP|WHO/ISUP)(?:\s+nuclear)?\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"
         ),
         "ISUP/WHO",
+    ),
+    (
+        re.compile(r"(?i)\bFuhrman(?:\s+nuclear)?\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"),
+        "Fuhrman",
     ),
     (re.compile(r"(?i)\bFIGO\s+grade\s*[:\-]?\s*(?P<g>[1-3]|I{1,3})\b"), "FIGO"),
     (re.compile(r"(?i)\bWHO\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"), "WHO"),
@@ -976,12 +982,12 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
         None,
     ),
     (
-        re.compile(r"(?i)carcinoma[,\s]{1,3}(?P<g>low|high)[-\s]grade\b"),
+        re.compile(r"(?i)carcinoma(?:\s+of\s+the\s+\w+)?[,\s]{1,3}(?P<g>low|high)[-\s]grade\b"),
         None,
     ),
     (
         re.compile(
-            r"(?i)\b(?P<g>low|high)[-\s]grade\s+(?:papillary\s+)?(?:urothelial|serous|glioma)"
+            r"(?i)\b(?P<g>low|high)[-\s]grade(?=\s+(?:papillary\s+)?(?:urothelial|serous|glioma))"
         ),
         None,
     ),
@@ -989,6 +995,9 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
 _GRADE_ANCHOR = _Anchor(r"grade|nottingham|(?<![a-z])g[1-4]")
 _DIFFERENTIATION = re.compile(r"(?i)\b(?P<w>well|moderately|poorly|un)[-\s]?differentiated\b")
 _DIFF_VALUE = {"well": "1", "moderately": "2", "poorly": "3", "un": "4"}
+
+
+_GRADE_RANGE = re.compile(r"\s?(?:-|to|–)\s?(?P<g2>[1-4]|I{1,3}|IV)\b")
 
 
 def _grade_value(raw: str) -> str | None:
@@ -1017,8 +1026,15 @@ def _grade_candidates(text: str) -> list[Fact]:
             value = _grade_value(m.group("g"))
             if value is None:
                 continue
+            end = m.end()
+            # "WHO grade 1-2": a range is reported as written, never rounded to one grade.
+            rng = _GRADE_RANGE.match(text, end)
+            if rng and value.isdigit():
+                second = _grade_value(rng.group("g2"))
+                if second and second.isdigit() and int(second) > int(value):
+                    value, end = f"{value}-{second}", rng.end()
             start = m.start("g") if m.re.pattern.startswith("(?i)carcinoma") else m.start()
-            out.append(_fact("grade", value, text, start, m.end(), rank=rank, system=system))
+            out.append(_fact("grade", value, text, start, end, rank=rank, system=system))
     for m in _DIFFERENTIATION.finditer(text):
         if _NEG_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             continue
@@ -1069,7 +1085,8 @@ _PROCEDURES = [
     ("radical nephrectomy", r"radical\s+nephrectomy"),
     ("partial nephrectomy", r"partial\s+nephrectomy"),
     ("nephrectomy", r"nephrectomy"),
-    ("radical cystectomy", r"(?:radical\s+)?cystectomy|cystoprostatectomy"),
+    ("radical cystectomy", r"radical\s+cystectomy|cystoprostatectomy"),
+    ("cystectomy", r"(?:partial\s+)?cystectomy"),
     ("transurethral resection", r"transurethral\s+resection|TURBT"),
     ("total thyroidectomy", r"total\s+thyroidectomy"),
     ("thyroid lobectomy", r"(?:thyroid\s+)?(?:hemi-?thyroidectomy|thyroid\s+lobectomy)"),
@@ -1242,6 +1259,11 @@ def _site_candidates(text: str) -> list[Fact]:
         m = _SITE_WORD.search(text, lab.end(), lab.end() + 50)
         if m:
             out.append(_fact("site", _SITES[_which(m, "s")][0], text, m.start(), m.end(), rank=3))
+    # Many reports open with the specimen line: "Lung, right, middle lobe, wedge resection".
+    head = _SITE_WORD.search(text, 0, min(len(text), 160))
+    if head and _SITES[_which(head, "s")][0] != "lymph node":
+        value = _SITES[_which(head, "s")][0]
+        out.append(_fact("site", value, text, head.start(), head.end(), rank=1))
     diag = _DIAGNOSIS_HEADER.search(text)
     if diag:
         m = _SITE_WORD.search(text, diag.end(), diag.end() + 300)
@@ -1255,7 +1277,7 @@ def _laterality_candidates(text: str, site: Fact | None) -> list[Fact]:
         _fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=3)
         for m in _LATERALITY_LABEL.finditer(text)
     ]
-    if site is not None and site.value in ("breast", "kidney", "lung", "ovary", "thyroid"):
+    if site is not None and site.value in ("breast", "kidney", "lung", "ovary", "thyroid", "skin"):
         # "BREAST, LEFT, MASTECTOMY" or "Left breast": laterality written with the site.
         window_start = max(0, site.start - 20)
         for m in _LATERALITY_NEAR.finditer(text, window_start, min(len(text), site.end + 20)):
@@ -1649,7 +1671,7 @@ _DRIVERS = {
     "braf": r"BRAF",
 }
 _DRIVER_RES = re.compile(
-    r"(?i)(?:\s*(?:\([^()]{0,20}\)|gene|mutation(?:al)?|mutations|status|analysis|testing|result|by\s+\w+|exon\s+\d{1,2}|IHC|FISH|NGS|PCR|V600E|G12[A-Z]|codon\s+\d{1,3}|[:\-,]|is|was|\d{1,2}|(?:rearrangement|fusion|translocation|amplification)))*\s*"
+    r"(?i)(?:\s*(?:\([^()]{0,20}\)|gene|mutation(?:al)?|mutations|status|analysis|testing|result|by\s+\w+|exon\s+\d{1,2}|IHC|FISH|NGS|PCR|V600E|G12[A-Z]|[A-Z]\d{2,4}[A-Z]|codon\s+\d{1,3}|deletion|insertion|immunohistochemistry|immunostain|stain|sequencing|exons?\s+\d{1,2}(?:-\d{1,2})?|[:\-,]|is|was|\d{1,2}|(?:rearrangement|fusion|translocation|amplification)))*\s*"
     r"(?P<res>no\s+mutations?\s+(?:was\s+|were\s+)?(?:detected|identified|found)|not\s+detected|not\s+identified"
     r"|negative|positive|detected|wild[\s-]?type|mutated|mutation\s+(?:detected|identified|present)|rearranged|not\s+rearranged|present|absent)\b"
 )
@@ -1960,7 +1982,10 @@ def extract(text: str) -> Extraction:
         if name in fields or name in _INTERNAL or name in ("pT", "pN", "pM"):
             continue
         if name in ("histology", "specimen", "site", "grade", "focality"):
-            chosen = _resolve(group, conflict_uncertain=False)
+            # These rarely change in an addendum, and an addendum that mentions "carcinoma"
+            # in passing must not replace "urothelial carcinoma": best wording wins instead.
+            flat = [replace(f, addendum=0) for f in group] if name != "grade" else group
+            chosen = _resolve(flat, conflict_uncertain=False)
         else:
             chosen = _resolve(group)
         if chosen:

@@ -432,6 +432,9 @@ GRADE_SYSTEMS = {
     "normal tissue and tends to grow slowly; grade 3 looks least like it and tends to grow faster.",
     "ISUP/WHO": "The WHO/ISUP grade (used for kidney cancer) is based on how the nuclei of the "
     "cancer cells look, from grade 1 (small, regular) to grade 4 (very abnormal).",
+    "Fuhrman": "The Fuhrman grade (an older system for kidney cancer, now replaced by the "
+    "WHO/ISUP grade) is based on the size and shape of the nuclei, from grade 1 to grade 4; "
+    "higher grades tend to grow faster.",
     "FIGO": "The FIGO grade (used for endometrioid cancer of the womb) is based on how much of "
     "the tumour grows as solid sheets instead of glands: grade 1 has the least, grade 3 the most.",
     "WHO": "The WHO grade (used for brain tumours and some others) runs from 1 to 4; higher "
@@ -447,6 +450,9 @@ GRADE_VALUES = {
     "normal cells and usually grow faster.",
     "4": "Grade 4 (undifferentiated): the cancer cells look very abnormal, with little "
     "resemblance to normal tissue.",
+    "1-2": "Grade 1-2: a low-grade tumour, between grade 1 and grade 2.",
+    "2-3": "Grade 2-3: between intermediate and high grade.",
+    "3-4": "Grade 3-4: a high-grade tumour.",
     "X": "The grade could not be assessed.",
     "low": "Low grade: the cancer cells look closer to normal cells and usually grow more slowly.",
     "high": "High grade: the cancer cells look very abnormal and usually grow faster.",
