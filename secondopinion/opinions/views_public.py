@@ -3,7 +3,8 @@
 Every failure (unknown, tampered, expired, withdrawn link, wrong passcode, too many tries) gets
 the very same response, so the page tells a stranger nothing. Every open, download and upload is
 written to the link's log, which the patient sees. Responses are never cached, never indexed and
-never send the link onward in a Referer header.
+never send the link to another site in a Referer header (same-origin: a stricter no-referrer
+makes browsers send `Origin: null` on the report form, which CSRF protection rightly refuses).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _private(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -45,7 +45,7 @@ def test_it_opens_a_valid_link_without_an_account_and_logs_it(client, link_and_t
     response = client.get(open_url(token))
     assert response.status_code == 200
     assert b"Olive Owner" in response.content and b"Download all records" in response.content
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     assert LinkEvent.objects.get(link=link).action == "open"
 
 
