@@ -32,7 +32,8 @@ def _case_for_adding(request):
 
 
 def search(request):
-    form = CenterSearchForm(request.GET or None)
+    # Bound only once a ZIP was sent: "?case=..." alone is the empty form, not an error.
+    form = CenterSearchForm(request.GET if "zip" in request.GET else None)
     hits: list[Hit] = []
     origin = None
     index = listed_index()

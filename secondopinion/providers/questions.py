@@ -22,6 +22,19 @@ from secondopinion.providers.rules import (
 )
 
 DEFAULT_CANCER = "my cancer"
+# First words that are names and keep their capital in the middle of a sentence.
+_PROPER_FIRST_WORDS = {"Hodgkin", "Merkel", "Ewing", "Kaposi", "Wilms", "Burkitt"}
+
+
+def cancer_in_sentence(label: str) -> str:
+    """'Breast cancer' -> 'breast cancer'; 'Hodgkin lymphoma' and 'CLL' keep their capitals."""
+    label = " ".join(label.split())
+    if not label:
+        return ""
+    first = label.split()[0]
+    if first in _PROPER_FIRST_WORDS or first.isupper() or (len(first) > 1 and first[1].isupper()):
+        return label
+    return label[0].lower() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ def _doctor(facts: ServiceFacts) -> str:
 
 def question_script(facts: ServiceFacts, *, cancer: str = "") -> QuestionScript:
     """Questions for what is still unknown about `facts`, with the patient's cancer filled in."""
-    cancer = " ".join(cancer.split()) or DEFAULT_CANCER
+    cancer = cancer_in_sentence(cancer) or DEFAULT_CANCER
     service = facts.name.strip() or "your service"
     q: list[Question] = []
 

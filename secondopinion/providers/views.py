@@ -36,6 +36,13 @@ def _panels() -> list[str]:
     return found
 
 
+def _cancer(case) -> str:
+    """The patient's cancer for the question script; empty when they are not sure yet."""
+    if case.cancer_type == "other" and not case.cancer_type_other.strip():
+        return ""
+    return case.cancer_label
+
+
 def _service(case, service_id) -> Service:
     return get_object_or_404(
         Service.objects.select_related("case", "center"), case=case, public_id=service_id
@@ -93,7 +100,7 @@ def service_detail(request, case, service_id):
         "service": service,
         "flags": flags,
         "expected": expected_report_date(facts, today=today),
-        "script": question_script(facts, cancer=case.cancer_label),
+        "script": question_script(facts, cancer=_cancer(case)),
         "panels": _panels(),
     }
     return render(request, "providers/service_detail.html", context)
@@ -123,7 +130,7 @@ def service_edit(request, case, service_id):
 @case_view()
 def service_questions(request, case, service_id):
     service = _service(case, service_id)
-    script = question_script(service_facts(service), cancer=case.cancer_label)
+    script = question_script(service_facts(service), cancer=_cancer(case))
     return render(
         request,
         "providers/service_questions.html",

@@ -2,7 +2,9 @@
 
 from dataclasses import replace
 
-from secondopinion.providers.questions import question_script, script_text
+import pytest
+
+from secondopinion.providers.questions import cancer_in_sentence, question_script, script_text
 from secondopinion.providers.rules import NO, YES, ServiceFacts
 
 ALL_KNOWN = ServiceFacts(
@@ -73,3 +75,17 @@ def test_it_numbers_the_questions_in_copyable_text():
 
 def test_it_asks_nothing_of_a_declined_service():
     assert topics(ServiceFacts(status="declined")) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Breast cancer", "breast cancer"),
+        ("Hodgkin lymphoma", "Hodgkin lymphoma"),
+        ("CLL", "CLL"),
+        ("  Lung   cancer ", "lung cancer"),
+        ("", ""),
+    ],
+)
+def test_it_writes_the_cancer_as_it_reads_in_a_sentence(label, expected):
+    assert cancer_in_sentence(label) == expected
