@@ -17,5 +17,7 @@ urlpatterns = [
     path(case_prefix + "records/", include("secondopinion.records.urls")),
     path(case_prefix + "pathology/", include("secondopinion.pathology.urls")),
     path(case_prefix + "opinions/", include("secondopinion.opinions.urls")),
+    path(case_prefix, include("secondopinion.accounts.urls_case")),  # sharing/, activity/
     path("r/", include("secondopinion.opinions.urls_public")),
+    path(case_prefix, include("secondopinion.core.urls_case")),
 ]
