@@ -18,6 +18,7 @@ unbounded quantifiers, so a huge or garbage text finishes in bounded, linear tim
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -461,10 +462,12 @@ def _tnm_candidates(text: str) -> list[Fact]:
                 )
             )
 
-    covered = [(f.start, f.end) for f in out if f.field in ("pN", "pM")]
+    covered = sorted((f.start, f.end) for f in out if f.field in ("pN", "pM"))
+    covered_starts = [c[0] for c in covered]
 
     def inside(pos: int) -> bool:
-        return any(s <= pos < e for s, e in covered)
+        i = bisect.bisect_right(covered_starts, pos) - 1
+        return i >= 0 and covered[i][0] <= pos < covered[i][1]
 
     for m in _P_N_TOKEN.finditer(text):
         if inside(m.start() + len(m.group("pre")) + 1):
@@ -545,7 +548,10 @@ def _labelled_tnm(text: str) -> list[Fact]:
             value = _n_value(bm)
         else:
             value = _m_value(bm)
-        out.append(_fact("p" + axis, value, text, bm.start(), bm.end(), rank=2))
+        definition = bool(_DEFINITION_AFTER.match(text, bm.end())) or None
+        out.append(
+            _fact("p" + axis, value, text, bm.start(), bm.end(), rank=2, definition=definition)
+        )
     return out
 
 
@@ -554,14 +560,16 @@ def _drop_option_lists(cands: list[Fact]) -> list[Fact]:
     keep: list[Fact] = []
     for axis in ("pT", "pN", "pM"):
         items = sorted((f for f in cands if f.field == axis), key=lambda f: f.start)
+        defs = [f for f in items if f.details.get("definition")]
+        starts = [f.start for f in defs]
         for f in items:
-            near = {
-                g.value
-                for g in items
-                if abs(g.start - f.start) < 500 and g.details.get("definition")
-            }
-            if f.details.get("definition") and len(near) >= 3:
-                continue
+            if f.details.get("definition"):
+                lo = bisect.bisect_left(starts, f.start - 500)
+                hi = bisect.bisect_right(starts, f.start + 500)
+                # Only the first few values matter: three different ones make a list.
+                near = {g.value for g in defs[lo : min(hi, lo + 12)]}
+                if len(near) >= 3:
+                    continue
             keep.append(f)
     return keep
 
@@ -899,8 +907,9 @@ def _margin_candidates(text: str) -> list[Fact]:
                 r"(?i)(?:\bno\b|\bnot\b|\bnegative\b)[^.;]{0,25}$", before
             ):
                 continue
-            if value == "involved" and re.search(
-                r"(?i)benign|PIN|dysplasia|in\s+situ", text[m.start() : m.end() + 30]
+            if value == "involved" and (
+                re.search(r"(?i)benign|\bPIN\b|dysplasia", text[m.start() : m.end() + 30])
+                or re.search(r"(?i)benign|non-?neoplastic|normal", before)
             ):
                 continue
             out.append(_fact("margins", value, text, m.start(), m.end(), rank=rank))
@@ -1946,6 +1955,19 @@ _EXTRACTORS: tuple[_Extractor, ...] = (
 )
 
 
+MAX_CANDIDATES = 300
+
+
+def _cap_per_field(found: list[Fact]) -> list[Fact]:
+    counts: dict[str, int] = {}
+    out = []
+    for f in sorted(found, key=lambda f: f.start):
+        counts[f.field] = counts.get(f.field, 0) + 1
+        if counts[f.field] <= MAX_CANDIDATES:
+            out.append(f)
+    return out
+
+
 def _correction(text: str, f: Fact) -> int:
     return 1 if _CORRECTION_BEFORE.search(text, max(0, f.start - 40), f.start) else 0
 
@@ -1962,11 +1984,16 @@ def extract(text: str) -> Extraction:
     addenda = _addendum_starts(work)
 
     def level(pos: int) -> int:
-        return sum(1 for a in addenda if a <= pos)
+        return bisect.bisect_right(addenda, pos)
 
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
-        cands.extend(fn(work))
+        found = fn(work)
+        # A real report has a handful of candidates per field; garbage can have thousands.
+        # Keeping the first few hundred bounds the work that follows.
+        if len(found) > MAX_CANDIDATES:
+            found = _cap_per_field(found)
+        cands.extend(found)
     cands = [replace(f, addendum=level(f.start) + _correction(work, f)) for f in cands]
 
     by_field: dict[str, list[Fact]] = {}
