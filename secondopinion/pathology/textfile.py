@@ -70,11 +70,8 @@ def _decode(data: bytes) -> str | None:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     sample = data[:4000]
+    # NUL bytes are valid UTF-8, so UTF-16 without a byte-order mark is checked first.
     if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 3:
         even_zero = sample[1::2].count(0) > len(sample) // 3
         try:
@@ -83,6 +80,10 @@ def _decode(data: bytes) -> str | None:
             return None
     if b"\x00" in sample:
         return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     return data.decode("cp1252", errors="replace")
 
 
