@@ -38,15 +38,19 @@ MANIFEST_FORMAT = "secondopinion-packet/1"
 # Readable names stay well under common path limits (Windows 260) once unpacked.
 MAX_NAME = 80
 
-# Folder order as a reviewer would read a case; unknown types sort after these.
+# Folder order as a reviewer would read a case, keyed by the records app's document types;
+# unknown types sort after these.
 TYPE_FOLDERS: dict[str, str] = {
-    "summary": "Summaries and letters",
-    "pathology": "Pathology reports",
+    "clinical_summary": "Summaries and visit notes",
+    "treatment_plan": "Treatment plans",
+    "pathology_report": "Pathology reports",
     "imaging_report": "Imaging reports",
-    "lab": "Lab results",
-    "genomic": "Genomic tests",
-    "operative": "Surgery notes",
-    "treatment": "Treatment records",
+    "lab_results": "Lab results",
+    "genomic_report": "Genomic test reports",
+    "operative_report": "Surgery reports",
+    "medication_list": "Medication lists",
+    "second_opinion_report": "Earlier second opinions",
+    "imaging_study": "Imaging files",
     "other": "Other documents",
 }
 

@@ -85,9 +85,16 @@ def case_summary_data(case) -> pdfs.CaseSummary:
 
 
 def packet_preview(*, case, excluded: list[str] | None = None) -> list[tuple[VaultItem, bool]]:
-    """Each vault item with whether it will be included."""
-    excluded = set(excluded or [])
-    return [(item, item.key not in excluded) for item in vault_items(case)]
+    """Each vault item with whether it will be included (`excluded=None`: our defaults)."""
+    items = vault_items(case)
+    if excluded is None:
+        return [(item, item.default_included) for item in items]
+    left_out = set(excluded)
+    return [(item, item.key not in left_out) for item in items]
+
+
+def packet_default_excluded(*, case) -> list[str]:
+    return [item.key for item, included in packet_preview(case=case) if not included]
 
 
 def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
@@ -127,7 +134,9 @@ def packet_request(*, case, service, excluded: list[str] | None = None) -> Packe
     """Record a packet build and start it in the background once the row is committed."""
     from secondopinion.opinions.tasks import packet_build_task
 
-    build = PacketBuild.objects.create(case=case, service=service, excluded=list(excluded or []))
+    if excluded is None:
+        excluded = packet_default_excluded(case=case)
+    build = PacketBuild.objects.create(case=case, service=service, excluded=list(excluded))
     transaction.on_commit(lambda: packet_build_task.enqueue(build.pk))
     return build
 

@@ -21,7 +21,7 @@ def tiny_pdf(text: str = "Report") -> bytes:
     return letter_pdf(Letter(title=text, paragraphs=[text]))
 
 
-def vault_item(folder: Path, name: str, data: bytes, kind: str = "pathology") -> VaultItem:
+def vault_item(folder: Path, name: str, data: bytes, kind: str = "pathology_report") -> VaultItem:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(data)

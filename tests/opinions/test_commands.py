@@ -48,7 +48,7 @@ def test_it_builds_a_packet_that_sha256sum_accepts(built, tmp_path):
 
 
 def test_it_fails_naming_the_file_after_one_byte_changes(built, capsys):
-    target = "documents/02 Pathology reports/Biopsy report.pdf"
+    target = "documents/03 Pathology reports/Biopsy report.pdf"
     with zipfile.ZipFile(built) as zf:
         info = zf.getinfo(target)
     raw = bytearray(built.read_bytes())

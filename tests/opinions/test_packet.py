@@ -28,7 +28,7 @@ from secondopinion.opinions.packet import (
 def vault_file(folder: Path, name: str, data: bytes, **kw) -> SourceFile:
     path = folder / name
     path.write_bytes(data)
-    kw.setdefault("kind", "pathology")
+    kw.setdefault("kind", "pathology_report")
     kw.setdefault("title", Path(name).stem)
     return SourceFile(source=path, size=len(data), sha256=hashlib.sha256(data).hexdigest(), **kw)
 
@@ -85,9 +85,9 @@ def build(tmp_path: Path, files: list[SourceFile], **kw) -> Path:
 def test_it_lays_documents_out_by_type_with_readable_unique_names(files):
     names = [e.arcname for e in packet_layout(files)]
     assert names == [
-        "documents/02 Pathology reports/2026-03-01 Biopsy report.pdf",
-        "documents/02 Pathology reports/2026-03-01 Biopsy report (2).pdf",
-        "documents/03 Imaging reports/CT chest report.pdf",
+        "documents/03 Pathology reports/2026-03-01 Biopsy report.pdf",
+        "documents/03 Pathology reports/2026-03-01 Biopsy report (2).pdf",
+        "documents/04 Imaging reports/CT chest report.pdf",
         "imaging/2026-03-02 CT chest/Series 2/IM0001.dcm",
         "imaging/2026-03-02 CT chest/Series 2/IM0002.dcm",
     ]
@@ -117,12 +117,12 @@ def test_it_lists_every_file_in_the_manifest_with_digest_from_the_vault(tmp_path
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read(MANIFEST_NAME))
     by_path = {f["path"]: f for f in manifest["files"]}
-    first = by_path["documents/02 Pathology reports/2026-03-01 Biopsy report.pdf"]
+    first = by_path["documents/03 Pathology reports/2026-03-01 Biopsy report.pdf"]
     assert first["sha256"] == files[0].sha256
     assert first["size"] == files[0].size
     assert first["date"] == "2026-03-01"
     assert first["source"] == "City Lab"
-    assert first["type"] == "pathology"
+    assert first["type"] == "pathology_report"
     assert by_path["imaging/2026-03-02 CT chest/Series 2/IM0001.dcm"]["series"] == "Series 2"
     assert len(manifest["files"]) == len(files) + 1
 
@@ -142,7 +142,7 @@ def test_it_passes_sha256sum_check_when_unpacked(tmp_path, files):
 
 def test_it_names_the_file_after_one_byte_in_the_zip_changes(tmp_path, files):
     path = build(tmp_path, files)
-    target = "documents/03 Imaging reports/CT chest report.pdf"
+    target = "documents/04 Imaging reports/CT chest report.pdf"
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo(target)
     raw = bytearray(path.read_bytes())

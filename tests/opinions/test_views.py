@@ -49,7 +49,7 @@ def test_it_previews_the_packet_and_builds_it_in_the_background(
     data = b"".join(download.streaming_content)
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
         names = zf.namelist()
-    assert "documents/02 Pathology reports/Biopsy report.pdf" in names
+    assert "documents/03 Pathology reports/Biopsy report.pdf" in names
     assert not any("CT report" in n for n in names)
     assert "00 Cover letter.pdf" in names and "01 Case summary.pdf" in names
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
     def _build(self, case_id: str, service_id: str, out: Path) -> None:
         from secondopinion.cases.models import Case
         from secondopinion.opinions.models import PacketBuild
-        from secondopinion.opinions.writes import packet_run
+        from secondopinion.opinions.writes import packet_default_excluded, packet_run
         from secondopinion.providers.models import Service
 
         try:
@@ -61,7 +61,9 @@ class Command(BaseCommand):
             service = Service.objects.get(case=case, public_id=service_id)
         except (Case.DoesNotExist, Service.DoesNotExist, ValidationError, ValueError):
             raise CommandError("No such case, or that service is not part of the case.") from None
-        build = PacketBuild.objects.create(case=case, service=service)
+        build = PacketBuild.objects.create(
+            case=case, service=service, excluded=packet_default_excluded(case=case)
+        )
         build = packet_run(build_pk=build.pk)
         if build.status != PacketBuild.Status.DONE:
             raise CommandError(build.error or "The packet could not be made.")

@@ -1,0 +1,87 @@
+"""Vault items come from the records app's rows, digests and all, and make a verified packet."""
+
+import datetime
+import hashlib
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from secondopinion.opinions import writes
+from secondopinion.opinions.models import PacketBuild
+from secondopinion.opinions.packet import packet_verify
+from secondopinion.opinions.sources import vault_items
+from secondopinion.records.models import Document, ImagingInstance, ImagingSeries, ImagingStudy
+from tests.providers.factories import make_service
+
+
+def stored(data: bytes, name: str) -> dict:
+    saved = default_storage.save(name, ContentFile(data))
+    return {"stored_name": saved, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+@pytest.fixture
+def vault(case):
+    Document.objects.create(
+        case=case,
+        doc_type="pathology_report",
+        document_date=datetime.date(2026, 3, 1),
+        institution="City Lab",
+        original_name="biopsy.pdf",
+        content_type="application/pdf",
+        kind="pdf",
+        **stored(b"%PDF-1.4 biopsy", "vault/a"),
+    )
+    Document.objects.create(
+        case=case,
+        doc_type="agreement",
+        original_name="contract.pdf",
+        content_type="application/pdf",
+        kind="pdf",
+        **stored(b"%PDF-1.4 contract", "vault/b"),
+    )
+    study = ImagingStudy.objects.create(
+        case=case,
+        study_uid="1.2",
+        study_date=datetime.date(2026, 3, 2),
+        modalities="CT",
+        description="Chest",
+    )
+    series = ImagingSeries.objects.create(
+        study=study, series_uid="1.2.3", number=2, description="Axial"
+    )
+    for n in (2, 1):
+        ImagingInstance.objects.create(
+            case=case,
+            series=series,
+            sop_instance_uid=f"1.2.3.{n}",
+            instance_number=n,
+            original_path=f"DICOM/ST1/SE2/IM{n}",
+            **stored(b"DICM" * 100 + bytes([n]), f"vault/im{n}"),
+        )
+
+
+def test_it_lists_documents_then_one_item_per_series(case, vault):
+    items = vault_items(case)
+    assert [i.kind for i in items] == ["pathology_report", "agreement", "imaging"]
+    assert items[1].default_included is False
+    assert [f.title for f in items[2].files] == ["IM1", "IM2"]
+    assert items[2].label == "Scan images: 2026-03-02 CT Chest, Series 2 Axial (2 images)"
+
+
+def test_it_builds_a_verified_packet_from_the_vault(
+    case, vault, django_capture_on_commit_callbacks
+):
+    service = make_service(case)
+    with django_capture_on_commit_callbacks(execute=True):
+        writes.packet_request(case=case, service=service)
+    build = PacketBuild.objects.get()
+    assert build.status == "done", build.error
+    path = default_storage.path(build.file_name)
+    assert packet_verify(path).ok
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+    assert "documents/03 Pathology reports/2026-03-01 biopsy.pdf" in names
+    assert "imaging/2026-03-02 CT Chest/Series 2 Axial/IM1.dcm" in names
+    assert not any("contract" in n for n in names)
