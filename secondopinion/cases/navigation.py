@@ -7,5 +7,6 @@ CASE_SECTIONS: list[tuple[str, str]] = [
     ("Goals", "cases:goals"),
     ("Services", "providers:list"),
     ("Doctor research", "doctors:list"),
+    ("Records", "records:index"),
     ("Send and receive", "opinions:home"),
 ]

@@ -18,7 +18,7 @@ from secondopinion.providers import rules
 from secondopinion.providers.models import Answer, Service
 
 # Dotted paths of `(service) -> list[str]` functions; the records app adds its own here.
-MISSING_RECORDS_SOURCES: list[str] = []
+MISSING_RECORDS_SOURCES: list[str] = ["secondopinion.records.checklist.missing_for_service"]
 
 
 def missing_records_for(service: Service) -> tuple[str, ...]:

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from secondopinion.records import views
 
 app_name = "records"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("documents/<uuid:document_id>/", views.document_detail, name="document_detail"),
+    path(
+        "documents/<uuid:document_id>/download/", views.document_download, name="document_download"
+    ),
+    path("documents/<uuid:document_id>/delete/", views.document_remove, name="document_delete"),
+    path("imports/<uuid:import_id>/", views.import_detail, name="import_detail"),
+    path("studies/<uuid:study_id>/", views.study_detail, name="study_detail"),
+    path("series/<uuid:series_id>/preview.png", views.series_preview, name="series_preview"),
+    path("services/<uuid:service_id>/checklist/", views.checklist, name="checklist"),
+    path("services/<uuid:service_id>/letter/", views.request_letter, name="letter"),
+]

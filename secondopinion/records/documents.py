@@ -1,0 +1,123 @@
+"""Writes for documents: add a stored upload to a case, change its details, delete it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from secondopinion.records import detect, storage_io
+from secondopinion.records.imports import disc_import_start, storage_root
+from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.tasks import (
+    disc_import_enqueue,
+    document_text_enqueue,
+    text_ready_notify,
+)
+from secondopinion.records.uploads import StoredUpload
+
+
+@dataclass
+class UploadResult:
+    name: str
+    outcome: str  # added, duplicate, import, refused
+    message: str
+    document: Document | None = None
+    disc_import: DiscImport | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "outcome": self.outcome,
+            "message": self.message,
+            "document": str(self.document.public_id) if self.document else None,
+            "import": str(self.disc_import.public_id) if self.disc_import else None,
+        }
+
+
+def document_add(*, case, upload: StoredUpload) -> UploadResult:
+    """Turn one stored upload into a document (or a CD import). The file is removed if refused."""
+    stored, name = upload.stored, upload.safe_name
+    root = storage_root()
+    try:
+        detected = detect.file_check(stored.path, name=name)
+    except detect.UnsupportedFile as exc:
+        storage_io.stored_remove(root=root, name=stored.name)
+        return UploadResult(name, "refused", f"{name}: {exc.message}")
+    if detected.kind == "zip":
+        with transaction.atomic():
+            disc_import = disc_import_start(case=case, source_name=name, upload_name=stored.name)
+            disc_import_enqueue(disc_import)
+        return UploadResult(
+            name,
+            "import",
+            f"{name}: received. We are looking for scans in it; this can take a few minutes.",
+            disc_import=disc_import,
+        )
+    existing = Document.objects.filter(case=case, sha256=stored.sha256).first()
+    if existing is not None:
+        storage_io.stored_remove(root=root, name=stored.name)
+        return UploadResult(
+            name,
+            "duplicate",
+            f"{name}: you already have this exact file in your records, as "
+            f"\u201c{existing.original_name}\u201d. We did not save it twice.",
+            document=existing,
+        )
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                case=case,
+                doc_type=detected.suggested_type,
+                suggested_type=detected.suggested_type,
+                document_date=detected.suggested_date,
+                suggested_date=detected.suggested_date,
+                institution=detected.institution[:200],
+                original_name=name[:255],
+                stored_name=stored.name,
+                size=stored.size,
+                sha256=stored.sha256,
+                content_type=detected.content_type,
+                kind=detected.kind,
+                text_status=TextStatus.PENDING if detected.kind == "pdf" else TextStatus.NONE,
+            )
+            if detected.kind == "pdf":
+                document_text_enqueue(document)
+    except IntegrityError:
+        # The same bytes arrived twice at once (two tabs): keep the first one.
+        storage_io.stored_remove(root=root, name=stored.name)
+        return UploadResult(name, "duplicate", f"{name}: already in your records.")
+    except BaseException:
+        storage_io.stored_remove(root=root, name=stored.name)
+        raise
+    return UploadResult(
+        name,
+        "added",
+        f"{name}: added. Please check its type and date.",
+        document=document,
+    )
+
+
+def document_update(
+    *, document: Document, doc_type: str, document_date, institution: str, notes: str
+) -> Document:
+    """Save what the patient confirmed; the type counts as confirmed from now on."""
+    type_changed = document.doc_type != doc_type
+    document.doc_type = doc_type
+    document.document_date = document_date
+    document.institution = institution
+    document.notes = notes
+    document.type_confirmed = True
+    document.save(
+        update_fields=["doc_type", "document_date", "institution", "notes", "type_confirmed"]
+    )
+    if type_changed and document.text_status == TextStatus.DONE:
+        pk = document.pk
+        transaction.on_commit(lambda: text_ready_notify(pk))
+    return document
+
+
+def document_delete(*, document: Document) -> None:
+    name = document.stored_name
+    document.delete()
+    transaction.on_commit(lambda: storage_io.stored_remove(root=storage_root(), name=name))

@@ -1,0 +1,76 @@
+"""Uploads go straight from the request into storage: hashed on the way, stopped at the limit.
+
+Django's own handlers would first write each file to a temporary file (or memory) and only then
+let us copy it. `VaultUploadHandler` instead streams every chunk into a `storage_io.StreamWriter`,
+so the bytes are written once, hashed once, and a file over the size limit is cut off the moment
+it crosses the limit (`SkipFile`), without touching the other files of the same request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+
+from secondopinion.records import storage_io
+from secondopinion.records.detect import display_name_safe
+
+
+class StoredUpload(UploadedFile):
+    """An uploaded file already in storage; `stored` says where and what it hashed to."""
+
+    def __init__(self, stored: storage_io.StoredFile, *, name: str, content_type: str) -> None:
+        super().__init__(file=None, name=None, content_type=content_type, size=stored.size)
+        self.stored = stored
+        self.safe_name = display_name_safe(name)
+
+    def open(self, mode=None):  # pragma: no cover - the view reads `stored.path` directly
+        raise NotImplementedError
+
+
+class VaultUploadHandler(FileUploadHandler):
+    def __init__(self, request, *, root: Path, max_bytes: int) -> None:
+        super().__init__(request)
+        self.root = root
+        self.max_bytes = max_bytes
+        self.writer: storage_io.StreamWriter | None = None
+        self.completed: list[storage_io.StoredFile] = []
+        self.too_large: list[str] = []
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.writer = storage_io.StreamWriter(
+            root=self.root, max_bytes=self.max_bytes, allow_empty=True
+        )
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.writer is None:
+            return None
+        try:
+            self.writer.write(raw_data)
+        except storage_io.FileTooLarge:
+            self.writer = None  # the writer already removed its temporary file
+            self.too_large.append(display_name_safe(self.file_name or ""))
+            raise SkipFile() from None
+        return None
+
+    def file_complete(self, file_size: int) -> StoredUpload | None:
+        if self.writer is None:
+            return None
+        stored = self.writer.commit()
+        self.writer = None
+        self.completed.append(stored)
+        return StoredUpload(stored, name=self.file_name or "", content_type=self.content_type)
+
+    def upload_interrupted(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+            self.writer = None
+
+    def cleanup(self) -> None:
+        """Remove every file this request stored (the request failed as a whole)."""
+        self.upload_interrupted()
+        for stored in self.completed:
+            storage_io.stored_remove(root=self.root, name=stored.name)
+        self.completed.clear()

@@ -1,0 +1,351 @@
+"""Records vault pages: the list and upload, a document, a CD import, a study, the checklist and
+the request letter. Views fetch what the user may see (through `case_view`), call the core, render.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from secondopinion.accounts.access import case_view
+from secondopinion.records import letters
+from secondopinion.records.checklist import service_checklist, vault_holdings
+from secondopinion.records.documents import document_add, document_delete, document_update
+from secondopinion.records.forms import DocumentForm, LetterForm
+from secondopinion.records.imports import storage_root, upload_max_bytes
+from secondopinion.records.models import DiscImport, Document, ImagingSeries, ImagingStudy
+from secondopinion.records.needs import PHYSICAL
+from secondopinion.records.storage_io import human_size
+from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
+
+
+def _services(case):
+    try:
+        from secondopinion.providers.models import Service
+    except ImportError:  # pragma: no cover - providers is part of the product
+        return []
+    return list(Service.objects.filter(case=case).order_by("name"))
+
+
+@case_view()
+def index(request, case):
+    query = request.GET.get("q", "").strip()[:200]
+    documents = Document.objects.filter(case=case).defer("text")
+    matches = None
+    if query:
+        matches = list(
+            Document.objects.filter(case=case)
+            .filter(
+                Q(text__icontains=query)
+                | Q(original_name__icontains=query)
+                | Q(notes__icontains=query)
+                | Q(institution__icontains=query)
+            )
+            .only("public_id", "original_name", "doc_type", "document_date", "text")
+        )
+        for document in matches:
+            document.snippet = _snippet(document.text, query)
+    studies = ImagingStudy.objects.filter(case=case).prefetch_related("series")
+    imports = DiscImport.objects.filter(case=case).order_by("-created_at")[:5]
+    holdings = vault_holdings(case)
+    services = [
+        (service, service_checklist(service, holdings=holdings)) for service in _services(case)
+    ]
+    return render(
+        request,
+        "records/index.html",
+        {
+            "case": case,
+            "documents": documents,
+            "studies": studies,
+            "imports": imports,
+            "query": query,
+            "matches": matches,
+            "services": [
+                (s, sum(1 for i in items if i.is_missing), len(items)) for s, items in services
+            ],
+            "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "max_size": human_size(upload_max_bytes()),
+        },
+    )
+
+
+def _snippet(text: str, query: str, width: int = 80) -> str:
+    at = text.lower().find(query.lower())
+    if at < 0:
+        return ""
+    start = max(0, at - width)
+    end = min(len(text), at + len(query) + width)
+    return (
+        ("…" if start else "")
+        + " ".join(text[start:end].split())
+        + ("…" if end < len(text) else "")
+    )
+
+
+def _csrf_refusal(request) -> HttpResponse | None:
+    """The normal CSRF check, run after our own upload handler parsed the body."""
+
+    def protected(request):  # pragma: no cover - never called, only inspected
+        return None
+
+    return CsrfViewMiddleware(protected).process_view(request, protected, (), {})
+
+
+@csrf_exempt  # checked by hand below, once the body has been parsed by our handler
+@case_view(write=True)
+@require_POST
+def upload(request, case):
+    handler = VaultUploadHandler(request, root=storage_root(), max_bytes=upload_max_bytes())
+    request.upload_handlers = [handler]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        files = request.FILES.getlist("files")
+    except TooManyFilesSent:
+        handler.cleanup()
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return _upload_reply(
+            request,
+            case,
+            wants_json,
+            errors=[
+                f"You chose more than {limit} files at once, which is more than we can take in "
+                f"one go. Nothing was saved. Please upload up to {limit} files at a time, or put "
+                "them in a ZIP file."
+            ],
+        )
+    except RequestDataTooBig:
+        handler.cleanup()
+        return _upload_reply(
+            request, case, wants_json, errors=["The form was too large. Nothing was saved."]
+        )
+    refusal = _csrf_refusal(request)
+    if refusal is not None:
+        handler.cleanup()
+        return refusal
+    errors = [
+        f"{name}: this file is larger than the limit of {human_size(upload_max_bytes())}, "
+        "so it was not saved."
+        for name in handler.too_large
+    ]
+    results = []
+    for upload_file in files:
+        if not isinstance(upload_file, StoredUpload):  # pragma: no cover - our handler only
+            continue
+        results.append(document_add(case=case, upload=upload_file))
+    if not files and not errors:
+        errors.append("Please choose at least one file.")
+    return _upload_reply(request, case, wants_json, errors=errors, results=results)
+
+
+def _upload_reply(request, case, wants_json: bool, *, errors: list[str], results=()):
+    # Messages are stored in both cases: the script reloads the page when all files are sent.
+    for message in errors:
+        messages.error(request, message)
+    for result in results:
+        if result.outcome == "refused":
+            messages.error(request, result.message)
+        elif result.outcome == "duplicate":
+            messages.warning(request, result.message)
+        else:
+            messages.success(request, result.message)
+    if wants_json:
+        status = 200 if results or not errors else 400
+        return JsonResponse(
+            {"errors": errors, "results": [r.as_dict() for r in results]}, status=status
+        )
+    imports = [r.disc_import for r in results if r.disc_import is not None]
+    if len(results) == 1 and imports:
+        return redirect("records:import_detail", case.public_id, imports[0].public_id)
+    return redirect("records:index", case.public_id)
+
+
+@case_view()
+def document_detail(request, case, document_id):
+    document = get_object_or_404(Document, case=case, public_id=document_id)
+    form = DocumentForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        document_update(
+            document=document,
+            doc_type=form.cleaned_data["doc_type"],
+            document_date=form.cleaned_data["document_date"],
+            institution=form.cleaned_data["institution"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, "Saved.")
+        return redirect("records:index", case.public_id)
+    return render(
+        request,
+        "records/document_detail.html",
+        {"case": case, "document": document, "form": form},
+    )
+
+
+@case_view()
+def document_download(request, case, document_id):
+    document = get_object_or_404(Document, case=case, public_id=document_id)
+    path = storage_root() / document.stored_name
+    if not path.is_file():
+        raise Http404("The file is missing from storage.")
+    # Always a download, never shown in the browser: an upload is never trusted as a web page.
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@case_view(write=True)
+def document_remove(request, case, document_id):
+    document = get_object_or_404(Document, case=case, public_id=document_id)
+    if request.method == "POST":
+        document_delete(document=document)
+        messages.success(request, f"Deleted {document.original_name}.")
+        return redirect("records:index", case.public_id)
+    return render(request, "records/document_delete.html", {"case": case, "document": document})
+
+
+@case_view()
+def import_detail(request, case, import_id):
+    disc_import = get_object_or_404(DiscImport, case=case, public_id=import_id)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "status": disc_import.status,
+                "percent": disc_import.percent,
+                "error": disc_import.error,
+                "done": not disc_import.is_active,
+            }
+        )
+    studies = disc_import.studies.prefetch_related("series")
+    return render(
+        request,
+        "records/import_detail.html",
+        {"case": case, "disc_import": disc_import, "studies": studies},
+    )
+
+
+@case_view()
+def study_detail(request, case, study_id):
+    study = get_object_or_404(ImagingStudy, case=case, public_id=study_id)
+    return render(
+        request,
+        "records/study_detail.html",
+        {"case": case, "study": study, "series": study.series.all()},
+    )
+
+
+@case_view()
+def series_preview(request, case, series_id):
+    series = get_object_or_404(ImagingSeries, study__case=case, public_id=series_id)
+    if not series.preview_name:
+        raise Http404("No preview.")
+    path = storage_root() / series.preview_name
+    if not path.is_file():
+        raise Http404("No preview.")
+    # Our own PNG, made by us from the pixels: safe to show inline as an image.
+    response = FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _service(case, service_id):
+    from secondopinion.providers.models import Service
+
+    return get_object_or_404(Service, case=case, public_id=service_id)
+
+
+@case_view()
+def checklist(request, case, service_id):
+    service = _service(case, service_id)
+    items = service_checklist(service)
+    return render(
+        request,
+        "records/checklist.html",
+        {
+            "case": case,
+            "service": service,
+            "items": items,
+            "missing": [i for i in items if i.is_missing],
+            "physical": [i for i in items if i.status == PHYSICAL],
+        },
+    )
+
+
+@case_view()
+def request_letter(request, case, service_id):
+    service = _service(case, service_id)
+    items = [i for i in service_checklist(service) if i.is_missing or i.status == PHYSICAL]
+    today = timezone.localdate()
+    initial = {
+        "institution": case.doctor_institution,
+        "needed_by": _needed_by_default(case, today),
+    }
+    form = LetterForm(request.GET or None, initial=initial)
+    letter = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+    elif not form.is_bound and initial["institution"]:
+        data = {**initial, "send_to_service": False}
+    else:
+        data = None
+    if data is not None and items:
+        send_to = []
+        if data.get("send_to_service"):
+            send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
+        letter = letters.request_letter(
+            letters.LetterData(
+                patient_name=case.patient_name,
+                patient_birth_date=case.date_of_birth,
+                institution=data["institution"],
+                items=[
+                    letters.RequestedItem(
+                        label=item.label,
+                        imaging=item.kind == "imaging_studies",
+                        detail=_letter_detail(item.kind),
+                    )
+                    for item in items
+                ],
+                today=today,
+                needed_by=data.get("needed_by"),
+                send_to=send_to,
+                patient_contact=[request.user.email] if case.role == "owner" else [],
+            )
+        )
+    return render(
+        request,
+        "records/letter.html",
+        {"case": case, "service": service, "items": items, "form": form, "letter": letter},
+    )
+
+
+def _needed_by_default(case, today: datetime.date) -> datetime.date:
+    """Two weeks from today, or sooner if the safe-to-wait date leaves less room."""
+    default = today + datetime.timedelta(days=14)
+    if case.safe_to_wait_until:
+        latest = case.safe_to_wait_until - datetime.timedelta(days=14)
+        if today < latest < default:
+            return latest
+    return default
+
+
+def _letter_detail(kind: str) -> str:
+    return {
+        "imaging_studies": "all series, in DICOM format",
+        "pathology_slides": "the glass slides and tissue blocks, sent by the pathology department",
+        "pathology_report": "including any addenda and biomarker results",
+    }.get(kind, "")

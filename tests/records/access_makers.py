@@ -1,0 +1,15 @@
+"""How the access walk (tests/test_access.py) makes records objects."""
+
+from tests.records.helpers import make_document, make_study
+
+
+def _series(case):
+    return make_study(case).series.first().public_id
+
+
+MAKERS = {
+    "document_id": lambda case: make_document(case).public_id,
+    "import_id": lambda case: make_study(case).disc_import.public_id,
+    "study_id": lambda case: make_study(case).public_id,
+    "series_id": _series,
+}
