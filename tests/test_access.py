@@ -11,10 +11,13 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 APPS = ["accounts", "cases", "centers", "providers", "doctors", "records", "pathology", "opinions"]
 PUBLIC_NAMESPACES = {"share"}  # share links are tested with their tokens in tests/opinions
+# Invite links are opened by someone who is not on the case yet; tests/accounts/test_sharing.py
+# proves a wrong, used or expired token gives nothing away.
+PUBLIC_URLS = {"accounts:invite_accept"}
 
 
 def _makers() -> dict:
@@ -45,7 +48,7 @@ def object_urls():
     return [
         (name, kwargs)
         for name, kwargs in _walk(get_resolver().url_patterns)
-        if kwargs and name.split(":")[0] not in PUBLIC_NAMESPACES
+        if kwargs and name.split(":")[0] not in PUBLIC_NAMESPACES and name not in PUBLIC_URLS
     ]
 
 
@@ -91,3 +94,39 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, case, name, kwargs):
     assert response.status_code in (302, 404), f"GET {url}"
     if response.status_code == 302:
         assert "/accounts/login/" in response["Location"]
+
+
+def _owner_only(url: str) -> bool:
+    # case_view(owner=True) marks its views; sharing, activity, delete and export use it.
+    return getattr(resolve(url).func, "case_access", None) == "owner"
+
+
+OWNER_ONLY = [name for name, _ in URLS if name.startswith(("sharing:", "cases:delete"))]
+
+
+def test_it_knows_which_views_are_for_the_owner_alone(case):
+    makers = _makers()
+    for name, kwargs in URLS:
+        if name in OWNER_ONLY:
+            assert _owner_only(_url(name, kwargs, case, makers)), name
+    assert OWNER_ONLY
+
+
+@pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
+def test_it_lets_an_editor_look_but_keeps_owner_pages_from_them(client, case, editor, name, kwargs):
+    url = _url(name, kwargs, case, _makers())
+    client.force_login(editor)
+    if _owner_only(url):
+        assert client.get(url).status_code == 404, f"GET {url}"
+        assert client.post(url, {}).status_code == 404, f"POST {url}"
+    else:
+        assert client.get(url).status_code != 404, f"GET {url}"
+
+
+@pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
+def test_it_keeps_owner_pages_from_a_viewer(client, case, caregiver, name, kwargs):
+    url = _url(name, kwargs, case, _makers())
+    if not _owner_only(url):
+        pytest.skip("not an owner-only page")
+    client.force_login(caregiver)
+    assert client.get(url).status_code == 404, f"GET {url}"

@@ -65,14 +65,15 @@ def case_view(*, write: bool = False, owner: bool = False) -> Callable:
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
         @functools.wraps(view)
         def wrapper(request: HttpRequest, case_id, *args, **kwargs) -> HttpResponse:
             needs_write = write or request.method not in ("GET", "HEAD", "OPTIONS")
             case = case_for_user(request.user, case_id, write=needs_write, owner=owner)
             return view(request, case, *args, **kwargs)
 
-        return wrapper
+        # Read by tests/test_access.py to check every owner-only URL refuses editors and viewers.
+        wrapper.case_access = OWNER if owner else ("write" if write else "read")
+        return login_required(wrapper)
 
     return decorator
 

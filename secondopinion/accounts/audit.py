@@ -34,3 +34,52 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail[:200],
     )
+
+
+# Plain words for each action, as the case owner reads them: "<who> <words> on <date> from <ip>".
+# Apps add their verbs here when they add an audit_record call. Unknown actions are still shown.
+ACTION_WORDS: dict[str, str] = {
+    "case.created": "started this case",
+    "case.deleted": "deleted the case",
+    "case.exported": "exported the case",
+    "service.created": "added a service",
+    "service.updated": "changed a service",
+    "document.uploaded": "added a document",
+    "document.viewed": "looked at a document",
+    "document.downloaded": "downloaded a document",
+    "document.deleted": "deleted a document",
+    "packet.build": "built a records packet",
+    "packet.download": "downloaded a records packet",
+    "link.create": "made a share link",
+    "link.revoke": "turned off a share link",
+    "link.open": "opened a share link",
+    "link.download": "downloaded files through a share link",
+    "opinion.create": "added a second opinion",
+    "decision.save": "saved a decision",
+    "sharing.added": "shared the case with {target} ({role})",
+    "sharing.role_changed": "changed what {target} may do to: {role}",
+    "sharing.removed": "stopped sharing the case with {target}",
+    "sharing.link_created": "made an invite link ({role})",
+    "sharing.link_revoked": "cancelled an invite link",
+    "sharing.link_used": "joined the case through an invite link ({role})",
+    "signin.success": "signed in",
+    "signin.failure": "failed to sign in",
+    "signin.code_failure": "typed a wrong sign-in code",
+    "signin.recovery_code_used": "signed in with a recovery code",
+    "signout": "signed out",
+    "sessions.others_ended": "signed out of all other sessions",
+    "password.changed": "changed the password",
+    "email.changed": "changed the email address",
+    "twofactor.enabled": "turned on two-factor sign-in",
+    "twofactor.disabled": "turned off two-factor sign-in",
+    "twofactor.codes_renewed": "made new recovery codes",
+    "account.created": "created the account",
+}
+ROLE_WORDS = {"owner": "owner", "editor": "can look and change", "viewer": "can look"}
+
+
+def action_words(action: str, *, target: str = "someone", detail: str = "") -> str:
+    words = ACTION_WORDS.get(action)
+    if words is None:
+        words = action.replace(".", " ").replace("_", " ")
+    return words.format(target=target, role=ROLE_WORDS.get(detail, detail or "access"))

@@ -28,3 +28,84 @@ class SigninForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+ROLE_CHOICES = [
+    ("viewer", "Can look: sees everything in the case, changes nothing"),
+    ("editor", "Can look and change: may also add and edit things, but not share or delete"),
+]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="They need an account here already. If they have none, make an invite link below.",
+    )
+    role = forms.ChoiceField(
+        label="What they may do", choices=ROLE_CHOICES, widget=forms.RadioSelect, initial="viewer"
+    )
+
+
+class InviteLinkForm(forms.Form):
+    role = forms.ChoiceField(
+        label="What the person who uses the link may do",
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        initial="viewer",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Access", choices=ROLE_CHOICES)
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right. Please try again.")
+        return password
+
+
+class EmailChangeForm(PasswordConfirmForm):
+    email = forms.EmailField(label="New email address")
+    field_order = ["email", "password"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError("This is already your email address.")
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError("Another account already uses this email address.")
+        return email
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}
+        ),
+    )
+
+
+class ConfirmAppForm(forms.Form):
+    code = forms.CharField(
+        label="The 6-digit code your app shows now",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

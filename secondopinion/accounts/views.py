@@ -1,13 +1,50 @@
+"""Account pages: sign up, sign in (with an optional second step), account settings, invite links."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import time
+
+import django_otp
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from secondopinion.accounts import twofactor
 from secondopinion.accounts.audit import audit_record
-from secondopinion.accounts.forms import SigninForm, SignupForm
+from secondopinion.accounts.forms import (
+    CodeForm,
+    ConfirmAppForm,
+    EmailChangeForm,
+    PasswordConfirmForm,
+    SigninForm,
+    SignupForm,
+)
+from secondopinion.accounts.sharing import SharingError, invite_link_accept, invite_link_find
+from secondopinion.accounts.trail import signins_for
+
+PENDING_KEY = "signin_pending"
+PENDING_SECONDS = 5 * 60  # time allowed between the password step and the code step
+PENDING_TRIES = 5  # wrong codes before the password must be typed again
+REAUTH_KEY = "password_confirmed_at"
+REAUTH_SECONDS = 10 * 60  # how long a re-typed password allows sensitive changes
+
+
+def _safe_next(request: HttpRequest, fallback: str = "cases:list") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(fallback)
 
 
 def signup(request):
@@ -19,8 +56,10 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         audit_record(action="account.created", request=request, user=user)
         messages.success(request, "Welcome. Your account is ready.")
-        return redirect("cases:list")
-    return render(request, "accounts/signup.html", {"form": form})
+        return redirect(_safe_next(request))
+    return render(
+        request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 class SigninView(auth_views.LoginView):
@@ -29,8 +68,19 @@ class SigninView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.two_factor_enabled(user):
+            # The password was right; the session is not signed in until the code is right too.
+            self.request.session[PENDING_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "tries": 0,
+                "next": self.get_redirect_url(),
+            }
+            return redirect("accounts:login_code")
         response = super().form_valid(form)
-        audit_record(action="signin.success", request=self.request, user=form.get_user())
+        audit_record(action="signin.success", request=self.request, user=user)
         return response
 
     def form_invalid(self, form):
@@ -38,10 +88,56 @@ class SigninView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+def signin_code(request):
+    """The second sign-in step: a code from the app, or a recovery code (each works once)."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "Please sign in again with your email address and password.")
+        return redirect("accounts:login")
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.code_verify(user, form.cleaned_data["code"])
+        if device is None:
+            pending["tries"] += 1
+            audit_record(action="signin.code_failure", request=request, user=user)
+            if pending["tries"] >= PENDING_TRIES:
+                request.session.pop(PENDING_KEY, None)
+                messages.error(request, "Too many wrong codes. Please sign in again.")
+                return redirect("accounts:login")
+            request.session[PENDING_KEY] = pending
+            form.add_error(
+                "code",
+                "That code did not work. App codes change every 30 seconds: type the one shown "
+                "now. A recovery code works only once.",
+            )
+        else:
+            request.session.pop(PENDING_KEY, None)
+            login(request, user, backend=pending["backend"])
+            django_otp.login(request, device)
+            if device.name == twofactor.RECOVERY_DEVICE_NAME:
+                audit_record(action="signin.recovery_code_used", request=request, user=user)
+                left = twofactor.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code. You have {left} left. If you lost your phone, "
+                    "set up two-factor sign-in again now.",
+                )
+                return redirect("accounts:twofactor")
+            audit_record(action="signin.success", request=request, user=user)
+            next_url = pending.get("next") or ""
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                next_url = reverse("cases:list")
+            return redirect(next_url or "cases:list")
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
 @require_POST
 def signout(request):
-    from django.contrib.auth import logout
-
     if request.user.is_authenticated:
         audit_record(action="signout", request=request)
     logout(request)
@@ -49,13 +145,194 @@ def signout(request):
     return redirect("accounts:login")
 
 
+# --- Account settings -------------------------------------------------------------------------
+
+
+def password_recently_confirmed(request: HttpRequest) -> bool:
+    confirmed_at = request.session.get(REAUTH_KEY)
+    return confirmed_at is not None and time.time() - confirmed_at < REAUTH_SECONDS
+
+
+def recent_password_required(view):
+    """Ask for the password again (at most every 10 minutes) before a sensitive change."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not password_recently_confirmed(request):
+            return redirect(f"{reverse('accounts:password_confirm')}?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@login_required
+def password_confirm(request):
+    form = PasswordConfirmForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[REAUTH_KEY] = time.time()
+        return redirect(_safe_next(request, fallback="accounts:account"))
+    return render(
+        request,
+        "accounts/password_confirm.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@login_required
+def account(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "two_factor": twofactor.two_factor_enabled(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+            "signins": signins_for(user),
+        },
+    )
+
+
 @login_required
 def password_change(request):
+    # The form asks for the current password, so no separate confirmation step is needed.
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        # Other sessions end by themselves: their stored hash no longer matches the new password.
         update_session_auth_hash(request, user)
         audit_record(action="password.changed", request=request)
-        messages.success(request, "Your password is changed.")
-        return redirect("cases:list")
+        messages.success(request, "Your password is changed. Other sessions are signed out.")
+        return redirect("accounts:account")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def email_change(request):
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.user.email = form.cleaned_data["email"]
+        request.user.save(update_fields=["email"])
+        audit_record(action="email.changed", request=request)
+        messages.success(request, "Your email address is changed. Use it to sign in from now on.")
+        return redirect("accounts:account")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_POST
+@login_required
+def sessions_end_others(request):
+    """Sign out everywhere else: a new session token changes the hash every other session holds."""
+    user = request.user
+    user.session_token = secrets.token_hex(32)
+    user.save(update_fields=["session_token"])
+    update_session_auth_hash(request, user)  # this session stays signed in
+    audit_record(action="sessions.others_ended", request=request)
+    messages.success(request, "Every other session is signed out. This one stays signed in.")
+    return redirect("accounts:account")
+
+
+def _verified_if_needed(request) -> bool:
+    """With two-factor on, changing it also needs a session that passed the code step."""
+    return not twofactor.two_factor_enabled(request.user) or request.user.is_verified()
+
+
+@login_required
+def twofactor_status(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/twofactor.html",
+        {
+            "enabled": twofactor.two_factor_enabled(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+        },
+    )
+
+
+@recent_password_required
+def twofactor_setup(request):
+    """Set up (or replace) the authenticator app: scan, type a code, get recovery codes once."""
+    if not _verified_if_needed(request):
+        messages.error(request, "Sign in again with your code before changing two-factor sign-in.")
+        return redirect("accounts:twofactor")
+    user = request.user
+    form = ConfirmAppForm(request.POST or None)
+    device = twofactor.totp_pending(user)
+    if request.method == "POST" and device is not None and form.is_valid():
+        confirmed = twofactor.totp_confirm(user=user, code=form.cleaned_data["code"])
+        if confirmed is not None:
+            confirmed, codes = confirmed
+            # Other sessions never passed this code: sign them out; this one counts as verified.
+            user.session_token = secrets.token_hex(32)
+            user.save(update_fields=["session_token"])
+            update_session_auth_hash(request, user)
+            django_otp.login(request, confirmed)
+            audit_record(action="twofactor.enabled", request=request)
+            # Shown once, straight from this response: the codes are not kept in the session.
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": True})
+        form.add_error(
+            "code", "That code did not work. Check the time on your phone and type the newest code."
+        )
+    if device is None:
+        # A reload keeps the same secret, so a code scanned a moment ago still works.
+        device = twofactor.totp_device_start(user)
+    url = twofactor.config_url(device)
+    return render(
+        request,
+        "accounts/twofactor_setup.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_svg(url),
+            "secret": twofactor.secret_text(device),
+            "replacing": twofactor.two_factor_enabled(user),
+        },
+    )
+
+
+@require_POST
+@recent_password_required
+def twofactor_disable(request):
+    if not _verified_if_needed(request):
+        messages.error(request, "Sign in again with your code before changing two-factor sign-in.")
+        return redirect("accounts:twofactor")
+    twofactor.two_factor_disable(request.user)
+    audit_record(action="twofactor.disabled", request=request)
+    messages.success(request, "Two-factor sign-in is off. Your password alone now signs you in.")
+    return redirect("accounts:twofactor")
+
+
+@require_POST
+@recent_password_required
+def twofactor_codes(request):
+    user = request.user
+    if not twofactor.two_factor_enabled(user) or not request.user.is_verified():
+        messages.error(request, "Turn on two-factor sign-in first.")
+        return redirect("accounts:twofactor")
+    codes = twofactor.recovery_codes_new(user)
+    audit_record(action="twofactor.codes_renewed", request=request)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": False})
+
+
+# --- Invite links -----------------------------------------------------------------------------
+
+
+@login_required
+def invite_accept(request, token: str):
+    try:
+        invite = invite_link_find(token)
+    except SharingError as error:
+        return render(request, "accounts/invite_problem.html", {"problem": str(error)}, status=410)
+    if request.method == "POST":
+        try:
+            membership = invite_link_accept(token=token, user=request.user, request=request)
+        except SharingError as error:
+            return render(
+                request, "accounts/invite_problem.html", {"problem": str(error)}, status=409
+            )
+        messages.success(request, "You joined the case. It is now in your list.")
+        return redirect("cases:detail", membership.case.public_id)
+    return render(
+        request,
+        "accounts/invite_accept.html",
+        {"invite": invite, "inviter": invite.case.owner, "token": token},
+    )
