@@ -22,6 +22,9 @@ MISSING_RECORDS_SOURCES: list[str] = ["secondopinion.records.checklist.missing_f
 
 
 def missing_records_for(service: Service) -> tuple[str, ...]:
+    # Nothing asked for, nothing missing: skips the vault queries on pages listing many services.
+    if not (service.records_needed or service.records_other.strip()):
+        return ()
     labels: list[str] = []
     for dotted in MISSING_RECORDS_SOURCES:
         module_name, func_name = dotted.rsplit(".", 1)

@@ -1,0 +1,44 @@
+"""Rule inputs gathered from the service, the case and the other apps."""
+
+import datetime
+
+from secondopinion.providers.facts import facts_for_services, missing_records_for, service_facts
+from secondopinion.providers.rules import TODO, UNKNOWN, YES, service_flags
+from tests.providers.factories import make_service
+
+
+def test_it_reads_the_safe_date_from_the_case(case):
+    case.safe_to_wait_until = datetime.date(2026, 5, 1)
+    case.save()
+    facts = service_facts(make_service(case))
+    assert facts.safe_to_wait_until == datetime.date(2026, 5, 1)
+
+
+def test_it_counts_any_inclusion_as_known(case):
+    assert service_facts(make_service(case)).includes_known is False
+    assert service_facts(make_service(case, included_calls=0)).includes_known is True
+
+
+def test_it_treats_a_read_agreement_as_received(case):
+    facts = service_facts(make_service(case, agreement_read=YES))
+    assert facts.agreement_received == YES
+
+
+def test_it_asks_the_records_app_what_is_missing(case):
+    service = make_service(case, records_needed=["pathology_report"])
+    assert missing_records_for(service) == ("Pathology report",)
+    flags = service_flags(service_facts(service), today=datetime.date(2026, 3, 2))
+    assert any(f.severity == TODO and "Pathology report" in f.reason for f in flags)
+
+
+def test_it_skips_the_vault_when_nothing_was_asked(case, django_assert_num_queries):
+    service = make_service(case)
+    with django_assert_num_queries(0):
+        assert missing_records_for(service) == ()
+
+
+def test_it_gathers_a_page_of_services_in_few_queries(case, django_assert_max_num_queries):
+    services = [make_service(case, name=f"S{n}", doctor_name=f"Dr. {n}") for n in range(4)]
+    with django_assert_max_num_queries(2):
+        facts = facts_for_services(services)
+    assert [f.doctor_cancer_record for f in facts] == [UNKNOWN] * 4
