@@ -101,7 +101,7 @@ def test_it_lists_several_matches_and_remembers_the_choice(
     research.refresh_from_db()
     assert research.chosen_npi == "1234567893"
     assert research.card["chosen_npi"]["npi"] == "1234567893"
-    assert not any("doctors with this name" in c for c in research.card["cautions"])
+    assert not any("doctors with this name are in" in c for c in research.card["cautions"])
 
 
 def test_it_refuses_an_npi_that_was_not_offered(owner_client, case):

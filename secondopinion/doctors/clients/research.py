@@ -189,6 +189,10 @@ class EvidenceCard:
         return self.npi is not None and not self.npi.matches
 
     @property
+    def chosen_among_namesakes(self) -> bool:
+        return self.chosen is not None and self.npi is not None and len(self.npi.matches) > 1
+
+    @property
     def many_matches(self) -> bool:
         return self.chosen is None and self.npi is not None and len(self.npi.matches) > 1
 
@@ -370,6 +374,12 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
                 f"{count}{more} doctors with this name are in the NPI registry{where}. The "
                 "figures below may mix up different people. Choose the right one if you can."
             )
+    if card.chosen_among_namesakes and not card.affiliation:
+        # Choosing the registry entry does not tell PubMed or ClinicalTrials.gov who is who.
+        out.append(
+            "Articles and trials are found by name, so they may include other doctors with "
+            "this name. Add where the doctor works to narrow them."
+        )
     pub = card.pubmed
     if pub is not None and not card.affiliation and pub.total >= COMMON_NAME_ARTICLES:
         out.append(
@@ -385,7 +395,8 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
         out.append(f"Could not check {problem.source}: {problem.message}")
     if card.stale and card.looked_up is not None:
         out.append(f"Could not refresh these results. They are from {day_words(card.looked_up)}.")
-    if card.many_matches or card.no_evidence_on_cancer or card.npi_empty or card.found_nothing:
+    namesakes = card.many_matches or (card.chosen_among_namesakes and not card.affiliation)
+    if namesakes or card.no_evidence_on_cancer or card.npi_empty or card.found_nothing:
         out.append(ASK_ABOUT_EXPERIENCE)
     return tuple(out)
 

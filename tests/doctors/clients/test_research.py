@@ -64,7 +64,11 @@ def test_it_uses_the_registry_entry_the_patient_chose(registries, clients):
     registries.npi_body = load("nppes_several.json")
     card = research(clients, state="MA", npi="1003000126")
     assert card.chosen is not None and card.chosen.specialty == "Family Medicine"
-    assert not any("doctors with this name" in c for c in card.cautions)
+    assert not any("doctors with this name are in" in c for c in card.cautions)
+    # The registry choice does not tell PubMed who is who: say so until a workplace is given.
+    assert any("Articles and trials are found by name" in c for c in card.cautions)
+    narrowed = research(clients, state="MA", npi="1003000126", affiliation="Example Clinic")
+    assert narrowed.cautions == ()
 
 
 def test_it_says_when_no_doctor_matches(registries, clients):
