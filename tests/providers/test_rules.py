@@ -75,6 +75,8 @@ def test_it_raises_nothing_for_a_fully_answered_good_service():
             "doctor_not_named",
             STOP,
         ),
+        # Doctors app: nothing found on this cancer under the doctor's name -> ask about experience.
+        ({"doctor_cancer_record": NO}, "doctor_cancer_experience_unknown", ASK),
         # Step 6: written report.
         ({"written_report": NO}, "no_written_report", WARNING),
         ({"written_report": "unknown"}, "written_report_unknown", ASK),
@@ -122,6 +124,7 @@ def test_it_raises_each_rule(changes, code, severity):
         {"payment_made": YES, "agreement_read": YES},  # paid after reading
         {"doctor_named": NO, "doctor_name": "Dr. Named Later"},  # a name wins over an old "no"
         {"missing_records": ()},
+        {"doctor_cancer_record": YES},
     ],
 )
 def test_it_stays_quiet_on_the_edges(changes):
