@@ -44,6 +44,12 @@ class DatabaseCache:
         )
 
 
+def cached_answers_prune(*, older_than: datetime) -> int:
+    """Delete saved answers stored before `older_than`; returns how many went."""
+    deleted, _ = CachedAnswer.objects.filter(stored_at__lt=older_than).delete()
+    return deleted
+
+
 class ResearchStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Looking up"

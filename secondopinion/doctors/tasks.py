@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from secondopinion.doctors.clients.research import clients_create, doctor_research
-from secondopinion.doctors.models import DatabaseCache, DoctorResearch, ResearchStatus
+from secondopinion.doctors.models import (
+    DatabaseCache,
+    DoctorResearch,
+    ResearchStatus,
+    cached_answers_prune,
+)
 from secondopinion.doctors.topics import query_for
 
 log = logging.getLogger(__name__)
+# Answers older than this are of little use even as an offline fallback; drop them.
+CACHE_KEEP = timedelta(days=180)
 
 
 @task()
@@ -47,7 +55,10 @@ def doctor_research_run(research_pk: int) -> None:
             finished_at=timezone.now(),
         )
         return
+    finally:
+        clients.close()
     DoctorResearch.objects.filter(pk=research.pk).update(
         status=ResearchStatus.DONE, step="done", card=card.to_dict(), finished_at=timezone.now()
     )
+    cached_answers_prune(older_than=timezone.now() - CACHE_KEEP)
     log.info("doctor research %s done (%d problems)", research.pk, len(card.problems))

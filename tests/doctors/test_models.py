@@ -44,3 +44,13 @@ def test_it_describes_progress_in_plain_words(case):
     assert research.in_progress
     assert research.step_words == "Looking for clinical trials"
     assert not research.no_evidence_on_cancer
+
+
+def test_it_prunes_answers_older_than_a_date():
+    from secondopinion.doctors.models import cached_answers_prune
+
+    cache = DatabaseCache()
+    cache.set("old", 1, stored_at=datetime(2025, 1, 1, tzinfo=UTC))
+    cache.set("new", 2, stored_at=datetime(2026, 3, 1, tzinfo=UTC))
+    assert cached_answers_prune(older_than=datetime(2026, 1, 1, tzinfo=UTC)) == 1
+    assert cache.get("old") is None and cache.get("new") is not None

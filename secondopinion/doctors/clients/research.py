@@ -103,6 +103,11 @@ class Clients:
     pubmed: PubMedClient
     ctgov: CtGovClient
 
+    def close(self) -> None:
+        """Release the HTTP connections (a long-running worker makes many lookups)."""
+        for client in (self.npi, self.pubmed, self.ctgov):
+            client.fetcher.client.close()
+
 
 def clients_create(
     *,

@@ -67,6 +67,8 @@ class Command(BaseCommand):
             card = doctor_research(query, clients=clients, today=timezone.localdate())
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        finally:
+            clients.close()
         elapsed = time.monotonic() - started
         if options["json"]:
             self.stdout.write(json.dumps(card.to_dict(), indent=2))
