@@ -107,30 +107,48 @@ def make_pdfs(target: Path) -> list[Path]:
     return paths
 
 
+def is_dicom(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(132)
+    return head[128:132] == b"DICM"
+
+
 def file_list(cd: Path, pdf_dir: Path, copies: int) -> list[dict]:
-    """Plain data for the child: each file with the digest the vault would hold."""
+    """Plain data for the child: each file with the digest the vault would hold.
+
+    Only DICOM files from the CD go in (the import keeps those and skips viewers and autorun
+    files), once per copy; `rel` is where the zip baseline sees the same file.
+    """
     items = []
     for pdf in sorted(pdf_dir.glob("*.pdf")):
         items.append(
-            {"source": str(pdf), "kind": "pathology", "title": pdf.stem, "study": "", "series": ""}
+            {
+                "source": str(pdf),
+                "rel": f"pdfs/{pdf.name}",
+                "kind": "pathology_report",
+                "title": pdf.stem,
+                "study": "",
+                "series": "",
+            }
         )
+    dicoms = [
+        p for p in sorted(cd.rglob("*")) if p.is_file() and p.name != "DICOMDIR" and is_dicom(p)
+    ]
     for copy in range(copies):
-        for dcm in sorted(cd.rglob("*")):
-            if dcm.is_file() and not dcm.name.startswith(".") and dcm.name != "DICOMDIR":
-                rel = dcm.relative_to(cd)
-                study = (
-                    f"Copy {copy + 1} {rel.parts[0]}" if len(rel.parts) > 2 else f"Copy {copy + 1}"
-                )
-                series = rel.parts[-2] if len(rel.parts) > 1 else "Series"
-                items.append(
-                    {
-                        "source": str(dcm),
-                        "kind": "imaging",
-                        "title": dcm.name,
-                        "study": study,
-                        "series": series,
-                    }
-                )
+        for dcm in dicoms:
+            rel = dcm.relative_to(cd)
+            study = f"Copy {copy + 1} " + (rel.parts[-3] if len(rel.parts) > 2 else "Study")
+            series = rel.parts[-2] if len(rel.parts) > 1 else "Series"
+            items.append(
+                {
+                    "source": str(dcm),
+                    "rel": f"cd{copy + 1}/{rel}",
+                    "kind": "imaging",
+                    "title": dcm.name,
+                    "study": study,
+                    "series": series,
+                }
+            )
     for item in items:
         path = Path(item["source"])
         digest = hashlib.sha256()
@@ -216,13 +234,13 @@ def measure(
     total_mb = sum(i["size"] for i in items) / 1e6
     list_path = work / f"list-{copies}.json"
     list_path.write_text(json.dumps(items))
-    # the same files for zip: PDFs plus the CD, once per copy (zip follows the symlinks)
+    # exactly the same files for zip: a tree of symlinks (zip stores what they point to)
     stage = work / f"stage-{copies}"
     shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    (stage / "pdfs").symlink_to(pdf_dir)
-    for c in range(copies):
-        (stage / f"cd{c + 1}").symlink_to(cd)
+    for item in items:
+        link = stage / item["rel"]
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(item["source"])
     warm([i["source"] for i in items])
     zip_out, ours_out = work / "zip0.zip", work / "packet.zip"
     # Like for like: zip -0 never flushes to disk, packet_write does by default (fsync before the
