@@ -286,6 +286,11 @@ class JsonFetcher:
         self._now = now
         self.max_age = max_age
 
+    @property
+    def source_start(self) -> str:
+        """The source name at the start of a sentence ("the NPI registry" -> "The NPI registry")."""
+        return self.source[:1].upper() + self.source[1:]
+
     def get_json(
         self,
         url: str,
@@ -321,7 +326,7 @@ class JsonFetcher:
             )
         if response.status_code >= 400:
             raise ApiError(
-                f"{self.source} turned the request down (error {response.status_code}).",
+                f"{self.source_start} turned the request down (error {response.status_code}).",
                 source=self.source,
                 status=response.status_code,
             )
@@ -329,7 +334,7 @@ class JsonFetcher:
             return response.json()
         except ValueError:
             raise ApiError(
-                f"{self.source} sent an answer we could not read.", source=self.source
+                f"{self.source_start} sent an answer we could not read.", source=self.source
             ) from None
 
     def _get_with_retries(self, url: str, params: Mapping[str, Any]) -> Any:
@@ -344,13 +349,13 @@ class JsonFetcher:
             return retrying(self._get_once, url, params)
         except _RetryableStatus as exc:
             if exc.status == 429:
-                message = f"{self.source} is busy and asked us to slow down. Try again later."
+                message = f"{self.source_start} is busy and asked us to slow down. Try again later."
             else:
-                message = f"{self.source} is having trouble right now. Try again later."
+                message = f"{self.source_start} is having trouble right now. Try again later."
             raise ApiError(message, source=self.source, status=exc.status, transient=True) from None
         except httpx.TimeoutException:
             raise OfflineError(
-                f"{self.source} did not answer in time. Check the internet connection.",
+                f"{self.source_start} did not answer in time. Check the internet connection.",
                 source=self.source,
             ) from None
         except httpx.TransportError:

@@ -16,7 +16,8 @@ from . import base
 from .base import ApiError, Fetched, JsonFetcher, as_int
 
 NPPES_URL = "https://npiregistry.cms.hhs.gov/api/"
-SOURCE = "The NPI registry"
+SOURCE = "the NPI registry"
+SOURCE_START = "The NPI registry"
 # The registry publishes no limit; two a second is gentle enough for a patient tool.
 NPPES_BUDGET = (2, 1.0)
 # The API returns at most 200 per page; 50 is plenty for a patient to choose from.
@@ -76,12 +77,12 @@ class NpiSearch:
 def check_npi_payload(payload: Any) -> None:
     """Raise ApiError when the registry put an error inside an HTTP 200 answer."""
     if not isinstance(payload, dict):
-        raise ApiError(f"{SOURCE} sent an answer we could not read.", source=SOURCE)
+        raise ApiError(f"{SOURCE_START} sent an answer we could not read.", source=SOURCE)
     errors = payload.get("Errors")
     if errors:
         first = errors[0] if isinstance(errors, list) and errors else errors
         detail = first.get("description", "") if isinstance(first, dict) else str(first)
-        message = f"{SOURCE} could not run this search"
+        message = f"{SOURCE_START} could not run this search"
         raise ApiError(f"{message}: {detail}." if detail else f"{message}.", source=SOURCE)
 
 

@@ -397,7 +397,7 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
             "not mean the doctor has no experience."
         )
     for problem in card.problems:
-        out.append(f"Could not check {problem.source}: {problem.message}")
+        out.append(problem.message)  # each message already names its source
     if card.stale and card.looked_up is not None:
         out.append(f"Could not refresh these results. They are from {day_words(card.looked_up)}.")
     namesakes = card.many_matches or (card.chosen_among_namesakes and not card.affiliation)

@@ -23,7 +23,7 @@ URL = "https://example.test/api"
 
 def make_fetcher(clock, limiter, cache=None, **kw) -> JsonFetcher:
     return JsonFetcher(
-        source="The test service",
+        source="the test service",
         limiter=limiter,
         cache=cache,
         sleep=clock.sleep,
@@ -224,3 +224,10 @@ def test_memory_cache_keeps_the_date_it_was_given(clock):
     entry = cache.get("k")
     assert entry is not None and entry.value == [1]
     assert clock.now() - entry.stored_at < timedelta(seconds=1)
+
+
+def test_it_starts_sentences_with_a_capital(api, clock, limiter):
+    api.get(URL).mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(OfflineError) as info:
+        make_fetcher(clock, limiter).get_json(URL, {})
+    assert info.value.message.startswith("The test service did not answer in time.")

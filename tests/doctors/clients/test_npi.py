@@ -18,7 +18,7 @@ from tests.doctors.conftest import load
 @pytest.fixture
 def npi(clock, limiter, cache) -> NpiClient:
     fetcher = JsonFetcher(
-        source="The NPI registry", limiter=limiter, cache=cache, sleep=clock.sleep, now=clock.now
+        source="the NPI registry", limiter=limiter, cache=cache, sleep=clock.sleep, now=clock.now
     )
     return NpiClient(fetcher=fetcher)
 
