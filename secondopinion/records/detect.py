@@ -212,16 +212,16 @@ def _image_check(path: Path, content_type: str, *, max_image_pixels: int) -> Det
             image.verify()
     except UnsupportedFile:
         raise
+    except Image.DecompressionBombError as exc:
+        raise UnsupportedFile(
+            "This picture is far too large. Please upload a smaller copy."
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if content_type == "image/heic":
             # No HEIC decoder is bundled; the bytes are still a valid photo worth keeping.
             return Detected(kind="image", content_type=content_type)
         raise UnsupportedFile(
             "This picture is damaged and cannot be opened. Please take or save it again."
-        ) from exc
-    except Image.DecompressionBombError as exc:
-        raise UnsupportedFile(
-            "This picture is far too large. Please upload a smaller copy."
         ) from exc
     return Detected(kind="image", content_type=content_type, width=width, height=height)
 

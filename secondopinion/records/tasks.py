@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # Other apps react to a document whose text is ready by adding the dotted path of a function
 # `(document_pk: int) -> None` here (the pathology app extracts facts from pathology reports).
 # Each is called after the text is saved, and again when the patient changes the type.
-TEXT_READY_HOOKS: list[str] = []
+TEXT_READY_HOOKS: list[str] = ["secondopinion.pathology.tasks.pathology_text_ready"]
 
 
 def text_ready_notify(document_pk: int) -> None:

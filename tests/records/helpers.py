@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 from fpdf import FPDF
 from pydicom.dataset import FileDataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.encaps import encapsulate
+from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
 from secondopinion.records import storage_io
 from secondopinion.records.models import (
@@ -87,7 +88,12 @@ def dicom_bytes(
     ds.RescaleSlope = 1
     ds.RescaleIntercept = -1024
     pixels = (np.arange(size * size, dtype=np.uint16).reshape(size, size) * 7 + number) % 4096
-    ds.PixelData = pixels.astype(np.uint16).tobytes()
+    if UID(transfer_syntax).is_compressed:
+        # A JPEG 2000 codestream start followed by nothing useful: no decoder here can read it.
+        ds.PixelData = encapsulate([b"\xff\x4f\xff\x51" + b"\0" * 200])
+        ds["PixelData"].VR = "OB"
+    else:
+        ds.PixelData = pixels.astype(np.uint16).tobytes()
     buffer = io.BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()
