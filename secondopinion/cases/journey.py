@@ -64,6 +64,7 @@ STAGE_SOURCES: list[str] = [
     "secondopinion.providers.journey.stages",
     "secondopinion.doctors.journey.stages",
     "secondopinion.records.journey.stages",
+    "secondopinion.pathology.journey.stages",
     "secondopinion.opinions.journey.stages",
 ]
 

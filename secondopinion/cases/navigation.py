@@ -8,5 +8,6 @@ CASE_SECTIONS: list[tuple[str, str]] = [
     ("Services", "providers:list"),
     ("Doctor research", "doctors:list"),
     ("Records", "records:index"),
+    ("Pathology", "pathology:summary"),
     ("Send and receive", "opinions:home"),
 ]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-MAX_CHARS = 500_000  # a real report is 2-20 kB; anything past this is not read
+MAX_CHARS = 300_000  # a real report is 2-20 kB; anything past this is not read
 
 STATED = "stated"
 DERIVED = "derived"

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from secondopinion.pathology import views
 
 app_name = "pathology"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("documents/<uuid:document_id>/", views.document, name="document"),
+    path("documents/<uuid:document_id>/read/", views.document_read, name="document_read"),
+    path("facts/<uuid:fact_id>/", views.fact_update, name="fact_update"),
+]

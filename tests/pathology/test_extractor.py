@@ -271,7 +271,7 @@ def test_it_rejects_a_non_string():
 
 
 def test_it_caps_huge_input_and_finishes_quickly():
-    huge = ("lymph node 0/1 margin pT2 Gleason 3+ grade " * 2000 + "x" * 1000) * 30
+    huge = ("lymph node 0/1 margin pT2 Gleason 3+ grade " * 2000 + "x" * 1000) * 4
     assert len(huge) > MAX_CHARS
     started = time.perf_counter()
     e = extract(huge)
@@ -280,7 +280,7 @@ def test_it_caps_huge_input_and_finishes_quickly():
 
 
 def test_it_finishes_quickly_on_pathological_repetition():
-    for chunk in ("a" * 200_000, "(" * 200_000, "1/" * 100_000, "p T " * 50_000, ". " * 100_000):
+    for chunk in ("a" * 100_000, "(" * 100_000, "1/" * 50_000, "p T " * 25_000, ". " * 50_000):
         started = time.perf_counter()
         extract(chunk)
         assert time.perf_counter() - started < 5, chunk[:10]

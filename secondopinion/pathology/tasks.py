@@ -1,0 +1,39 @@
+"""Background reading of pathology reports. Tasks take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django_tasks import task
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def pathology_extract_document(document_pk: int) -> None:
+    """Read the facts of one pathology report (called when its text is ready)."""
+    from secondopinion.pathology.facts import reading_fail, reading_run
+    from secondopinion.records.models import Document
+
+    document = Document.objects.filter(pk=document_pk).first()
+    if document is None:
+        return
+    try:
+        reading_run(document=document)
+    except Exception:
+        # No health details in logs: the id is enough to find it.
+        log.exception("pathology reading failed for document %s", document_pk)
+        reading_fail(document=document, message="Something went wrong while reading the report.")
+
+
+def pathology_text_ready(document_pk: int) -> None:
+    """Hook for the records app (records.tasks.TEXT_READY_HOOKS): a document's text is ready."""
+    from secondopinion.records.models import Document
+
+    if Document.objects.filter(pk=document_pk, doc_type="pathology_report").exists():
+        pathology_extract_enqueue(document_pk)
+
+
+def pathology_extract_enqueue(document_pk: int) -> None:
+    transaction.on_commit(lambda: pathology_extract_document.enqueue(document_pk))

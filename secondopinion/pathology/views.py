@@ -1,0 +1,113 @@
+"""Pathology pages: the case summary, one report with its facts, and reviewing a fact."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from secondopinion.accounts.access import can_edit, case_view
+from secondopinion.pathology import glossary
+from secondopinion.pathology.facts import (
+    cancer_for,
+    case_summary,
+    display_value,
+    fact_explanation,
+    fact_review,
+    reading_run,
+    text_segments,
+)
+from secondopinion.pathology.models import ReportFact, ReportReading
+from secondopinion.records.models import Document
+
+
+@case_view()
+def summary(request: HttpRequest, case) -> HttpResponse:
+    documents = list(
+        Document.objects.filter(case=case, doc_type="pathology_report").select_related(
+            "pathology_reading"
+        )
+    )
+    rows = case_summary(case)
+    return render(
+        request,
+        "pathology/summary.html",
+        {
+            "case": case,
+            "documents": documents,
+            "rows": rows,
+            "disagreements": [row for row in rows if row.disagrees],
+            "can_edit": can_edit(case),
+        },
+    )
+
+
+@case_view()
+def document(request: HttpRequest, case, document_id) -> HttpResponse:
+    doc = get_object_or_404(Document, case=case, public_id=document_id)
+    reading = ReportReading.objects.filter(document=doc).first()
+    facts = list(reading.facts.all()) if reading else []
+    cancer = cancer_for(reading, case)
+    items = [
+        {
+            "fact": f,
+            "label": glossary.label(f.field),
+            "display": display_value(f.field, f.value),
+            "corrected_display": display_value(f.field, f.corrected_value)
+            if f.corrected_value
+            else "",
+            "explanation": fact_explanation(f, cancer),
+            "others": [
+                {**o, "display": display_value(f.field, o["value"])}
+                for o in (f.superseded or []) + (f.alternatives or [])
+            ],
+        }
+        for f in facts
+    ]
+    return render(
+        request,
+        "pathology/document.html",
+        {
+            "case": case,
+            "document": doc,
+            "reading": reading,
+            "items": items,
+            "segments": text_segments(reading, facts) if reading and reading.text else [],
+            "cancer_name": glossary.CANCER_NAMES.get(cancer or "", ""),
+            "can_edit": can_edit(case),
+        },
+    )
+
+
+@case_view(write=True)  # outermost, so a stranger gets 404 before anything else
+@require_POST
+def document_read(request: HttpRequest, case, document_id) -> HttpResponse:
+    """Read (or read again) the report now; reading takes well under a second."""
+    doc = get_object_or_404(Document, case=case, public_id=document_id)
+    reading = reading_run(document=doc)
+    if reading.status == ReportReading.Status.DONE:
+        messages.success(request, "The report was read. Please check each fact below.")
+    elif reading.message:
+        messages.warning(request, reading.message)
+    return redirect("pathology:document", case.public_id, doc.public_id)
+
+
+@case_view(write=True)  # outermost, so a stranger gets 404 before anything else
+@require_POST
+def fact_update(request: HttpRequest, case, fact_id) -> HttpResponse:
+    fact = get_object_or_404(
+        ReportFact.objects.select_related("reading__document"), case=case, public_id=fact_id
+    )
+    try:
+        fact_review(
+            fact=fact,
+            action=request.POST.get("action", ""),
+            corrected_value=request.POST.get("corrected_value", ""),
+            user=request.user,
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    url = reverse("pathology:document", args=[case.public_id, fact.reading.document.public_id])
+    return redirect(f"{url}#fact-{fact.public_id}")

@@ -1,0 +1,103 @@
+"""Pathology pages: the owner reads and checks facts; a caregiver looks; a stranger gets 404."""
+
+from django.urls import reverse
+
+from secondopinion.pathology.models import Review
+from tests.pathology.helpers import make_report
+
+
+def doc_url(case, doc):
+    return reverse("pathology:document", args=[case.public_id, doc.public_id])
+
+
+def test_it_shows_the_text_with_each_fact_highlighted_and_explained(owner_client, case):
+    doc = make_report(case)
+    page = owner_client.get(doc_url(case, doc)).content.decode()
+    fact = doc.pathology_reading.facts.get(field="pT")
+    assert f'id="mark-{fact.public_id}"' in page
+    assert "more than 20 mm and up to 50 mm" in page  # pT2 explained for breast cancer
+    assert "This is right" in page
+
+
+def test_the_owner_confirms_and_corrects_facts(owner_client, case):
+    doc = make_report(case)
+    fact = doc.pathology_reading.facts.get(field="pT")
+    url = reverse("pathology:fact_update", args=[case.public_id, fact.public_id])
+    response = owner_client.post(url, {"action": "confirm"})
+    assert response.status_code == 302
+    fact.refresh_from_db()
+    assert fact.review == Review.CONFIRMED
+    owner_client.post(url, {"action": "correct", "corrected_value": "T2a"})
+    fact.refresh_from_db()
+    assert (fact.review, fact.final_value) == (Review.CORRECTED, "T2a")
+
+
+def test_confirmed_facts_fill_in_the_summary_with_a_link(owner_client, case):
+    doc = make_report(case)
+    fact = doc.pathology_reading.facts.get(field="er")
+    owner_client.post(
+        reverse("pathology:fact_update", args=[case.public_id, fact.public_id]),
+        {"action": "confirm"},
+    )
+    page = owner_client.get(reverse("pathology:summary", args=[case.public_id])).content.decode()
+    assert "Estrogen receptor (ER)" in page
+    assert f"#fact-{fact.public_id}" in page
+
+
+def test_the_summary_shows_disagreements(owner_client, case, owner):
+    from secondopinion.pathology.facts import fact_review
+
+    a = make_report(case, name="a.pdf")
+    b = make_report(case, "Stage: pT3 pN0\n", name="b.pdf")
+    for doc in (a, b):
+        fact_review(fact=doc.pathology_reading.facts.get(field="pT"), action="confirm", user=owner)
+    page = owner_client.get(reverse("pathology:summary", args=[case.public_id])).content.decode()
+    assert "do not agree" in page
+    assert "pT2" in page and "pT3" in page
+
+
+def test_the_owner_can_ask_to_read_a_report_now(owner_client, case):
+    doc = make_report(case, read=False)
+    url = reverse("pathology:document_read", args=[case.public_id, doc.public_id])
+    assert owner_client.post(url).status_code == 302
+    assert doc.__class__.objects.get(pk=doc.pk).pathology_reading.facts.exists()
+
+
+def test_a_caregiver_sees_the_facts_but_cannot_change_them(client, case, caregiver):
+    doc = make_report(case)
+    fact = doc.pathology_reading.facts.get(field="pT")
+    client.force_login(caregiver)
+    page = client.get(doc_url(case, doc)).content.decode()
+    assert "pT2" in page and "This is right" not in page
+    url = reverse("pathology:fact_update", args=[case.public_id, fact.public_id])
+    assert client.post(url, {"action": "confirm"}).status_code == 404
+
+
+def test_a_stranger_gets_404_everywhere(client, case, stranger):
+    doc = make_report(case)
+    fact = doc.pathology_reading.facts.get(field="pT")
+    client.force_login(stranger)
+    assert client.get(reverse("pathology:summary", args=[case.public_id])).status_code == 404
+    assert client.get(doc_url(case, doc)).status_code == 404
+    url = reverse("pathology:fact_update", args=[case.public_id, fact.public_id])
+    assert client.post(url, {"action": "confirm"}).status_code == 404
+    fact.refresh_from_db()
+    assert fact.review == Review.UNREVIEWED
+
+
+def test_a_fact_from_another_case_is_404(owner_client, case, stranger):
+    from tests.factories import make_case
+
+    other = make_case(stranger)
+    fact = make_report(other).pathology_reading.facts.get(field="pT")
+    url = reverse("pathology:fact_update", args=[case.public_id, fact.public_id])
+    assert owner_client.post(url, {"action": "confirm"}).status_code == 404
+
+
+def test_the_summary_page_uses_a_constant_number_of_queries(
+    owner_client, case, django_assert_max_num_queries
+):
+    for i in range(3):
+        make_report(case, f"Stage: pT{i + 1} pN0\n", name=f"r{i}.pdf")
+    with django_assert_max_num_queries(12):
+        owner_client.get(reverse("pathology:summary", args=[case.public_id]))
