@@ -66,3 +66,18 @@ def test_it_shows_nothing_when_the_service_named_no_doctor(case):
         "{% service_doctor_evidence case service %}", case=case, service=service_for(case)
     )
     assert html.strip() == ""
+
+
+def test_it_keeps_a_comparison_page_at_two_queries(case, django_assert_num_queries):
+    services = [service_for(case, doctor_name=f"Doctor {i}") for i in range(5)]
+    for service in services:
+        research = make_research(case, service_id=service.public_id, status="done", card=CARD)
+        DoctorNote.objects.create(research=research, kind="award", text="An award")
+    with django_assert_num_queries(2):
+        html = render(
+            "{% for s in services %}{% service_doctor_evidence case s %}{% endfor %}",
+            case=case,
+            services=services,
+        )
+    assert html.count("Found 31 PubMed articles") == 5
+    assert html.count("An award") == 5

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from secondopinion.doctors.evidence import research_for_service
+from secondopinion.doctors.models import DoctorResearch
 
 register = template.Library()
 
@@ -35,11 +35,31 @@ def evidence_card(research, compact: bool = False) -> dict:
     return {"research": research, "card": research.card or {}, "compact": compact}
 
 
-@register.inclusion_tag("doctors/_service_evidence.html")
-def service_doctor_evidence(case, service, compact: bool = True) -> dict:
-    research = research_for_service(case=case, service_id=service.public_id)
-    if research is not None:
-        research.case = case  # already loaded: saves a query per service on comparison pages
+def _newest_by_service(context, case) -> dict:
+    """All of the case's service-linked research, loaded once per page render.
+
+    A comparison page shows one card per service; this keeps it at two queries (research and
+    notes), however many services there are.
+    """
+    key = ("doctors:by_service", case.pk)
+    cached = context.render_context.get(key)
+    if cached is None:
+        cached = {}
+        rows = (
+            DoctorResearch.objects.filter(case=case, service_id__isnull=False)
+            .order_by("-requested_at")
+            .prefetch_related("notes")
+        )
+        for research in rows:
+            research.case = case  # already loaded
+            cached.setdefault(research.service_id, research)
+        context.render_context[key] = cached
+    return cached
+
+
+@register.inclusion_tag("doctors/_service_evidence.html", takes_context=True)
+def service_doctor_evidence(context, case, service, compact: bool = True) -> dict:
+    research = _newest_by_service(context, case).get(service.public_id)
     name = (getattr(service, "doctor_name", "") or "").strip()
     start_url = ""
     if name:
