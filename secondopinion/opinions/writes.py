@@ -59,6 +59,20 @@ def case_diagnosis(case) -> str:
     return text
 
 
+def pathology_facts(case) -> list[tuple[str, str]]:
+    """Facts the patient confirmed in their pathology reports (the pathology app's summary)."""
+    try:
+        from secondopinion.pathology.facts import case_summary
+    except ImportError:  # the pathology app is optional for packets
+        return []
+    rows = []
+    for row in case_summary(case):
+        if row.values:
+            text = " / ".join(v.display for v in row.values)
+            rows.append((row.label, text + (" (the reports differ)" if row.disagrees else "")))
+    return rows
+
+
 def case_summary_data(case) -> pdfs.CaseSummary:
     first = ", ".join(x for x in (case.doctor_name, case.doctor_institution) if x)
     if case.first_plan_date:
@@ -76,6 +90,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         patient_name=case.patient_name,
         diagnosis=case_diagnosis(case),
         birth_date=case.date_of_birth,
+        pathology_facts=pathology_facts(case),
         first_opinion=first,
         first_plan=case.first_plan,
         timeline=timeline,
