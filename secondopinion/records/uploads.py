@@ -21,12 +21,18 @@ class StoredUpload(UploadedFile):
     """An uploaded file already in storage; `stored` says where and what it hashed to."""
 
     def __init__(self, stored: storage_io.StoredFile, *, name: str, content_type: str) -> None:
-        super().__init__(file=None, name=None, content_type=content_type, size=stored.size)
-        self.stored = stored
         self.safe_name = display_name_safe(name)
+        # The name must be set: Django drops an uploaded file whose name is empty (falsy).
+        super().__init__(
+            file=None, name=self.safe_name, content_type=content_type, size=stored.size
+        )
+        self.stored = stored
 
     def open(self, mode=None):  # pragma: no cover - the view reads `stored.path` directly
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Nothing is held open: the bytes are already in storage."""
 
 
 class VaultUploadHandler(FileUploadHandler):

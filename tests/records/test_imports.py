@@ -1,0 +1,156 @@
+"""Importing a CD into a case: the real path of the CLI and the background task."""
+
+import json
+from pathlib import Path
+
+import pydicom
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from secondopinion.records import imports
+from secondopinion.records.models import (
+    DiscImport,
+    Document,
+    ImagingInstance,
+    ImagingSeries,
+    ImagingStudy,
+)
+from tests.records.helpers import small_cd, zip_of
+
+DICOMDIR_TREE = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests"
+
+
+def _stored(settings):
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _run(case, source, **kwargs):
+    disc_import = imports.disc_import_start(case=case, source_name=source.name)
+    return imports.disc_import_run(disc_import=disc_import, source=source, **kwargs)
+
+
+def test_it_imports_a_cd_folder_into_studies_series_and_instances(case, tmp_path):
+    small_cd(tmp_path / "cd", studies=1, series=2, images=3, patient_name="OWNER^OLIVE")
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "done"
+    assert result.warnings == []
+    study = ImagingStudy.objects.get(case=case)
+    assert (study.image_count, study.modalities, study.institution) == (
+        6,
+        "CT",
+        "Example General Hospital",
+    )
+    assert [s.image_count for s in study.series.all()] == [3, 3]
+    assert all(s.preview_name for s in study.series.all())
+    assert result.summary["skipped_files"] == 3
+
+
+def test_it_counts_an_imported_disc_again_as_duplicates(case, tmp_path, settings):
+    small_cd(tmp_path / "cd", series=1, images=2, patient_name="OWNER^OLIVE")
+    _run(case, tmp_path / "cd")
+    files_before = _stored(settings)
+    again = _run(case, tmp_path / "cd")
+    assert again.status == "done"
+    assert again.summary["duplicates"] == 2
+    assert ImagingInstance.objects.filter(case=case).count() == 2
+    assert _stored(settings) == files_before
+
+
+def test_it_warns_loudly_when_the_disc_is_someone_elses(case, tmp_path):
+    small_cd(tmp_path / "cd", series=1, images=1, patient_name="SMITH^JOHN")
+    result = _run(case, tmp_path / "cd")
+    assert len(result.warnings) == 1
+    assert "John Smith" in result.warnings[0]
+
+
+def test_it_warns_when_a_disc_mixes_patients(case, tmp_path):
+    small_cd(tmp_path / "cd" / "a", series=1, images=1, patient_name="OWNER^OLIVE", patient_id="1")
+    small_cd(tmp_path / "cd" / "b", series=1, images=1, patient_name="OWNER^OLIVE", patient_id="2")
+    result = _run(case, tmp_path / "cd")
+    assert any("2 different people" in w for w in result.warnings)
+
+
+def test_a_failure_part_way_through_the_scan_leaves_no_rows_and_no_files(case, tmp_path, settings):
+    small_cd(tmp_path / "cd", studies=2, series=2, images=4)
+
+    def kill(done, total):
+        if done > 3000:
+            raise RuntimeError("injected failure")
+
+    with pytest.raises(RuntimeError):
+        _run(case, tmp_path / "cd", on_progress=kill)
+    assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
+    assert ImagingInstance.objects.count() == Document.objects.count() == 0
+    assert _stored(settings) == []
+    assert DiscImport.objects.get().status == "failed"
+
+
+def test_a_failure_while_writing_rows_leaves_no_rows_and_no_files(
+    case, tmp_path, settings, monkeypatch
+):
+    small_cd(tmp_path / "cd", studies=2, series=2, images=2)
+    real_bulk_create = ImagingInstance.objects.bulk_create
+    calls = []
+
+    def failing_bulk_create(objs, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return real_bulk_create(objs, **kwargs)
+
+    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
+    with pytest.raises(RuntimeError):
+        _run(case, tmp_path / "cd")
+    assert len(calls) == 3  # two series were written before the failure, then rolled back
+    assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
+    assert ImagingInstance.objects.count() == 0
+    assert _stored(settings) == []
+
+
+def test_a_refused_zip_leaves_nothing_and_says_why(case, tmp_path, settings):
+    import zipfile
+
+    archive = tmp_path / "cd.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("DICOM/IM1", b"x")
+        zf.writestr("../../evil", b"x")
+    result = _run(case, archive)
+    assert result.status == "failed"
+    assert "climb out" in result.error
+    assert _stored(settings) == []
+
+
+def test_the_command_imports_pydicoms_dicomdir_tree_with_the_right_counts(case, capsys):
+    call_command("import-cd", str(DICOMDIR_TREE), "--case", str(case.public_id), "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert (result["studies"], result["series"], result["images"]) == (7, 14, 81)
+    assert result["status"] == "done"
+    # Three people's scans on one disc: the warning must fire.
+    assert any("3 different people" in w for w in result["warnings"])
+    by_study = {
+        s["study_uid"][-12:]: [se["images"] for se in s["series"]] for s in result["studies_found"]
+    }
+    assert sum(sum(v) for v in by_study.values()) == 81
+
+
+def test_the_command_reads_a_zip_and_prints_a_plain_summary(case, tmp_path, capsys):
+    small_cd(tmp_path / "cd", series=2, images=2, patient_name="OWNER^OLIVE")
+    archive = zip_of(tmp_path / "cd", tmp_path / "cd.zip")
+    call_command("import-cd", str(archive), "--case", str(case.public_id))
+    out = capsys.readouterr().out
+    assert "Imported 1 studies, 2 series, 4 images" in out
+    assert "Skipped 3 other files" in out
+
+
+def test_the_command_refuses_an_unknown_case(db, tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import-cd", str(tmp_path), "--case", "00000000-0000-0000-0000-000000000000")
+
+
+def test_the_command_fails_loudly_on_a_bad_zip(case, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(CommandError):
+        call_command("import-cd", str(bad), "--case", str(case.public_id), "--json")
