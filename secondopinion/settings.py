@@ -132,9 +132,11 @@ if TASKS_BACKEND == "database":
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_tasks_rq"]
+    # django_rq brings the worker command (`secondopinion rqworker default`); see docs/deploy.md.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run django-tasks' Task objects
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
@@ -188,6 +190,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = (
@@ -200,11 +204,37 @@ CONTENT_SECURITY_POLICY = (
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STORAGES = {
-    "default": {
+# Documents: the files folder in the data folder, or S3-compatible object storage when hosted
+# (STORAGE_BACKEND=s3; credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+# environment variables, read by boto3 itself, never written here).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "local":
+    _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files")},
-    },
+    }
+elif STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,  # downloads go through the app anyway; never public URLs
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env_bool("AWS_S3_ENCRYPT", True)
+            else {},
+        },
+    }
+    if not _default_storage["OPTIONS"]["bucket_name"]:
+        raise ValueError("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME")
+else:
+    raise ValueError(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
+STORAGES = {
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # ./run serves straight from the package, no collectstatic step
