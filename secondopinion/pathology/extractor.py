@@ -315,7 +315,7 @@ _BARE_T_TOKEN = re.compile(
 )
 _N_BODY = (
     r"N[ ]?(?P<nc>[0-3]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ns>[a-cA-C](?![a-oq-z]))?"
-    r"(?P<nmi>mi(?![a-z]))?(?P<nq>[ ]?\((?:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\(sn\))?"
+    r"(?P<nmi>mi(?![a-z]))?(?P<nq>[ ]?\((?i:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\((?i:sn)\))?"
 )
 _P_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
 _M_BODY = r"M[ ]?(?P<mc>[01]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ms>[a-dA-D](?![a-oq-z]))?"
@@ -1028,7 +1028,8 @@ def _grade_candidates(text: str) -> list[Fact]:
     for rank, (pattern, system) in enumerate(reversed(_GRADE_PATTERNS)):
         for m in _finditer_windows(pattern, text, windows):
             if re.search(
-                r"(?i)gleason|nuclear grade\s*$|\bPIN\b|dysplasia|in\s+situ|DCIS",
+                r"(?i)gleason|nuclear\s*(?:grade\s*)?$|tubular\s*$|mitotic\s*$|\bPIN\b|dysplasia"
+                r"|in\s+situ|DCIS",
                 text[max(0, m.start() - 25) : m.start()],
             ):
                 continue
@@ -1115,6 +1116,8 @@ _PROCEDURES = [
     ("excisional biopsy", r"excisional\s+biopsy"),
     ("core needle biopsy", r"core\s+(?:needle\s+)?biopsy|needle\s+core\s+biopsy"),
     ("punch biopsy", r"punch\s+biopsy"),
+    ("shave biopsy", r"shave\s+biopsy"),
+    ("segmental resection", r"segmental\s+resection"),
     ("biopsy", r"biopsy"),
     ("resection", r"resection"),
 ]
@@ -1178,10 +1181,13 @@ _HISTOLOGIES = [
     ("papillary renal cell carcinoma", r"papillary\s+renal\s+cell\s+carcinoma"),
     ("chromophobe renal cell carcinoma", r"chromophobe\s+renal\s+cell\s+carcinoma"),
     ("renal cell carcinoma", r"renal\s+cell\s+carcinoma"),
+    ("hepatocellular carcinoma", r"hepatocellular\s+carcinoma"),
+    ("cholangiocarcinoma", r"cholangiocarcinoma"),
     (
         "papillary thyroid carcinoma",
         r"papillary\s+(?:thyroid\s+)?carcinoma(?=[^.]{0,40}thyroid)|papillary\s+thyroid\s+carcinoma",
     ),
+    ("papillary carcinoma", r"papillary\s+carcinoma"),
     ("follicular thyroid carcinoma", r"follicular\s+(?:thyroid\s+)?carcinoma"),
     (
         "urothelial carcinoma",
@@ -1235,7 +1241,14 @@ def _specimen_candidates(text: str) -> list[Fact]:
         if re.search(r"(?i)(?:history\s+of|prior|previous|s/p|status\s+post)[^.]{0,30}$", before):
             continue
         near_label = any(0 <= m.start() - e <= 30 for e in labelled)
-        rank = 3 if near_label else (1 if i < len(_PROCEDURES) - 2 else 0)
+        generic = i >= len(_PROCEDURES) - 2
+        if generic and not near_label:
+            # A bare "resection" or "biopsy" is a procedure only in a specimen line
+            # ("Lung, right, biopsy:"), not in "line of resection" or "biopsy site".
+            after = text[m.end() : m.end() + 3]
+            if not (re.search(r"[,;(]\s*$", before) and re.match(r"\s*[:).\-]", after)):
+                continue
+        rank = 3 if near_label else (0 if generic else 1)
         out.append(_fact("specimen", _PROCEDURES[i][0], text, m.start(), m.end(), rank=rank))
     return out
 
