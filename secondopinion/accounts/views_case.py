@@ -27,8 +27,8 @@ def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=N
                 for m in memberships
             ],
             "open_links": open_links,
-            "invite_form": invite_form or InviteForm(),
-            "link_form": link_form or InviteLinkForm(),
+            "invite_form": invite_form or InviteForm(prefix="invite"),
+            "link_form": link_form or InviteLinkForm(prefix="link"),
             "new_link": new_link,
             "link_days": sharing.INVITE_LINK_DAYS,
         },
@@ -41,7 +41,7 @@ def sharing_page(request, case):
     """GET: the page. POST: invite an existing account by email address."""
     if request.method != "POST":
         return _sharing_page(request, case)
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, prefix="invite")
     if form.is_valid():
         try:
             membership = sharing.membership_invite(
@@ -62,7 +62,7 @@ def sharing_page(request, case):
 def sharing_link_new(request, case):
     if request.method != "POST":
         return redirect("sharing:page", case.public_id)
-    form = InviteLinkForm(request.POST)
+    form = InviteLinkForm(request.POST, prefix="link")
     if not form.is_valid():
         return _sharing_page(request, case, link_form=form, status=400)
     _, token = sharing.invite_link_create(

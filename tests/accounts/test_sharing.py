@@ -30,7 +30,7 @@ def signed_in(user) -> Client:
 class TestInviteByEmail:
     def test_it_shares_with_an_existing_account(self, owner_client, case, stranger):
         response = owner_client.post(
-            sharing_url(case), {"email": " Stranger@Example.org ", "role": "viewer"}
+            sharing_url(case), {"invite-email": " Stranger@Example.org ", "invite-role": "viewer"}
         )
         assert response.status_code == 302
         membership = CaseMembership.objects.get(case=case, user=stranger)
@@ -45,7 +45,7 @@ class TestInviteByEmail:
 
     def test_it_explains_an_unknown_address_and_offers_a_link(self, owner_client, case):
         response = owner_client.post(
-            sharing_url(case), {"email": "nobody@example.org", "role": "viewer"}
+            sharing_url(case), {"invite-email": "nobody@example.org", "invite-role": "viewer"}
         )
         assert response.status_code == 400
         assert "no account with this email address" in response.content.decode()
@@ -53,19 +53,23 @@ class TestInviteByEmail:
         assert not CaseMembership.objects.exists()
 
     def test_it_refuses_the_owners_own_address(self, owner_client, case, owner):
-        response = owner_client.post(sharing_url(case), {"email": owner.email, "role": "editor"})
+        response = owner_client.post(
+            sharing_url(case), {"invite-email": owner.email, "invite-role": "editor"}
+        )
         assert "your own email address" in response.content.decode()
         assert not CaseMembership.objects.exists()
 
     def test_it_says_when_the_person_already_has_access(self, owner_client, case, caregiver):
         response = owner_client.post(
-            sharing_url(case), {"email": caregiver.email, "role": "editor"}
+            sharing_url(case), {"invite-email": caregiver.email, "invite-role": "editor"}
         )
         assert "already see this case" in response.content.decode()
         assert CaseMembership.objects.get(user=caregiver).role == "viewer"
 
     def test_it_refuses_an_unknown_role(self, owner_client, case, stranger):
-        response = owner_client.post(sharing_url(case), {"email": stranger.email, "role": "owner"})
+        response = owner_client.post(
+            sharing_url(case), {"invite-email": stranger.email, "invite-role": "owner"}
+        )
         assert response.status_code == 400
         assert not CaseMembership.objects.exists()
 
@@ -124,7 +128,7 @@ class TestChangeAndRevoke:
 class TestInviteLinks:
     def test_it_shows_the_link_once_and_keeps_only_a_hash(self, owner_client, case):
         response = owner_client.post(
-            reverse("sharing:link_new", args=[case.public_id]), {"role": "editor"}
+            reverse("sharing:link_new", args=[case.public_id]), {"link-role": "editor"}
         )
         page = response.content.decode()
         assert "/accounts/invite/" in page

@@ -29,7 +29,8 @@ def test_it_describes_a_caregiver_download_in_plain_words(owner_client, case, se
     settings.TIME_ZONE = "UTC"
     sam = make_user("sam@example.org", display_name="Sam")
     owner_client.post(
-        reverse("sharing:page", args=[case.public_id]), {"email": sam.email, "role": "viewer"}
+        reverse("sharing:page", args=[case.public_id]),
+        {"invite-email": sam.email, "invite-role": "viewer"},
     )
     event = audit_record(action="document.downloaded", user=sam, case=case, obj=Doc())
     AuditEvent.objects.filter(pk=event.pk).update(
@@ -89,9 +90,10 @@ def test_it_pages_a_long_trail(owner_client, case):
 
 def test_it_keeps_health_details_out_of_sharing_events(owner_client, case, stranger):
     owner_client.post(
-        reverse("sharing:page", args=[case.public_id]), {"email": stranger.email, "role": "viewer"}
+        reverse("sharing:page", args=[case.public_id]),
+        {"invite-email": stranger.email, "invite-role": "viewer"},
     )
-    owner_client.post(reverse("sharing:link_new", args=[case.public_id]), {"role": "editor"})
+    owner_client.post(reverse("sharing:link_new", args=[case.public_id]), {"link-role": "editor"})
     for event in AuditEvent.objects.all():
         text = " ".join([event.action, event.object_type, event.object_id, event.detail])
         assert case.patient_name not in text
