@@ -5,12 +5,15 @@ import datetime
 
 import pytest
 
+from tests.centers.helpers import ensure_directory
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_finds_centers_vets_two_services_and_compares_them(
     page, new_user, create_case, axe_check, shot
 ):
+    ensure_directory()  # an earlier browser test's flush removes migration data
     new_user(page)
     case_url = create_case(page)
 

@@ -9,7 +9,7 @@ from secondopinion.centers.directory import BUNDLED_CSV
 from secondopinion.centers.models import Center
 from tests.providers.factories import make_service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory")]
 
 
 def test_it_lists_new_york_centers_as_json_nearest_first(capsys):

@@ -7,9 +7,11 @@ from secondopinion.centers.models import Center
 
 URL = reverse("centers:search")
 
+pytestmark = pytest.mark.usefixtures("directory")
+
 
 @pytest.mark.django_db
-def test_it_has_the_bundled_directory_after_migrating():
+def test_it_has_the_bundled_directory():
     assert Center.objects.filter(listed=True).count() == 75
 
 

@@ -47,7 +47,7 @@ def test_it_lists_no_services_with_a_way_to_start(owner_client, case):
     assert f"?case={case.public_id}" in page
 
 
-def test_it_adds_a_service_from_a_center(owner_client, case):
+def test_it_adds_a_service_from_a_center(owner_client, case, directory):
     center = Center.objects.get(city="Boston")
     page = owner_client.get(url("new", case), {"center": center.key}).content.decode()
     assert center.name in page
