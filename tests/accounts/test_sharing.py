@@ -235,3 +235,29 @@ class TestInviteLinks:
         invite_link_accept(token=token, user=make_user())
         page = owner_client.get(sharing_url(case)).content.decode()
         assert page.count("Cancel<span") == 1
+
+
+class TestWhatEachRoleSees:
+    def test_a_viewer_gets_no_links_to_pages_that_would_refuse_them(self, case, caregiver):
+        page = signed_in(caregiver).get(reverse("cases:detail", args=[case.public_id]))
+        html = page.content.decode()
+        assert reverse("cases:edit", args=[case.public_id]) not in html
+        assert reverse("sharing:page", args=[case.public_id]) not in html
+        assert "shared with you (viewer)" in html
+
+    def test_an_editor_may_edit_but_not_share(self, case, editor):
+        html = (
+            signed_in(editor).get(reverse("cases:detail", args=[case.public_id])).content.decode()
+        )
+        assert reverse("cases:edit", args=[case.public_id]) in html
+        assert reverse("sharing:page", args=[case.public_id]) not in html
+
+    def test_the_owner_sees_the_sharing_link(self, owner_client, case):
+        html = owner_client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
+        assert reverse("sharing:page", args=[case.public_id]) in html
+
+    def test_a_refused_page_explains_itself_in_plain_words(self, case, stranger):
+        response = signed_in(stranger).get(reverse("cases:detail", args=[case.public_id]))
+        assert response.status_code == 404
+        assert "your account cannot see it" in response.content.decode()
+        assert case.patient_name not in response.content.decode()

@@ -61,6 +61,7 @@ def test_it_lets_an_owner_share_a_case_with_a_caregiver_and_take_it_back(
     carer.get_by_role("heading", name="Your second opinion, step by step").wait_for()
     assert "shared with you (viewer)" in carer.content()
     assert carer.get_by_role("link", name="Who can see this case").count() == 0
+    assert carer.get_by_role("link", name="About the case").count() == 0
     axe_check(carer)
     shot(carer, "caregiver-04-caregiver-dashboard")
     carer.goto(case_url + "timeline/")
@@ -82,6 +83,8 @@ def test_it_lets_an_owner_share_a_case_with_a_caregiver_and_take_it_back(
     response = carer.goto(case_url)
     assert response.status == 404
     assert "Sam Rivera" not in carer.content()
+    assert carer.get_by_role("heading", name="We cannot show this page").is_visible()
+    axe_check(carer)
     shot(carer, "caregiver-06-caregiver-not-found")
     carer.goto("/cases/")
     assert carer.get_by_role("link", name="Sam Rivera").count() == 0

@@ -1,9 +1,18 @@
 from django import template
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from secondopinion.cases.navigation import CASE_SECTIONS
 
 register = template.Library()
+
+
+def _may_open(url: str, role: str | None) -> bool:
+    access = getattr(resolve(url).func, "case_access", "read")  # set by accounts.access.case_view
+    if access == "owner":
+        return role == "owner"
+    if access == "write":
+        return role in ("owner", "editor")
+    return True
 
 
 @register.inclusion_tag("cases/_case_nav.html", takes_context=True)
@@ -12,6 +21,8 @@ def case_nav(context, case):
     links = []
     for label, url_name in CASE_SECTIONS:
         url = reverse(url_name, args=[case.public_id])
+        if not _may_open(url, getattr(case, "role", None)):
+            continue  # a caregiver who may only look sees no link to a page that would refuse them
         links.append({"label": label, "url": url, "current": url == current})
     return {"links": links}
 
