@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
 SUMS_NAME = "SHA256SUMS"
@@ -88,6 +89,8 @@ class SourceFile:
     extension: str = ""  # ".pdf"; taken from source when empty
     study: str = ""  # imaging only: readable study folder ("2026-03-02 CT chest")
     series: str = ""  # imaging only: readable series folder ("Series 3 axial")
+    # For files not on local disk (object storage): returns a binary stream to read from.
+    opener: Callable[[], BinaryIO] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ def _copy_verified(
     digest = hashlib.sha256()
     copied = 0
     try:
-        source = open(file.source, "rb")  # noqa: SIM115 - closed below, in one place
+        source = file.opener() if file.opener else open(file.source, "rb")  # noqa: SIM115
     except OSError as exc:
         raise PacketError(
             f"“{file.label or file.title}” could not be read from storage, so the packet was not made."
@@ -239,11 +242,16 @@ def _copy_verified(
             _zinfo(entry.arcname, file.size, when), "w", force_zip64=file.size > 0xFFFFFFFF
         ) as out,
     ):
+        readinto = getattr(source, "readinto", None)
         while True:
-            n = source.readinto(buffer)
+            if readinto is not None:
+                n = readinto(buffer)
+                chunk = buffer[:n]
+            else:  # some storage streams only offer read()
+                chunk = source.read(len(buffer))
+                n = len(chunk)
             if not n:
                 break
-            chunk = buffer[:n]
             digest.update(chunk)
             out.write(chunk)
             copied += n

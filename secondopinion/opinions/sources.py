@@ -38,10 +38,16 @@ class VaultItem:
         return sum(f.size for f in self.files)
 
 
-def _local_path(stored_name: str) -> Path:
-    # Packets are written from local files; on remote storage (hosted) the records app's
-    # storage still exposes a local cache path, or this raises NotImplementedError loudly.
-    return Path(default_storage.path(stored_name))
+def _where(stored_name: str) -> dict:
+    """Where packet_write reads a stored file: a local path, or (object storage, hosted) a
+    function opening a stream, so the copy stays one chunked pass either way."""
+    try:
+        return {"source": Path(default_storage.path(stored_name))}
+    except NotImplementedError:
+        return {
+            "source": Path(stored_name),
+            "opener": lambda: default_storage.open(stored_name, "rb"),
+        }
 
 
 def _documents(case) -> list[VaultItem]:
@@ -53,7 +59,7 @@ def _documents(case) -> list[VaultItem]:
     ):
         name = PurePath(doc.original_name)
         source = SourceFile(
-            source=_local_path(doc.stored_name),
+            **_where(doc.stored_name),
             size=doc.size,
             sha256=doc.sha256,
             kind=doc.doc_type or "other",
@@ -120,7 +126,7 @@ def _imaging(case) -> list[VaultItem]:
             leaf = PurePath(inst.original_path.replace("\\", "/")).name or inst.sop_instance_uid
             files.append(
                 SourceFile(
-                    source=_local_path(inst.stored_name),
+                    **_where(inst.stored_name),
                     size=inst.size,
                     sha256=inst.sha256,
                     kind="imaging",

@@ -212,3 +212,38 @@ def test_it_round_trips_escaped_names_like_sha256sum():
     line = sums_line("a" * 64, "odd\\name")
     assert line.startswith("\\")
     assert sums_parse(line) == [("a" * 64, "odd\\name")]
+
+
+def test_it_reads_files_from_a_stream_when_they_are_not_on_disk(tmp_path):
+    data = b"stored remotely" * 1000
+
+    class ReadOnly:  # like some object-storage streams: read() and close() only
+        def __init__(self) -> None:
+            self.offset = 0
+
+        def read(self, n: int) -> bytes:
+            chunk = data[self.offset : self.offset + n]
+            self.offset += len(chunk)
+            return chunk
+
+        def close(self) -> None:
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.close()
+
+    remote = SourceFile(
+        source=Path("bucket/key"),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind="lab_results",
+        title="Blood counts",
+        extension=".pdf",
+        opener=ReadOnly,
+    )
+    out = tmp_path / "p.zip"
+    packet_write(out=out, files=[remote], chunk_size=4096)
+    assert packet_verify(out).ok

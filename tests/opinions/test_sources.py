@@ -85,3 +85,44 @@ def test_it_builds_a_verified_packet_from_the_vault(
     assert "documents/03 Pathology reports/2026-03-01 biopsy.pdf" in names
     assert "imaging/2026-03-02 CT Chest/Series 2 Axial/IM1.dcm" in names
     assert not any("contract" in n for n in names)
+
+
+def test_it_builds_from_object_storage_too(
+    case, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    """Hosted: records and packets live in S3 (moto's in-process fake); the copy streams."""
+    moto = pytest.importorskip("moto")
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(key, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with moto.mock_aws():
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="so-test")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "so-test",
+                    "region_name": "us-east-1",
+                    "file_overwrite": False,
+                },
+            },
+        }
+        Document.objects.create(
+            case=case,
+            doc_type="lab_results",
+            original_name="cbc.pdf",
+            content_type="application/pdf",
+            kind="pdf",
+            **stored(b"%PDF-1.4 counts" * 5000, "vault/cbc"),
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            writes.packet_request(case=case, service=make_service(case))
+        build = PacketBuild.objects.get()
+        assert build.status == "done", build.error
+        local = tmp_path / "from-s3.zip"
+        with default_storage.open(build.file_name, "rb") as src:
+            local.write_bytes(src.read())
+    assert packet_verify(local).ok
