@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import case_view
+from secondopinion.accounts.audit import audit_record
 from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.documents import document_add, document_delete, document_update
@@ -184,6 +185,8 @@ def document_detail(request, case, document_id):
         )
         messages.success(request, "Saved.")
         return redirect("records:index", case.public_id)
+    if request.method == "GET":
+        audit_record(action="document.viewed", request=request, case=case, obj=document)
     return render(
         request,
         "records/document_detail.html",
@@ -206,6 +209,7 @@ def document_download(request, case, document_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    audit_record(action="document.downloaded", request=request, case=case, obj=document)
     return response
 
 

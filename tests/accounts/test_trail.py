@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -113,3 +114,26 @@ def test_it_shows_unknown_actions_in_readable_words():
     assert action_words("sharing.added", target="Sam", detail="editor") == (
         "shared the case with Sam (can look and change)"
     )
+
+
+def test_it_records_a_caregiver_looking_at_and_downloading_a_document(
+    owner_client, case, caregiver
+):
+    from tests.records.helpers import make_document
+
+    document = make_document(case, content=b"%PDF-1.4 body", name="scan-report.pdf")
+    carer = Client()
+    carer.force_login(caregiver)
+    carer.get(reverse("records:document_detail", args=[case.public_id, document.public_id]))
+    response = carer.get(
+        reverse("records:document_download", args=[case.public_id, document.public_id])
+    )
+    b"".join(response.streaming_content)
+    response.close()
+    events = AuditEvent.objects.filter(user=caregiver, case=case).order_by("id")
+    assert [e.action for e in events] == ["document.viewed", "document.downloaded"]
+    assert all(e.object_id == str(document.public_id) for e in events)
+    assert all("scan-report" not in e.detail for e in events)
+    page = owner_client.get(activity_url(case)).content.decode()
+    assert "caregiver@example.org (caregiver) downloaded a document" in page
+    assert "caregiver@example.org (caregiver) looked at a document" in page
