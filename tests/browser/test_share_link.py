@@ -6,11 +6,13 @@ then sees the report, the access log and the comparison, withdraws the link, and
 """
 
 import re
+import zipfile
 
 import pytest
 
 from secondopinion.opinions.packet import packet_verify
 from tests.opinions.factories import tiny_pdf
+from tests.records.helpers import pdf_bytes, small_cd, zip_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +30,18 @@ def test_it_plays_both_sides_of_a_share_link(
     page.goto(f"/cases/{case_id}/services/new/")
     page.get_by_label("Name of the service or hospital").fill("Lakeside Cancer Center")
     page.get_by_role("button", name="Add the service").click()
+
+    # Records in the vault: a pathology report and a small imaging CD.
+    report_in_vault = tmp_path / "pathology-report.pdf"
+    report_in_vault.write_bytes(pdf_bytes())
+    small_cd(tmp_path / "cd", series=2, images=3, patient_name="RIVERA^SAM", size=64)
+    archive = zip_of(tmp_path / "cd", tmp_path / "imaging-cd.zip")
+    page.get_by_role("link", name="Records", exact=True).click()
+    page.get_by_label("Choose files from your computer").set_input_files(
+        [str(report_in_vault), str(archive)]
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.locator(".series-list img").first.wait_for()
 
     page.goto(f"/cases/{case_id}/")
     page.get_by_role("link", name="Send and receive").click()
@@ -53,6 +67,10 @@ def test_it_plays_both_sides_of_a_share_link(
     packet = tmp_path / "packet.zip"
     download_info.value.save_as(packet)
     assert packet_verify(packet).ok
+    with zipfile.ZipFile(packet) as zf:
+        names = zf.namelist()
+    assert any(n.startswith("documents/") and n.endswith("pathology-report.pdf") for n in names)
+    assert sum(n.startswith("imaging/") and n.endswith(".dcm") for n in names) == 6
 
     report = tmp_path / "report.pdf"
     report.write_bytes(tiny_pdf("Written opinion"))
