@@ -648,7 +648,12 @@ _NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel|\by?p?N[
 _NODES_EXAMINED = re.compile(
     r"(?i)(?:(?<=nodes:\s)number\s+examined|(?<=nodes\):\s)number\s+examined|(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
     r"retrieved|recovered|submitted)|lymph\s+nodes\s+examined|nodes\s+examined|examined\s+lymph\s+nodes)"
-    r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
+    r"(?:\s*\([^()]{0,45}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
+)
+# CAP breast: "Number of Lymph Nodes with Macrometastases (>2 mm): 1", "... Micrometastases ...: 0"
+_NODES_METS = re.compile(
+    r"(?i)number\s+of\s+(?:lymph\s+)?nodes\s+with\s+(?P<kind>macro|micro)-?\s?metastases"
+    r"(?:\s*\([^()]{0,30}\))?\s*[:\-]\s*(?P<n>\d{1,3})\b"
 )
 _NODES_POSITIVE = re.compile(
     r"(?i)(?:number\s+(?:involved|positive)|number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
@@ -715,7 +720,26 @@ def _node_candidates(text: str) -> list[Fact]:
     for m in _finditer_windows(_NODES_EXAMINED, text, node_windows):
         n = _to_int(m.group("n"))
         if n is not None:
-            out.append(_fact("nodes_examined", n, text, m.start(), m.end(), rank=3))
+            label = m.group(0).lower()
+            # The total beats a partial count ("Number of sentinel nodes examined").
+            rank = 4 if label.startswith("total") else (2 if "sentinel" in label else 3)
+            out.append(_fact("nodes_examined", n, text, m.start(), m.end(), rank=rank))
+    mets = {m.group("kind").lower(): m for m in _finditer_windows(_NODES_METS, text, node_windows)}
+    if len(mets) == 2:
+        total = int(mets["macro"].group("n")) + int(mets["micro"].group("n"))
+        first, last = sorted(mets.values(), key=lambda m: m.start())
+        out.append(
+            _fact(
+                "nodes_positive",
+                total,
+                text,
+                first.start(),
+                last.end(),
+                rank=2,
+                status=DERIVED,
+                rule="nodes with macrometastases plus nodes with micrometastases",
+            )
+        )
     for m in _finditer_windows(_NODES_POSITIVE, text, node_windows):
         n = _to_int(m.group("n"))
         if n is not None:
@@ -894,6 +918,14 @@ def _margin_candidates(text: str) -> list[Fact]:
             r"\s*(?:\[?x\]?\s*)?(?:none\s+involved|no\s+(?:tumou?r|carcinoma)\s+at)", low
         ):
             value = "clear"
+        elif re.search(
+            r"\b(?:present\s+at|extends?\s+to|involv(?:es|ed|ing))\b", low
+        ) and not re.search(r"\b(?:no|not|negative|free|uninvolved)\b", low):
+            value = "involved"  # "Margin status: invasive carcinoma present at margin(s)"
+        elif re.search(r"\b(?:negative\s+for|free\s+of|uninvolved\s+by)\b", low) and not re.search(
+            r"\b(?:present\s+at|positive)\b", low
+        ):
+            value = "clear"
         if value:
             out.append(_fact("margins", value, text, m.start(), m.end() + len(seg), rank=3))
     for pattern, value, rank in (
@@ -933,8 +965,8 @@ _SIZE = re.compile(
     r"(?:tumou?r|carcinoma|lesion|focus)|(?:invasive\s+)?(?:tumou?r|carcinoma)\s+size"
     r"|greatest\s+(?:dimension|diameter)(?:\s+of\s+(?:invasive\s+)?(?:tumou?r|carcinoma))?"
     r"|largest\s+(?:tumou?r|focus)(?:\s+size)?)"
-    r"(?:\s*\([^()]{0,25}\))?[^0-9\n]{0,30}?"
-    r"(?P<a>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?P<u1>cm|mm))?"
+    r"(?:\s*\([^()]{0,25}\))?(?:[^0-9\n<>≤≥]|[<>≤≥]\s?\d{1,2}(?:\.\d)?\s?mm){0,50}?"
+    r"(?<![<>≤≥])(?P<a>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?P<u1>cm|mm))?"
     r"(?:\s*[x×]\s*(?P<b>\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?:cm|mm))?)?"
     r"(?:\s*[x×]\s*(?P<c>\d{1,3}(?:[.,]\d{1,2})?))?\s*(?P<u>cm|mm|centimet\w*|millimet\w*)"
 )
@@ -983,7 +1015,12 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
         ),
         None,
     ),
-    (re.compile(r"(?i)\bgrade\s*[:\-]\s*(?P<g>G[1-4X]|[1-4](?!\s*[+/]\s*\d)|low|high)\b"), None),
+    (
+        re.compile(
+            r"(?i)\bgrade\s*[:\-]\s*(?:grade\s+)?(?P<g>G[1-4X]|[1-4](?!\s*[+/]\s*\d)|low|high)\b"
+        ),
+        None,
+    ),
     (
         re.compile(
             r"(?<![A-Za-z])(?P<g>G[1-4])(?:\s*[:\-]\s*(?:well|moderately|poorly|un)differentiated)?(?![A-Za-z0-9])"
@@ -1007,6 +1044,27 @@ _DIFF_VALUE = {"well": "1", "moderately": "2", "poorly": "3", "un": "4"}
 
 
 _GRADE_RANGE = re.compile(r"\s?(?:-|to|–)\s?(?P<g2>[1-4]|I{1,3}|IV)\b")
+
+
+_GRADE_SYSTEM_NEAR = re.compile(
+    r"(?i)(?P<n>nottingham|scarff|bloom)|(?P<f>FIGO)|(?P<i>ISUP)|(?P<u>fuhrman)"
+)
+
+
+def _grade_system_before(text: str, pos: int) -> str | None:
+    """A grade under a heading that names its system ("Histologic Grade (Nottingham ...)")."""
+    found = None
+    for m in _GRADE_SYSTEM_NEAR.finditer(text, max(0, pos - 300), pos):
+        found = m
+    if found is None:
+        return None
+    if found.group("n"):
+        return "Nottingham"
+    if found.group("f"):
+        return "FIGO"
+    if found.group("i"):
+        return "ISUP/WHO"
+    return "Fuhrman"
 
 
 def _grade_value(raw: str) -> str | None:
@@ -1044,7 +1102,8 @@ def _grade_candidates(text: str) -> list[Fact]:
                 if second and second.isdigit() and int(second) > int(value):
                     value, end = f"{value}-{second}", rng.end()
             start = m.start("g") if m.re.pattern.startswith("(?i)carcinoma") else m.start()
-            out.append(_fact("grade", value, text, start, end, rank=rank, system=system))
+            named = system or _grade_system_before(text, m.end())
+            out.append(_fact("grade", value, text, start, end, rank=rank, system=named))
     for m in _DIFFERENTIATION.finditer(text):
         if _NEG_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             continue
@@ -1105,7 +1164,7 @@ _PROCEDURES = [
     ("pneumonectomy", r"pneumonectomy"),
     ("wedge resection", r"wedge\s+resection"),
     ("hemicolectomy", r"(?:right|left|extended\s+right)?\s*hemicolectomy"),
-    ("colectomy", r"(?:sigmoid\s+|total\s+|partial\s+|transverse\s+)?colectomy"),
+    ("colectomy", r"(?:sigmoid\s+|total\s+|partial\s+|transverse\s+)?colectomy|sigmoidectomy"),
     ("low anterior resection", r"low\s+anterior\s+resection"),
     (
         "hysterectomy",
@@ -1363,7 +1422,7 @@ def _result(raw: str) -> str:
 
 
 _PERCENT = re.compile(
-    r"(?P<lt>[<>]\s?)?(?P<a>\d{1,3}(?:\.\d)?)\s*(?:(?:-|to|–)\s*(?P<b>\d{1,3}(?:\.\d)?)\s*)?%"
+    r"(?P<lt>[<>≤≥]\s?|(?i:greater|more|less|fewer)\s+than\s+)?(?P<a>\d{1,3}(?:\.\d)?)\s*(?:(?:-|to|–)\s*(?P<b>\d{1,3}(?:\.\d)?)\s*)?%"
 )
 _INTENSITY = re.compile(
     r"(?i)\b(?P<i>weak|moderate|strong|moderate\s+to\s+strong|weak\s+to\s+moderate|moderate-strong|weak-moderate)\b"
@@ -1377,6 +1436,28 @@ _RECEPTOR = {
         r"(?i)\b(?:progesterone\s+receptors?|PgR|PR)(?:\s*\((?:PR|PgR|clone[^()]{0,15}|1E2|16|IHC)\))?(?![/\w-])"
     ),
 }
+
+
+_FOLLOW_PERCENT = re.compile(
+    r"(?i)percent(?:age)?\s+of\s+(?:tumou?r\s+)?cells[^:\n]{0,40}:\s*(?=[<>≤≥\d])"
+)
+_FOLLOW_INTENSITY = re.compile(r"(?i)intensity(?:\s+of\s+staining)?\s*:\s*(?=\w)")
+_NEXT_MARKER = re.compile(r"(?i)\b(?:progesterone|estrogen|HER-?2|Ki-?67|PgR|PR\b|ER\b)")
+
+
+def _receptor_followups(text: str, pos: int) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    window_end = min(len(text), pos + 200)
+    nxt = _NEXT_MARKER.search(text, pos, window_end)
+    if nxt:
+        window_end = nxt.start()
+    pm = im = None
+    lab = _FOLLOW_PERCENT.search(text, pos, window_end)
+    if lab:
+        pm = _PERCENT.match(text, lab.end(), window_end)
+    lab = _FOLLOW_INTENSITY.search(text, pos, window_end)
+    if lab:
+        im = _INTENSITY.match(text, lab.end(), window_end)
+    return pm, im
 
 
 def _receptor_candidates(text: str) -> list[Fact]:
@@ -1412,13 +1493,20 @@ def _receptor_candidates(text: str) -> list[Fact]:
             pm = _PERCENT.search(seg)
             im = _INTENSITY.search(seg)
             end = m.end() + max(rm.end(), pm.end() if pm else 0, im.end() if im else 0)
+            # CAP layout: the exact percentage and intensity follow on their own lines.
+            pm2, im2 = _receptor_followups(text, end)
+            if pm2 is not None and (pm is None or pm.group("lt")):
+                pm = pm2
+            im = im or im2
             percent: Any = None
             if pm:
                 percent = _num(float(pm.group("a")))
                 if pm.group("b"):
                     percent = f"{pm.group('a')}-{pm.group('b')}"
                 elif pm.group("lt"):
-                    percent = pm.group("lt").strip() + pm.group("a")
+                    lt = pm.group("lt").strip().lower()
+                    lt = "<" if lt[:1] in ("<", "≤", "l", "f") else ">"
+                    percent = lt + pm.group("a")
             if value == "positive" and pm and not pm.group("b") and not pm.group("lt"):
                 if 1 <= float(pm.group("a")) <= 10:
                     value = "low positive"
@@ -1485,6 +1573,7 @@ def _her2_candidates(text: str) -> list[Fact]:
             value = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}[ihc]  # type: ignore[index]
             status = DERIVED
         ends = [x.end() for x in (score, ish, res) if x]
+        # An ISH result settles an equivocal protein test (ASCO/CAP), so it ranks higher.
         out.append(
             _fact(
                 "her2",
@@ -1492,12 +1581,20 @@ def _her2_candidates(text: str) -> list[Fact]:
                 text,
                 m.start(),
                 m.end() + max(ends),
-                rank=2,
+                rank=3 if ish_value else 2,
                 status=status,
                 ihc_score=ihc,
                 ish=ish_value,
             )
         )
+    scores = [f.details["ihc_score"] for f in out if f.details.get("ihc_score")]
+    if scores:
+        out = [
+            replace(f, details={**f.details, "ihc_score": scores[-1]})
+            if f.details.get("ish") and not f.details.get("ihc_score")
+            else f
+            for f in out
+        ]
     return out
 
 
@@ -1579,6 +1676,8 @@ _MMR_OVERALL = re.compile(
     r"(?i)\b(?:mismatch\s+repair(?:\s+protein)?s?(?:\s+\(MMR\))?(?:\s+(?:status|proteins?|immunohistochemistry))?|MMR(?:\s+status)?)"
     r"\s*[:\-]?\s*(?:is\s+)?(?P<v>proficient|deficient|intact|(?:all\s+)?(?:proteins\s+)?(?:intact|retained)|loss|abnormal|normal)\b"
     r"|\b(?P<v2>[pd]MMR)\b"
+    r"|\b(?P<v3>no\s+loss)\s+of\s+(?:nuclear\s+)?expression\s+(?:of|in)\s+(?:(?:all|the)\s+)?(?:four\s+)?"
+    r"(?:MMR|mismatch\s+repair)"
 )
 
 
@@ -1608,7 +1707,7 @@ def _mmr_candidates(text: str) -> list[Fact]:
         end = m.start("rest") + rm.end()
         out.append(_fact("mmr_protein", status, text, m.start(), end, protein=key))
     for m in _MMR_OVERALL.finditer(text):
-        raw = (m.group("v") or m.group("v2") or "").lower()
+        raw = (m.group("v") or m.group("v2") or m.group("v3") or "").lower()
         if raw in ("dmmr", "deficient", "loss", "abnormal"):
             value = "deficient"
         else:
@@ -1624,6 +1723,13 @@ _MSI = re.compile(
 )
 
 
+_HEDGE_BEFORE = re.compile(
+    r"(?i)(?:probability|likelihood|likely|risk|suggest\w*|rule\s+out|r/o|screen\w*|test(?:ing|ed)?\s+for"
+    r"|evaluat\w+\s+for|assess\w*\s+for|possib\w*|predict\w*|associated\s+with|if\b|whether)"
+    r"[^.;:\n]{0,25}$"
+)
+
+
 def _msi_candidates(text: str) -> list[Fact]:
     out = []
     for m in _MSI.finditer(text):
@@ -1636,6 +1742,8 @@ def _msi_candidates(text: str) -> list[Fact]:
             value = "MSI-H"
         else:
             continue
+        if _HEDGE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "low probability of MSI-H", "testing for MSI-H": not a result
         out.append(_fact("msi", value, text, m.start(), m.end(), rank=2))
     return out
 
