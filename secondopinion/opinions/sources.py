@@ -85,11 +85,10 @@ def _documents(case) -> list[VaultItem]:
 
 
 def _study_label(study) -> str:
-    parts = [
-        study.study_date.isoformat() if study.study_date else "",
-        study.modalities,
-        study.description,
-    ]
+    modality = study.modalities
+    if modality and study.description.upper().startswith(modality.upper()):
+        modality = ""  # "CT CHEST" already says CT
+    parts = [study.study_date.isoformat() if study.study_date else "", modality, study.description]
     return " ".join(p for p in parts if p).strip() or "Imaging study"
 
 
@@ -117,10 +116,24 @@ def _imaging(case) -> list[VaultItem]:
     for inst in instances:
         grouped.setdefault(inst.series_id, []).append(inst)
     items = []
+    # Two studies (or series) can read the same; number them so they never share a folder.
+    study_labels: dict[int, str] = {}
+    seen: dict[str, int] = {}
     for members in grouped.values():
         series = members[0].series
         study = series.study
-        study_label, series_label = _study_label(study), _series_label(series)
+        if study.pk not in study_labels:
+            label = _study_label(study)
+            seen[label.lower()] = seen.get(label.lower(), 0) + 1
+            study_labels[study.pk] = (
+                label if seen[label.lower()] == 1 else f"{label} ({seen[label.lower()]})"
+            )
+        study_label = study_labels[study.pk]
+        series_label = _series_label(series)
+        key = f"{study_label}/{series_label}".lower()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            series_label = f"{series_label} ({seen[key]})"
         files = []
         for inst in members:
             leaf = PurePath(inst.original_path.replace("\\", "/")).name or inst.sop_instance_uid

@@ -101,14 +101,25 @@ def _packet(link: ShareLink) -> PacketBuild | None:
     return writes.packet_latest(case=link.case, service=link.service)
 
 
-def _packet_files(build: PacketBuild | None) -> list[str]:
+def _packet_files(build: PacketBuild | None) -> tuple[list[tuple[int, str]], list[tuple[str, int]]]:
+    """Files to list one by one (index in the ZIP, name), and scan folders with image counts:
+    a CD holds thousands of images that a reviewer takes as the whole ZIP, not one by one."""
+    files: list[tuple[int, str]] = []
+    folders: dict[str, int] = {}
     if build is None:
-        return []
+        return files, []
     try:
         with default_storage.open(build.file_name, "rb") as fh, zipfile.ZipFile(fh) as zf:
-            return [i.filename for i in zf.infolist() if not i.is_dir()]
+            members = [i for i in zf.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile):
-        return []
+        return files, []
+    for index, info in enumerate(members):
+        if info.filename.startswith("imaging/"):
+            folder = info.filename.rsplit("/", 1)[0]
+            folders[folder] = folders.get(folder, 0) + 1
+        else:
+            files.append((index, info.filename))
+    return files, list(folders.items())
 
 
 @_private
@@ -141,6 +152,7 @@ def share_open(request, token: str):
 def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200) -> HttpResponse:
     case = link.case
     build = _packet(link)
+    files, scan_folders = _packet_files(build)
     return render(
         request,
         "opinions/share_page.html",
@@ -155,7 +167,8 @@ def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200
                 service=link.service,
                 status__in=[PacketBuild.Status.QUEUED, PacketBuild.Status.RUNNING],
             ).exists(),
-            "files": _packet_files(build),
+            "files": files,
+            "scan_folders": scan_folders,
             "form": form,
             "reports": link.opinions.all(),
         },

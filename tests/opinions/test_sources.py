@@ -126,3 +126,23 @@ def test_it_builds_from_object_storage_too(
         with default_storage.open(build.file_name, "rb") as src:
             local.write_bytes(src.read())
     assert packet_verify(local).ok
+
+
+def test_it_never_puts_two_series_in_one_folder(case):
+    study = ImagingStudy.objects.create(
+        case=case, study_uid="9", modalities="CT", description="CT CHEST"
+    )
+    for uid in ("9.1", "9.2"):
+        series = ImagingSeries.objects.create(
+            study=study, series_uid=uid, number=1, description="Axial"
+        )
+        ImagingInstance.objects.create(
+            case=case,
+            series=series,
+            sop_instance_uid=uid + ".1",
+            original_path="IM0",
+            **stored(uid.encode() * 10, f"vault/{uid}"),
+        )
+    series_folders = [item.files[0].series for item in vault_items(case)]
+    assert series_folders == ["Series 1 Axial", "Series 1 Axial (2)"]
+    assert vault_items(case)[0].files[0].study == "CT CHEST"
