@@ -320,7 +320,7 @@ _N_BODY = (
 _P_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
 _M_BODY = r"M[ ]?(?P<mc>[01]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ms>[a-dA-D](?![a-oq-z]))?"
 _P_M_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _M_BODY)
-_FOLLOW_N = re.compile(r"[ ,;/\-]{0,3}(?P<p>[pP]?)[ ]?" + _N_BODY)
+_FOLLOW_N = re.compile(r"[ ,;/\-]{0,3}(?:R[0-2X][ ,;/\-]{0,2})?(?P<p>[pP]?)[ ]?" + _N_BODY)
 _FOLLOW_M = re.compile(r"[ ,;/\-]{0,3}(?:\([^()]{1,20}\)[ ,;]{0,2})?(?P<p>[pPcC]?)[ ]?" + _M_BODY)
 
 # Context that makes a bare "T2 N0" pathologic rather than clinical.
@@ -333,9 +333,10 @@ _DEFINITION_AFTER = re.compile(r"\s*[:=\-]\s*[A-Z]?[a-z]")
 
 
 _CATEGORY_LIST_AFTER = re.compile(
-    r"\s*(?:(?:and|or|to|,|/)\s*(?:p\s?)?T\s?(?:[0-4]|is)|tumou?rs?\b|categor|only|\s*\)\s*:)"
+    r"\s*(?:(?i:and|or|to|,|/)\s*(?:p\s?)?T\s?(?:[0-4]|is)|(?i:tumou?rs\b)|tumors?\b|categor|only"
+    r"|\s*\)\s*:)"
 )
-_CATEGORY_LIST_BEFORE = re.compile(r"(?:p\s?)?T\s?(?:[0-4]|is)[a-d]?\s*(?:and|or|to|,)\s*$")
+_CATEGORY_LIST_BEFORE = re.compile(r"(?:p\s?)?T\s?(?:[0-4]|is)[a-d]?\s*(?i:and|or|to|,)\s*$")
 # "the stage will be changed to pT1b": a correction inside the report counts like an addendum.
 _CORRECTION_BEFORE = re.compile(
     r"(?i)(?:changed|revised|amended|corrected|updated|modified)\s+(?:to|as)\s*:?\s*$|should\s+(?:read|be)\s*:?\s*$"
@@ -642,7 +643,11 @@ def _edition_candidates(text: str) -> list[Fact]:
 # Lymph nodes
 
 _NODE_FRACTION = re.compile(
-    r"(?i)(?P<pos>\d{1,3})\s?/\s?(?P<tot>\d{1,3})(?![\d/])(?=[^.\n]{0,6}(?:\)|\s|$|\.|,|;))"
+    r"(?i)(?<![\w./])(?P<pos>\d{1,3})\s?/\s?(?P<tot>\d{1,3})(?![\d/])(?=[^.\n]{0,6}(?:\)|\s|$|\.|,|;))"
+)
+_FRACTION_THEN_NEGATIVE = re.compile(
+    r"(?i)[\s)]*(?:\w+\s+){0,2}(?:lymph\s+)?nodes?\)?[,;:]?\s+(?:are\s+|were\s+|all\s+)?"
+    r"(?:negative|free|uninvolved|benign|with\s+no|without)"
 )
 _NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel|\by?p?N[0-3X]\b)")
 _NODES_EXAMINED = re.compile(
@@ -757,6 +762,13 @@ def _node_candidates(text: str) -> list[Fact]:
             r"\d/$", text[max(0, m.start() - 2) : m.start()]
         ):
             continue
+        # "11/11 lymph nodes, negative for malignancy" counts negative nodes, not positive ones.
+        if _FRACTION_THEN_NEGATIVE.match(text, m.end(), m.end() + 60):
+            if pos != tot:
+                continue  # "10/12 nodes negative": which way round is not clear
+            pos = 0
+        if re.search(r"(?i)(?:\bp\.?|page)\s*$", text[max(0, m.start() - 6) : m.start()]):
+            continue  # "page 8/33"
         fractions.append((pos, tot, m))
     for m in _finditer_windows(_NODES_OF, text, node_windows):
         pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))

@@ -284,3 +284,42 @@ def test_it_finishes_quickly_on_pathological_repetition():
         started = time.perf_counter()
         extract(chunk)
         assert time.perf_counter() - started < 5, chunk[:10]
+
+
+def test_a_fraction_followed_by_negative_counts_negative_nodes():
+    e = extract("Pancreas: 11/11 LYMPH NODES, NEGATIVE FOR MALIGNANCY.")
+    assert (e.value("nodes_positive"), e.value("nodes_examined")) == (0, 11)
+    assert e.value("pN") == "N0"
+
+
+def test_a_page_number_is_not_a_node_count():
+    e = extract("P.8/33. Right axilla, sentinel lymph node: negative for tumor (0/1).")
+    assert (e.value("nodes_positive"), e.value("nodes_examined")) == (0, 1)
+
+
+def test_hedged_msi_words_are_not_a_result():
+    assert (
+        fact("No loss of nuclear expression of MMR proteins: low probability of MSI-H.", "msi")
+        is None
+    )
+    assert fact("No loss of nuclear expression of MMR proteins.", "mmr").value == "proficient"
+
+
+def test_cap_overall_grade_and_node_totals():
+    text = (
+        "Histologic Grade (Nottingham Histologic Score)\nOverall Grade: Grade 2 (scores of 6 or 7)\n"
+        "Number of Lymph Nodes with Macrometastases (>2 mm): 1\n"
+        "Number of Lymph Nodes with Micrometastases (>0.2 mm to 2 mm): 1\n"
+        "Total Number of Lymph Nodes Examined (sentinel and non-sentinel): 5\n"
+        "Number of Sentinel Nodes Examined: 2\n"
+    )
+    e = extract(text)
+    assert (e.value("grade"), e.fields["grade"].details["system"]) == ("2", "Nottingham")
+    assert e.value("nodes_examined") == 5
+    assert (e.value("nodes_positive"), e.fields["nodes_positive"].status) == (2, DERIVED)
+
+
+def test_an_ish_result_settles_an_equivocal_her2():
+    text = "HER2 (IHC): Equivocal (Score 2+)\nHER2 (ISH): Negative (not amplified)\n"
+    h = fact(text, "her2")
+    assert (h.value, h.status, h.details["ihc_score"]) == ("negative", STATED, "2+")
