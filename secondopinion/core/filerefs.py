@@ -77,13 +77,17 @@ def stored_refs(*, case=None) -> Iterator[StoredRef]:
         if case is not None:
             queryset = queryset.filter(**{spec.case_path: case})
         for row in queryset.values(*fields).iterator(chunk_size=2000):
+            sha256 = (row.get(spec.sha256_field) or "").lower() if spec.sha256_field else ""
+            size = row.get(spec.size_field) if spec.size_field else None
+            if not size and not sha256:
+                size = None  # a default 0 with no digest means "not recorded", not "empty"
             yield StoredRef(
                 name=row[spec.name_field],
                 model=spec.model,
                 pk=row["pk"],
                 field=spec.name_field,
-                sha256=(row.get(spec.sha256_field) or "").lower() if spec.sha256_field else "",
-                size=row.get(spec.size_field) if spec.size_field else None,
+                sha256=sha256,
+                size=size,
                 case_pk=row[fields[2]],
             )
 
