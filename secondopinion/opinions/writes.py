@@ -204,6 +204,7 @@ def packet_run(*, build_pk: int) -> PacketBuild:
         )
         build.refresh_from_db()
         return build
+    _older_packets_remove(build)
     PacketBuild.objects.filter(pk=build.pk).update(
         status=PacketBuild.Status.DONE,
         file_name=name,
@@ -214,6 +215,17 @@ def packet_run(*, build_pk: int) -> PacketBuild:
     )
     build.refresh_from_db()
     return build
+
+
+def _older_packets_remove(build: PacketBuild) -> None:
+    """A new packet replaces the older ones for the same service: their files go (a packet is
+    a copy of the vault, and stale copies only take space); their rows stay as history."""
+    older = PacketBuild.objects.filter(case=build.case, service=build.service).exclude(pk=build.pk)
+    names = list(older.exclude(file_name="").values_list("file_name", flat=True))
+    older.exclude(file_name="").update(file_name="", file_size=0)
+    transaction.on_commit(
+        lambda: [default_storage.delete(n) for n in names if default_storage.exists(n)]
+    )
 
 
 def packet_latest(*, case, service) -> PacketBuild | None:

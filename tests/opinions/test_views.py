@@ -202,3 +202,18 @@ def test_it_lets_a_viewer_look_but_not_build(client, case, service, caregiver):
     client.force_login(caregiver)
     assert client.get(url("home", case)).status_code == 200
     assert client.post(url("packet_preview", case, service.public_id)).status_code == 404
+
+
+def test_it_keeps_only_the_newest_packet_file_per_service(
+    owner_client, case, service, vault, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            owner_client.post(url("packet_preview", case, service.public_id), {"include": []})
+    old, new = PacketBuild.objects.order_by("created_at")
+    assert old.file_name == "" and new.file_name
+    assert owner_client.get(url("packet_download", case, old.public_id)).status_code == 404
+    assert (
+        b"replaced by a newer one"
+        in owner_client.get(url("packet_status", case, old.public_id)).content
+    )
