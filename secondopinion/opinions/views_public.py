@@ -14,6 +14,7 @@ import zipfile
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -137,7 +138,7 @@ def share_open(request, token: str):
                 outcome = tokens.OPEN
             else:
                 ShareLink.objects.filter(pk=link.pk).update(
-                    failed_passcodes=link.failed_passcodes + 1
+                    failed_passcodes=F("failed_passcodes") + 1
                 )
                 writes.link_event_record(
                     link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED
