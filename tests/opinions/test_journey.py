@@ -31,3 +31,9 @@ def test_it_moves_along_as_the_case_is_sent_answered_and_decided(case):
 def test_it_uses_a_constant_number_of_queries(case, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         stages(case, TODAY)
+
+
+def test_it_shows_the_three_stages_on_the_dashboard(owner_client, case):
+    page = owner_client.get(f"/cases/{case.public_id}/")
+    for title in [b"Send your case", b"Receive the opinion", b"Decide with your doctors"]:
+        assert title in page.content
