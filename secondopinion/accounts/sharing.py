@@ -146,14 +146,17 @@ def invite_link_accept(
         raise SharingError("This is an invite to your own case. Send the link to someone else.")
     if CaseMembership.objects.filter(case=case, user=user).exists():
         raise SharingError("You can already see this case. The link was not used.")
-    with transaction.atomic():
-        # The conditional update makes the link single-use even if two people click at once.
-        claimed = CaseInvite.objects.filter(pk=invite.pk, used_at__isnull=True).update(
-            used_at=timezone.now(), used_by=user
-        )
-        if not claimed:
-            raise SharingError("This invite link was already used. Each link works once.")
-        membership = CaseMembership.objects.create(case=case, user=user, role=invite.role)
+    try:
+        with transaction.atomic():
+            # The conditional update makes the link single-use even if two people click at once.
+            claimed = CaseInvite.objects.filter(pk=invite.pk, used_at__isnull=True).update(
+                used_at=timezone.now(), used_by=user
+            )
+            if not claimed:
+                raise SharingError("This invite link was already used. Each link works once.")
+            membership = CaseMembership.objects.create(case=case, user=user, role=invite.role)
+    except IntegrityError:  # the owner shared by email at the same moment; the link stays unused
+        raise SharingError("You can already see this case. The link was not used.") from None
     audit_record(
         action="sharing.link_used",
         request=request,

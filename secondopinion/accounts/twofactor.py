@@ -129,3 +129,11 @@ def code_verify(user, code: str):
             if device.verify_token(cleaned):
                 return device
     return None
+
+
+def code_paused(user) -> bool:
+    """True while django-otp's throttling refuses codes after wrong tries (it ends by itself)."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) + list(
+        StaticDevice.objects.filter(user=user, confirmed=True)
+    )
+    return any(not device.verify_is_allowed()[0] for device in devices)

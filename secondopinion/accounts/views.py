@@ -110,11 +110,17 @@ def signin_code(request):
                 messages.error(request, "Too many wrong codes. Please sign in again.")
                 return redirect("accounts:login")
             request.session[PENDING_KEY] = pending
-            form.add_error(
-                "code",
-                "That code did not work. App codes change every 30 seconds: type the one shown "
-                "now. A recovery code works only once.",
-            )
+            if twofactor.code_paused(user):
+                problem = (
+                    "That code did not work, and after several wrong codes we pause checking "
+                    "for a short while. Wait a minute, then type the newest code."
+                )
+            else:
+                problem = (
+                    "That code did not work. App codes change every 30 seconds: type the one "
+                    "shown now. A recovery code works only once."
+                )
+            form.add_error("code", problem)
         else:
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend=pending["backend"])
@@ -326,9 +332,8 @@ def invite_accept(request, token: str):
         try:
             membership = invite_link_accept(token=token, user=request.user, request=request)
         except SharingError as error:
-            return render(
-                request, "accounts/invite_problem.html", {"problem": str(error)}, status=409
-            )
+            # 200, not 4xx: Django logs 4xx paths, and this token may still be unused.
+            return render(request, "accounts/invite_problem.html", {"problem": str(error)})
         messages.success(request, "You joined the case. It is now in your list.")
         return redirect("cases:detail", membership.case.public_id)
     return render(

@@ -225,3 +225,11 @@ class TestManage:
         here.post(reverse("accounts:twofactor_setup"), {"code": app_code(device)})
         assert here.get(reverse("cases:list")).status_code == 200
         assert elsewhere.get(reverse("cases:list")).status_code == 302
+
+
+def test_it_says_when_checking_is_paused_after_wrong_codes(client, owner):
+    turn_on(owner)
+    password_step(client, owner)
+    client.post(reverse("accounts:login_code"), {"code": "123456"})
+    page = client.post(reverse("accounts:login_code"), {"code": "654321"}).content.decode()
+    assert "Wait a minute" in page
