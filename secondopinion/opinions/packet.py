@@ -136,6 +136,10 @@ def safe_name(text: str, *, fallback: str = "file") -> str:
     "." / ".." or a reserved device name.
     """
     text = unicodedata.normalize("NFC", text)
+    # Control characters (C0 and C1), lone surrogates and line separators become spaces.
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in text
+    )
     text = _UNSAFE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip(" .")
     if len(text) > MAX_NAME:

@@ -4,11 +4,14 @@ import hashlib
 import json
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from secondopinion.opinions.packet import (
     MANIFEST_NAME,
@@ -247,3 +250,13 @@ def test_it_reads_files_from_a_stream_when_they_are_not_on_disk(tmp_path):
     out = tmp_path / "p.zip"
     packet_write(out=out, files=[remote], chunk_size=4096)
     assert packet_verify(out).ok
+
+
+@given(st.text(st.characters(exclude_categories=()), max_size=300))
+def test_it_never_makes_an_unsafe_name(text):
+    name = safe_name(text)
+    assert name and len(name) <= 80
+    assert not any(ch in name for ch in '/\\<>:"|?*') and name not in (".", "..")
+    assert all(unicodedata.category(ch) not in ("Cc", "Cs", "Zl", "Zp") for ch in name)
+    name.encode("utf-8")  # a ZIP entry name must encode
+    assert name == name.strip(" .") or name.startswith("file")
