@@ -630,7 +630,7 @@ _EDITION_YEAR = {"2002": 6, "2009": 7, "2010": 7, "2017": 8, "2018": 8}
 
 def _edition_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _EDITION.finditer(text):
+    for m in _finditer_near(_EDITION, text, _Anchor(r"ajcc"), 40, 60):
         if m.group("ord") or m.group("ord2"):
             value = int(m.group("ord") or m.group("ord2"))
         else:
@@ -837,9 +837,11 @@ _NEG_TIGHT = re.compile(
 )
 
 
-def _presence_candidates(text: str, name: str, pattern: re.Pattern[str]) -> list[Fact]:
+def _presence_candidates(
+    text: str, name: str, pattern: re.Pattern[str], anchor: _Anchor
+) -> list[Fact]:
     out = []
-    for m in pattern.finditer(text):
+    for m in _finditer_near(pattern, text, anchor, 30, 60):
         after = _ABSENT_AFTER.match(text, m.end(), m.end() + 60)
         before = text[max(0, m.start() - 50) : m.start()]
         tight = _NEG_TIGHT.search(before)
@@ -869,6 +871,10 @@ _LVI = re.compile(
     r"(?:\s+(?:or|and|/)\s+perineural)?\s+(?:invasion|involvement)"
     r"(?:\s*\((?:LVI|LVSI)\))?|LVSI|LVI)\b"
 )
+_LVI_ANCHOR = _Anchor(r"vascul|lymphatic|lvi|lvsi")
+_PNI_ANCHOR = _Anchor(r"neur|pni")
+_ENE_ANCHOR = _Anchor(r"extra")
+_FOCALITY_ANCHOR = _Anchor(r"focal|centric|solitary|single")
 _PNI = re.compile(
     r"(?i)\b(?:peri-?\s?neural|perineurial)\s+(?:invasion|infiltration|spread)|\bPNI\b"
 )
@@ -1131,7 +1137,7 @@ _FOCALITY = re.compile(r"(?i)\b(?P<v>unifocal|multifocal|multicentric|solitary|s
 
 def _focality_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _FOCALITY.finditer(text):
+    for m in _finditer_near(_FOCALITY, text, _FOCALITY_ANCHOR, 15, 20):
         word = m.group("v").lower()
         if word in ("solitary", "single focus"):
             if not re.search(r"(?i)focality|tumou?r\s*$", text[max(0, m.start() - 30) : m.start()]):
@@ -1618,7 +1624,7 @@ _KI67 = re.compile(
 
 def _ki67_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _KI67.finditer(text):
+    for m in _finditer_near(_KI67, text, _Anchor(r"ki|mib"), 5, 120):
         if m.group("b"):
             value: Any = f"{_num(float(m.group('a')))}-{_num(float(m.group('b')))}"
         elif m.group("lt"):
@@ -1653,7 +1659,7 @@ def _gleason_group(a: int, b: int) -> int:
 
 def _gleason_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _GLEASON.finditer(text):
+    for m in _finditer_near(_GLEASON, text, _Anchor(r"gleason"), 5, 90):
         a = int(m.group("a") or m.group("a2"))
         b = int(m.group("b") or m.group("b2"))
         total_raw = m.group("t") or m.group("t2")
@@ -1678,7 +1684,7 @@ def _gleason_candidates(text: str) -> list[Fact]:
                 tertiary=tertiary,
             )
         )
-    for m in _GRADE_GROUP.finditer(text):
+    for m in _finditer_near(_GRADE_GROUP, text, _Anchor(r"group"), 30, 40):
         out.append(_fact("grade_group", int(m.group("g")), text, m.start(), m.end(), rank=3))
     return out
 
@@ -1718,7 +1724,7 @@ def _mmr_candidates(text: str) -> list[Fact]:
         proteins[key] = (status, m)
         end = m.start("rest") + rm.end()
         out.append(_fact("mmr_protein", status, text, m.start(), end, protein=key))
-    for m in _MMR_OVERALL.finditer(text):
+    for m in _finditer_near(_MMR_OVERALL, text, _Anchor(r"mismatch|mmr"), 70, 140):
         raw = (m.group("v") or m.group("v2") or m.group("v3") or "").lower()
         if raw in ("dmmr", "deficient", "loss", "abnormal"):
             value = "deficient"
@@ -1744,7 +1750,7 @@ _HEDGE_BEFORE = re.compile(
 
 def _msi_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _MSI.finditer(text):
+    for m in _finditer_near(_MSI, text, _Anchor(r"msi|mss|microsatellite"), 50, 80):
         raw = (m.group("v") or m.group("w")).lower().replace("-", " ")
         if "stable" in raw or raw == "mss" or raw == "not detected":
             value = "MSS"
@@ -1767,7 +1773,7 @@ _PDL1 = re.compile(
 
 def _pdl1_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _PDL1.finditer(text):
+    for m in _finditer_near(_PDL1, text, _Anchor(r"pd-?l1"), 5, 140):
         rest = m.group("rest")
         rest = re.split(r"(?<!\d)\.(?!\d)", rest, maxsplit=1)[0]
         tps = re.search(
@@ -2067,9 +2073,9 @@ _EXTRACTORS: tuple[_Extractor, ...] = (
     _stage_candidates,
     _edition_candidates,
     _node_candidates,
-    lambda t: _presence_candidates(t, "lvi", _LVI),
-    lambda t: _presence_candidates(t, "pni", _PNI),
-    lambda t: _presence_candidates(t, "ene", _ENE),
+    lambda t: _presence_candidates(t, "lvi", _LVI, _LVI_ANCHOR),
+    lambda t: _presence_candidates(t, "pni", _PNI, _PNI_ANCHOR),
+    lambda t: _presence_candidates(t, "ene", _ENE, _ENE_ANCHOR),
     _margin_candidates,
     _size_candidates,
     _grade_candidates,
