@@ -84,6 +84,7 @@ def signins_for(user, limit: int = 10) -> list[AuditEvent]:
                 "signin.recovery_code_used",
                 "signin.code_failure",
                 "sessions.others_ended",
+                "account.created",
             ],
         ).order_by("-at", "-id")[:limit]
     )

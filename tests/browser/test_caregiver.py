@@ -136,7 +136,12 @@ def test_it_turns_on_two_factor_sign_in_and_asks_for_a_code(
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # a person takes seconds between tries; the test does not
     email = new_user(page, "careful@example.org")
     page.get_by_role("link", name="Account").click()
+    page.get_by_role("heading", name="Your account").wait_for()
+    assert page.get_by_text("account created and signed in").is_visible()
+    axe_check(page)
+    shot(page, "twofactor-00-account")
     page.get_by_role("link", name="Turn on two-factor sign-in").click()
+    axe_check(page)
     page.get_by_role("link", name="Turn on two-factor sign-in").click()
 
     # Sensitive change: the password first.
