@@ -105,6 +105,10 @@ def test_it_invites_a_person_without_an_account_through_a_link(
     assert "/accounts/invite/" in link
     axe_check(page)
     shot(page, "caregiver-07-invite-link")
+    # On a phone the page, long link included, never scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "caregiver-07b-invite-link-phone")
 
     helper_context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1200, "height": 900}
