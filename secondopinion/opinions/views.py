@@ -62,6 +62,12 @@ def opinions_home(request, case):
         for s in services
     ]
     opinions = list(case.opinions.select_related("service"))
+    changed = writes.vault_changed_at(case)
+    for row in rows:
+        build = row["build"]
+        row["stale"] = bool(
+            build and changed and build.status == "done" and changed > build.created_at
+        )
     return render(
         request,
         "opinions/home.html",

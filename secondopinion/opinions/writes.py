@@ -228,6 +228,20 @@ def _older_packets_remove(build: PacketBuild) -> None:
     )
 
 
+def vault_changed_at(case):
+    """When a record was last added to the vault (None if empty): a packet older than this
+    is missing something."""
+    from django.db.models import Max
+
+    from secondopinion.records.models import Document, ImagingStudy
+
+    times = [
+        Document.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
+        ImagingStudy.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
+    ]
+    return max((t for t in times if t), default=None)
+
+
 def packet_latest(*, case, service) -> PacketBuild | None:
     return (
         PacketBuild.objects.filter(case=case, service=service, status=PacketBuild.Status.DONE)

@@ -217,3 +217,20 @@ def test_it_keeps_only_the_newest_packet_file_per_service(
         b"replaced by a newer one"
         in owner_client.get(url("packet_status", case, old.public_id)).content
     )
+
+
+def test_it_warns_when_records_were_added_after_the_packet(owner_client, case, service):
+    from secondopinion.records.models import Document
+    from tests.opinions.factories import make_build
+
+    make_build(case, service)
+    assert b"added records after" not in owner_client.get(url("home", case)).content
+    Document.objects.create(
+        case=case,
+        doc_type="lab_results",
+        original_name="cbc.pdf",
+        stored_name="x",
+        size=1,
+        sha256="0" * 64,
+    )
+    assert b"added records after" in owner_client.get(url("home", case)).content
