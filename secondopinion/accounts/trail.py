@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from secondopinion.accounts.audit import action_words
 from secondopinion.accounts.models import AuditEvent, CaseMembership, User
@@ -76,15 +77,15 @@ def trail_page(*, case, viewer, page_number: str | int | None) -> tuple[Page, li
 
 def signins_for(user, limit: int = 10) -> list[AuditEvent]:
     """The account's own recent sign-in events, for the account page."""
-    return list(
-        AuditEvent.objects.filter(
-            user=user,
-            action__in=[
-                "signin.success",
-                "signin.recovery_code_used",
-                "signin.code_failure",
-                "sessions.others_ended",
-                "account.created",
-            ],
-        ).order_by("-at", "-id")[:limit]
+    own = Q(
+        user=user,
+        action__in=[
+            "signin.success",
+            "signin.recovery_code_used",
+            "signin.code_failure",
+            "sessions.others_ended",
+            "account.created",
+        ],
     )
+    tried = Q(action="signin.failure", object_type="User", object_id=str(user.public_id))
+    return list(AuditEvent.objects.filter(own | tried).order_by("-at", "-id")[:limit])

@@ -84,7 +84,10 @@ class SigninView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
-        audit_record(action="signin.failure", request=self.request)
+        # The actor is unknown; the account tried (if any) is named so its owner can see the try.
+        email = (self.request.POST.get("username") or "").strip().lower()
+        target = get_user_model().objects.filter(email=email).first() if email else None
+        audit_record(action="signin.failure", request=self.request, obj=target)
         return super().form_invalid(form)
 
 

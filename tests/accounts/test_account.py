@@ -96,3 +96,17 @@ def test_password_confirm_ignores_a_next_address_on_another_site(owner_client):
         {"password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("accounts:account")
+
+
+def test_it_shows_wrong_password_tries_on_the_account_page(client, owner, stranger):
+    client.post(reverse("accounts:login"), {"username": owner.email, "password": "wrong"})
+    client.post(reverse("accounts:login"), {"username": "nobody@example.org", "password": "x"})
+    tried, unknown = AuditEvent.objects.filter(action="signin.failure").order_by("id")
+    assert tried.user is None and unknown.user is None
+    assert tried.object_id == str(owner.public_id)
+    assert unknown.object_id == ""
+    client.force_login(owner)
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert "someone typed a wrong password for this account" in page
+    client.force_login(stranger)
+    assert "wrong password" not in client.get(reverse("accounts:account")).content.decode()
