@@ -234,3 +234,22 @@ def test_it_warns_when_records_were_added_after_the_packet(owner_client, case, s
         sha256="0" * 64,
     )
     assert b"added records after" in owner_client.get(url("home", case)).content
+
+
+def test_it_lists_services_links_and_opinions_in_a_constant_number_of_queries(
+    owner_client, case, django_assert_max_num_queries
+):
+    def grow():
+        service = make_service(case)
+        make_link(case, service)
+        make_opinion(case, service=service)
+
+    grow()
+    with django_assert_max_num_queries(30) as first:
+        owner_client.get(url("home", case))
+        owner_client.get(url("compare", case))
+    for _ in range(3):
+        grow()
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        owner_client.get(url("home", case))
+        owner_client.get(url("compare", case))
