@@ -304,18 +304,18 @@ _T_CAT = r"(?P<tc>is|IS|Is|a(?![A-Za-z0-9])|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[
 _T_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
     + _T_CAT
-    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mi(?![a-z]))?"
+    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mic?(?![a-z]))?"
     r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
 )
 _BARE_T_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?P<pre>[yYrR]?)T[ ]?"
     + _T_CAT
-    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mi(?![a-z]))?"
+    + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mic?(?![a-z]))?"
     r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
 )
 _N_BODY = (
     r"N[ ]?(?P<nc>[0-3]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ns>[a-cA-C](?![a-oq-z]))?"
-    r"(?P<nmi>mi(?![a-z]))?(?P<nq>[ ]?\((?i:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\((?i:sn)\))?"
+    r"(?P<nmi>\(?mi\)?(?![a-z]))?(?P<nq>[ ]?\((?i:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\((?i:sn)\))?"
 )
 _P_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
 _M_BODY = r"M[ ]?(?P<mc>[01]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ms>[a-dA-D](?![a-oq-z]))?"
@@ -645,6 +645,11 @@ def _edition_candidates(text: str) -> list[Fact]:
 _NODE_FRACTION = re.compile(
     r"(?i)(?<![\w./])(?P<pos>\d{1,3})\s?/\s?(?P<tot>\d{1,3})(?![\d/])(?=[^.\n]{0,6}(?:\)|\s|$|\.|,|;))"
 )
+# "Lymph nodes: 3 of 15 positive"
+_NODES_X_OF_Y = re.compile(
+    r"(?i)lymph\s+nodes?\s*[:\-]\s*(?P<pos>\d{1,3})\s*(?:of|out\s+of)\s*(?P<tot>\d{1,3})\s+"
+    r"(?:positive|involved|with\s+metasta\w+)"
+)
 _FRACTION_THEN_NEGATIVE = re.compile(
     r"(?i)[\s)]*(?:\w+\s+){0,2}(?:lymph\s+)?nodes?\)?[,;:]?\s+(?:are\s+|were\s+|all\s+)?"
     r"(?:negative|free|uninvolved|benign|with\s+no|without)"
@@ -661,7 +666,9 @@ _NODES_METS = re.compile(
     r"(?:\s*\([^()]{0,30}\))?\s*[:\-]\s*(?P<n>\d{1,3})\b"
 )
 _NODES_POSITIVE = re.compile(
-    r"(?i)(?:number\s+(?:involved|positive)|number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
+    r"(?i)(?:number\s+(?:involved|positive)|number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+with\s+"
+    r"(?:metasta\w+|tumou?r|carcinoma|cancer)"
+    r"|number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:involved|positive)(?:\s+(?:by|for)\s+"
     r"(?:tumou?r|carcinoma|metasta\w+))?|lymph\s+nodes\s+(?:involved|positive)|nodes\s+(?:involved|positive)"
     r"|positive\s+lymph\s+nodes)"
     r"(?:\s*\([^()]{0,20}\))?\s*[:\-]?\s*(?P<n>" + _NUMBER_WORD + r")\b"
@@ -770,6 +777,10 @@ def _node_candidates(text: str) -> list[Fact]:
         if re.search(r"(?i)(?:\bp\.?|page)\s*$", text[max(0, m.start() - 6) : m.start()]):
             continue  # "page 8/33"
         fractions.append((pos, tot, m))
+    for m in _finditer_windows(_NODES_X_OF_Y, text, node_windows):
+        pos, tot = int(m.group("pos")), int(m.group("tot"))
+        if 0 < tot <= 150 and pos <= tot:
+            fractions.append((pos, tot, m))
     for m in _finditer_windows(_NODES_OF, text, node_windows):
         pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
         if pos is None or tot is None or tot == 0 or pos > tot:
