@@ -50,70 +50,99 @@ def template(tmp_path_factory):
     return folder, state
 
 
-@pytest.fixture
-def data(template, tmp_path):
-    folder, state = template
-    target = tmp_path / "data"
-    shutil.copytree(folder, target)
-    return target, state
+SCENARIOS = {
+    "upload-mid-stream": (),
+    "upload-before-row": (),
+    "import-mid-scan": (),
+    "import-in-transaction": (),
+    "packet": ("service",),
+}
 
 
-def _kill_at_marker(data_dir: Path, scenario: str, *extra: str) -> set[str]:
-    """Start the scenario, SIGKILL it once it reports its pause point; return the names in the
-    files folder at the moment of the kill."""
-    marker = data_dir / "marker"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.core.crash_driver", scenario, str(data_dir), str(marker)]
-        + list(extra),
+def _start(data_dir: Path, scenario: str, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.core.crash_driver", scenario, str(data_dir)]
+        + [str(data_dir / "marker"), *extra],
         cwd=ROOT,
         env=_env(),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        if process.poll() is not None:
-            pytest.fail(f"{scenario} ended before its pause point: {process.stderr.read()[-3000:]}")
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"{scenario} never reached its pause point")
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+
+
+def _files_now(data_dir: Path) -> set[str]:
     files = data_dir / "files"
     return {p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def crashed(template, tmp_path_factory) -> dict[str, dict]:
+    """Every scenario at once (they are independent; this keeps the module quick): start each in
+    its own copy of the data folder, SIGKILL each at its pause point, then restart each with
+    `verify`. Returns per scenario the files present at the kill and what verify saw."""
+    folder, state = template
+    runs = {}
+    for scenario, extra in SCENARIOS.items():
+        data_dir = tmp_path_factory.mktemp(scenario) / "data"
+        shutil.copytree(folder, data_dir)
+        args = [str(state["service_pk"])] if extra else []
+        runs[scenario] = {"dir": data_dir, "process": _start(data_dir, scenario, *args)}
+    deadline = time.monotonic() + 120
+    waiting = dict(runs)
+    while waiting:
+        for scenario, run in list(waiting.items()):
+            process = run["process"]
+            if (run["dir"] / "marker").exists():
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+                run["killed"] = process.returncode == -signal.SIGKILL
+                run["at_kill"] = _files_now(run["dir"])
+                del waiting[scenario]
+            elif process.poll() is not None:
+                pytest.fail(f"{scenario} ended before its pause point: {process.stderr.read()}")
+        if time.monotonic() > deadline:
+            for run in waiting.values():
+                run["process"].kill()
+            pytest.fail(f"never reached their pause point: {sorted(waiting)}")
+        time.sleep(0.02)
+    verifiers = {name: _start(run["dir"], "verify") for name, run in runs.items()}
+    for name, process in verifiers.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err[-3000:]
+        runs[name]["after"] = json.loads(out.strip().splitlines()[-1])
+    return runs
 
 
 BEFORE_DOCS = ["r0.pdf", "r1.pdf"]
 
 
-def test_it_survives_a_kill_in_the_middle_of_an_upload_stream(data):
-    data_dir, _ = data
-    at_kill = _kill_at_marker(data_dir, "upload-mid-stream")
-    assert any(name.split("/")[-1].startswith(".upload-") for name in at_kill)  # really mid-write
-    after = _driver("verify", str(data_dir))
+def test_it_survives_a_kill_in_the_middle_of_an_upload_stream(crashed):
+    run = crashed["upload-mid-stream"]
+    assert run["killed"]
+    # Really mid-write: the upload's temporary file was on disk when the process died.
+    assert any(name.split("/")[-1].startswith(".upload-") for name in run["at_kill"])
+    after = run["after"]
     assert after["documents"] == BEFORE_DOCS
     assert [kind for kind, _ in after["problems"]] == ["orphan"]
     assert after["clean_after_repair"] and after["checked_after"] == 2
 
 
-def test_it_survives_a_kill_after_the_file_is_stored_but_before_its_row(data):
-    data_dir, _ = data
-    at_kill = _kill_at_marker(data_dir, "upload-before-row")
-    assert not any(name.split("/")[-1].startswith(".") for name in at_kill)
-    after = _driver("verify", str(data_dir))
+def test_it_survives_a_kill_after_the_file_is_stored_but_before_its_row(crashed):
+    run = crashed["upload-before-row"]
+    assert run["killed"]
+    assert not any(name.split("/")[-1].startswith(".") for name in run["at_kill"])
+    after = run["after"]
     assert after["documents"] == BEFORE_DOCS
     assert [kind for kind, _ in after["problems"]] == ["orphan"]  # the whole, unrecorded file
     assert after["clean_after_repair"]
 
 
 @pytest.mark.parametrize("scenario", ["import-mid-scan", "import-in-transaction"])
-def test_it_survives_a_kill_during_a_cd_import(data, scenario):
-    data_dir, _ = data
-    _kill_at_marker(data_dir, scenario)
-    after = _driver("verify", str(data_dir))
+def test_it_survives_a_kill_during_a_cd_import(crashed, scenario):
+    run = crashed[scenario]
+    assert run["killed"]
+    after = run["after"]
     assert (after["studies"], after["series"], after["instances"]) == (0, 0, 0)
     assert after["documents"] == BEFORE_DOCS
     assert after["problems"] and {kind for kind, _ in after["problems"]} == {"orphan"}
@@ -122,11 +151,11 @@ def test_it_survives_a_kill_during_a_cd_import(data, scenario):
     assert after["imports"] == ["running"]
 
 
-def test_it_survives_a_kill_during_a_packet_build(data):
-    data_dir, state = data
-    at_kill = _kill_at_marker(data_dir, "packet", str(state["service_pk"]))
-    assert any(name.startswith("packets/") and name.endswith(".part") for name in at_kill)
-    after = _driver("verify", str(data_dir))
+def test_it_survives_a_kill_during_a_packet_build(crashed):
+    run = crashed["packet"]
+    assert run["killed"]
+    assert any(n.startswith("packets/") and n.endswith(".part") for n in run["at_kill"])
+    after = run["after"]
     assert after["packets"] == [{"status": "running", "file_name": ""}]
     assert [kind for kind, _ in after["problems"]] == ["orphan"]  # the .part file
     assert after["clean_after_repair"] and after["documents"] == BEFORE_DOCS
