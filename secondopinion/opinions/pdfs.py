@@ -153,15 +153,18 @@ class _Doc(FPDF):
             self.multi_cell(0, self.base * 0.5, clean(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def pairs(self, rows: Sequence[tuple[str, str]], key_width: float = 55) -> None:
+        line = self.base * 0.5
         for key, value in rows:
             self.set_font(FONT, "B", self.base)
+            key_height = self.multi_cell(key_width, line, clean(key), dry_run=True, output="HEIGHT")
+            if self.will_page_break(key_height):
+                self.add_page()
             y = self.get_y()
-            self.multi_cell(
-                key_width, self.base * 0.5, clean(key), new_x=XPos.RIGHT, new_y=YPos.TOP
-            )
+            self.multi_cell(key_width, line, clean(key), new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_font(FONT, "", self.base)
-            self.multi_cell(0, self.base * 0.5, clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_y(max(self.get_y(), y + self.base * 0.5))
+            self.multi_cell(0, line, clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            # A long key can wrap below its value: continue under whichever ended lower.
+            self.set_y(max(self.get_y(), y + key_height))
 
     def done(self) -> bytes:
         return bytes(self.output())
