@@ -1938,8 +1938,16 @@ def _resolve_tnm(cands: list[Fact]) -> Fact | None:
     best_rank = max(f.rank for f in latest)
     best = [f for f in latest if f.rank == best_rank]
     mains = {_main_t(f.value) if f.field == "pT" else f.value[:2] for f in best}
-    chosen = _resolve(cands, conflict_uncertain=len(mains) > 1)
-    if chosen is None or len(mains) <= 1 or top_add > 0 and len(latest) == 1:
+    values = {f.value for f in best}
+    if len(mains) == 1 and len(values) > 1:
+        # "pT1" in one place and "pT1c" in another agree; "pT1b" and "pT1c" do not.
+        longest = max(values, key=len)
+        if all(longest.startswith(v) for v in values):
+            pick = next(f for f in best if f.value == longest)
+            earlier = [f for f in cands if f.addendum < top_add and f.value != longest]
+            return replace(pick, superseded=tuple(_dedupe_values(earlier)), alternatives=())
+    chosen = _resolve(cands, conflict_uncertain=len(values) > 1)
+    if chosen is None or len(values) <= 1 or top_add > 0 and len(latest) == 1:
         return chosen
     top = max(best, key=lambda f: _tnm_order(f.value))
     others = tuple(_dedupe_values(f for f in best if f.value != top.value))

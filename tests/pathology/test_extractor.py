@@ -323,3 +323,13 @@ def test_an_ish_result_settles_an_equivocal_her2():
     text = "HER2 (IHC): Equivocal (Score 2+)\nHER2 (ISH): Negative (not amplified)\n"
     h = fact(text, "her2")
     assert (h.value, h.status, h.details["ihc_score"]) == ("negative", STATED, "2+")
+
+
+def test_a_general_and_a_detailed_category_agree():
+    pt = fact("Primary tumor: pT1. Pathologic stage: pT1c pN0.", "pT")
+    assert (pt.value, pt.status) == ("T1c", STATED)
+
+
+def test_two_different_subcategories_are_uncertain():
+    pt = fact("Tumor A: pT1b. Tumor B: pT1c.", "pT")
+    assert (pt.value, pt.status) == ("T1c", UNCERTAIN)
