@@ -103,3 +103,30 @@ def names_of_objects(objects) -> list[str]:
             if value:
                 names.append(value)
     return names
+
+
+@dataclass(frozen=True)
+class JobTable:
+    """A model whose rows track background work that writes files (imports, packet builds).
+
+    A row left in `running` by a process that died will never move on by itself; the integrity
+    check reports it and its repair marks it failed, with a message the patient can act on.
+    """
+
+    model: str
+    status_field: str = "status"
+    running: str = "running"
+    failed: str = "failed"
+    error_field: str = "error"
+    finished_field: str = "finished_at"
+    created_field: str = "created_at"
+
+
+JOB_TABLES: list[JobTable] = [
+    JobTable("records.DiscImport"),
+    JobTable("opinions.PacketBuild"),
+]
+INTERRUPTED_MESSAGE = (
+    "This stopped because the app was interrupted. Nothing half-made was kept. "
+    "Please start it again."
+)

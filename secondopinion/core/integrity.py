@@ -4,7 +4,9 @@ Three kinds of problem:
 - missing: a row points at a file that is not in storage;
 - changed: the file is there but its size or SHA-256 differs from what was recorded on upload;
 - orphan: a file in storage that no row points at (for example the temporary file of an upload
-  that was cut off by a crash, or the files of a CD import that never committed its rows).
+  that was cut off by a crash, or the files of a CD import that never committed its rows);
+- interrupted: a CD import or packet build still marked "running" although it started longer ago
+  than `min_age` (its process died); repair marks it failed so the page stops showing progress.
 
 Repair never deletes anything outright. It moves each bad or orphan file into a quarantine folder
 in the data folder, and for a row whose file is missing or changed it writes the row (and every row
@@ -31,7 +33,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.deletion import Collector
 
-from secondopinion.core.filerefs import StoredRef, names_of_objects, stored_refs
+from secondopinion.core.filerefs import (
+    INTERRUPTED_MESSAGE,
+    JOB_TABLES,
+    StoredRef,
+    names_of_objects,
+    stored_refs,
+)
 
 CHUNK_SIZE = 1024 * 1024
 DEFAULT_MIN_AGE = 3600  # seconds
@@ -39,7 +47,7 @@ DEFAULT_MIN_AGE = 3600  # seconds
 
 @dataclass
 class Problem:
-    kind: str  # missing, changed, orphan
+    kind: str  # missing, changed, orphan, interrupted
     name: str
     model: str = ""
     pk: int | None = None
@@ -157,7 +165,43 @@ def integrity_check(
             continue
         kind = "a temporary file left by an interrupted write" if _is_temporary(name) else ""
         report.problems.append(Problem("orphan", name, detail=kind or "no record points at it"))
+    report.problems.extend(_interrupted_jobs(cutoff))
     return report
+
+
+def _interrupted_jobs(cutoff: datetime) -> list[Problem]:
+    from django.apps import apps
+
+    problems = []
+    for table in JOB_TABLES:
+        try:
+            model = apps.get_model(table.model)
+        except LookupError:
+            continue
+        rows = model.objects.filter(
+            **{table.status_field: table.running, f"{table.created_field}__lte": cutoff}
+        ).values_list("pk", flat=True)
+        problems.extend(
+            Problem("interrupted", f"{table.model} #{pk}", table.model, pk, "still marked running")
+            for pk in rows
+        )
+    return problems
+
+
+def _job_fail(problem: Problem) -> str:
+    from django.apps import apps
+    from django.utils import timezone
+
+    table = next(t for t in JOB_TABLES if t.model == problem.model)
+    model = apps.get_model(table.model)
+    updated = model.objects.filter(pk=problem.pk, **{table.status_field: table.running}).update(
+        **{
+            table.status_field: table.failed,
+            table.error_field: INTERRUPTED_MESSAGE,
+            table.finished_field: timezone.now(),
+        }
+    )
+    return "marked failed" if updated else "no longer running"
 
 
 def _is_temporary(name: str) -> bool:
@@ -245,6 +289,8 @@ def integrity_repair(
     for problem in report.problems:
         if problem.kind == "orphan" and storage.exists(problem.name):
             problem.action = "moved to " + _file_quarantine(storage, problem.name, folder)
+        elif problem.kind == "interrupted":
+            problem.action = _job_fail(problem)
     for problem in broken_rows:
         moved = ""
         if problem.kind == "changed" and storage.exists(problem.name):

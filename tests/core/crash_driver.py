@@ -199,17 +199,24 @@ def verify() -> dict:
         ImagingStudy,
     )
 
+    def visible() -> dict:
+        return {
+            "documents": sorted(Document.objects.values_list("original_name", flat=True)),
+            "studies": ImagingStudy.objects.count(),
+            "series": ImagingSeries.objects.count(),
+            "instances": ImagingInstance.objects.count(),
+            "imports": list(DiscImport.objects.values_list("status", flat=True)),
+            "packets": list(PacketBuild.objects.values("status", "file_name")),
+        }
+
+    seen = visible()  # what the app shows right after the restart, before any repair
     before = integrity_check(min_age=0)
     integrity_repair(report=before)
     after = integrity_check(min_age=0)
     return {
-        "documents": sorted(Document.objects.values_list("original_name", flat=True)),
-        "studies": ImagingStudy.objects.count(),
-        "series": ImagingSeries.objects.count(),
-        "instances": ImagingInstance.objects.count(),
-        "imports": list(DiscImport.objects.values_list("status", flat=True)),
-        "packets": list(PacketBuild.objects.values("status", "file_name")),
+        **seen,
         "problems": [[p.kind, p.name] for p in before.problems],
+        "after_repair": visible(),
         "clean_after_repair": after.ok and not after.recent,
         "checked_after": after.checked,
     }

@@ -145,10 +145,14 @@ def test_it_survives_a_kill_during_a_cd_import(crashed, scenario):
     after = run["after"]
     assert (after["studies"], after["series"], after["instances"]) == (0, 0, 0)
     assert after["documents"] == BEFORE_DOCS
-    assert after["problems"] and {kind for kind, _ in after["problems"]} == {"orphan"}
+    assert after["problems"] and {kind for kind, _ in after["problems"]} == {
+        "orphan",
+        "interrupted",
+    }
     assert after["clean_after_repair"]
-    # The import's own row still says it was running; the records page shows it as unfinished.
+    # The import's row said "running" after the restart; repair marked it failed.
     assert after["imports"] == ["running"]
+    assert after["after_repair"]["imports"] == ["failed"]
 
 
 def test_it_survives_a_kill_during_a_packet_build(crashed):
@@ -157,5 +161,6 @@ def test_it_survives_a_kill_during_a_packet_build(crashed):
     assert any(n.startswith("packets/") and n.endswith(".part") for n in run["at_kill"])
     after = run["after"]
     assert after["packets"] == [{"status": "running", "file_name": ""}]
-    assert [kind for kind, _ in after["problems"]] == ["orphan"]  # the .part file
+    assert sorted(kind for kind, _ in after["problems"]) == ["interrupted", "orphan"]  # + .part
+    assert after["after_repair"]["packets"] == [{"status": "failed", "file_name": ""}]
     assert after["clean_after_repair"] and after["documents"] == BEFORE_DOCS

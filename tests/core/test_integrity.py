@@ -99,3 +99,21 @@ def test_setup_prints_a_warning_line_when_a_file_is_missing(case, capsys):
     (storage_root() / doc.stored_name).unlink()
     call_command("setup")
     assert "Warning: 1 problem with stored files (1 missing)" in capsys.readouterr().out
+
+
+def test_it_marks_a_job_left_running_by_a_dead_process_as_failed(case):
+    from secondopinion.opinions.models import PacketBuild
+    from secondopinion.records.models import DiscImport
+    from tests.providers.factories import make_service
+
+    old = DiscImport.objects.create(case=case, source_name="cd.zip", status="running")
+    build = PacketBuild.objects.create(case=case, service=make_service(case), status="running")
+    assert integrity_check(min_age=3600).ok  # just started: may well be running
+    report = integrity_check(min_age=0)
+    assert sorted(p.kind for p in report.problems) == ["interrupted", "interrupted"]
+    integrity_repair(report=report)
+    old.refresh_from_db()
+    build.refresh_from_db()
+    assert (old.status, build.status) == ("failed", "failed")
+    assert "interrupted" in old.error and old.finished_at
+    assert integrity_check(min_age=0).ok
