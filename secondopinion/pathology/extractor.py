@@ -1146,6 +1146,19 @@ def _grade_candidates(text: str) -> list[Fact]:
 _FOCALITY = re.compile(r"(?i)\b(?P<v>unifocal|multifocal|multicentric|solitary|single\s+focus)\b")
 
 
+_TUMOUR_WORD = r"(?:carcinoma|adenocarcinoma|tumou?rs?|neoplasm|melanoma|lymphoma|disease|foci)"
+
+
+def _about_the_tumour(text: str, m: re.Match[str]) -> bool:
+    after = text[m.end() : m.end() + 40]
+    before = text[max(0, m.start() - 60) : m.start()]
+    if re.match(r"(?i)[\s,]*(?:and\s+\w+\s+)?(?:invasive\s+)?" + _TUMOUR_WORD + r"\b", after):
+        return True
+    return bool(re.search(r"(?i)\b" + _TUMOUR_WORD + r"\b[^.;:]{0,45}$", before)) and not re.search(
+        r"(?i)perineural|invasion|involvement", after[:25]
+    )
+
+
 def _focality_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_FOCALITY, text, _FOCALITY_ANCHOR, 15, 20):
@@ -1162,6 +1175,8 @@ def _focality_candidates(text: str) -> list[Fact]:
             continue  # the label "Unifocal/Multifocal:" itself
         if re.match(r"\s*/", text[m.end() : m.end() + 2]):
             continue
+        if rank == 1 and not _about_the_tumour(text, m):
+            continue  # "multifocal perineural invasion" describes the invasion, not the tumour
         out.append(_fact("focality", word, text, m.start(), m.end(), rank=rank))
     return out
 
