@@ -589,6 +589,11 @@ _FIGO_STAGE = re.compile(
 )
 
 
+_HISTORY_BEFORE = re.compile(
+    r"(?i)(?:history\s+of|prior|previous|diagnosed\s+with|s/p|status\s+post|treated\s+for)[^.;:]{0,30}$"
+)
+
+
 def _stage_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_STAGE_GROUP, text, _STAGE_ANCHOR, 70, 70):
@@ -598,6 +603,8 @@ def _stage_candidates(text: str) -> list[Fact]:
         ctx = m.group("ctx").lower()
         if "clinical" in text[max(0, m.start() - 15) : m.start()].lower():
             continue
+        if _HISTORY_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "history of stage II breast cancer" is not this report's stage
         if "figo" in text[max(0, m.start() - 10) : m.start("val")].lower():
             continue  # the FIGO pattern below reads this one
         value = _roman(raw)

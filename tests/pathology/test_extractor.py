@@ -333,3 +333,9 @@ def test_a_general_and_a_detailed_category_agree():
 def test_two_different_subcategories_are_uncertain():
     pt = fact("Tumor A: pT1b. Tumor B: pT1c.", "pT")
     assert (pt.value, pt.status) == ("T1c", UNCERTAIN)
+
+
+def test_a_stage_in_the_history_is_not_this_reports_stage():
+    e = extract("Clinical history: history of stage II breast cancer. AJCC stage: IIIA")
+    assert e.value("stage_group") == "IIIA"
+    assert [f.value for f in e.fields["stage_group"].alternatives] == []
