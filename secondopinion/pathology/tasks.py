@@ -21,9 +21,10 @@ def pathology_extract_document(document_pk: int) -> None:
         return
     try:
         reading_run(document=document)
-    except Exception:
-        # No health details in logs: the id is enough to find it.
-        log.exception("pathology reading failed for document %s", document_pk)
+    except Exception as exc:  # noqa: BLE001 - the page shows the failure; the task must not loop
+        # No health details in logs (an exception message could quote the report): the id and
+        # the kind of error are enough to find it.
+        log.error("pathology reading failed for document %s (%s)", document_pk, type(exc).__name__)
         reading_fail(document=document, message="Something went wrong while reading the report.")
 
 

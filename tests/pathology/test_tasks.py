@@ -28,3 +28,18 @@ def test_the_hook_ignores_other_documents(case, django_capture_on_commit_callbac
 
 def test_the_task_is_safe_for_a_missing_document(db):
     pathology_extract_document.call(123456)
+
+
+def test_a_failure_is_recorded_without_health_details_in_the_log(case, monkeypatch, caplog):
+    from secondopinion.pathology import facts
+
+    doc = make_report(case, read=False)
+
+    def boom(*, document):
+        raise RuntimeError("Invasive ductal carcinoma pT2")
+
+    monkeypatch.setattr(facts, "reading_run", boom)
+    pathology_extract_document.call(doc.pk)
+    reading = ReportReading.objects.get(document=doc)
+    assert reading.status == ReportReading.Status.FAILED
+    assert "carcinoma" not in caplog.text
