@@ -338,8 +338,8 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
 }
 
 M_GENERIC = {
-    "MX": "An older label meaning distant spread could not be assessed. The current (8th) AJCC "
-    "edition no longer uses it.",
+    "MX": "An older label meaning distant spread could not be assessed. Recent AJCC editions "
+    "(the 7th and the current 8th) no longer use it.",
     "M0": "No distant spread was found. A pathology report usually cannot show this on its own: "
     "it is decided with scans and the physical examination.",
     "M1": "The cancer has spread to a distant part of the body (distant metastasis).",
@@ -430,8 +430,9 @@ GRADE_SYSTEMS = {
     "Nottingham": "The Nottingham grade (used for breast cancer) adds up scores for gland "
     "formation, how abnormal the nuclei look and how fast cells divide. Grade 1 looks most like "
     "normal tissue and tends to grow slowly; grade 3 looks least like it and tends to grow faster.",
-    "ISUP/WHO": "The WHO/ISUP grade (used for kidney cancer) is based on how the nuclei of the "
-    "cancer cells look, from grade 1 (small, regular) to grade 4 (very abnormal).",
+    "ISUP/WHO": "The WHO/ISUP grade (used for kidney cancer) runs from 1 to 3 by how clearly the "
+    "nucleoli (small dots inside each cell's nucleus) can be seen; grade 4 means very abnormal "
+    "cells, such as sarcomatoid or rhabdoid features.",
     "Fuhrman": "The Fuhrman grade (an older system for kidney cancer, now replaced by the "
     "WHO/ISUP grade) is based on the size and shape of the nuclei, from grade 1 to grade 4; "
     "higher grades tend to grow faster.",
