@@ -1781,6 +1781,13 @@ _HEDGE_BEFORE = re.compile(
 )
 
 
+_HEDGE_LONG_BEFORE = re.compile(
+    r"(?i)(?:\bif\b|whether|recommended|individuals\s+with|patients\s+with|et\s+al"
+    r"|classified\s+as|defined\s+as|considered)[^;:\n]{0,40}$"
+)
+_MSI_CONTEXT = re.compile(r"(?i)microsatellite|\bMSI\b|mismatch|\bMMR\b|instability|\bPCR\b")
+
+
 def _msi_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_MSI, text, _Anchor(r"msi|mss|microsatellite"), 50, 80):
@@ -1795,6 +1802,14 @@ def _msi_candidates(text: str) -> list[Fact]:
             continue
         if _HEDGE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue  # "low probability of MSI-H", "testing for MSI-H": not a result
+        if _HEDGE_LONG_BEFORE.search(text, max(0, m.start() - 45), m.start()):
+            continue  # "recommended for individuals with MSI-H tumors"
+        if (
+            len(m.group(0)) <= 6
+            and not _MSI_CONTEXT.search(text, max(0, m.start() - 150), m.start())
+            and not _MSI_CONTEXT.search(text, m.end(), m.end() + 150)
+        ):
+            continue  # "(MSS)" alone can be a methenamine silver stain
         out.append(_fact("msi", value, text, m.start(), m.end(), rank=2))
     return out
 
@@ -1861,12 +1876,39 @@ _VARIANT = re.compile(
 )
 
 
+_DRIVER_NOT_MUTATION = re.compile(
+    r"(?i)stain|immunoperoxidase|amplif|copy|copies|disomy|polysomy|expression"
+)
+_GENERIC_AFTER = re.compile(
+    r"(?i)[\s-]*(?:\w+\s+){0,1}(?:lung|adenocarcinomas?|carcinomas?|tumou?rs|cancers|patients|NSCLC)\b"
+)
+
+
+def _driver_result_is_real(text: str, name: str, m: re.Match[str], rm: re.Match[str]) -> bool:
+    """Keep results; drop references, promises, scoring keys and protein or copy-number tests."""
+    before = text[max(0, m.start() - 45) : m.start()]
+    if _HEDGE_LONG_BEFORE.search(before):
+        return False  # "If a rearrangement involving ALK is present"
+    if text[rm.end() : rm.end() + 1] == ":":
+        return False  # "EGFR FISH negative: disomy ..." is a key to the scoring, not a result
+    if (
+        _GENERIC_AFTER.match(text, rm.end(), rm.end() + 40)
+        and "-" in text[m.end() : rm.start("res") + 1]
+    ):
+        return False  # "ALK-rearranged lung adenocarcinoma" describes a kind of cancer
+    if name in ("egfr", "kras") and _DRIVER_NOT_MUTATION.search(
+        text, max(0, m.start() - 30), min(len(text), rm.end() + 10)
+    ):
+        return False  # an EGFR stain or copy number is not a mutation result
+    return True
+
+
 def _driver_candidates(text: str) -> list[Fact]:
     out = []
     for name, label in _DRIVERS.items():
         for m in re.finditer(r"(?<![A-Za-z0-9])(?:" + label + r")(?![A-Za-z0-9])", text):
             rm = _DRIVER_RES.match(text, m.end(), min(len(text), m.end() + 90))
-            if not rm:
+            if not rm or not _driver_result_is_real(text, name, m, rm):
                 continue
             raw = rm.group("res").lower()
             if raw.startswith(

@@ -339,3 +339,23 @@ def test_a_stage_in_the_history_is_not_this_reports_stage():
     e = extract("Clinical history: history of stage II breast cancer. AJCC stage: IIIA")
     assert e.value("stage_group") == "IIIA"
     assert [f.value for f in e.fields["stage_group"].alternatives] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Unique features characterize ALK-rearranged lung adenocarcinoma in the west.", "alk"),
+        ("If a rearrangement. involving ALK is present, one of the signals splits.", "alk"),
+        ("EGFR FISH negative: Disomy: < two gene copies in more than 40% of cells.", "egfr"),
+        ("Immunoperoxidase stain for EGFR is positive.", "egfr"),
+        ("EGFR amplification was not detected.", "egfr"),
+        ("Gram, fungal (MSS), and acid-fast stains are negative.", "msi"),
+        ("Testing is recommended for individuals with MSI-H tumors.", "msi"),
+        (
+            "A tumor is classified as microsatellite stable (MSS) if no marker shows instability.",
+            "msi",
+        ),
+    ],
+)
+def test_it_does_not_read_references_keys_or_other_tests_as_results(text, field):
+    assert fact(text, field) is None
