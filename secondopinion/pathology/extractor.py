@@ -1511,6 +1511,9 @@ def _receptor_followups(text: str, pos: int) -> tuple[re.Match[str] | None, re.M
     return pm, im
 
 
+_DEFINITION_FOLLOWS = re.compile(r"(?i)\s*(?:is|are)\s+(?:defined|considered)|\s*(?:=|means)\s")
+
+
 def _receptor_candidates(text: str) -> list[Fact]:
     out = []
     for name, label in _RECEPTOR.items():
@@ -1527,6 +1530,8 @@ def _receptor_candidates(text: str) -> list[Fact]:
                 + _RESULT_WORD,
                 seg,
             )
+            if rm and _DEFINITION_FOLLOWS.match(text, m.end() + rm.end()):
+                continue  # "ER/PR negative is defined as an Allred score of ..."
             if not rm or _result(rm.group("res")) not in (
                 "positive",
                 "negative",
@@ -1598,7 +1603,8 @@ def _her2_candidates(text: str) -> list[Fact]:
         if stop:
             seg = seg[: stop.start()]
         score = re.search(
-            r"(?<![\d.])(?P<s>[0-3])\s?\+|(?i:score\s*[:=]?\s*)(?P<s2>[0-3])(?![\d.])", seg
+            r"(?<![\d.\-–])(?P<s>[0-3])\s?\+(?!\s?[-–]\s?\d)|(?i:score\s*[:=]?\s*)(?P<s2>[0-3])(?![\d.]|\s?[-–]\s?\d)",
+            seg,
         )
         ish = re.search(r"(?i)\b(?P<ish>not\s+amplified|non-?amplified|amplified)\b", seg)
         res = re.search(

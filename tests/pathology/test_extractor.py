@@ -359,3 +359,14 @@ def test_a_stage_in_the_history_is_not_this_reports_stage():
 )
 def test_it_does_not_read_references_keys_or_other_tests_as_results(text, field):
     assert fact(text, field) is None
+
+
+def test_a_printed_scoring_range_is_not_a_her2_score():
+    assert fact("CANCER SUMMARY. Her-2/neu (0-3+,n/a) : 1. Ki-67 (xyt,n/a) : 95.", "her2") is None
+    h = fact("Immunostain for HER-2/neu is equivocal (score 1-2+); FISH pending.", "her2")
+    assert (h.value, h.details.get("ihc_score")) == ("equivocal", None)
+
+
+def test_a_definition_of_negative_is_not_a_result():
+    text = "ER/PR positive is defined as an Allred score of >2 and ER/PR negative is defined as 2."
+    assert fact(text, "pr") is None
