@@ -50,6 +50,8 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
     reading = ReportReading.objects.filter(document=doc).first()
     facts = list(reading.facts.all()) if reading else []
     cancer = cancer_for(reading, case)
+    segments = text_segments(reading, facts) if reading and reading.text else []
+    marked = [seg for seg in segments if seg.fact]
     items = [
         {
             "fact": f,
@@ -59,6 +61,8 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
             if f.corrected_value
             else "",
             "explanation": fact_explanation(f, cancer),
+            # A derived fact can share its words with another: link to the highlight shown.
+            "mark": _mark_for(f, marked),
             "others": [
                 {**o, "display": display_value(f.field, o["value"])}
                 for o in (f.superseded or []) + (f.alternatives or [])
@@ -74,11 +78,18 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
             "document": doc,
             "reading": reading,
             "items": items,
-            "segments": text_segments(reading, facts) if reading and reading.text else [],
+            "segments": segments,
             "cancer_name": glossary.CANCER_NAMES.get(cancer or "", ""),
             "can_edit": can_edit(case),
         },
     )
+
+
+def _mark_for(fact: ReportFact, marked: list) -> str:
+    for seg in marked:
+        if seg.fact.start <= fact.start < seg.fact.end:
+            return f"mark-{seg.fact.public_id}"
+    return ""
 
 
 @case_view(write=True)  # outermost, so a stranger gets 404 before anything else

@@ -101,3 +101,11 @@ def test_the_summary_page_uses_a_constant_number_of_queries(
         make_report(case, f"Stage: pT{i + 1} pN0\n", name=f"r{i}.pdf")
     with django_assert_max_num_queries(12):
         owner_client.get(reverse("pathology:summary", args=[case.public_id]))
+
+
+def test_a_derived_fact_links_to_the_highlight_it_shares(owner_client, case):
+    doc = make_report(case, "Prostate, radical prostatectomy: Gleason score 4+3=7. pT2 pN0\n")
+    facts = {f.field: f for f in doc.pathology_reading.facts.all()}
+    page = owner_client.get(doc_url(case, doc)).content.decode()
+    gleason_mark = f"#mark-{facts['gleason'].public_id}"
+    assert page.count(f'href="{gleason_mark}"') == 2  # the Gleason card and the grade group card
