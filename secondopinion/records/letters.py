@@ -78,9 +78,8 @@ def request_letter(data: LetterData) -> Letter:
         f" (date of birth {_long_date(data.patient_birth_date)})" if data.patient_birth_date else ""
     )
     opening = (
-        f"I am writing to ask for copies of my medical records, {who}{birth}, "
-        f"from {data.institution}. I need them for {data.purpose}. "
-        "Please send the following:"
+        f"My name is {who}{birth}. I am asking for copies of my medical records from "
+        f"{data.institution}. I need them for {data.purpose}. Please send the following:"
     )
     if data.signer_name:
         opening = (

@@ -17,7 +17,9 @@ def test_it_starts_as_not_started(case):
 
 def test_it_is_started_while_records_are_missing(case):
     make_document(case)
-    Service.objects.create(case=case, name="Center", records_needed=["pathology_report", "lab_results"])
+    Service.objects.create(
+        case=case, name="Center", records_needed=["pathology_report", "lab_results"]
+    )
     [stage] = stages(case, TODAY)
     assert stage.status == "started"
     assert "Lab results" in stage.summary
@@ -33,7 +35,10 @@ def test_it_is_done_when_every_asked_record_is_held(case):
 def test_it_needs_attention_when_a_disc_may_be_someone_elses(case):
     make_document(case)
     DiscImport.objects.create(
-        case=case, source_name="cd.zip", status="done", warnings=["This disc holds scans of 2 people"]
+        case=case,
+        source_name="cd.zip",
+        status="done",
+        warnings=["This disc holds scans of 2 people"],
     )
     [stage] = stages(case, TODAY)
     assert stage.status == "attention"
