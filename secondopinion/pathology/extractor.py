@@ -238,6 +238,16 @@ def _lowered(text: str) -> str:
     return text.lower()
 
 
+# Prefilters for the single-purpose scans further down.
+_EDITION_ANCHOR = _Anchor(r"ajcc")
+_KI67_ANCHOR = _Anchor(r"ki|mib")
+_GLEASON_ANCHOR = _Anchor(r"gleason")
+_GRADE_GROUP_ANCHOR = _Anchor(r"group")
+_MMR_ANCHOR = _Anchor(r"mismatch|mmr")
+_MSI_ANCHOR = _Anchor(r"msi|mss|microsatellite")
+_PDL1_ANCHOR = _Anchor(r"pd-?l1")
+
+
 def _windows(text: str, anchor: _Anchor, before: int, after: int) -> list[tuple[int, int]]:
     """Merged text windows around cheap anchor words.
 
@@ -637,7 +647,7 @@ _EDITION_YEAR = {"2002": 6, "2009": 7, "2010": 7, "2017": 8, "2018": 8}
 
 def _edition_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _finditer_near(_EDITION, text, _Anchor(r"ajcc"), 40, 60):
+    for m in _finditer_near(_EDITION, text, _EDITION_ANCHOR, 40, 60):
         if m.group("ord") or m.group("ord2"):
             value = int(m.group("ord") or m.group("ord2"))
         else:
@@ -1663,7 +1673,7 @@ _KI67 = re.compile(
 
 def _ki67_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _finditer_near(_KI67, text, _Anchor(r"ki|mib"), 5, 120):
+    for m in _finditer_near(_KI67, text, _KI67_ANCHOR, 5, 120):
         if m.group("b"):
             value: Any = f"{_num(float(m.group('a')))}-{_num(float(m.group('b')))}"
         elif m.group("lt"):
@@ -1698,7 +1708,7 @@ def _gleason_group(a: int, b: int) -> int:
 
 def _gleason_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _finditer_near(_GLEASON, text, _Anchor(r"gleason"), 5, 90):
+    for m in _finditer_near(_GLEASON, text, _GLEASON_ANCHOR, 5, 90):
         a = int(m.group("a") or m.group("a2"))
         b = int(m.group("b") or m.group("b2"))
         total_raw = m.group("t") or m.group("t2")
@@ -1723,7 +1733,7 @@ def _gleason_candidates(text: str) -> list[Fact]:
                 tertiary=tertiary,
             )
         )
-    for m in _finditer_near(_GRADE_GROUP, text, _Anchor(r"group"), 30, 40):
+    for m in _finditer_near(_GRADE_GROUP, text, _GRADE_GROUP_ANCHOR, 30, 40):
         out.append(_fact("grade_group", int(m.group("g")), text, m.start(), m.end(), rank=3))
     return out
 
@@ -1763,7 +1773,7 @@ def _mmr_candidates(text: str) -> list[Fact]:
         proteins[key] = (status, m)
         end = m.start("rest") + rm.end()
         out.append(_fact("mmr_protein", status, text, m.start(), end, protein=key))
-    for m in _finditer_near(_MMR_OVERALL, text, _Anchor(r"mismatch|mmr"), 70, 140):
+    for m in _finditer_near(_MMR_OVERALL, text, _MMR_ANCHOR, 70, 140):
         raw = (m.group("v") or m.group("v2") or m.group("v3") or "").lower()
         if raw in ("dmmr", "deficient", "loss", "abnormal"):
             value = "deficient"
@@ -1796,7 +1806,7 @@ _MSI_CONTEXT = re.compile(r"(?i)microsatellite|\bMSI\b|mismatch|\bMMR\b|instabil
 
 def _msi_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _finditer_near(_MSI, text, _Anchor(r"msi|mss|microsatellite"), 50, 80):
+    for m in _finditer_near(_MSI, text, _MSI_ANCHOR, 50, 80):
         raw = (m.group("v") or m.group("w")).lower().replace("-", " ")
         if "stable" in raw or raw == "mss" or raw == "not detected":
             value = "MSS"
@@ -1827,7 +1837,7 @@ _PDL1 = re.compile(
 
 def _pdl1_candidates(text: str) -> list[Fact]:
     out = []
-    for m in _finditer_near(_PDL1, text, _Anchor(r"pd-?l1"), 5, 140):
+    for m in _finditer_near(_PDL1, text, _PDL1_ANCHOR, 5, 140):
         rest = m.group("rest")
         rest = re.split(r"(?<!\d)\.(?!\d)", rest, maxsplit=1)[0]
         tps = re.search(
