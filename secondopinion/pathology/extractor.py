@@ -1053,7 +1053,7 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], str | None]] = [
         re.compile(r"(?i)\bFuhrman(?:\s+nuclear)?\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"),
         "Fuhrman",
     ),
-    (re.compile(r"(?i)\bFIGO\s+grade\s*[:\-]?\s*(?P<g>[1-3]|I{1,3})\b"), "FIGO"),
+    (re.compile(r"(?i)\bFIGO\s+grade\s*[:\-]?\s*(?P<g>[1-3]|I{1,3}|l)\b"), "FIGO"),
     (re.compile(r"(?i)\bWHO\s+grade\s*[:\-]?\s*(?P<g>[1-4]|I{1,3}|IV)\b"), "WHO"),
     (
         re.compile(
@@ -1117,7 +1117,7 @@ def _grade_value(raw: str) -> str | None:
     g = raw.strip().upper()
     if g.startswith("G"):
         g = g[1:]
-    roman = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+    roman = {"I": "1", "II": "2", "III": "3", "IV": "4", "L": "1"}  # "L": OCR for 1
     g = roman.get(g, g)
     if g in ("1", "2", "3", "4", "X"):
         return g
@@ -1294,6 +1294,7 @@ _HISTOLOGIES = [
         r"invasive\s+lobular\s+carcinoma|infiltrating\s+lobular\s+carcinoma",
     ),
     ("ductal carcinoma in situ", r"ductal\s+carcinoma\s+in[\s-]situ"),
+    ("lobular carcinoma in situ", r"lobular\s+carcinoma\s+in[\s-]situ"),
     (
         "clear cell renal cell carcinoma",
         r"clear[\s-]cell\s+renal\s+cell\s+carcinoma|renal\s+cell\s+carcinoma,?\s+clear[\s-]cell\s+type",
@@ -1320,16 +1321,19 @@ _HISTOLOGIES = [
         r"(?:prostatic\s+)?acinar\s+adenocarcinoma|adenocarcinoma\s+of\s+(?:the\s+)?prostate|prostatic\s+adenocarcinoma",
     ),
     ("squamous cell carcinoma", r"squamous\s+cell\s+carcinoma"),
+    ("non-small cell carcinoma", r"non-?\s?small[\s-]cell\s+(?:lung\s+)?carcinoma"),
     ("small cell carcinoma", r"small\s+cell\s+(?:lung\s+)?carcinoma(?<!non-small cell carcinoma)"),
     ("large cell carcinoma", r"large\s+cell\s+carcinoma"),
     ("mucinous adenocarcinoma", r"mucinous\s+adenocarcinoma"),
     ("adenocarcinoma", r"adenocarcinoma"),
-    ("melanoma", r"(?:malignant\s+)?melanoma(?:\s+in\s+situ)?"),
+    ("melanoma in situ", r"(?:malignant\s+)?melanoma\s+in[\s-]situ"),
+    ("melanoma", r"(?:malignant\s+)?melanoma"),
     ("diffuse large B-cell lymphoma", r"diffuse\s+large\s+B[\s-]cell\s+lymphoma|DLBCL"),
     ("follicular lymphoma", r"follicular\s+lymphoma"),
     ("Hodgkin lymphoma", r"(?:classic(?:al)?\s+)?hodgkin(?:'s)?\s+lymphoma"),
     ("lymphoma", r"(?:non-hodgkin\s+)?lymphoma"),
     ("glioblastoma", r"glioblastoma"),
+    ("carcinoma in situ", r"carcinoma\s+in[\s-]situ"),
     ("carcinoma", r"carcinoma"),
 ]
 _HISTOLOGY_RE = re.compile(
@@ -1420,11 +1424,45 @@ def _laterality_candidates(text: str, site: Fact | None) -> list[Fact]:
         for m in _LATERALITY_LABEL.finditer(text)
     ]
     if site is not None and site.value in ("breast", "kidney", "lung", "ovary", "thyroid", "skin"):
-        # "BREAST, LEFT, MASTECTOMY" or "Left breast": laterality written with the site.
-        window_start = max(0, site.start - 20)
-        for m in _LATERALITY_NEAR.finditer(text, window_start, min(len(text), site.end + 20)):
-            out.append(_fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=2))
+        # "BREAST, LEFT, MASTECTOMY" or "Left breast": laterality written with the site. Every
+        # mention counts, so a report on both breasts does not pass for a one-sided one.
+        index = next(i for i, (name, _) in enumerate(_SITES) if name == site.value)
+        pattern = re.compile(r"(?i)\b(?:" + _SITES[index][1] + r")\b")
+        for n, s in enumerate(pattern.finditer(text)):
+            if n >= 50:
+                break
+            for m in _LATERALITY_NEAR.finditer(
+                text, max(0, s.start() - 20), min(len(text), s.end() + 20)
+            ):
+                out.append(
+                    _fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=2)
+                )
     return out
+
+
+# General names, most informative first.
+_GENERIC_HISTOLOGY = ("adenocarcinoma", "non-small cell carcinoma", "lymphoma", "carcinoma")
+
+
+def _resolve_histology(cands: list[Fact]) -> Fact | None:
+    """The most specific name wins when the others are part of it ("papillary carcinoma" and
+    "papillary thyroid carcinoma"); two different cancers ("ductal" and "lobular") are shown
+    as uncertain, with both."""
+    if not cands:
+        return None
+    best_rank = max(f.rank for f in cands)
+    best = [f for f in cands if f.rank == best_rank]
+    if all(f.value in _GENERIC_HISTOLOGY for f in best):
+        # Only general names: "non-small cell carcinoma, favor adenocarcinoma" -> adenocarcinoma.
+        pick = min(best, key=lambda f: (_GENERIC_HISTOLOGY.index(f.value), f.start))
+        return replace(pick, addendum=0)
+    words = {f.value: set(f.value.lower().split()) for f in best}
+    richest = max(words, key=lambda v: len(words[v]))
+    first = next(f for f in best if f.value == richest)
+    if all(w <= words[richest] for w in words.values()):
+        return replace(first, addendum=0)
+    others = tuple(_dedupe_values(f for f in best if f.value != richest))
+    return replace(first, status=UNCERTAIN, alternatives=others, addendum=0)
 
 
 def _histology_candidates(text: str) -> list[Fact]:
@@ -1437,8 +1475,10 @@ def _histology_candidates(text: str) -> list[Fact]:
             continue
         name = _HISTOLOGIES[i][0]
         near_label = any(0 <= m.start() - e <= 40 for e in labelled_ends)
-        specific = name not in ("carcinoma", "lymphoma", "adenocarcinoma")
+        specific = name not in _GENERIC_HISTOLOGY
         rank = (4 if near_label else 2) + (1 if specific else 0)
+        if "in situ" in name:
+            rank -= 2  # an in-situ part usually sits beside the invasive cancer that matters
         out.append(_fact("histology", name, text, m.start(), m.end(), rank=rank))
     return out
 
@@ -2142,7 +2182,7 @@ def _cancer(fields: dict[str, Fact]) -> str | None:
     h = hist.value if hist else ""
     if "lymphoma" in h.lower():
         return "lymphoma"
-    if h == "melanoma":
+    if h.startswith("melanoma"):
         return "melanoma"
     if site is None:
         if "gleason" in fields:
@@ -2158,9 +2198,8 @@ def _cancer(fields: dict[str, Fact]) -> str | None:
         if "endometrioid" in h:
             return "endometrium"
         return None
-    return {"rectum": "colon", "skin": "melanoma" if h == "melanoma" else None}.get(
-        site.value, site.value
-    )
+    skin = "melanoma" if h.startswith("melanoma") else None
+    return {"rectum": "colon", "skin": skin}.get(site.value, site.value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -2246,7 +2285,9 @@ def extract(text: str) -> Extraction:
     for name, group in by_field.items():
         if name in fields or name in _INTERNAL or name in ("pT", "pN", "pM"):
             continue
-        if name in ("histology", "specimen", "site", "grade", "focality"):
+        if name == "histology":
+            chosen = _resolve_histology(group)
+        elif name in ("specimen", "site", "grade", "focality"):
             # These rarely change in an addendum, and an addendum that mentions "carcinoma"
             # in passing must not replace "urothelial carcinoma": best wording wins instead.
             flat = [replace(f, addendum=0) for f in group] if name != "grade" else group
@@ -2256,7 +2297,13 @@ def extract(text: str) -> Extraction:
         if chosen:
             fields[name] = chosen
     # Laterality needs the chosen site.
-    lat = _resolve(_laterality_candidates(work, fields.get("site")))
+    lat_cands = _laterality_candidates(work, fields.get("site"))
+    lat = _resolve(lat_cands)
+    site = fields.get("site")
+    if lat and lat.status != UNCERTAIN and site is not None and lat.rank == 2:
+        # The same side is written several times: show the words next to the chosen site.
+        same = [f for f in lat_cands if f.value == lat.value and f.rank == 2]
+        lat = replace(min(same, key=lambda f: abs(f.start - site.start)), superseded=lat.superseded)
     if lat:
         fields["laterality"] = replace(lat, addendum=0)
     prefix = _merge_prefixes(fields.get("pT"), work)
