@@ -50,7 +50,9 @@ class DiscScan:
     previews: dict[str, str] = field(default_factory=dict)  # series uid -> stored PNG name
     bytes_total: int = 0
     bytes_done: int = 0
-    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
+    # Threads overlap one file's hashing with another's disc waits (fsync, reads): even on two
+    # cores, four keep the disc busy. The GIL is released by hashing, reads, writes and fsync.
+    workers: int = 4
 
     # -- sources --------------------------------------------------------------------------
 

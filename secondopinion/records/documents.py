@@ -64,6 +64,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
             f"\u201c{existing.original_name}\u201d. We did not save it twice.",
             document=existing,
         )
+    reads_text = detected.kind in ("pdf", "text")
     try:
         with transaction.atomic():
             document = Document.objects.create(
@@ -79,9 +80,9 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
                 sha256=stored.sha256,
                 content_type=detected.content_type,
                 kind=detected.kind,
-                text_status=TextStatus.PENDING if detected.kind == "pdf" else TextStatus.NONE,
+                text_status=TextStatus.PENDING if reads_text else TextStatus.NONE,
             )
-            if detected.kind == "pdf":
+            if reads_text:
                 document_text_enqueue(document)
     except IntegrityError:
         # The same bytes arrived twice at once (two tabs): keep the first one.

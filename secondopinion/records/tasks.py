@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 # `(document_pk: int) -> None` here (the pathology app extracts facts from pathology reports).
 # Each is called after the text is saved, and again when the patient changes the type.
 TEXT_READY_HOOKS: list[str] = ["secondopinion.pathology.tasks.pathology_text_ready"]
+TEXT_KINDS = ("pdf", "text")
+MAX_TEXT_CHARS = 2_000_000
 
 
 def text_ready_notify(document_pk: int) -> None:
@@ -28,14 +30,19 @@ def text_ready_notify(document_pk: int) -> None:
 
 @task()
 def document_text_extract(document_pk: int) -> None:
-    """Read the text of a PDF so it can be searched and recognised."""
+    """Read the text of a PDF or text file so it can be searched and recognised."""
     from secondopinion.records.imports import storage_root
 
     document = Document.objects.filter(pk=document_pk).first()
-    if document is None or document.kind != "pdf":
+    if document is None or document.kind not in TEXT_KINDS:
         return
+    path = Path(storage_root()) / document.stored_name
     try:
-        text = detect.pdf_text(Path(storage_root()) / document.stored_name)
+        if document.kind == "pdf":
+            text = detect.pdf_text(path)
+        else:
+            with open(path, "rb") as fh:
+                text = fh.read(MAX_TEXT_CHARS).decode("utf-8", errors="replace")
     except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)

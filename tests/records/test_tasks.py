@@ -56,3 +56,28 @@ def test_an_import_whose_upload_is_gone_fails_plainly(case):
     tasks.disc_import_task.call(disc_import.pk)
     disc_import.refresh_from_db()
     assert disc_import.status == "failed" and "no longer there" in disc_import.error
+
+
+def test_it_reads_plain_text_files_too(case):
+    document = make_document(case, content=b"Medication list:\ntamoxifen 20 mg daily", kind="text")
+    tasks.document_text_extract.call(document.pk)
+    document.refresh_from_db()
+    assert document.text_status == "done" and "tamoxifen" in document.text
+
+
+def test_a_pathology_report_upload_reaches_the_pathology_reader(
+    owner_client, case, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from secondopinion.pathology.models import ReportReading
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            reverse("records:upload", args=[case.public_id]),
+            {"files": [SimpleUploadedFile("path.pdf", pdf_bytes())]},
+        )
+    document = Document.objects.get()
+    assert document.doc_type == "pathology_report"
+    assert ReportReading.objects.filter(document=document).exists()
