@@ -546,6 +546,67 @@ SIMPLE: dict[str, dict[str, str]] = {
     },
 }
 
+HISTOLOGY = {
+    "invasive ductal carcinoma": "The most common type of breast cancer. It starts in a milk duct "
+    "and has grown into the breast tissue around it. Also called invasive carcinoma of no "
+    "special type.",
+    "invasive lobular carcinoma": "A type of breast cancer that starts in the milk-making glands "
+    "(lobules) and has grown into the breast tissue around them. It often grows in single lines "
+    "of cells.",
+    "ductal carcinoma in situ": "Abnormal cells inside the milk ducts that have not grown into "
+    "the breast tissue around them (DCIS). It is not invasive cancer.",
+    "lobular carcinoma in situ": "Abnormal cells inside the lobules of the breast (LCIS). It is "
+    "not invasive cancer; it is a sign of higher risk.",
+    "clear cell renal cell carcinoma": "The most common type of kidney cancer. Under the "
+    "microscope its cells often look clear.",
+    "papillary renal cell carcinoma": "A type of kidney cancer whose cells grow in small "
+    "finger-like shapes (papillae).",
+    "chromophobe renal cell carcinoma": "A less common type of kidney cancer that often grows "
+    "slowly.",
+    "renal cell carcinoma": "Cancer that starts in the lining of the small tubes of the kidney.",
+    "hepatocellular carcinoma": "Cancer that starts in the main cells of the liver.",
+    "cholangiocarcinoma": "Cancer that starts in the bile ducts.",
+    "papillary thyroid carcinoma": "The most common type of thyroid cancer. It usually grows "
+    "slowly.",
+    "papillary carcinoma": "A cancer whose cells grow in finger-like shapes (papillae). In the "
+    "thyroid it is the most common type of cancer.",
+    "follicular thyroid carcinoma": "A type of thyroid cancer that grows in small round "
+    "structures (follicles).",
+    "urothelial carcinoma": "Cancer that starts in the cells lining the bladder and urinary "
+    "tract (the urothelium). It is the most common type of bladder cancer.",
+    "endometrioid adenocarcinoma": "The most common type of cancer of the lining of the womb. Its "
+    "glands look like those of the normal lining.",
+    "serous carcinoma": "A type of cancer, often of the ovary, tube or womb lining, that is "
+    "usually high grade.",
+    "acinar adenocarcinoma of the prostate": "The usual type of prostate cancer. It starts in the "
+    "gland cells of the prostate.",
+    "squamous cell carcinoma": "Cancer that starts in squamous cells, the flat cells that line "
+    "surfaces such as the skin, the airways or the throat.",
+    "non-small cell carcinoma": "The larger group of lung cancers, which includes "
+    "adenocarcinoma and squamous cell carcinoma.",
+    "small cell carcinoma": "A fast-growing type of cancer, most often of the lung, made of "
+    "small cells.",
+    "large cell carcinoma": "A type of lung cancer made of large cells that do not look like "
+    "adenocarcinoma or squamous cell carcinoma.",
+    "mucinous adenocarcinoma": "An adenocarcinoma that makes a lot of mucus.",
+    "adenocarcinoma": "Cancer that starts in gland cells, the cells that make fluids such as "
+    "mucus.",
+    "melanoma in situ": "Melanoma cells only in the top layer of the skin (epidermis). It has "
+    "not grown deeper.",
+    "melanoma": "Cancer that starts in melanocytes, the cells that give skin its colour.",
+    "diffuse large B-cell lymphoma": "A fast-growing lymphoma of B cells (a kind of white blood "
+    "cell). It is the most common type of lymphoma in adults.",
+    "follicular lymphoma": "A usually slow-growing lymphoma of B cells that grow in round "
+    "clusters (follicles).",
+    "Hodgkin lymphoma": "A lymphoma recognised by large abnormal cells called Reed-Sternberg "
+    "cells.",
+    "lymphoma": "Cancer of the lymphocytes, a kind of white blood cell.",
+    "glioblastoma": "A fast-growing brain tumour that starts in glial cells (WHO grade 4).",
+    "carcinoma in situ": "Abnormal cells in a lining that have not grown into the tissue below.",
+    "carcinoma": "Cancer that starts in the cells that line organs and surfaces (epithelial "
+    "cells).",
+}
+
 DRIVER_NAMES = {
     "egfr": "EGFR",
     "alk": "ALK",
@@ -715,5 +776,8 @@ def explain(
     if field == "site":
         return f"Where the cancer started (primary site): {value_str}."
     if field == "histology":
-        return f"The type of cancer, named by how the cells look under the microscope: {value_str}."
+        lead = "The type of cancer, named by how the cells look under the microscope."
+        return (
+            f"{lead} {HISTOLOGY[value_str]}" if value_str in HISTOLOGY else f"{lead}: {value_str}."
+        )
     return f"{label(field)}: {value_str}."

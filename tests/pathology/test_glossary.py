@@ -92,3 +92,11 @@ def test_it_has_a_written_sentence_for_each_value(field, values):
     for value in values:
         text = explain(field, value)
         assert len(text) > 30, (field, value)
+
+
+def test_it_explains_every_histology_the_extractor_can_name():
+    from secondopinion.pathology.extractor import _HISTOLOGIES
+    from secondopinion.pathology.glossary import HISTOLOGY
+
+    assert {name for name, _ in _HISTOLOGIES} <= set(HISTOLOGY)
+    assert "milk duct" in explain("histology", "invasive ductal carcinoma")
