@@ -29,8 +29,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pydicom.multival import MultiValue
-
 from secondopinion.records.dicom_fast import fast_header
 
 PREAMBLE = 128
@@ -201,7 +199,7 @@ def _text(ds: Any, keyword: str, limit: int = 200) -> str:
     value = ds.get(keyword)
     if value is None:
         return ""
-    if isinstance(value, MultiValue | list | tuple):
+    if _multi(value):
         # Multi-valued: keep the first (e.g. several body parts) but stay a string.
         value = value[0] if len(value) else ""
     text = str(value).replace("\x00", "").strip()
@@ -222,6 +220,11 @@ def _int(ds: Any, keyword: str) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def decoders_warm() -> None:
+    """Import pydicom and its pixel decoders now (e.g. in a thread while a disc is being read)."""
+    import pydicom.pixels  # noqa: F401
 
 
 def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> InstanceHeader:
@@ -786,6 +789,9 @@ def _window(ds: Any) -> tuple[float | None, float | None]:
 
 
 def _multi(value: Any) -> bool:
+    # pydicom is imported lazily: web pages and other commands never pay for it.
+    from pydicom.multival import MultiValue
+
     return isinstance(value, MultiValue | list | tuple)
 
 

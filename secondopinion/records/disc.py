@@ -13,6 +13,7 @@ only small per-image records are kept, never pixel data or file contents.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -101,6 +102,9 @@ class DiscScan:
 
     def source_scan(self, source: Path, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
         """A folder or a ZIP file, decided by content."""
+        # Previews need pydicom's decoders; importing them takes a moment that can overlap the
+        # disc reading instead of following it.
+        threading.Thread(target=dicom.decoders_warm, daemon=True).start()
         if source.is_dir():
             return self.folder_scan(source)
         with open(source, "rb") as fh:
