@@ -607,6 +607,44 @@ HISTOLOGY = {
     "cells).",
 }
 
+PROCEDURES = {
+    "radical prostatectomy": "surgery that removes the whole prostate and the seminal vesicles",
+    "modified radical mastectomy": "surgery that removes the whole breast and the lymph nodes "
+    "under the arm",
+    "mastectomy": "surgery that removes the whole breast",
+    "lumpectomy": "surgery that removes the tumour with a rim of normal tissue and keeps the rest "
+    "of the breast (also called partial mastectomy)",
+    "radical nephrectomy": "surgery that removes the whole kidney, often with the fat around it",
+    "partial nephrectomy": "surgery that removes the tumour and part of the kidney, keeping the "
+    "rest",
+    "nephrectomy": "surgery that removes a kidney",
+    "radical cystectomy": "surgery that removes the whole bladder and nearby organs",
+    "cystectomy": "surgery that removes all or part of the bladder",
+    "transurethral resection": "removal of a bladder tumour through a tube passed into the "
+    "bladder, without cutting the skin (TURBT)",
+    "total thyroidectomy": "surgery that removes the whole thyroid gland",
+    "thyroid lobectomy": "surgery that removes one half (lobe) of the thyroid gland",
+    "thyroidectomy": "surgery that removes all or part of the thyroid gland",
+    "lobectomy": "surgery that removes one lobe of an organ, such as a lobe of the lung",
+    "pneumonectomy": "surgery that removes a whole lung",
+    "wedge resection": "surgery that removes a small wedge-shaped piece of the lung",
+    "hemicolectomy": "surgery that removes one side of the colon",
+    "colectomy": "surgery that removes all or part of the colon",
+    "low anterior resection": "surgery that removes the rectum or its upper part",
+    "hysterectomy": "surgery that removes the womb (uterus)",
+    "wide local excision": "surgery that removes the tumour with a rim of normal tissue around it",
+    "sentinel lymph node biopsy": "removal of the first lymph node(s) that drain the tumour, to "
+    "check them for cancer",
+    "excisional biopsy": "removal of a whole lump or node so it can be examined",
+    "core needle biopsy": "small cores of tissue taken with a hollow needle",
+    "punch biopsy": "a small round piece of skin taken with a punch tool",
+    "shave biopsy": "a thin slice of skin shaved off to be examined",
+    "segmental resection": "surgery that removes a segment of an organ, such as a piece of the "
+    "bowel",
+    "biopsy": "a small piece of tissue taken to be examined under the microscope",
+    "resection": "surgery that removes tissue",
+}
+
 DRIVER_NAMES = {
     "egfr": "EGFR",
     "alk": "ALK",
@@ -772,6 +810,8 @@ def explain(
             note = " The current edition is the 8th; some categories changed between editions."
         return f"The stage was given using the AJCC manual, edition {value}.{note}"
     if field == "specimen":
+        if value_str in PROCEDURES:
+            return f"The tissue came from a {value_str}: {PROCEDURES[value_str]}."
         return f"The tissue came from this procedure: {value_str}."
     if field == "site":
         return f"Where the cancer started (primary site): {value_str}."

@@ -100,3 +100,11 @@ def test_it_explains_every_histology_the_extractor_can_name():
 
     assert {name for name, _ in _HISTOLOGIES} <= set(HISTOLOGY)
     assert "milk duct" in explain("histology", "invasive ductal carcinoma")
+
+
+def test_it_explains_every_procedure_the_extractor_can_name():
+    from secondopinion.pathology.extractor import _PROCEDURES
+    from secondopinion.pathology.glossary import PROCEDURES
+
+    assert {name for name, _ in _PROCEDURES} <= set(PROCEDURES)
+    assert "keeps the rest of the breast" in explain("specimen", "lumpectomy")
