@@ -41,7 +41,8 @@ DB_NAME = "secondopinion_bench"
 # --- the simulated patient (used when locust imports this file) ------------------------------
 
 if os.environ.get("LOAD_ACCOUNTS"):
-    from locust import HttpUser, between, events, task
+    from locust import between, events, task
+    from locust.contrib.fasthttp import FastHttpUser
 
     ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text())
     _next_account = itertools.count()
@@ -56,7 +57,7 @@ if os.environ.get("LOAD_ACCOUNTS"):
     def _dump(environment, **kw):
         Path(os.environ["LOAD_RESULTS"]).write_text(json.dumps(RECORDS))
 
-    class Patient(HttpUser):
+    class Patient(FastHttpUser):  # geventhttpclient: the load generator itself stays light
         wait_time = between(0.5, 1.5)
 
         def on_start(self) -> None:
