@@ -320,3 +320,43 @@ def test_the_request_letter_lists_what_is_missing_and_prints(owner_client, case)
         url, {"institution": "Other Clinic", "needed_by": "2030-01-02", "send_to_service": "on"}
     ).content.decode()
     assert "Other Clinic" in page and "January 2, 2030" in page and "Big Cancer Center" in page
+
+
+def test_a_zip_may_hold_more_files_than_one_request_may(
+    owner_client, case, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    small_cd(tmp_path / "cd", series=1, images=5, patient_name="OWNER^OLIVE")
+    archive = zip_of(tmp_path / "cd", tmp_path / "cd.zip")
+    upload = SimpleUploadedFile("cd.zip", archive.read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(_upload_url(case), {"files": [upload]})
+    assert ImagingStudy.objects.get(case=case).image_count == 5
+
+
+def test_the_records_page_warns_about_a_disc_of_someone_else(owner_client, case, tmp_path):
+    from secondopinion.records.imports import disc_import_run, disc_import_start
+
+    small_cd(tmp_path / "cd", series=1, images=1, patient_name="SMITH^JOHN")
+    disc_import_run(
+        disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
+    )
+    page = owner_client.get(reverse("records:index", args=[case.public_id])).content.decode()
+    assert "flag-stop" in page and "John Smith" in page
+
+
+def test_deleting_the_case_collects_every_stored_file(
+    case, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from secondopinion.cases.lifecycle import case_delete
+    from secondopinion.records.imports import disc_import_run, disc_import_start
+
+    make_document(case)
+    small_cd(tmp_path / "cd", series=2, images=2, patient_name="OWNER^OLIVE")
+    disc_import_run(
+        disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
+    )
+    assert len(_stored(settings)) == 1 + 4 + 2
+    with django_capture_on_commit_callbacks(execute=True):
+        case_delete(case=case)
+    assert _stored(settings) == []
