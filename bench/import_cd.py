@@ -176,6 +176,7 @@ def main() -> None:
         "targets: ratio <= 1.00, peak < 150 MB and flat from x1 to x2 "
         "(import time includes Django start-up, shown in the last column)"
     )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
