@@ -310,7 +310,7 @@ def _addendum_starts(text: str) -> list[int]:
 # ---------------------------------------------------------------------------------------
 # TNM
 
-_T_CAT = r"(?P<tc>is|IS|Is|a(?![A-Za-z0-9])|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
+_T_CAT = r"(?P<tc>is|IS|Is|a(?![A-Za-z0-9])|i(?=[a-d](?![a-oq-z]))|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
 _T_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
     + _T_CAT
@@ -343,8 +343,7 @@ _DEFINITION_AFTER = re.compile(r"\s*[:=\-]\s*[A-Z]?[a-z]")
 
 
 _CATEGORY_LIST_AFTER = re.compile(
-    r"\s*(?:(?i:and|or|to|,|/)\s*(?:p\s?)?T\s?(?:[0-4]|is)|(?i:tumou?rs\b)|tumors?\b|categor|only"
-    r"|\s*\)\s*:)"
+    r"\s*(?:(?i:and|or|to|,|/)\s*(?:p\s?)?T\s?(?:[0-4]|is)|(?i:tumou?rs\b)|categor|only)"
 )
 _CATEGORY_LIST_BEFORE = re.compile(r"(?:p\s?)?T\s?(?:[0-4]|is)[a-d]?\s*(?i:and|or|to|,)\s*$")
 # "the stage will be changed to pT1b": a correction inside the report counts like an addendum.

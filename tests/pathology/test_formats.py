@@ -64,3 +64,15 @@ def test_it_reads_common_ways_of_writing_facts(text, want):
     result = extract(text)
     for field, value in want.items():
         assert result.value(field) == value, field
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Invasive ductal carcinoma of the right breast. (NHG1, pTic, pNO (SN)).", "T1c"),
+        ("Greatest dimension (pT2) : Size 3.0 cm in greatest dimension.", "T2"),
+        ("Final: pT2 tumor more than 2 cm.", "T2"),
+    ],
+)
+def test_it_reads_ocr_and_bracketed_t_categories(text, value):
+    assert extract(text).value("pT") == value
