@@ -11,7 +11,8 @@ What it does, all on this machine (loopback only, bounded in time):
 3. Runs locust headless twice: a baseline with 1 patient (unloaded latency), then N patients at
    once. Each patient signs in once, then loops over the journey: dashboard, services list, a
    service, the services comparison, the records list, a document page, a document download,
-   the opinions page and the opinion comparison, with 0.5 to 1.5 s of "reading" between pages.
+   the opinions page and the opinion comparison, reading each page for 1 to 3 s (a real reader
+   takes much longer, so this is a harsher load than 50 real people).
 4. Prints requests per second, median and 95th-percentile latency and the error count for the
    journey (sign-in is reported on its own line: it runs Argon2 on purpose), and per page.
 
@@ -58,7 +59,9 @@ if os.environ.get("LOAD_ACCOUNTS"):
         Path(os.environ["LOAD_RESULTS"]).write_text(json.dumps(RECORDS))
 
     class Patient(FastHttpUser):  # geventhttpclient: the load generator itself stays light
-        wait_time = between(0.5, 1.5)
+        # Time spent reading each page before the next click. Real patients read far longer
+        # (tens of seconds); 1 to 3 s keeps the bench demanding.
+        wait_time = between(1.0, 3.0)
 
         def on_start(self) -> None:
             account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
@@ -83,6 +86,7 @@ if os.environ.get("LOAD_ACCOUNTS"):
             with self.client.get(path, name=name, catch_response=True) as response:
                 if response.status_code != 200 or "/accounts/login/" in response.url:
                     response.failure(f"{response.status_code} at {response.url}")
+            self.wait()  # reads the page before the next click
 
         @task
         def journey(self) -> None:
