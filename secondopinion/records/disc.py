@@ -95,8 +95,6 @@ class DiscScan:
     def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
         """Import every DICOM file inside a ZIP, with all the checks of `safezip`."""
         for item in safezip.zip_walk(archive, limits=self.zip_limits, tmp_dir=tmp_dir):
-            if self.bytes_total == 0:
-                self.bytes_total = self.zip_limits.max_total_bytes
             self._take(item.stream, name=item.name, size=item.declared_size)  # type: ignore[arg-type]
         return self.index
 
@@ -111,7 +109,8 @@ class DiscScan:
             head = fh.read(4)
         if head not in safezip.ZIP_MAGIC:
             raise safezip.NotAZip("This is neither a folder nor a ZIP file.")
-        self.bytes_total = 0
+        # Progress is measured against what the ZIP says it holds (checked again while reading).
+        self.bytes_total = safezip.zip_declared_total(source)
         with open(source, "rb") as archive:
             index = self.zip_scan(archive, tmp_dir=tmp_dir)  # type: ignore[arg-type]
         return index

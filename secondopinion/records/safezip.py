@@ -283,6 +283,15 @@ def zip_walk(
     yield from _walk(source, limits=limits, budget=budget, depth=0, prefix="", tmp_dir=tmp_dir)
 
 
+def zip_declared_total(source: str | os.PathLike[str]) -> int:
+    """The unpacked size the archive claims (for progress only; limits are checked elsewhere)."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0
+
+
 def _open_zip(source: str | os.PathLike[str] | BinaryIO) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)

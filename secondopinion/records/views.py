@@ -130,6 +130,9 @@ def upload(request, case):
         return _upload_reply(
             request, case, wants_json, errors=["The form was too large. Nothing was saved."]
         )
+    except BaseException:
+        handler.cleanup()  # e.g. the browser went away part-way: keep nothing
+        raise
     refusal = _csrf_refusal(request)
     if refusal is not None:
         handler.cleanup()

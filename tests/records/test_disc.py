@@ -184,3 +184,16 @@ def test_it_enforces_the_file_size_limit_while_streaming(tmp_path):
         scan.folder_scan(cd)
     scan.cleanup()
     assert _stored_files(tmp_path / "store") == []
+
+
+def test_it_measures_zip_progress_against_the_declared_size(tmp_path):
+    cd = tmp_path / "cd"
+    small_cd(cd, series=1, images=2)
+    archive = zip_of(cd, tmp_path / "cd.zip")
+    seen = []
+    scan = disc.DiscScan(
+        root=tmp_path / "store", on_progress=lambda done, total: seen.append((done, total))
+    )
+    scan.source_scan(archive)
+    total = sum(p.stat().st_size for p in cd.rglob("*") if p.is_file())
+    assert seen[-1] == (total, total)
