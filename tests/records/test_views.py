@@ -17,6 +17,31 @@ def _stored(settings):
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+def _huge_png() -> bytes:
+    import struct
+    import zlib
+
+    chunk = b"IHDR" + struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    end = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + end
+    )
+
+
+def _evil_dicom() -> bytes:
+    from pydicom.uid import generate_uid
+
+    from tests.records.helpers import dicom_bytes
+
+    return dicom_bytes(
+        study_uid=generate_uid(), series_uid=generate_uid(), preamble=b"MZ" + b"\0" * 126
+    )
+
+
 def _upload_url(case):
     return reverse("records:upload", args=[case.public_id])
 
@@ -101,17 +126,21 @@ def test_it_stops_a_file_over_the_limit_while_streaming_and_keeps_the_others(
         ("locked.pdf", pdf_bytes(password="secret-pass"), "password"),
         ("viewer.exe", b"MZ\x90\x00" + b"\0" * 200, "program"),
         ("page.html", b"<!doctype html><script>alert(1)</script>", "web page"),
+        ("huge.png", _huge_png(), "too large"),
+        ("scan.dcm", _evil_dicom(), "program"),
     ],
 )
-def test_it_refuses_bad_files_with_a_clear_message_and_keeps_nothing(
+def test_it_refuses_bad_files_with_a_clear_message_and_harms_nothing(
     owner_client, case, settings, name, content, words
 ):
+    kept = make_document(case, content=b"%PDF-1.4 already here")
+    before = {p: p.read_bytes() for p in _stored(settings)}
     response = owner_client.post(
         _upload_url(case), {"files": [SimpleUploadedFile(name, content)]}, follow=True
     )
     assert any(words in m for m in _messages(response)), _messages(response)
-    assert Document.objects.count() == 0
-    assert _stored(settings) == []
+    assert list(Document.objects.all()) == [kept]
+    assert {p: p.read_bytes() for p in _stored(settings)} == before
 
 
 def test_it_makes_markup_and_control_characters_in_names_harmless(owner_client, case):
