@@ -73,7 +73,7 @@ def checklist_build(
                 ""
                 if count
                 else "A report about a scan is not enough: they need the images (DICOM files), "
-                "usually on a CD. Import the CD here."
+                "usually on a CD. Upload a ZIP of the CD on your Records page."
             )
         else:
             count = held_by_type.get(doc_type, 0)
