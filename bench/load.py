@@ -276,6 +276,7 @@ def _report(title: str, rows: list, seconds: float) -> list:
 
 
 def main() -> None:
+    global SPAWN_RATE
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -284,7 +285,6 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=20, help="seconds of the 1-user run")
     parser.add_argument("--arrivals", type=int, default=SPAWN_RATE, help="patients per second")
     args = parser.parse_args()
-    global SPAWN_RATE
     SPAWN_RATE = max(1, args.arrivals)
 
     server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
