@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from secondopinion.providers.models import Service
 from secondopinion.records.models import DiscImport, Document, ImagingStudy
-from tests.records.helpers import make_document, pdf_bytes, small_cd, zip_of
+from tests.records.helpers import make_document, make_study, pdf_bytes, small_cd, zip_of
 
 
 def _stored(settings):
@@ -389,3 +389,23 @@ def test_deleting_the_case_collects_every_stored_file(
     with django_capture_on_commit_callbacks(execute=True):
         case_delete(case=case)
     assert _stored(settings) == []
+
+
+def test_the_records_page_uses_a_constant_number_of_queries(
+    owner_client, case, django_assert_max_num_queries
+):
+    url = reverse("records:index", args=[case.public_id])
+
+    def add_some(n):
+        for i in range(n):
+            make_document(case, content=f"%PDF-1.4 {i} {n}".encode(), name=f"d{i}.pdf")
+            make_study(case)
+            _service(case, records_needed=["pathology_report"])
+
+    add_some(1)
+    owner_client.get(url)
+    with django_assert_max_num_queries(25) as first:
+        owner_client.get(url)
+    add_some(3)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        owner_client.get(url)
