@@ -146,7 +146,11 @@ def upload(request, case):
     for upload_file in files:
         if not isinstance(upload_file, StoredUpload):  # pragma: no cover - our handler only
             continue
-        results.append(document_add(case=case, upload=upload_file))
+        result = document_add(case=case, upload=upload_file)
+        added = result.disc_import if result.outcome == "import" else result.document
+        if result.outcome in ("added", "import"):
+            audit_record(action="document.uploaded", request=request, case=case, obj=added)
+        results.append(result)
     if not files and not errors:
         errors.append("Please choose at least one file.")
     return _upload_reply(request, case, wants_json, errors=errors, results=results)
@@ -220,6 +224,7 @@ def document_download(request, case, document_id):
 def document_remove(request, case, document_id):
     document = get_object_or_404(Document, case=case, public_id=document_id)
     if request.method == "POST":
+        audit_record(action="document.deleted", request=request, case=case, obj=document)
         document_delete(document=document)
         messages.success(request, f"Deleted {document.original_name}.")
         return redirect("records:index", case.public_id)

@@ -409,3 +409,25 @@ def test_the_records_page_uses_a_constant_number_of_queries(
     add_some(3)
     with django_assert_max_num_queries(len(first.captured_queries)):
         owner_client.get(url)
+
+
+def test_uploads_downloads_and_deletions_are_in_the_audit_log(
+    owner_client, case, django_capture_on_commit_callbacks
+):
+    from secondopinion.accounts.models import AuditEvent
+
+    owner_client.post(_upload_url(case), {"files": [_pdf()]})
+    document = Document.objects.get()
+    owner_client.get(
+        reverse("records:document_download", args=[case.public_id, document.public_id])
+    )
+    owner_client.post(reverse("records:document_delete", args=[case.public_id, document.public_id]))
+    actions = list(
+        AuditEvent.objects.filter(case=case).order_by("pk").values_list("action", "object_id")
+    )
+    assert actions == [
+        ("document.uploaded", str(document.public_id)),
+        ("document.downloaded", str(document.public_id)),
+        ("document.deleted", str(document.public_id)),
+    ]
+    assert not AuditEvent.objects.filter(detail__icontains="report.pdf").exists()
