@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import zipcodes
 
@@ -40,8 +41,8 @@ class ZipPlace:
     longitude: float
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    # A tuple, not a frozen dataclass: a search builds up to 75 of these, and tuples are cheap.
     center: Center
     miles: float
 
@@ -108,6 +109,10 @@ def radius_check(radius_miles: float | None) -> float | None:
     return value
 
 
+def _hit_order(hit: Hit) -> tuple[float, str]:
+    return (round(hit.miles, 6), hit.center.name)
+
+
 class CenterIndex:
     """Centers with their trigonometry precomputed, searched nearest first.
 
@@ -160,7 +165,7 @@ class CenterIndex:
             if radius is not None and miles > radius:
                 continue
             hits.append(Hit(center, miles))
-        hits.sort(key=lambda h: (round(h.miles, 6), h.center.name))
+        hits.sort(key=_hit_order)
         return hits
 
 
