@@ -95,3 +95,17 @@ def test_export_reads_files_from_object_storage(case, s3, tmp_path):
     assert packet_verify(tmp_path / "case.zip").ok
     with zipfile.ZipFile(tmp_path / "case.zip") as zf:
         assert zf.read(f"files/{doc.stored_name}") == b"%PDF exported"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_bring_back_the_bucket(case, s3, tmp_path):
+    from secondopinion.core.backup import installation_backup, installation_restore
+    from secondopinion.core.integrity import storage_walk
+
+    doc = _document(case, s3, b"%PDF kept safe", "ee/kept")
+    installation_backup(out=tmp_path / "backup")
+    s3.delete(doc.stored_name)
+    s3.save("ff/added-later", ContentFile(b"not in the backup"))
+    installation_restore(path=tmp_path / "backup")
+    assert sorted(storage_walk(s3)) == ["ee/kept"]
+    assert s3.open("ee/kept").read() == b"%PDF kept safe"
