@@ -54,6 +54,8 @@ ACTION_WORDS: dict[str, str] = {
     "link.revoke": "turned off a share link",
     "link.open": "opened a share link",
     "link.download": "downloaded files through a share link",
+    "link.report_uploaded": "uploaded a written report through a share link",
+    "link.passcode_failed": "typed a wrong passcode on a share link",
     "opinion.create": "added a second opinion",
     "decision.save": "saved a decision",
     "sharing.added": "shared the case with {target} ({role})",

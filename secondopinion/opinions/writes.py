@@ -284,7 +284,26 @@ def link_find(token: str) -> ShareLink | None:
     )
 
 
+# How each share-link event reads in the case's audit trail (accounts.audit.ACTION_WORDS).
+_AUDIT_ACTIONS = {
+    LinkEvent.Action.OPEN: "link.open",
+    LinkEvent.Action.PACKET: "link.download",
+    LinkEvent.Action.FILE: "link.download",
+    LinkEvent.Action.REPORT: "link.report_uploaded",
+    LinkEvent.Action.PASSCODE_FAILED: "link.passcode_failed",
+}
+
+
 def link_event_record(*, link: ShareLink, request, action: str, detail: str = "") -> LinkEvent:
+    """Log a reviewer's visit on the link (shown with the link) and in the case's audit trail.
+
+    The trail gets only the verb and the link's id: file names stay on the link's own log.
+    """
+    from secondopinion.accounts.audit import audit_record
+
+    audit_record(
+        action=_AUDIT_ACTIONS[action], request=request, user=None, case=link.case, obj=link
+    )
     return LinkEvent.objects.create(
         link=link, action=action, detail=detail[:200], address=request.META.get("REMOTE_ADDR")
     )

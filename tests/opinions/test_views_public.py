@@ -167,3 +167,17 @@ def test_it_shows_the_patient_the_access_log(owner_client, case, link_and_token,
     client.get(open_url(token))
     page = owner_client.get(reverse("opinions:link_detail", args=[case.public_id, link.public_id]))
     assert b"Opened the page" in page.content and b"127.0.0.1" in page.content
+
+
+def test_it_puts_reviewer_visits_in_the_case_audit_trail_without_file_names(
+    client, case, link_and_token
+):
+    from secondopinion.accounts.models import AuditEvent
+
+    link, token = link_and_token
+    client.get(open_url(token))
+    client.get(reverse("share:packet", args=[token]))
+    events = AuditEvent.objects.filter(case=case).order_by("at", "id")
+    assert [e.action for e in events] == ["link.open", "link.download"]
+    assert all(e.user is None and e.object_id == str(link.public_id) for e in events)
+    assert all(e.detail == "" for e in events)
