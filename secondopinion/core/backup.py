@@ -138,8 +138,17 @@ def _sqlite_snapshot(target: Path) -> None:
     try:
         with dest:
             source.backup(dest)
+        # The copy inherits WAL mode from the live database; switch it back to a plain rollback
+        # journal so the backup is one self-contained file (no -wal/-shm beside it).
+        dest.execute("PRAGMA journal_mode=DELETE").fetchone()
     finally:
         dest.close()
+    for leftover in (
+        target.with_name(target.name + "-wal"),
+        target.with_name(target.name + "-shm"),
+    ):
+        if leftover.exists():
+            raise BackupError(f"The database copy left {leftover.name} behind; backup stopped.")
 
 
 def _pg_snapshot(target: Path) -> None:

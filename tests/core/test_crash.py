@@ -164,3 +164,29 @@ def test_it_survives_a_kill_during_a_packet_build(crashed):
     assert sorted(kind for kind, _ in after["problems"]) == ["interrupted", "orphan"]  # + .part
     assert after["after_repair"]["packets"] == [{"status": "failed", "file_name": ""}]
     assert after["clean_after_repair"] and after["documents"] == BEFORE_DOCS
+
+
+def test_a_backup_of_the_live_file_database_is_one_self_contained_file(template, tmp_path):
+    """The file-based WAL database of the crash template, backed up and checked by the CLI."""
+    folder, _ = template
+    data_dir = tmp_path / "data"
+    shutil.copytree(folder, data_dir)
+    env = {**_env(), "SECONDOPINION_DATA_DIR": str(data_dir), "TASKS_BACKEND": "immediate"}
+    backup = tmp_path / "backup"
+    for args in (["backup", "--out", str(backup)], ["restore", str(backup), "--check-only"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "secondopinion", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(p.name for p in backup.iterdir()) == [
+        "SHA256SUMS",
+        "database.sqlite3",
+        "files",
+        "manifest.json",
+    ]
