@@ -216,6 +216,11 @@ class DiscScan:
                 self.previews[series.uid] = stored.name
         return self.previews
 
+    def durable_make(self) -> None:
+        """Flush every stored file to the disc in one go (used when files were written with
+        fsync=False, so the disc commits once for the whole import, not once per file)."""
+        storage_io.files_sync(root=self.root, names=self.stored)
+
     def cleanup(self) -> None:
         """Remove every file this scan stored (used when the import as a whole fails)."""
         for name in list(self.stored):

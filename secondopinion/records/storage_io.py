@@ -229,3 +229,41 @@ def folder_fsync(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def files_sync(*, root: Path, names: Iterable[str]) -> None:
+    """Make many stored files durable at once, before the rows that point at them commit.
+
+    On Linux one syncfs(2) on the storage filesystem replaces a journal commit per file (a CD
+    has thousands of files); elsewhere each file and its folder are fsynced.
+    """
+    if _syncfs(root):
+        return
+    folders = set()
+    for name in names:
+        path = root / name
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        folders.add(path.parent)
+    for folder in folders:
+        folder_fsync(folder)
+
+
+def _syncfs(root: Path) -> bool:
+    if not hasattr(os, "sched_getaffinity"):  # a cheap "is this Linux" test
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)

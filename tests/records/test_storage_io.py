@@ -75,3 +75,15 @@ def test_it_removes_stored_files_repeatably(tmp_path):
 def test_it_says_sizes_in_plain_words():
     assert storage_io.human_size(512) == "512 bytes"
     assert storage_io.human_size(2 * 1024 * 1024) == "2.0 MB"
+
+
+def test_it_makes_many_files_durable_at_once(tmp_path, monkeypatch):
+    names = [storage_io.stream_store([b"x"], root=tmp_path, fsync=False).name for _ in range(3)]
+    storage_io.files_sync(root=tmp_path, names=names)
+    # Without syncfs (not Linux), each file and folder is fsynced instead.
+    monkeypatch.setattr(storage_io, "_syncfs", lambda root: False)
+    synced = []
+    real_fsync = storage_io.os.fsync
+    monkeypatch.setattr(storage_io.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    storage_io.files_sync(root=tmp_path, names=names)
+    assert len(synced) >= 4  # three files and at least one folder
