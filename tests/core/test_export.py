@@ -111,3 +111,11 @@ def test_it_answers_404_to_a_caregiver_and_a_stranger(case, caregiver, stranger,
         client.force_login(person)
         assert client.get(url).status_code == 404
         assert client.post(url).status_code == 404
+
+
+def test_the_dashboard_offers_the_download_to_the_owner_only(case, owner_client, caregiver, client):
+    url = reverse("cases:detail", args=[case.public_id])
+    export = reverse("core_case:export", args=[case.public_id])
+    assert export in owner_client.get(url).content.decode()
+    client.force_login(caregiver)
+    assert export not in client.get(url).content.decode()
