@@ -41,7 +41,19 @@ class TestSignup:
 def test_production_hashes_passwords_with_argon2():
     from secondopinion import settings as real
 
-    assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert real.PASSWORD_HASHERS[0].endswith("Argon2OwaspHasher")
+
+
+def test_the_argon2_hasher_verifies_old_hashes_and_upgrades_them():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from secondopinion.accounts.hashers import Argon2OwaspHasher
+
+    ours = Argon2OwaspHasher()
+    old = Argon2PasswordHasher().encode("secret words", ours.salt())
+    assert ours.verify("secret words", old)
+    assert ours.must_update(old)
+    assert not ours.must_update(ours.encode("secret words", ours.salt()))
 
 
 @pytest.mark.django_db
