@@ -54,11 +54,19 @@ class DiscScan:
     # Threads overlap one file's hashing with another's disc waits (fsync, reads): even on two
     # cores, four keep the disc busy. The GIL is released by hashing, reads, writes and fsync.
     workers: int = 4
+    # All files of one disc go into one fresh folder (see storage_io.name_new).
+    folder: str = field(default_factory=storage_io.folder_new)
+    _folder_ready: bool = False
 
     # -- sources --------------------------------------------------------------------------
 
+    def _folder_make(self) -> None:
+        (self.root / self.folder).mkdir(parents=True, exist_ok=True)
+        self._folder_ready = True
+
     def folder_scan(self, folder: Path) -> dicom.DiscIndex:
         """Import every DICOM file under `folder`. Symbolic links are never followed."""
+        self._folder_make()
         files: list[tuple[Path, str, int]] = []
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
             dirnames.sort()
@@ -94,6 +102,7 @@ class DiscScan:
 
     def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
         """Import every DICOM file inside a ZIP, with all the checks of `safezip`."""
+        self._folder_make()
         for item in safezip.zip_walk(archive, limits=self.zip_limits, tmp_dir=tmp_dir):
             self._take(item.stream, name=item.name, size=item.declared_size)  # type: ignore[arg-type]
         return self.index
@@ -152,6 +161,8 @@ class DiscScan:
             head=head,
             fsync=self.fsync,
             allow_empty=True,
+            folder=self.folder,
+            folder_ready=self._folder_ready,
         )
         self.stored.append(stored.name)  # at once, so a failure later still cleans it up
         if header is None:
@@ -210,7 +221,7 @@ class DiscScan:
                 if png is None:
                     continue
                 stored = storage_io.stream_store(
-                    [png], root=self.root, suffix=".png", fsync=self.fsync
+                    [png], root=self.root, suffix=".png", fsync=self.fsync, folder=self.folder
                 )
                 self.stored.append(stored.name)
                 self.previews[series.uid] = stored.name
@@ -226,6 +237,10 @@ class DiscScan:
         for name in list(self.stored):
             storage_io.stored_remove(root=self.root, name=name)
         self.stored.clear()
+        try:
+            (self.root / self.folder).rmdir()  # only if empty: never anyone else's files
+        except OSError:
+            pass
 
 
 def _read_up_to(source: BinaryIO, n: int) -> bytes:

@@ -67,14 +67,21 @@ def human_size(n: int) -> str:
     return f"{size:.1f} GB"  # pragma: no cover - loop always returns
 
 
-def name_new(*, suffix: str = "") -> str:
-    """A server-generated stored name: two-letter shard folder / 32 random hex characters.
+def name_new(*, suffix: str = "", folder: str = "") -> str:
+    """A server-generated stored name: a folder / 32 random hex characters.
 
-    The shard folder keeps any one directory small when a CD brings thousands of files.
+    By default the folder is a two-letter shard, which keeps any one directory small. A CD import
+    passes its own folder instead (`folder_new`): its thousand files then land in one directory,
+    which is much faster to fill than a thousand different ones.
     The suffix is only ever one of ours (e.g. ".png" for previews), never the uploader's.
     """
     token = secrets.token_hex(16)
-    return f"{token[:2]}/{token}{suffix}"
+    return f"{folder or token[:2]}/{token}{suffix}"
+
+
+def folder_new(kind: str = "disc") -> str:
+    """A fresh server-generated folder name for one batch of files (e.g. one CD)."""
+    return f"{kind}/{secrets.token_hex(8)}"
 
 
 def _chunks_of(source: BinaryIO | Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
@@ -104,10 +111,13 @@ class StreamWriter:
         allow_empty: bool = False,
         suffix: str = "",
         fsync: bool = True,
+        folder: str = "",
+        folder_ready: bool = False,
     ) -> None:
-        self.name = name_new(suffix=suffix)
+        self.name = name_new(suffix=suffix, folder=folder)
         self.final = root / self.name
-        self.final.parent.mkdir(parents=True, exist_ok=True)
+        if not folder_ready:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.final.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}"
         self.max_bytes = max_bytes
         self.allow_empty = allow_empty
@@ -168,6 +178,8 @@ def stream_store(
     fsync: bool = True,
     head: bytes = b"",
     chunk_size: int = CHUNK_SIZE,
+    folder: str = "",
+    folder_ready: bool = False,
 ) -> StoredFile:
     """Write `source` (a file object or an iterable of byte chunks) under `root`.
 
@@ -176,7 +188,13 @@ def stream_store(
     crossed and `EmptyFile` for zero bytes (unless `allow_empty`); on any error nothing is left.
     """
     writer = StreamWriter(
-        root=root, max_bytes=max_bytes, allow_empty=allow_empty, suffix=suffix, fsync=fsync
+        root=root,
+        max_bytes=max_bytes,
+        allow_empty=allow_empty,
+        suffix=suffix,
+        fsync=fsync,
+        folder=folder,
+        folder_ready=folder_ready,
     )
     with writer:
         for chunk in _prepend(head, _chunks_of(source, chunk_size)):
