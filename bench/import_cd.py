@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -42,12 +43,13 @@ def tree_size(path: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def baseline(cd: Path, work: Path, *, durable: bool = False) -> float:
+def baseline(cd: Path, work: Path, *, durable: bool = False) -> tuple[float, float]:
     """cp -r + sha256sum of the copy; with durable=True also `sync`, since the import fsyncs
     every file before its rows commit while plain cp returns before the disc has the bytes."""
     dest = work / "copy"
     shutil.rmtree(dest, ignore_errors=True)
     os.sync()
+    before = _children_cpu()
     started = time.perf_counter()
     subprocess.run(["cp", "-r", str(cd), str(dest)], check=True)
     # A fixed command on our own temporary paths.
@@ -56,9 +58,15 @@ def baseline(cd: Path, work: Path, *, durable: bool = False) -> float:
     if durable:
         subprocess.run(["sync"], check=True)
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - before
     shutil.rmtree(dest)
     os.sync()
-    return elapsed
+    return elapsed, cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def env_for(data_dir: Path) -> dict[str, str]:
@@ -83,8 +91,8 @@ def case_make(data_dir: Path) -> str:
     return out.stdout.strip()
 
 
-def import_once(cd: Path, data_dir: Path, case_id: str) -> tuple[float, float, dict]:
-    """Wall time (s), peak RSS (MB) and the command's JSON result for one import."""
+def import_once(cd: Path, data_dir: Path, case_id: str) -> tuple[float, float, float, dict]:
+    """Wall time (s), CPU time (s), peak RSS (MB) and the command's JSON result."""
     files_dir = data_dir / "files"
     shutil.rmtree(files_dir, ignore_errors=True)
     env = env_for(data_dir)
@@ -113,7 +121,8 @@ def import_once(cd: Path, data_dir: Path, case_id: str) -> tuple[float, float, d
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import failed: {out_path.read_text()}")
     peak_mb = usage.ru_maxrss / 1024  # Linux reports KB
-    return elapsed, peak_mb, json.loads(out_path.read_text())
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, peak_mb, json.loads(out_path.read_text())
 
 
 def startup_time(data_dir: Path) -> float:
@@ -144,12 +153,16 @@ def main() -> None:
             data_dir.mkdir()
             case_id = case_make(data_dir)
             base_times, durable_times, import_times, peaks = [], [], [], []
+            base_cpu, import_cpu = [], []
             result: dict = {}
             for _ in range(args.runs):
-                base_times.append(baseline(cd, work))
-                durable_times.append(baseline(cd, work, durable=True))
-                elapsed, peak, result = import_once(cd, data_dir, case_id)
+                elapsed, cpu = baseline(cd, work)
+                base_times.append(elapsed)
+                base_cpu.append(cpu)
+                durable_times.append(baseline(cd, work, durable=True)[0])
+                elapsed, cpu, peak, result = import_once(cd, data_dir, case_id)
                 import_times.append(elapsed)
+                import_cpu.append(cpu)
                 peaks.append(peak)
             startup = min(startup_time(data_dir) for _ in range(3))
         finally:
@@ -162,6 +175,8 @@ def main() -> None:
                 min(base_times),
                 min(durable_times),
                 min(import_times),
+                min(base_cpu),
+                min(import_cpu),
                 max(peaks),
                 startup,
                 result,
@@ -169,17 +184,32 @@ def main() -> None:
         )
     print(
         f"{'CD':>4} {'files':>6} {'MB':>6} {'cp+sha256':>10} {'+sync':>7} {'import':>7} "
-        f"{'ratio':>6} {'ratio/sync':>10} {'peak MB':>8} {'startup':>8}  found"
+        f"{'ratio':>6} {'ratio/sync':>10} {'cpu base':>9} {'cpu import':>10} {'peak MB':>8} "
+        f"{'startup':>8}  found"
     )
-    for scale, n_files, n_bytes, base, durable, imp, peak, startup, result in rows:
+    for (
+        scale,
+        n_files,
+        n_bytes,
+        base,
+        durable,
+        imp,
+        cpu_base,
+        cpu_imp,
+        peak,
+        startup,
+        result,
+    ) in rows:
         print(
             f"{'x' + str(scale):>4} {n_files:>6} {n_bytes / 1e6:>6.0f} {base:>9.2f}s "
             f"{durable:>6.2f}s {imp:>6.2f}s {imp / base:>6.2f} {imp / durable:>10.2f} "
-            f"{peak:>8.1f} {startup:>7.2f}s  "
+            f"{cpu_base:>8.2f}s {cpu_imp:>9.2f}s {peak:>8.1f} {startup:>7.2f}s  "
             f"{result['studies']} studies, {result['series']} series, {result['images']} images, "
             f"skipped {result['skipped_files']} files ({result['skipped_bytes'] / 1e6:.1f} MB), "
             f"previews {sum(s['preview'] for st in result['studies_found'] for s in st['series'])}"
         )
+        phases = ", ".join(f"{k} {v:.2f}s" for k, v in result.get("seconds", {}).items())
+        print(f"{'':>4} inside the last import: {phases}")
     print(
         "targets: ratio <= 1.00, peak < 150 MB and flat from x1 to x2. The import time includes "
         "Django start-up (last column) and an fsync of every file; '+sync' is the baseline "

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         "Import an imaging CD into a case: PATH is a folder (a mounted disc or a copy) or a ZIP. "
         "Only DICOM images are kept; viewer programs and other files are skipped and counted."
     )
+    # The full system check costs about half a second at every start; `secondopinion check`
+    # and the web server run it. This command touches only the records tables.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="A folder or a ZIP file.")
