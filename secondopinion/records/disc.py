@@ -13,7 +13,6 @@ only small per-image records are kept, never pixel data or file contents.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -109,9 +108,6 @@ class DiscScan:
 
     def source_scan(self, source: Path, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
         """A folder or a ZIP file, decided by content."""
-        # Previews need pydicom's decoders; importing them takes a moment that can overlap the
-        # disc reading instead of following it.
-        threading.Thread(target=dicom.decoders_warm, daemon=True).start()
         if source.is_dir():
             return self.folder_scan(source)
         with open(source, "rb") as fh:
@@ -210,8 +206,11 @@ class DiscScan:
 
     # -- afterwards -----------------------------------------------------------------------
 
-    def previews_make(self, *, max_pixels: int = dicom.DEFAULT_MAX_PIXELS) -> dict[str, str]:
+    def previews_make(
+        self, *, max_pixels: int = dicom.DEFAULT_MAX_PIXELS, fsync: bool | None = None
+    ) -> dict[str, str]:
         """A PNG of each series' middle slice; a series that cannot be shown simply has none."""
+        fsync = self.fsync if fsync is None else fsync
         for study in self.index.studies.values():
             for series in study.series.values():
                 middle = series.middle_instance()
@@ -221,7 +220,7 @@ class DiscScan:
                 if png is None:
                     continue
                 stored = storage_io.stream_store(
-                    [png], root=self.root, suffix=".png", fsync=self.fsync, folder=self.folder
+                    [png], root=self.root, suffix=".png", fsync=fsync, folder=self.folder
                 )
                 self.stored.append(stored.name)
                 self.previews[series.uid] = stored.name
