@@ -140,7 +140,7 @@ def test_the_command_reads_a_zip_and_prints_a_plain_summary(case, tmp_path, caps
     archive = zip_of(tmp_path / "cd", tmp_path / "cd.zip")
     call_command("import-cd", str(archive), "--case", str(case.public_id))
     out = capsys.readouterr().out
-    assert "Imported 1 studies, 2 series, 4 images" in out
+    assert "Imported 1 study, 2 series, 4 images" in out
     assert "Skipped 3 other files" in out
 
 

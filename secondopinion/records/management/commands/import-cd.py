@@ -78,12 +78,14 @@ class Command(BaseCommand):
         if result["status"] != "done":
             return
         self.stdout.write(
-            f"Imported {result['studies']} studies, {result['series']} series, "
-            f"{result['images']} images ({human_size(result['imported_bytes'])})."
+            f"Imported {_n(result['studies'], 'study', 'studies')}, "
+            f"{_n(result['series'], 'series', 'series')}, {_n(result['images'], 'image')} "
+            f"({human_size(result['imported_bytes'])})."
         )
         self.stdout.write(
-            f"Skipped {result['skipped_files']} other files ({human_size(result['skipped_bytes'])})"
-            + (f", {result['duplicates']} duplicate images" if result["duplicates"] else "")
+            f"Skipped {_n(result['skipped_files'], 'other file')} "
+            f"({human_size(result['skipped_bytes'])})"
+            + (f", {_n(result['duplicates'], 'duplicate image')}" if result["duplicates"] else "")
             + "."
         )
         for study in result["studies_found"]:
@@ -93,12 +95,16 @@ class Command(BaseCommand):
             )
             for series in study["series"]:
                 self.stdout.write(
-                    f"      {series['description'] or 'Series'}: {series['images']} images"
+                    f"      {series['description'] or 'Series'}: {_n(series['images'], 'image')}"
                 )
         for problem in result["problems"]:
             self.stdout.write(f"Not imported: {problem['path']}: {problem['reason']}")
         for warning in result["warnings"]:
             self.stdout.write(self.style.WARNING(f"WARNING: {warning}"))
+
+
+def _n(count: int, one: str, many: str = "") -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _json_dump(result: dict) -> str:
