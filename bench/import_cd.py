@@ -2,11 +2,13 @@
 
 For each CD (made by bench/make_cd.py; the default one and the doubled one), in a throwaway data
 folder with its own database:
-- baseline: `cp -r CD DEST && sha256sum` of every copied file (what "copy and checksum" costs here);
+- baseline: `cp -r CD DEST && sha256sum` of every copied file (what "copy and checksum" costs
+  here), and the same followed by `sync` (the import makes its files durable before its rows
+  commit; plain cp returns before the disc has the bytes);
 - import: `secondopinion import-cd CD --case ID --json` as a child process (the very command a user
-  runs: one pass that hashes while copying and reads headers only), timed, with the child's peak
-  resident memory from wait4().
-Each is run `--runs` times, alternating, after a `sync`; the best time of each is compared.
+  runs: one pass that hashes while copying and reads headers only), timed, with the child's CPU
+  time and peak resident memory from wait4(), and the seconds of each phase it reports.
+Each is run `--runs` times, alternating, after a `sync`; the best of each is compared.
 
     .venv/bin/python bench/import_cd.py [--runs 3] [--skip-x2]
 """
