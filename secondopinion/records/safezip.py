@@ -25,6 +25,7 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -235,6 +236,17 @@ class _MemberReader:
         self.bytes_read = 0
 
     def read(self, n: int = -1) -> bytes:
+        try:
+            return self._read(n)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            # Raised while the caller reads (e.g. a checksum mismatch at the end of an entry):
+            # turn it into the same plain refusal as any other damage.
+            raise ZipBroken(
+                "A file inside the ZIP is damaged (its checksum does not match). "
+                "Nothing was imported."
+            ) from exc
+
+    def _read(self, n: int) -> bytes:
         if self._pending:
             data = self._pending if n < 0 else self._pending[:n]
             self._pending = self._pending[len(data) :]
@@ -344,7 +356,7 @@ def _walk(
                 # Drain what the caller did not read so size and CRC checks still run.
                 while reader.read(1024 * 1024):
                     pass
-            except zipfile.BadZipFile as exc:
+            except (zipfile.BadZipFile, zlib.error) as exc:
                 raise ZipBroken(
                     "A file inside the ZIP is damaged (its checksum does not match). "
                     "Nothing was imported."

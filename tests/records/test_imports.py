@@ -154,3 +154,15 @@ def test_the_command_fails_loudly_on_a_bad_zip(case, tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(CommandError):
         call_command("import-cd", str(bad), "--case", str(case.public_id), "--json")
+
+
+def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings):
+    small_cd(tmp_path / "cd", series=1, images=3, patient_name="OWNER^OLIVE")
+    archive = zip_of(tmp_path / "cd", tmp_path / "cd.zip")
+    raw = bytearray(archive.read_bytes())
+    raw[len(raw) // 3] ^= 0xFF
+    archive.write_bytes(bytes(raw))
+    result = _run(case, archive)
+    assert result.status == "failed" and "damaged" in result.error
+    assert _stored(settings) == []
+    assert ImagingInstance.objects.count() == 0

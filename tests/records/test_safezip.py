@@ -135,3 +135,12 @@ def test_it_refuses_overlapping_entries():
     struct.pack_into("<I", raw, second + 42, offset + 10)
     with pytest.raises((safezip.ZipTooLarge, safezip.ZipBroken)):
         _read_all(io.BytesIO(bytes(raw)))
+
+
+def test_it_refuses_an_entry_whose_bytes_were_damaged():
+    buffer = _zip([("IM1", bytes(range(256)) * 64)], compression=zipfile.ZIP_STORED)
+    raw = bytearray(buffer.getvalue())
+    raw[100] ^= 0xFF  # flip a byte of the stored data: the checksum no longer matches
+    with pytest.raises(safezip.ZipBroken) as caught:
+        _read_all(io.BytesIO(bytes(raw)))
+    assert "damaged" in caught.value.message
