@@ -111,3 +111,22 @@ def test_it_uploads_without_javascript(page, browser, live_server, new_user, cre
         assert "report.pdf" in plain.locator("table").inner_text()
     finally:
         context.close()
+
+
+def test_it_takes_files_dropped_on_the_page(page, new_user, create_case):
+    new_user(page, "drop.files@example.org")
+    case_url = create_case(page)
+    page.goto(case_url + "records/")
+    # Playwright cannot drag from the desktop; a drop event carrying a file is the same to the page.
+    data = page.evaluate_handle(
+        """() => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(["Medication list: tamoxifen 20 mg daily"],
+                                        "medications.txt", {type: "text/plain"}));
+            return transfer;
+        }"""
+    )
+    with page.expect_navigation():
+        page.dispatch_event("[data-drop-zone]", "drop", {"dataTransfer": data})
+    assert "medications.txt: added" in page.locator(".messages").inner_text()
+    assert "medications.txt" in page.locator("table").inner_text()
