@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from secondopinion.opinions.models import Decision, Handoff, Opinion, PatientQuestion, Stance
 from secondopinion.opinions.tokens import DEFAULT_DAYS, MAX_DAYS
+from secondopinion.providers.forms import DATETIME_INPUT, booked_call_error
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -116,9 +118,21 @@ class QuestionAnswerForm(forms.ModelForm):
 class HandoffForm(forms.ModelForm):
     class Meta:
         model = Handoff
-        fields = ["delivered_on", "delivered_how", "response", "response_on"]
+        fields = ["delivered_on", "delivered_how", "response", "response_on", "followup_at"]
         widgets = {
             "delivered_on": DATE_INPUT,
             "response_on": DATE_INPUT,
             "response": forms.Textarea(attrs={"rows": 4}),
+            "followup_at": DATETIME_INPUT,
         }
+
+    def clean_followup_at(self):
+        when = self.cleaned_data.get("followup_at")
+        if when is None:
+            return None
+        now = timezone.now()
+        created = self.instance.case.created_at if self.instance.case_id else now
+        problem = booked_call_error(when, case_created=created, now=now)
+        if problem:
+            raise forms.ValidationError(problem)
+        return when

@@ -257,6 +257,13 @@ class Handoff(models.Model):
     )
     response = models.TextField("What your local doctor said", max_length=4000, blank=True)
     response_on = models.DateField("Date of their answer", null=True, blank=True)
+    # Goes into the case's calendar file, like the reviewing doctor's call.
+    followup_at = models.DateTimeField(
+        "Call or visit with your local doctor booked for",
+        null=True,
+        blank=True,
+        help_text="Date and time, if you have booked one to talk about the opinions.",
+    )
 
     def __str__(self) -> str:
         return "Handoff"

@@ -450,6 +450,19 @@ def handoff_for(case) -> Handoff:
     return Handoff.objects.get_or_create(case=case)[0]
 
 
+def call_title(service) -> str:
+    """Event title for a booked call, only with names the patient typed (no health details).
+
+    For example "Call with Dr. Ada Moreau (Hope Second Opinions)".
+    """
+    name = service.doctor_name.strip()
+    if not name:
+        return f"Call with the reviewing doctor ({service.name})"
+    if not name.lower().startswith(("dr ", "dr.", "doctor ")):
+        name = f"Dr. {name}"
+    return f"Call with {name} ({service.name})"
+
+
 def calendar_items(case) -> list[ics.CalendarItem]:
     items = []
     if case.safe_to_wait_until:
@@ -484,6 +497,22 @@ def calendar_items(case) -> list[ics.CalendarItem]:
                         service.records_sent_on + timedelta(days=days),
                     )
                 )
+        if service.call_at:
+            items.append(
+                ics.CalendarItem(
+                    f"call-{service.public_id}",
+                    call_title(service),
+                    service.call_at,
+                    description=service.call_note,
+                )
+            )
+    handoff = Handoff.objects.filter(case=case).first()
+    if handoff and handoff.followup_at:
+        items.append(
+            ics.CalendarItem(
+                "local-followup", "Call or visit with my local doctor", handoff.followup_at
+            )
+        )
     for link in case.share_links.select_related("service"):
         if link.revoked_at is None:
             items.append(

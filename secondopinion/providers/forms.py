@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from secondopinion.providers.models import (
+    CALL_FUTURE_DAYS,
+    CALL_PAST_DAYS,
     MAX_CALLS,
     MAX_COST,
     MAX_TURNAROUND_DAYS,
@@ -18,6 +22,22 @@ from secondopinion.providers.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The browser's date-and-time picker; the value is read in the site's time zone.
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def booked_call_error(when: datetime, *, case_created: datetime, now: datetime) -> str | None:
+    """A plain reason why `when` cannot be a booked call, or None when it can.
+
+    Catches typing slips (a wrong year) rather than judging the date: a call already held is fine.
+    Also used for the local doctor's follow-up on the handoff page (opinions app).
+    """
+    if when < case_created - timedelta(days=CALL_PAST_DAYS):
+        return "That date is more than a year before you started this case. Please check the year."
+    if when > now + timedelta(days=CALL_FUTURE_DAYS):
+        return "That date is more than 2 years from now. Please check the year."
+    return None
+
 
 # Fields shown in groups on the edit page, in the guide's order.
 GROUPS = [
@@ -55,6 +75,8 @@ GROUPS = [
             "turnaround_kind",
             "written_report",
             "delivers_call",
+            "call_at",
+            "call_note",
             "delivers_copy_to_local",
         ],
     ),
@@ -107,6 +129,7 @@ class ServiceForm(forms.ModelForm):
         fields = [name for _, names in GROUPS for name in names]
         widgets = {
             "records_sent_on": DATE_INPUT,
+            "call_at": DATETIME_INPUT,
             "status_reason": forms.Textarea(attrs={"rows": 2}),
             "send_notes": forms.Textarea(attrs={"rows": 2}),
             "agreement_questions": forms.Textarea(attrs={"rows": 3}),
@@ -141,6 +164,17 @@ class ServiceForm(forms.ModelForm):
                 f"That is more than a year ({MAX_TURNAROUND_DAYS} days). Please check the number."
             )
         return days
+
+    def clean_call_at(self):
+        when = self.cleaned_data.get("call_at")
+        if when is None:
+            return None
+        now = timezone.now()
+        created = self.instance.case.created_at if self.instance.case_id else now
+        problem = booked_call_error(when, case_created=created, now=now)
+        if problem:
+            raise forms.ValidationError(problem)
+        return when
 
     def clean_currency(self):
         currency = (self.cleaned_data.get("currency") or "").strip().upper()

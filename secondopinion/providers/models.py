@@ -75,6 +75,9 @@ SEND_LABELS = dict(SEND_METHODS)
 MAX_COST = 1_000_000
 MAX_TURNAROUND_DAYS = 365
 MAX_CALLS = 50
+# A booked call may not be more than a year before the case began, nor more than 2 years ahead.
+CALL_PAST_DAYS = 365
+CALL_FUTURE_DAYS = 730
 
 
 def _answer(label: str, **kw) -> models.CharField:
@@ -168,6 +171,19 @@ class Service(models.Model):
         "Will you get a written report (summary, their view of the diagnosis, recommendations)?"
     )
     delivers_call = _answer("A call to go over the report?")
+    # A booked call goes into the case's calendar file (opinions.writes.calendar_items).
+    call_at = models.DateTimeField(
+        "Call with the reviewing doctor booked for",
+        null=True,
+        blank=True,
+        help_text="Date and time of the call, if you have booked one. Leave empty if not.",
+    )
+    call_note = models.CharField(
+        "About the call",
+        max_length=120,
+        blank=True,
+        help_text='A few words, for example "video call" or "they will phone me".',
+    )
     delivers_copy_to_local = _answer("A copy sent to your local doctor?")
 
     # The agreement and payment.

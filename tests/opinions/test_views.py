@@ -2,10 +2,15 @@
 decide, questions, handoff and calendar."""
 
 import zipfile
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
 
 from secondopinion.opinions import writes
 from secondopinion.opinions.models import Decision, Opinion, PacketBuild, PatientQuestion, ShareLink
@@ -253,3 +258,37 @@ def test_it_lists_services_links_and_opinions_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(first.captured_queries)):
         owner_client.get(url("home", case))
         owner_client.get(url("compare", case))
+
+
+def test_it_puts_each_booked_call_in_the_ics_with_its_time_in_utc(owner_client, case, service):
+    day = timezone.localdate() + timedelta(days=12)
+    service.call_at = datetime(
+        day.year, day.month, day.day, 15, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    service.call_note = "video call"
+    service.save()
+    handoff = writes.handoff_for(case)
+    handoff.followup_at = service.call_at + timedelta(days=3)
+    handoff.save()
+
+    response = owner_client.get(url("calendar", case))
+    events = {str(e["summary"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    call = events["Call with Dr. Ada Moreau (Hope Second Opinions)"]
+    start = call.decoded("dtstart")
+    assert start.utcoffset() == timedelta(0)  # written as UTC ("...Z"), so any calendar agrees
+    assert start == service.call_at.astimezone(UTC)
+    assert call.decoded("dtend") - start == timedelta(minutes=30)
+    assert str(call["description"]) == "video call"
+    assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in response.content.decode()
+    local = events["Call or visit with my local doctor"]
+    assert local.decoded("dtstart") == handoff.followup_at
+
+
+def test_it_records_the_local_doctor_follow_up_and_refuses_a_far_date(owner_client, case):
+    response = owner_client.post(url("handoff", case), {"followup_at": "2999-01-01T10:00"})
+    assert "more than 2 years from now" in response.content.decode()
+    assert writes.handoff_for(case).followup_at is None
+    day = timezone.localdate() + timedelta(days=5)
+    owner_client.post(url("handoff", case), {"followup_at": f"{day.isoformat()}T08:15"})
+    saved = timezone.localtime(writes.handoff_for(case).followup_at)
+    assert (saved.date(), saved.hour, saved.minute) == (day, 8, 15)

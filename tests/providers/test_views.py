@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from secondopinion.centers.models import Center
 from secondopinion.providers.models import Service
@@ -207,3 +208,27 @@ def test_it_offers_to_research_the_named_doctor(owner_client, case):
     assert "Research Dr. Ada Lovelace" in page
     compare = owner_client.get(url("compare", case)).content.decode()
     assert "Research Dr. Ada Lovelace" in compare
+
+
+def test_it_shows_the_booked_call_on_the_service_page(owner_client, case):
+    service = make_service(case)
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    response = owner_client.post(
+        url("edit", case, service),
+        edit_data(service, call_at=f"{day.isoformat()}T09:30", call_note="video call"),
+    )
+    assert response.status_code == 302
+    page = owner_client.get(url("detail", case, service)).content.decode()
+    assert f"{day:%B} {day.day}, {day.year}, 9:30 AM" in page
+    assert "(video call)" in page and "your calendar file" in page
+
+
+def test_it_names_the_bad_call_date_on_the_edit_page(owner_client, case):
+    service = make_service(case)
+    response = owner_client.post(
+        url("edit", case, service), edit_data(service, call_at="3026-01-01T10:00")
+    )
+    assert response.status_code == 200
+    assert "more than 2 years from now" in response.content.decode()
+    service.refresh_from_db()
+    assert service.call_at is None
