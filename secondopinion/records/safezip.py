@@ -238,7 +238,7 @@ class _MemberReader:
     def read(self, n: int = -1) -> bytes:
         try:
             return self._read(n)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             # Raised while the caller reads (e.g. a checksum mismatch at the end of an entry):
             # turn it into the same plain refusal as any other damage.
             raise ZipBroken(
@@ -300,7 +300,7 @@ def zip_declared_total(source: str | os.PathLike[str]) -> int:
     try:
         with zipfile.ZipFile(source) as zf:
             return sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError):
         return 0
 
 
@@ -309,6 +309,11 @@ def _open_zip(source: str | os.PathLike[str] | BinaryIO) -> zipfile.ZipFile:
         return zipfile.ZipFile(source)
     except zipfile.BadZipFile as exc:
         raise NotAZip("This file is not a readable ZIP archive.") from exc
+    except NotImplementedError as exc:
+        # zipfile refuses archive features it cannot read (a newer format version, say).
+        raise ZipBroken(
+            "This ZIP uses a format this app cannot read. Please make a plain ZIP and try again."
+        ) from exc
     except (OSError, EOFError, ValueError) as exc:
         raise ZipBroken("The ZIP archive is damaged or incomplete.") from exc
 

@@ -66,6 +66,10 @@ def test_it_gathers_records_for_a_service_as_a_new_user_would(
     )
     page.get_by_role("button", name="Upload").click()
     page.locator(".series-list img").first.wait_for()
+    # Previews are separate image requests: wait until each has arrived (or failed to).
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.series-list img')).every(i => i.complete)"
+    )
 
     # The study list shows each series with a preview.
     assert "pathology-report.pdf" in page.locator("table").inner_text()

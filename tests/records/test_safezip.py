@@ -144,3 +144,13 @@ def test_it_refuses_an_entry_whose_bytes_were_damaged():
     with pytest.raises(safezip.ZipBroken) as caught:
         _read_all(io.BytesIO(bytes(raw)))
     assert "damaged" in caught.value.message
+
+
+def test_it_refuses_a_zip_format_version_it_cannot_read():
+    # Found by tests/records/test_fuzz.py: zipfile raises NotImplementedError for a central
+    # directory entry that needs a newer format version than it supports.
+    data = bytearray(_zip([("a.txt", b"hello")]).getvalue())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 6, 64)  # "version needed to extract": 6.4
+    with pytest.raises(safezip.ZipBroken, match="format this app cannot read"):
+        _read_all(io.BytesIO(bytes(data)))
