@@ -29,8 +29,19 @@ def test_cases_lists_ids_that_commands_take(case):
             "cancer": "Breast cancer",
             "owner": "owner@example.org",
             "safe_to_wait_until": None,
+            "services": [],
         }
     ]
+
+
+@pytest.mark.django_db
+def test_cases_lists_each_service_id_for_packet_build(case):
+    from tests.providers.factories import make_service
+
+    service = make_service(case, name="Lakeside")
+    out = StringIO()
+    call_command("cases", stdout=out)
+    assert f"service {service.public_id}  Lakeside" in out.getvalue()
 
 
 def test_the_cancer_list_is_long_enough_and_carries_mesh_headings():

@@ -23,8 +23,15 @@ class Command(BaseCommand):
                 "safe_to_wait_until": case.safe_to_wait_until.isoformat()
                 if case.safe_to_wait_until
                 else None,
+                # Services are what `packet build --service ID` takes.
+                "services": [
+                    {"id": str(service.public_id), "name": service.name}
+                    for service in case.services.all()
+                ],
             }
-            for case in Case.objects.select_related("owner").order_by("created_at")
+            for case in Case.objects.select_related("owner")
+            .prefetch_related("services")
+            .order_by("created_at")
         ]
         if json:
             import json as json_module
@@ -38,3 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['id']}  {row['patient']}  ({row['cancer']})  owner {row['owner']}"
             )
+            for service in row["services"]:
+                self.stdout.write(f"    service {service['id']}  {service['name']}")
