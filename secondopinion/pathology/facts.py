@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -75,10 +74,13 @@ def _document_text(document) -> tuple[str, str]:
             return "", "pending"
         return "", "We could not find text in this PDF. It may be a scan without a text layer."
     if document.kind == "text":
-        from secondopinion.records.imports import storage_root
+        from secondopinion.records.storage import local_copy
 
         try:
-            return text_from_file(Path(storage_root()) / document.stored_name), ""
+            with local_copy(document.stored_name) as path:  # a temporary copy on object storage
+                return text_from_file(path), ""
+        except FileNotFoundError:
+            return "", "The file is missing from storage."
         except TextExtractionError as exc:
             return "", str(exc)
     return "", "This kind of file has no text we can read. Upload the report as a PDF or text."

@@ -1,4 +1,8 @@
-"""Writes for documents: add a stored upload to a case, change its details, delete it."""
+"""Writes for documents: add a stored upload to a case, change its details, delete it.
+
+On object storage the upload is checked in the staging folder, then moved into the bucket
+(`storage.file_publish`) before its row commits; if the row fails, the object is removed.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from secondopinion.records import detect, storage_io
-from secondopinion.records.imports import disc_import_start, storage_root
+from secondopinion.records.imports import disc_import_start
 from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.storage import file_publish, storage_root, stored_delete
 from secondopinion.records.tasks import (
     disc_import_enqueue,
     document_text_enqueue,
@@ -45,9 +50,17 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
         storage_io.stored_remove(root=root, name=stored.name)
         return UploadResult(name, "refused", f"{name}: {exc.message}")
     if detected.kind == "zip":
-        with transaction.atomic():
-            disc_import = disc_import_start(case=case, source_name=name, upload_name=stored.name)
-            disc_import_enqueue(disc_import)
+        # The import may run in another process (a worker): the ZIP goes into storage first.
+        try:
+            file_publish(name=stored.name, root=root)
+            with transaction.atomic():
+                disc_import = disc_import_start(
+                    case=case, source_name=name, upload_name=stored.name
+                )
+                disc_import_enqueue(disc_import)
+        except BaseException:
+            stored_delete(name=stored.name)
+            raise
         return UploadResult(
             name,
             "import",
@@ -66,6 +79,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
         )
     reads_text = detected.kind in ("pdf", "text")
     try:
+        file_publish(name=stored.name, root=root)
         with transaction.atomic():
             document = Document.objects.create(
                 case=case,
@@ -86,10 +100,10 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
                 document_text_enqueue(document)
     except IntegrityError:
         # The same bytes arrived twice at once (two tabs): keep the first one.
-        storage_io.stored_remove(root=root, name=stored.name)
+        stored_delete(name=stored.name)
         return UploadResult(name, "duplicate", f"{name}: already in your records.")
     except BaseException:
-        storage_io.stored_remove(root=root, name=stored.name)
+        stored_delete(name=stored.name)
         raise
     return UploadResult(
         name,
@@ -121,4 +135,4 @@ def document_update(
 def document_delete(*, document: Document) -> None:
     name = document.stored_name
     document.delete()
-    transaction.on_commit(lambda: storage_io.stored_remove(root=storage_root(), name=name))
+    transaction.on_commit(lambda: stored_delete(name=name))

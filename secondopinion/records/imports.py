@@ -6,6 +6,10 @@ Two phases, so a failure anywhere leaves nothing behind:
    show it; holding a transaction here would lock SQLite for the whole import.
 2. Write: every study, series and instance row is created in one transaction.
 If either phase fails, the transaction rolls back and every stored file of this import is removed.
+
+On object storage the scan writes into the local staging folder, and every kept file is moved
+into the bucket (same names) after the scan and before the rows commit; a failure removes the
+objects too (`storage.files_publish`).
 """
 
 from __future__ import annotations
@@ -16,24 +20,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.records import dicom, disc, safezip, storage_io
 from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
+from secondopinion.records.storage import (
+    files_publish,
+    storage_is_local,
+    storage_root,  # re-exported: other apps import it from here
+    stored_delete,
+)
+
+__all__ = ["disc_import_run", "disc_import_start", "storage_root", "upload_max_bytes"]
 
 BATCH = 500
-
-
-def storage_root() -> Path:
-    """The folder behind the default storage (files are written there directly, in one pass)."""
-    location = getattr(default_storage, "location", None)
-    if not location:  # pragma: no cover - remote storages are not supported by the importer yet
-        raise RuntimeError("Records need a local file storage (FileSystemStorage).")
-    root = Path(location)
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def zip_limits() -> safezip.ZipLimits:
@@ -76,6 +77,8 @@ def disc_import_run(
     errors are re-raised after cleanup, so a bug is not mistaken for bad input.
     """
     root = storage_root()
+    local = storage_is_local()
+    published: list[str] = []  # objects already in object storage (never on local storage)
     DiscImport.objects.filter(pk=disc_import.pk).update(status=DiscImport.Status.RUNNING)
     last_saved = [0.0]
 
@@ -106,10 +109,14 @@ def disc_import_run(
         clock = _Clock()
         scan.source_scan(source, tmp_dir=root)
         clock.lap("scan")
-        _flush_while_warming(scan, fsync=fsync)
+        # Staged files (object storage) are copies on their way to the bucket: no fsync.
+        _flush_while_warming(scan, fsync=fsync and local)
         clock.lap("flush")
-        scan.previews_make(fsync=fsync)  # a handful of files: each fsynced on its own
+        scan.previews_make(fsync=fsync and local)  # a handful of files: each fsynced on its own
         clock.lap("previews")
+        if not local:
+            files_publish(names=scan.stored, root=root, published=published)
+            clock.lap("publish")
         warnings = dicom.patient_warnings(
             scan.index.studies.values(), case_patient=case_patient(disc_import.case)
         )
@@ -124,17 +131,28 @@ def disc_import_run(
             disc_import.error = ""
             disc_import.save()
     except (safezip.ZipProblem, storage_io.StorageError) as exc:
+        _published_remove(published)
         scan.cleanup()
         _failed(disc_import, exc.message)
     except BaseException:
+        _published_remove(published)
         scan.cleanup()
         _failed(
             disc_import, "The import stopped because of an unexpected problem. Nothing was kept."
         )
         raise
+    else:
+        if not local:
+            scan.cleanup()  # only the empty staging folder is left: the files are in the bucket
     finally:
         _upload_remove(disc_import)
     return disc_import
+
+
+def _published_remove(names: list[str]) -> None:
+    for name in names:
+        stored_delete(name=name)
+    names.clear()
 
 
 def _flush_while_warming(scan: disc.DiscScan, *, fsync: bool) -> None:
@@ -185,7 +203,7 @@ def _failed(disc_import: DiscImport, message: str) -> None:
 
 def _upload_remove(disc_import: DiscImport) -> None:
     if disc_import.upload_name:
-        storage_io.stored_remove(root=storage_root(), name=disc_import.upload_name)
+        stored_delete(name=disc_import.upload_name)
         DiscImport.objects.filter(pk=disc_import.pk).update(upload_name="")
         disc_import.upload_name = ""
 
@@ -248,6 +266,9 @@ def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
 
 def scan_preview_drop(scan: disc.DiscScan, name: str) -> None:
     """A series that already had a preview keeps it; the new one is not needed."""
-    storage_io.stored_remove(root=scan.root, name=name)
+    if storage_is_local():
+        storage_io.stored_remove(root=scan.root, name=name)
+    else:
+        stored_delete(name=name)  # already published; the staged copy is gone
     if name in scan.stored:
         scan.stored.remove(name)

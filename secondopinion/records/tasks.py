@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
-from pathlib import Path
 
 from django.db import transaction
 from django_tasks import task
@@ -31,18 +30,19 @@ def text_ready_notify(document_pk: int) -> None:
 @task()
 def document_text_extract(document_pk: int) -> None:
     """Read the text of a PDF or text file so it can be searched and recognised."""
-    from secondopinion.records.imports import storage_root
+    from secondopinion.records.storage import local_copy
 
     document = Document.objects.filter(pk=document_pk).first()
     if document is None or document.kind not in TEXT_KINDS:
         return
-    path = Path(storage_root()) / document.stored_name
     try:
-        if document.kind == "pdf":
-            text = detect.pdf_text(path)
-        else:
-            with open(path, "rb") as fh:
-                text = fh.read(MAX_TEXT_CHARS).decode("utf-8", errors="replace")
+        # pypdf needs a seekable file: on object storage, a temporary local copy.
+        with local_copy(document.stored_name) as path:
+            if document.kind == "pdf":
+                text = detect.pdf_text(path)
+            else:
+                with open(path, "rb") as fh:
+                    text = fh.read(MAX_TEXT_CHARS).decode("utf-8", errors="replace")
     except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
@@ -64,7 +64,8 @@ def document_text_extract(document_pk: int) -> None:
 @task()
 def disc_import_task(disc_import_pk: int) -> None:
     """Import an uploaded CD ZIP; progress and the result are kept on the DiscImport row."""
-    from secondopinion.records.imports import disc_import_run, storage_root
+    from secondopinion.records.imports import disc_import_run
+    from secondopinion.records.storage import local_copy
 
     disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
     if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
@@ -74,7 +75,16 @@ def disc_import_task(disc_import_pk: int) -> None:
             status=DiscImport.Status.FAILED, error="The uploaded file is no longer there."
         )
         return
-    disc_import_run(disc_import=disc_import, source=storage_root() / disc_import.upload_name)
+    try:
+        # On object storage the ZIP is fetched to a local file first (zipfile needs to seek).
+        with local_copy(disc_import.upload_name) as source:
+            disc_import_run(disc_import=disc_import, source=source)
+    except FileNotFoundError:
+        if disc_import.status != DiscImport.Status.QUEUED:
+            raise  # the import itself failed (and cleaned up); not a missing upload
+        DiscImport.objects.filter(pk=disc_import_pk).update(
+            status=DiscImport.Status.FAILED, error="The uploaded file is no longer there."
+        )
 
 
 def document_text_enqueue(document: Document) -> None:

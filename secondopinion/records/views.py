@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -23,9 +24,15 @@ from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.documents import document_add, document_delete, document_update
 from secondopinion.records.forms import DocumentForm, LetterForm
-from secondopinion.records.imports import storage_root, upload_max_bytes
+from secondopinion.records.imports import upload_max_bytes
 from secondopinion.records.models import DiscImport, Document, ImagingSeries, ImagingStudy
 from secondopinion.records.needs import PHYSICAL
+from secondopinion.records.storage import (
+    storage_is_local,
+    storage_root,
+    stored_chunks,
+    stored_size,
+)
 from secondopinion.records.storage_io import human_size
 from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 
@@ -204,12 +211,10 @@ def document_detail(request, case, document_id):
 @case_view()
 def document_download(request, case, document_id):
     document = get_object_or_404(Document, case=case, public_id=document_id)
-    path = storage_root() / document.stored_name
-    if not path.is_file():
-        raise Http404("The file is missing from storage.")
     # Always a download, never shown in the browser: an upload is never trusted as a web page.
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+    response = _stored_response(
+        document.stored_name,
+        missing="The file is missing from storage.",
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type or "application/octet-stream",
@@ -266,12 +271,46 @@ def series_preview(request, case, series_id):
     series = get_object_or_404(ImagingSeries, study__case=case, public_id=series_id)
     if not series.preview_name:
         raise Http404("No preview.")
-    path = storage_root() / series.preview_name
-    if not path.is_file():
-        raise Http404("No preview.")
     # Our own PNG, made by us from the pixels: safe to show inline as an image.
-    response = FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115
+    response = _stored_response(
+        series.preview_name, missing="No preview.", content_type="image/png"
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _stored_response(
+    name: str,
+    *,
+    missing: str,
+    content_type: str,
+    as_attachment: bool = False,
+    filename: str = "",
+) -> HttpResponse:
+    """A stored vault file as a response: opened from the files folder, or streamed from object
+    storage in chunks (never read whole into memory)."""
+    if storage_is_local():
+        path = storage_root() / name
+        if not path.is_file():
+            raise Http404(missing)
+        return FileResponse(
+            open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    try:
+        chunks = stored_chunks(name)
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    size = stored_size(name)
+    if size is not None:
+        response["Content-Length"] = str(size)
+    if as_attachment:
+        response.headers["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=filename
+        )
     return response
 
 

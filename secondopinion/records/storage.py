@@ -1,0 +1,178 @@
+"""Where the records vault keeps its files: the local files folder, or object storage (hosted).
+
+The vault writes every file in one pass (hash while writing, size limit while streaming, atomic
+rename; see `storage_io`). That needs a local folder. With a local `FileSystemStorage` the folder
+is the storage itself and nothing here adds a step. With object storage (`STORAGE_BACKEND=s3`) the
+same code writes into a local staging folder, and `file_publish` then moves each finished file
+into `default_storage` under the very same server-generated name, before any row pointing at it
+commits. Readers that need a real file (pypdf, pydicom) use `local_copy`; downloads use
+`stored_chunks`.
+
+Staging folder: the `RECORDS_STAGING_DIR` setting, else `tmp/records` in the data folder. Files
+there live only while a request or an import is running.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
+
+from secondopinion.records import storage_io
+
+CHUNK_SIZE = storage_io.CHUNK_SIZE
+COPY_PREFIX = ".copy-"
+# Uploads to object storage wait on the network, not the CPU: a few at once fill the link.
+PUBLISH_WORKERS = 4
+
+
+def storage_is_local() -> bool:
+    """True when the default storage is a folder on this machine (the files are written there)."""
+    return isinstance(default_storage, FileSystemStorage)
+
+
+def staging_root() -> Path:
+    configured = getattr(settings, "RECORDS_STAGING_DIR", None)
+    root = Path(configured) if configured else Path(settings.DATA_DIR) / "tmp" / "records"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def storage_root() -> Path:
+    """The folder files are written to in one pass.
+
+    Local storage: the folder behind the default storage (the files stay there). Object storage:
+    the staging folder (each finished file is then moved into the bucket by `file_publish`).
+    """
+    if not storage_is_local():
+        return staging_root()
+    root = Path(default_storage.location)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+class NameChanged(storage_io.StorageError):
+    def __init__(self) -> None:
+        super().__init__("The file could not be saved. Nothing was kept. Please try again.")
+
+
+def file_publish(*, name: str, root: Path) -> None:
+    """Move a finished file from `root` into the default storage, keeping its exact name.
+
+    Does nothing on local storage (the file is already in place). On object storage the staged
+    copy is removed once the object is written. If the storage would change the name (it never
+    should: names are random), the object is removed again and `NameChanged` is raised, because
+    the digest and the rows are tied to that name.
+    """
+    if storage_is_local():
+        return
+    path = storage_io.stored_path(root=root, name=name)
+    try:
+        with open(path, "rb") as fh:
+            saved = default_storage.save(name, File(fh, name=name))
+        if saved != name:
+            default_storage.delete(saved)
+            raise NameChanged()
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def files_publish(*, names: Iterable[str], root: Path, published: list[str]) -> None:
+    """`file_publish` for many files (a CD). Each name is added to `published` once its object
+    exists, so the caller can remove exactly those if anything fails, here or later."""
+    if storage_is_local():
+        return
+    lock = threading.Lock()
+
+    def one(name: str) -> None:
+        file_publish(name=name, root=root)
+        with lock:
+            published.append(name)
+
+    pool = ThreadPoolExecutor(max_workers=PUBLISH_WORKERS)
+    try:
+        for _ in pool.map(one, list(names)):
+            pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stored_delete(*, name: str) -> None:
+    """Remove a vault file wherever it lives; a missing file is not an error."""
+    if not name:
+        return
+    if storage_is_local():
+        storage_io.stored_remove(root=storage_root(), name=name)
+        return
+    default_storage.delete(name)
+    # A copy still staged (the request failed before publishing) goes too.
+    storage_io.stored_remove(root=staging_root(), name=name)
+
+
+def stored_exists(*, name: str) -> bool:
+    if storage_is_local():
+        return storage_io.stored_path(root=storage_root(), name=name).is_file()
+    return default_storage.exists(name)
+
+
+@contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """A local path holding the stored file `name`, for readers that need one (pypdf, pydicom).
+
+    Local storage: the stored file itself (no copy). Object storage: a private temporary copy in
+    the staging folder, removed on exit. Raises FileNotFoundError when the object is missing.
+    """
+    if storage_is_local():
+        yield storage_io.stored_path(root=storage_root(), name=name)
+        return
+    target = staging_root() / f"{COPY_PREFIX}{secrets.token_hex(16)}"
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            for chunk in stored_chunks(name):
+                out.write(chunk)
+        yield target
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def stored_chunks(name: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The bytes of a stored file, chunk by chunk, without holding it all in memory.
+
+    Opens the file at once, so a missing file raises FileNotFoundError here, before a response
+    starts. An S3 file object would read the whole object into a buffer on its first read; its
+    boto3 object's body is streamed instead when there is one.
+    """
+    handle = default_storage.open(name, "rb")
+    return _chunks(handle, chunk_size)
+
+
+def _chunks(handle, chunk_size: int) -> Iterator[bytes]:
+    try:
+        obj = getattr(handle, "obj", None)
+        if obj is not None and hasattr(obj, "get"):
+            body = obj.get()["Body"]
+            try:
+                yield from body.iter_chunks(chunk_size)
+            finally:
+                body.close()
+            return
+        while chunk := handle.read(chunk_size):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def stored_size(name: str) -> int | None:
+    try:
+        return default_storage.size(name)
+    except (OSError, NotImplementedError):
+        return None
