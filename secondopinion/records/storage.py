@@ -117,12 +117,6 @@ def stored_delete(*, name: str) -> None:
     storage_io.stored_remove(root=staging_root(), name=name)
 
 
-def stored_exists(*, name: str) -> bool:
-    if storage_is_local():
-        return storage_io.stored_path(root=storage_root(), name=name).is_file()
-    return default_storage.exists(name)
-
-
 @contextmanager
 def local_copy(name: str) -> Iterator[Path]:
     """A local path holding the stored file `name`, for readers that need one (pypdf, pydicom).
