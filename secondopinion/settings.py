@@ -225,6 +225,9 @@ elif STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,  # downloads go through the app anyway; never public URLs
             "file_overwrite": False,
+            # Objects read through default_storage.open() spill to a temporary file past 16 MB,
+            # so a packet or download of a large scan never sits whole in memory.
+            "max_memory_size": 16 * 1024 * 1024,
             "object_parameters": {"ServerSideEncryption": "AES256"}
             if env_bool("AWS_S3_ENCRYPT", True)
             else {},
