@@ -112,6 +112,10 @@ def _imaging(case) -> list[VaultItem]:
             "pk",
         )
     )
+    from secondopinion.records.dicom import PatientIdentity, identity_differences
+    from secondopinion.records.imports import case_patient
+
+    patient = case_patient(case)
     grouped: dict[int, list] = {}
     for inst in instances:
         grouped.setdefault(inst.series_id, []).append(inst)
@@ -153,14 +157,25 @@ def _imaging(case) -> list[VaultItem]:
                 )
             )
         count = len(files)
+        # A scan naming someone else (a mixed-up disc) stays out until the patient ticks it in.
+        differs = identity_differences(
+            PatientIdentity(study.patient_name, study.patient_id, study.patient_birth_date),
+            patient,
+        )
+        label = (
+            f"Scan images: {study_label}, {series_label} ({count} image{'s' if count != 1 else ''})"
+        )
+        if differs:
+            label += f". Check first: its {' and '.join(differs)} differ from this case's"
         items.append(
             VaultItem(
                 key=f"series:{series.public_id}",
-                label=f"Scan images: {study_label}, {series_label} ({count} image{'s' if count != 1 else ''})",
+                label=label,
                 kind="imaging",
                 files=tuple(files),
                 date=study.study_date,
                 origin=study.institution,
+                default_included=not differs,
             )
         )
     return items

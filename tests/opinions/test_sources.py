@@ -146,3 +146,19 @@ def test_it_never_puts_two_series_in_one_folder(case):
     series_folders = [item.files[0].series for item in vault_items(case)]
     assert series_folders == ["Series 1 Axial", "Series 1 Axial (2)"]
     assert vault_items(case)[0].files[0].study == "CT CHEST"
+
+
+def test_it_leaves_out_scans_that_name_someone_else_until_ticked_in(case):
+    from tests.records.helpers import make_study
+
+    own = make_study(case)
+    other = make_study(case)
+    ImagingStudy.objects.filter(pk=own.pk).update(patient_name="OWNER^OLIVE")
+    ImagingStudy.objects.filter(pk=other.pk).update(patient_name="DOE^PETER")
+    items = {item.key: item for item in vault_items(case)}
+    mine = next(i for i in items.values() if str(own.series.get().public_id) in i.key)
+    theirs = next(i for i in items.values() if str(other.series.get().public_id) in i.key)
+    assert mine.default_included
+    assert not theirs.default_included and "name differ" in theirs.label
+    chosen = dict(writes.packet_preview(case=case, excluded=[]))
+    assert chosen[theirs] is True  # the patient can still tick it in
