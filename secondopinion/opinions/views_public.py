@@ -15,10 +15,9 @@ import zipfile
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import F
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from secondopinion.opinions import tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
@@ -37,9 +36,29 @@ def _private(view):
         response["Referrer-Policy"] = "same-origin"
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
+        if response.status_code >= 400:
+            # Django's request logger writes the path of every 4xx answer, and the path holds the
+            # token: a live one after a wrong passcode or a refused report. Logs never get a
+            # link's token; the link's own event log records what happened.
+            response._has_been_logged = True
         return response
 
     return wrapper
+
+
+def _methods(*allowed: str):
+    """Like Django's require_http_methods, without its log line (which would hold the token)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def refused(request) -> HttpResponse:
@@ -124,7 +143,7 @@ def _packet_files(build: PacketBuild | None) -> tuple[list[tuple[int, str]], lis
 
 
 @_private
-@require_http_methods(["GET", "POST"])
+@_methods("GET", "POST")
 def share_open(request, token: str):
     link, outcome = _open_link(request, token)
     if outcome == tokens.REFUSED:
@@ -237,7 +256,7 @@ def share_summary(request, token: str):
 
 
 @_private
-@require_http_methods(["POST"])
+@_methods("POST")
 def share_report(request, token: str):
     link, outcome = _open_link(request, token)
     if outcome != tokens.OPEN:

@@ -181,3 +181,15 @@ def test_it_puts_reviewer_visits_in_the_case_audit_trail_without_file_names(
     assert [e.action for e in events] == ["link.open", "link.download"]
     assert all(e.user is None and e.object_id == str(link.public_id) for e in events)
     assert all(e.detail == "" for e in events)
+
+
+def test_it_keeps_live_tokens_out_of_the_request_log(client, case, service, caplog):
+    make_build(case, service)
+    _, token = make_link(case, service, passcode="blue-river-7")
+    caplog.set_level("INFO", logger="django.request")
+    assert client.post(open_url(token), {"passcode": "nope"}).status_code == 404
+    assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 200
+    fake = SimpleUploadedFile("report.pdf", b"not a pdf", content_type="application/pdf")
+    assert client.post(reverse("share:report", args=[token]), {"report": fake}).status_code == 400
+    assert client.get(reverse("share:report", args=[token])).status_code == 405
+    assert token not in caplog.text
