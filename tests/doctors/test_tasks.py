@@ -62,5 +62,16 @@ def test_it_marks_the_lookup_failed_on_an_unexpected_error(case, monkeypatch):
     assert "try again" in research.error
 
 
+def test_it_logs_a_failure_by_id_without_the_doctor_or_the_message(case, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ValueError("no match for Ada Moreau breast cancer")
+
+    monkeypatch.setattr("secondopinion.doctors.tasks.doctor_research", broken)
+    research = run(make_research(case, doctor_name="Ada Moreau"))
+    assert research.status == ResearchStatus.FAILED
+    assert f"doctor research {research.pk} failed (ValueError)" in caplog.text
+    assert "Moreau" not in caplog.text and "cancer" not in caplog.text
+
+
 def test_it_does_nothing_for_a_deleted_lookup(case):
     doctor_research_run.call(999_999)  # no error
