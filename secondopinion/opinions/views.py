@@ -26,6 +26,7 @@ from secondopinion.opinions.forms import (
 )
 from secondopinion.opinions.models import (
     Decision,
+    Handoff,
     Opinion,
     PacketBuild,
     PatientQuestion,
@@ -356,7 +357,10 @@ def question_update(request, case, question_id):
 
 @case_view()
 def handoff_page(request, case):
-    handoff = writes.handoff_for(case) if can_edit(case) else getattr(case, "handoff", None)
+    handoff = getattr(case, "handoff", None)
+    if handoff is None and can_edit(case):
+        # Saved only when the form is: opening the page (a GET) must not write anything.
+        handoff = Handoff(case=case)
     form = HandoffForm(request.POST or None, instance=handoff)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -189,6 +189,15 @@ def test_it_gives_a_one_page_handoff_and_records_the_loop(owner_client, case):
     assert case.handoff.loop_closed
 
 
+def test_it_writes_nothing_when_the_handoff_page_is_only_opened(owner_client, case):
+    from secondopinion.opinions.models import Handoff
+
+    assert owner_client.get(url("handoff", case)).status_code == 200
+    assert not Handoff.objects.filter(case=case).exists()
+    owner_client.post(url("handoff", case), {"delivered_how": "At my visit"})
+    assert Handoff.objects.get(case=case).delivered_how == "At my visit"
+
+
 def test_it_exports_case_dates_as_ics(owner_client, case, service):
     case.safe_to_wait_until = __import__("datetime").date(2026, 6, 1)
     case.save()
