@@ -8,6 +8,9 @@ listens on the loopback address by default and trusts X-Forwarded-* only from th
 from __future__ import annotations
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 from secondopinion.core.env import env_int, env_str
 
@@ -29,3 +32,20 @@ forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = env_str("WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# A share-link or invite token in a path opens a case to whoever holds it: never log one.
+_TOKEN_IN_PATH = re.compile(r"(/r/|/accounts/invite/)[^/?#\s]+")
+
+
+class TokenHidingLogger(Logger):
+    """gunicorn's logger, with share-link and invite tokens replaced in access log lines."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _TOKEN_IN_PATH.sub(r"\1[token]", atoms[key])
+        return atoms
+
+
+logger_class = TokenHidingLogger
