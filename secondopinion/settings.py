@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "secondopinion.core.middleware.forwarded_client",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "secondopinion.core.middleware.security_headers",
@@ -195,6 +196,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's addresses (as for gunicorn): requests from them carry the client's address as the
+# last X-Forwarded-For hop (core.middleware.forwarded_client). Empty when not behind a proxy.
+TRUSTED_PROXIES = (
+    env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1"]) if env_bool("BEHIND_PROXY", False) else []
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
