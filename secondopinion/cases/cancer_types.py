@@ -159,3 +159,18 @@ def cancer_type(code: str) -> CancerType:
         return BY_CODE[code]
     except KeyError:
         raise KeyError(f"Unknown cancer type {code!r}. Known: {', '.join(BY_CODE)}") from None
+
+
+# First words that are names and keep their capital in the middle of a sentence.
+_PROPER_FIRST_WORDS = {"Hodgkin", "Merkel", "Ewing", "Kaposi", "Wilms", "Burkitt"}
+
+
+def cancer_in_sentence(label: str) -> str:
+    """'Breast cancer' -> 'breast cancer'; 'Hodgkin lymphoma' and 'CLL' keep their capitals."""
+    label = " ".join(label.split())
+    if not label:
+        return ""
+    first = label.split()[0]
+    if first in _PROPER_FIRST_WORDS or first.isupper() or (len(first) > 1 and first[1].isupper()):
+        return label
+    return label[0].lower() + label[1:]

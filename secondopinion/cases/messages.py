@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from secondopinion.cases.cancer_types import cancer_in_sentence
+
 
 def wait_question(*, doctor_name: str, cancer_label: str, patient_name: str) -> str:
     """A short, polite note asking the treating doctor whether treatment can wait a few weeks."""
     greeting = f"Dear Dr. {doctor_name}," if doctor_name else "Dear Doctor,"
-    cancer = cancer_label.lower() if cancer_label else "my cancer"
+    cancer = cancer_in_sentence(cancer_label) if cancer_label else "my cancer"
     signature = patient_name or ""
     return (
         f"{greeting}\n\n"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from secondopinion.cases.cancer_types import BY_CODE, CHOICES
+from secondopinion.cases.cancer_types import BY_CODE, CHOICES, cancer_in_sentence
 
 
 class Urgency(models.TextChoices):
@@ -109,6 +109,11 @@ class Case(models.Model):
         if self.cancer_type == "other" and self.cancer_type_other:
             return self.cancer_type_other
         return self.cancer.label if self.cancer else "cancer"
+
+    @property
+    def cancer_phrase(self) -> str:
+        """The cancer as it reads inside a sentence: "a specialist in breast cancer"."""
+        return cancer_in_sentence(self.cancer_label)
 
     @property
     def days_left(self) -> int | None:

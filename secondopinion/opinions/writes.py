@@ -51,9 +51,14 @@ def case_goals(case) -> list[str]:
 
 
 def case_diagnosis(case) -> str:
-    text = case.cancer_label.capitalize() if case.cancer_type else ""
+    label = case.cancer_label if case.cancer_type else ""
+    # Upper-case the first letter only: str.capitalize() would turn "(AML)" into "(aml)".
+    text = label[:1].upper() + label[1:]
     if case.stage_told:
-        text += f", stage {case.stage_told} (as told by the doctor)"
+        stage = case.stage_told.strip()
+        if not stage.lower().startswith("stage"):
+            stage = f"stage {stage}"
+        text += f", {stage} (as told by the doctor)"
     if case.diagnosis_date:
         text += f", diagnosed {case.diagnosis_date:%B %-d, %Y}"
     return text

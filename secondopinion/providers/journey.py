@@ -25,7 +25,7 @@ def stages(case, today: datetime.date) -> list[Stage]:
             "find_specialists",
             "Find specialists",
             TODO,
-            f"Look for cancer centers and ask if a specialist in {case.cancer_label} gives remote "
+            f"Look for cancer centers and ask if a specialist in {case.cancer_phrase} gives remote "
             "second opinions.",
             "Search cancer centers",
             search_url,

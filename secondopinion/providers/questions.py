@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from secondopinion.cases.cancer_types import cancer_in_sentence
 from secondopinion.providers.rules import (
     CLOSED_STATUSES,
     STEP_AGREEMENT,
@@ -22,19 +23,6 @@ from secondopinion.providers.rules import (
 )
 
 DEFAULT_CANCER = "my cancer"
-# First words that are names and keep their capital in the middle of a sentence.
-_PROPER_FIRST_WORDS = {"Hodgkin", "Merkel", "Ewing", "Kaposi", "Wilms", "Burkitt"}
-
-
-def cancer_in_sentence(label: str) -> str:
-    """'Breast cancer' -> 'breast cancer'; 'Hodgkin lymphoma' and 'CLL' keep their capitals."""
-    label = " ".join(label.split())
-    if not label:
-        return ""
-    first = label.split()[0]
-    if first in _PROPER_FIRST_WORDS or first.isupper() or (len(first) > 1 and first[1].isupper()):
-        return label
-    return label[0].lower() + label[1:]
 
 
 @dataclass(frozen=True)

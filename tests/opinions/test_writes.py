@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from secondopinion.opinions import writes
 from secondopinion.opinions.writes import call_title
 
 
@@ -18,3 +19,12 @@ from secondopinion.opinions.writes import call_title
 )
 def test_it_titles_a_call_with_only_what_the_patient_typed(doctor, title):
     assert call_title(SimpleNamespace(doctor_name=doctor, name="Hope")) == title
+
+
+def test_the_diagnosis_line_keeps_capitals_and_does_not_repeat_stage(case):
+    case.cancer_type = "aml"
+    case.stage_told = "Stage 2"
+    line = writes.case_diagnosis(case)
+    assert line.startswith("Acute myeloid leukemia (AML), Stage 2 (as told by the doctor)")
+    case.stage_told = "2"
+    assert "stage 2 (as told" in writes.case_diagnosis(case)
