@@ -119,6 +119,11 @@ class _Doc(FPDF):
         self.set_creator("Second Opinion Navigator")
         self.add_page()
 
+    def multi_cell(self, *args, align: str = "L", **kwargs):
+        # fpdf2 justifies by default, which stretches short headings across the line; ragged
+        # right is also easier to read.
+        return super().multi_cell(*args, align=align, **kwargs)
+
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font(FONT, "", 7.5)
