@@ -39,12 +39,17 @@ def doctor_records_for(services: list[Service]) -> dict:
     from secondopinion.doctors.evidence import doctor_cancer_record
     from secondopinion.doctors.models import DoctorResearch
 
-    ids = [s.public_id for s in services if s.doctor_name.strip()]
-    if not ids:
+    case_of = {s.public_id: s.case_id for s in services if s.doctor_name.strip()}
+    if not case_of:
         return {}
     newest: dict = {}
-    for research in DoctorResearch.objects.filter(service_id__in=ids).order_by("-requested_at"):
-        newest.setdefault(research.service_id, research)
+    # Scoped to the services' own cases: a lookup stored in another case never answers here.
+    rows = DoctorResearch.objects.filter(
+        case_id__in=set(case_of.values()), service_id__in=list(case_of)
+    ).order_by("-requested_at")
+    for research in rows:
+        if case_of[research.service_id] == research.case_id:
+            newest.setdefault(research.service_id, research)
     return {sid: doctor_cancer_record(research) for sid, research in newest.items()}
 
 

@@ -42,3 +42,22 @@ def test_it_gathers_a_page_of_services_in_few_queries(case, django_assert_max_nu
     with django_assert_max_num_queries(2):
         facts = facts_for_services(services)
     assert [f.doctor_cancer_record for f in facts] == [UNKNOWN] * 4
+
+
+def test_it_ignores_a_doctor_lookup_stored_in_another_case(case, stranger):
+    from secondopinion.doctors.models import DoctorResearch, ResearchStatus
+    from tests.factories import make_case
+
+    service = make_service(case, doctor_name="Dr. Ada Moreau")
+    other = make_case(stranger, patient_name="Someone Else")
+    DoctorResearch.objects.create(
+        case=other,
+        service_id=service.public_id,
+        doctor_name="Ada Moreau",
+        status=ResearchStatus.DONE,
+        card={"pubmed": {"on_cancer": 3}},
+    )
+    assert service_facts(service).doctor_cancer_record == UNKNOWN
+    assert facts_for_services([service])[0].doctor_cancer_record == UNKNOWN
+    DoctorResearch.objects.filter(case=other).update(case=case)
+    assert service_facts(service).doctor_cancer_record == YES
