@@ -67,9 +67,11 @@ def test_it_gathers_records_for_a_service_as_a_new_user_would(
     page.get_by_role("button", name="Upload").click()
     page.locator(".series-list img").first.wait_for()
     # Previews are separate image requests: wait until each has arrived (or failed to).
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.series-list img')).every(i => i.complete)"
-    )
+    # (Polled from Python: wait_for_function would need eval, which our CSP forbids.)
+    for _ in range(150):
+        if page.locator(".series-list img").evaluate_all("imgs => imgs.every(i => i.complete)"):
+            break
+        page.wait_for_timeout(100)
 
     # The study list shows each series with a preview.
     assert "pathology-report.pdf" in page.locator("table").inner_text()
