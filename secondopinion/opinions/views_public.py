@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from secondopinion.opinions import tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
@@ -255,9 +256,36 @@ def share_summary(request, token: str):
     return response
 
 
+# Room for the form's other fields and the multipart framing around the file itself.
+_FORM_OVERHEAD = 1024 * 1024
+
+
+@_private
+@csrf_exempt  # checked just below, once the size is known to be sane
+def share_report(request, token: str):
+    """Refuse an oversized upload from its declared length, before anything reads the body.
+
+    CsrfViewMiddleware reads request.POST, which spools the whole upload to disk; so CSRF is
+    checked here instead, after this cheap check, and anyone holding a link cannot fill the disk.
+    """
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > writes.REPORT_MAX_BYTES + _FORM_OVERHEAD:
+        limit = writes.REPORT_MAX_BYTES // (1024 * 1024)
+        return HttpResponse(
+            f"This file is larger than {limit} MB, so it was not sent. Please send a smaller PDF.",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _share_report(request, token)
+
+
+@csrf_protect
 @_private
 @_methods("POST")
-def share_report(request, token: str):
+def _share_report(request, token: str):
     link, outcome = _open_link(request, token)
     if outcome != tokens.OPEN:
         return refused(request)

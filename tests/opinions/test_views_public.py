@@ -193,3 +193,33 @@ def test_it_keeps_live_tokens_out_of_the_request_log(client, case, service, capl
     assert client.post(reverse("share:report", args=[token]), {"report": fake}).status_code == 400
     assert client.get(reverse("share:report", args=[token])).status_code == 405
     assert token not in caplog.text
+
+
+def test_it_refuses_an_oversized_report_before_reading_it(client, link_and_token, settings):
+    from secondopinion.opinions import writes
+
+    link, token = link_and_token
+    url = reverse("share:report", args=[token])
+    response = client.post(
+        url,
+        data=b"x",
+        content_type="multipart/form-data; boundary=zzz",
+        CONTENT_LENGTH=str(writes.REPORT_MAX_BYTES + 2 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert b"larger than" in response.content
+    assert not Opinion.objects.exists()
+
+
+def test_it_still_checks_csrf_on_the_report_upload(link_and_token):
+    from django.test import Client
+
+    link, token = link_and_token
+    strict = Client(enforce_csrf_checks=True)
+    strict.get(open_url(token))
+    response = strict.post(
+        reverse("share:report", args=[token]),
+        {"report": SimpleUploadedFile("r.pdf", tiny_pdf(), content_type="application/pdf")},
+    )
+    assert response.status_code == 403
+    assert not Opinion.objects.exists()
