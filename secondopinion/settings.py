@@ -142,6 +142,18 @@ elif TASKS_BACKEND == "rq":
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
 
+# Cache: counters such as the share-link rate limit live here. One process on a personal copy
+# needs only memory; several web processes must share one cache, or each keeps its own count.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ValueError(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Accounts and sessions.
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -178,3 +178,30 @@ def test_it_serves_the_health_check_through_gunicorn_with_its_config(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_web_processes_share_one_cache_through_redis(tmp_path, capsys):
+    """Rate limits (share links) must count across processes: CACHE_URL points them at Redis."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not _redis_reachable(url):
+        message = f"REDIS NOT REACHABLE at {url}: the shared-cache test did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    env = _hosted_env(tmp_path, STORAGE_BACKEND="local", DATABASE_URL="", CACHE_URL=url)
+    key = f"so-test-{os.getpid()}-{tmp_path.name}"
+    code = (
+        f"from django.core.cache import cache;cache.add('{key}', 0, 60);print(cache.incr('{key}'))"
+    )
+    counts = [
+        _manage(["shell", "--no-imports", "-c", code], env).stdout.split()[-1] for _ in range(2)
+    ]
+    assert counts == ["1", "2"]
+
+
+def test_it_refuses_a_cache_url_it_cannot_use(tmp_path):
+    env = _hosted_env(tmp_path, STORAGE_BACKEND="local", CACHE_URL="memcached://x")
+    result = _manage(["check"], env)
+    assert result.returncode != 0 and "CACHE_URL" in result.stderr
