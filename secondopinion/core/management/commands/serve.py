@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+
+
+def _exit_cleanly(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -24,11 +29,16 @@ class Command(BaseCommand):
             worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
                 [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
             )
+        # Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) must also stop the worker, not
+        # leave it running without its app: turn both into a normal exit so `finally` runs.
+        for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if signum is not None:
+                signal.signal(signum, _exit_cleanly)
         self.stdout.write(f"Second Opinion Navigator is running at http://{host}:{port}/")
         self.stdout.write("Open that address in your web browser. Press Ctrl+C here to stop.")
         try:
             run(host, port, get_internal_wsgi_application(), threading=True, server_cls=WSGIServer)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             if worker is not None:
