@@ -6,6 +6,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_case, make_user, share_case
+from tests.s3 import s3  # noqa: F401 - the shared in-process S3 fixture
 
 # Property tests explore new inputs on every developer run; CI replays a fixed set so a red build
 # always means a change broke something. New finds get a plain regression test of their own.

@@ -7,45 +7,12 @@ import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
-from moto import mock_aws
 
 from secondopinion.core.export import case_export
 from secondopinion.core.integrity import integrity_check, integrity_repair
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.records.models import Document
-
-BUCKET = "secondopinion-test"
-
-
-@pytest.fixture
-def s3(settings, monkeypatch):
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(key, value)
-    with mock_aws():
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "region_name": "us-east-1",
-                    "default_acl": "private",
-                    "file_overwrite": False,
-                    "object_parameters": {"ServerSideEncryption": "AES256"},
-                },
-            },
-        }
-        # Changing STORAGES resets Django's storage handler, so default_storage is now S3.
-        yield storages["default"]
+from tests.s3 import BUCKET
 
 
 def _document(case, storage, data: bytes, name: str) -> Document:

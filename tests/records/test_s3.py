@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from moto import mock_aws
 
 from secondopinion.cases.lifecycle import case_delete
 from secondopinion.core.integrity import integrity_check
@@ -25,38 +23,7 @@ from secondopinion.records.models import (
     ImagingStudy,
 )
 from tests.records.helpers import pdf_bytes, small_cd, zip_of
-
-BUCKET = "secondopinion-records-test"
-
-
-@pytest.fixture
-def s3(settings, monkeypatch, tmp_path):
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(key, value)
-    settings.RECORDS_STAGING_DIR = str(tmp_path / "staging")
-    with mock_aws():
-        import boto3
-
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "region_name": "us-east-1",
-                    "default_acl": "private",
-                    "file_overwrite": False,
-                    "object_parameters": {"ServerSideEncryption": "AES256"},
-                },
-            },
-        }
-        yield storages["default"]
+from tests.s3 import BUCKET
 
 
 def _objects() -> list[str]:
