@@ -3,8 +3,12 @@
 import os
 import sys
 
+from secondopinion.core.privacy import use_private_umask
+
 
 def main(argv: list[str] | None = None) -> None:
+    # Files the app writes (database, documents, backups, exports) are for this user only.
+    use_private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondopinion.settings")
     from django.core.management import execute_from_command_line
 

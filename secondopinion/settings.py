@@ -264,6 +264,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 2048, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("UPLOAD_MAX_FILES", 100, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Only this computer's user may read the data folder (see also the umask set by the command line).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Records are written here first, then moved into object storage (unused with local storage).
@@ -279,10 +282,20 @@ CONTACT_EMAIL = env_str("CONTACT_EMAIL", "secondopinion-navigator@example.org")
 NCBI_API_KEY = env_str("NCBI_API_KEY")
 
 # Logs never carry health details: only ids, counts and durations.
+# Share-link and invite tokens and query strings are masked in every line (core.logmask); times
+# are UTC with their offset.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask": {"()": "secondopinion.core.logmask.MaskingFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "secondopinion.core.logmask.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -8,11 +8,11 @@ listens on the loopback address by default and trusts X-Forwarded-* only from th
 from __future__ import annotations
 
 import os
-import re
 
 from gunicorn.glogging import Logger
 
 from secondopinion.core.env import env_int, env_str
+from secondopinion.core.logmask import MaskingFilter, mask
 
 bind = env_str("WEB_BIND", "127.0.0.1:8000")
 # Threads per process: pages wait mostly on the database, so a few threads per worker process
@@ -33,18 +33,21 @@ accesslog = env_str("WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
-# A share-link or invite token in a path opens a case to whoever holds it: never log one.
-_TOKEN_IN_PATH = re.compile(r"(/r/|/accounts/invite/)[^/?#\s]+")
-
 
 class TokenHidingLogger(Logger):
-    """gunicorn's logger, with share-link and invite tokens replaced in access log lines."""
+    """gunicorn's logger, with share-link and invite tokens (and query strings) masked in access
+    log lines, the same way core.logmask masks every other log line."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # gunicorn's own error lines ("Error handling request /r/...") pass the same mask.
+        self.error_log.addFilter(MaskingFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("U", "r", "f"):
             if isinstance(atoms.get(key), str):
-                atoms[key] = _TOKEN_IN_PATH.sub(r"\1[token]", atoms[key])
+                atoms[key] = mask(atoms[key])
         return atoms
 
 

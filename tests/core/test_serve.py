@@ -1,4 +1,7 @@
-"""`secondopinion serve` (what ./run starts): the web server and its worker start and stop together."""
+"""`secondopinion serve` (what ./run starts): the web server and its worker start and stop together,
+the worker is started again when it dies, and nothing the server prints holds a token."""
+
+from __future__ import annotations
 
 import os
 import signal
@@ -6,10 +9,28 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+PYTHON = [sys.executable, "-m", "secondopinion"]
+
+MAKE_LINKS = """
+from secondopinion.accounts.models import User
+from secondopinion.accounts.sharing import invite_link_create
+from secondopinion.cases.models import Case
+from secondopinion.opinions.writes import link_create
+from secondopinion.providers.models import Service
+owner = User.objects.create_user(email="serve-test@example.org", password="a-long-test-password")
+case = Case.objects.create(owner=owner, patient_name="Ana", cancer_type="breast")
+service = Service.objects.create(case=case, name="Example Cancer Center")
+link, share_token = link_create(case=case, service=service, user=owner)
+invite, invite_token = invite_link_create(case=case, role="viewer", created_by=owner)
+print(share_token, invite_token)
+"""
 
 
 def _free_port() -> int:
@@ -19,8 +40,13 @@ def _free_port() -> int:
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Children of every thread of `pid` (the supervisor starts a new worker from its thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.exists():
+            found += [int(p) for p in children.read_text().split()]
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -32,46 +58,116 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
-def test_it_serves_with_a_worker_and_stops_the_worker_on_sigterm(tmp_path):
+def _wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen in {seconds} s"
+        time.sleep(0.2)
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url) as response:  # noqa: S310 - our own loopback server
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A set-up data folder and a running `serve` with its worker; yields (process, port, env)."""
+    if not Path("/proc").exists():  # pragma: no cover - the process checks read /proc (Linux)
+        pytest.skip("needs /proc")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         DJANGO_SETTINGS_MODULE="secondopinion.settings",
-        SECONDOPINION_DATA_DIR=str(tmp_path),
+        SECONDOPINION_DATA_DIR=str(tmp_path / "data"),
         TASKS_BACKEND="database",
         SECURE_COOKIES="false",
+        LOG_LEVEL="INFO",  # the most talkative setting: still no token may appear
     )
-    python = [sys.executable, "-m", "secondopinion"]
-    subprocess.run([*python, "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*PYTHON, "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
+    log = tmp_path / "serve.log"
+    out = log.open("w")
     server = subprocess.Popen(
-        [*python, "serve", "--port", str(port)],
+        [*PYTHON, "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
         text=True,
     )
+
+    def answers() -> bool:
+        try:
+            return _get(f"http://127.0.0.1:{port}/health/") == 200
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/") as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not answer in 30 s"
-                time.sleep(0.2)
-        workers = _children(server.pid)
-        if not workers and not Path("/proc").exists():  # pragma: no cover - not Linux
-            return
-        assert len(workers) == 1, "serve starts exactly one worker"
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        deadline = time.monotonic() + 15
-        while _alive(workers[0]):
-            assert time.monotonic() < deadline, "the worker outlived the server"
-            time.sleep(0.2)
-        assert "http://127.0.0.1:" in server.stdout.read()
+        _wait_for(answers, "the server answering")
+        yield server, port, env, log
     finally:
         if server.poll() is None:
             server.kill()
+        for pid in _children(server.pid):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        out.close()
+
+
+def _output(log: Path) -> str:
+    return log.read_text()
+
+
+def test_it_serves_with_a_worker_and_stops_the_worker_on_sigterm(app):
+    server, port, env, log = app
+    workers = _children(server.pid)
+    assert len(workers) == 1, "serve starts exactly one worker"
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=20)
+    _wait_for(lambda: not _alive(workers[0]), "the worker stopping with the server", 15)
+    assert f"http://127.0.0.1:{port}/" in _output(log)
+
+
+def test_it_starts_the_worker_again_when_it_dies(app):
+    server, port, env, log = app
+    [first] = _children(server.pid)
+    os.kill(first, signal.SIGKILL)
+
+    def replaced() -> bool:
+        children = [pid for pid in _children(server.pid) if _alive(pid)]
+        return len(children) == 1 and children[0] != first
+
+    _wait_for(replaced, "a new worker starting", 20)
+    assert "background worker stopped" in _output(log)
+    assert _get(f"http://127.0.0.1:{port}/health/") == 200
+
+
+def test_its_output_never_holds_a_share_link_or_invite_token(app):
+    server, port, env, log = app
+    made = subprocess.run(
+        [*PYTHON, "shell", "-c", MAKE_LINKS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    share_token, invite_token = made.stdout.strip().splitlines()[-1].split()
+    base = f"http://127.0.0.1:{port}"
+    for path in (
+        f"/r/{share_token}/",
+        f"/r/{share_token}/no-such-page/",
+        f"/r/{share_token}x/",
+        f"/accounts/invite/{invite_token}/",
+        f"/accounts/invite/{invite_token}/no-such-page/",
+        "/centers/?zip=02215&q=invasive+ductal+carcinoma",
+    ):
+        assert _get(base + path) < 500, path
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=20)
+    output = _output(log)
+    assert share_token not in output and invite_token not in output
+    assert "invasive" not in output

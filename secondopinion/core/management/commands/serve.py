@@ -1,18 +1,78 @@
-"""Start the app on this computer: the web server and, beside it, the background worker."""
+"""Start the app on this computer: the web server and, beside it, the background worker.
+
+The web server is waitress (pure Python, the same on Linux, macOS and Windows). It writes no
+access log: a share-link or invite token in a request line would open the case to anyone who reads
+the terminal. Everything else that is logged passes core.logmask. The worker is watched: when it
+dies it is started again, a few times at most, so text reading, imports and packets never wait in
+silence.
+"""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
+import threading
+import time
+from collections import deque
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+from django.core.servers.basehttp import get_internal_wsgi_application
+from waitress import serve
+
+WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
 
 
 def _exit_cleanly(signum, frame) -> None:
     raise SystemExit(0)
+
+
+class WorkerSupervisor:
+    """Runs the worker and starts it again when it dies: at most `max_restarts` times within
+    `window` seconds, after which it says so plainly and stops trying."""
+
+    def __init__(self, command, *, say, max_restarts: int = 5, window: float = 600, poll=1.0):
+        self.command, self.say = command, say
+        self.max_restarts, self.window, self.poll = max_restarts, window, poll
+        self.restarts: deque[float] = deque()
+        self.process: subprocess.Popen | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)  # noqa: S603 - our own interpreter
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll):
+            code = self.process.poll()
+            if code is None:
+                continue
+            now = time.monotonic()
+            while self.restarts and now - self.restarts[0] > self.window:
+                self.restarts.popleft()
+            if len(self.restarts) >= self.max_restarts:
+                self.say(
+                    "The background worker keeps stopping, so it was not started again. Reading "
+                    "documents, imports and packets will wait. Please stop the app and start it "
+                    "again; if this keeps happening, run `secondopinion check-integrity`."
+                )
+                return
+            self.restarts.append(now)
+            self.say(f"The background worker stopped (exit code {code}). Starting it again.")
+            self.process = subprocess.Popen(self.command)  # noqa: S603
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 class Command(BaseCommand):
@@ -24,11 +84,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the worker.")
 
     def handle(self, *args, host: str, port: int, no_worker: bool, **options):
-        worker = None
+        supervisor = None
         if not no_worker and settings.TASKS_BACKEND == "database":
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-                [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
-            )
+            supervisor = WorkerSupervisor(WORKER_COMMAND, say=self.stderr.write)
+            supervisor.start()
         # Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) must also stop the worker, not
         # leave it running without its app: turn both into a normal exit so `finally` runs.
         for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
@@ -36,11 +95,19 @@ class Command(BaseCommand):
                 signal.signal(signum, _exit_cleanly)
         self.stdout.write(f"Second Opinion Navigator is running at http://{host}:{port}/")
         self.stdout.write("Open that address in your web browser. Press Ctrl+C here to stop.")
+        self.stdout.flush()
         try:
-            run(host, port, get_internal_wsgi_application(), threading=True, server_cls=WSGIServer)
+            serve(
+                get_internal_wsgi_application(),
+                host=host,
+                port=port,
+                threads=8,
+                ident="",  # no Server: header naming the software
+                max_request_body_size=settings.UPLOAD_MAX_BYTES + 10 * 1024 * 1024,
+                _quiet=True,
+            )
         except (KeyboardInterrupt, SystemExit):
             pass
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            if supervisor is not None:
+                supervisor.stop()

@@ -3,11 +3,13 @@ look at the stored files (a warning line when something is missing)."""
 
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from secondopinion.core.bundled import BUNDLED_DATA_LOADERS
 from secondopinion.core.integrity import check_line, integrity_check
+from secondopinion.core.privacy import make_private
 
 
 class Command(BaseCommand):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
             if line:
                 self.stdout.write(line)
         self.stdout.write("The database is ready.")
+        # Installations from before folders were made private: fix them once, say so.
+        fixed = make_private(settings.DATA_DIR)
+        if fixed:
+            self.stdout.write(f"Made {fixed} files and folders in the data folder private to you.")
         # A quick look (presence only, no hashing) so a lost or half-written file is noticed at
         # start-up; the full check is `secondopinion check-integrity`.
         try:
