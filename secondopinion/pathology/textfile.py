@@ -13,6 +13,8 @@ import logging
 import warnings
 from pathlib import Path
 
+from secondopinion.core.textcodec import text_decode
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a pathology report is kilobytes; 20 MB is generous
 MAX_PDF_PAGES = 200
 MAX_TEXT_CHARS = 2_000_000
@@ -53,7 +55,7 @@ def text_from_bytes(data: bytes, *, name: str = "") -> str:
 
 
 def _plain_text(data: bytes) -> str:
-    text = _decode(data)
+    text = text_decode(data)
     if text is None or _looks_binary(text):
         raise TextExtractionError(
             "The file does not look like text. Upload the report as a PDF or a plain text file."
@@ -62,29 +64,6 @@ def _plain_text(data: bytes) -> str:
     if not text.strip():
         raise TextExtractionError("The file is empty.")
     return text[:MAX_TEXT_CHARS]
-
-
-def _decode(data: bytes) -> str | None:
-    # Byte-order marks first, then UTF-8, then UTF-16 without BOM, then Windows-1252.
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    sample = data[:4000]
-    # NUL bytes are valid UTF-8, so UTF-16 without a byte-order mark is checked first.
-    if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 3:
-        even_zero = sample[1::2].count(0) > len(sample) // 3
-        try:
-            return data.decode("utf-16-le" if even_zero else "utf-16-be")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in sample:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    return data.decode("cp1252", errors="replace")
 
 
 def _looks_binary(text: str) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from secondopinion.core.textcodec import text_decode
 from secondopinion.records import dicom
 
 DOCUMENT_TYPES: list[tuple[str, str]] = [
@@ -104,14 +105,10 @@ def kind_sniff(head: bytes) -> tuple[str, str]:
         return "markup", ""
     if dicom.dicom_sniff(head) == "bare":
         return "dicom-bare", "application/dicom"
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # A cut multibyte character at the end of the sample is still text.
-            if exc.start < len(head) - 4:
-                return "unknown", ""
-        return "text", "text/plain; charset=utf-8"
+    # Text in UTF-8, UTF-16 or Windows-1252/Latin-1 (a cut character at the end of the sample is
+    # still text); the background reader decodes the whole file the same way.
+    if text_decode(head, partial=True) is not None:
+        return "text", "text/plain"
     return "unknown", ""
 
 

@@ -8,6 +8,7 @@ from importlib import import_module
 from django.db import transaction
 from django_tasks import task
 
+from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
 from secondopinion.records.models import DiscImport, Document, TextStatus
 
@@ -42,7 +43,7 @@ def document_text_extract(document_pk: int) -> None:
                 text = detect.pdf_text(path)
             else:
                 with open(path, "rb") as fh:
-                    text = fh.read(MAX_TEXT_CHARS).decode("utf-8", errors="replace")
+                    text = text_decode(fh.read(MAX_TEXT_CHARS), partial=True) or ""
     except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
