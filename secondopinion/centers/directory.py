@@ -40,6 +40,9 @@ REQUIRED_COLUMNS = (
     "source",
     "verified_on",
 )
+# Added with the December 2026 directory; a file without them still loads (no phone shown).
+OPTIONAL_COLUMNS = ("phone", "phone_source", "second_opinion_phone")
+PHONE_FORMAT = re.compile(r"\+1-\d{3}-\d{3}-\d{4}")
 
 COMPREHENSIVE = "Comprehensive Cancer Center"
 CLINICAL = "Cancer Center (Clinical)"
@@ -109,6 +112,10 @@ class Center:
     notes: str
     source: str
     verified_on: date
+    # Numbers a stored public page gave (written +1-XXX-XXX-XXXX); "" when none was found.
+    phone: str = ""
+    phone_source: str = ""
+    second_opinion_phone: str = ""
 
     @property
     def sees_patients(self) -> bool:
@@ -127,11 +134,24 @@ class Center:
         return [ACCESS_LABELS[tag] for tag in self.remote_access]
 
     @property
+    def phone_uri(self) -> str:
+        return phone_uri(self.phone)
+
+    @property
+    def second_opinion_phone_uri(self) -> str:
+        return phone_uri(self.second_opinion_phone)
+
+    @property
     def website_url(self) -> str:
         """The website as a link; the data stores bare domains."""
         if not self.website or self.website.startswith(("http://", "https://")):
             return self.website
         return "https://" + self.website
+
+
+def phone_uri(phone: str) -> str:
+    """A tel: link for a number written +1-XXX-XXX-XXXX ("" for no number)."""
+    return "tel:" + phone.replace("-", "") if phone else ""
 
 
 def center_key(name: str, city: str, state: str) -> str:
@@ -142,7 +162,7 @@ def center_key(name: str, city: str, state: str) -> str:
 
 def _row_problems(row: dict[str, str]) -> tuple[list[str], Center | None]:
     problems: list[str] = []
-    get = {k: (row.get(k) or "").strip() for k in REQUIRED_COLUMNS}
+    get = {k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
     for col in ("name", "city", "state", "designation", "remote_second_opinion"):
         if not get[col]:
             problems.append(f"'{col}' is empty")
@@ -152,6 +172,9 @@ def _row_problems(row: dict[str, str]) -> tuple[list[str], Center | None]:
         )
     if get["state"] and get["state"] not in US_STATES:
         problems.append(f"state '{get['state']}' is not a US state code")
+    for col in ("phone", "second_opinion_phone"):
+        if get[col] and not PHONE_FORMAT.fullmatch(get[col]):
+            problems.append(f"{col} '{get[col]}' is not written like +1-617-555-0100")
     remote = get["remote_second_opinion"]
     if remote and remote not in REMOTE_VALUES:
         problems.append(f"remote_second_opinion '{remote}' must be yes, no or unknown")
@@ -195,6 +218,9 @@ def _row_problems(row: dict[str, str]) -> tuple[list[str], Center | None]:
         notes=get["notes"],
         source=get["source"],
         verified_on=verified,
+        phone=get["phone"],
+        phone_source=get["phone_source"],
+        second_opinion_phone=get["second_opinion_phone"],
     )
     return [], center
 

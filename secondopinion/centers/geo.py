@@ -66,6 +66,11 @@ def _zip_table() -> dict[str, ZipPlace | None]:
     return table
 
 
+def zip_table_warm() -> None:
+    """Build the ZIP table ahead of the first search (the local server calls it at start)."""
+    _zip_table()
+
+
 def zip_normalize(text: str) -> str:
     """Return the 5-digit ZIP from '02115', ' 02115 ' or '02115-1234', or raise ZipError."""
     match = _ZIP_RE.match((text or "").strip())

@@ -37,6 +37,9 @@ def _fields(center: directory.Center) -> dict:
         "notes": center.notes,
         "source": center.source,
         "verified_on": center.verified_on,
+        "phone": center.phone,
+        "phone_source": center.phone_source,
+        "second_opinion_phone": center.second_opinion_phone,
         "listed": True,
     }
 
@@ -48,11 +51,13 @@ def directory_replace(*, centers: Sequence[directory.Center], model=None) -> Loa
     """
     if model is None:
         from secondopinion.centers.models import Center as model
+    # An older data migration passes a historical model that lacks later columns.
+    known = {f.name for f in model._meta.get_fields()}
     existing = {c.key: c for c in model.objects.all()}
     added = updated = 0
     with transaction.atomic():
         for center in centers:
-            fields = _fields(center)
+            fields = {k: v for k, v in _fields(center).items() if k in known}
             row = existing.get(center.key)
             if row is None:
                 model.objects.create(key=center.key, **fields)

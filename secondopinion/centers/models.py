@@ -33,6 +33,9 @@ class Center(models.Model):
     notes = models.TextField(blank=True)
     source = models.TextField(blank=True)
     verified_on = models.DateField()
+    phone = models.CharField(max_length=20, blank=True)
+    phone_source = models.CharField(max_length=500, blank=True)
+    second_opinion_phone = models.CharField(max_length=20, blank=True)
     # A center dropped from a newer file stays (services may point at it) but leaves search.
     listed = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,4 +63,7 @@ class Center(models.Model):
             notes=self.notes,
             source=self.source,
             verified_on=self.verified_on,
+            phone=self.phone,
+            phone_source=self.phone_source,
+            second_opinion_phone=self.second_opinion_phone,
         )

@@ -133,6 +133,8 @@ class MapPoint:
     # "remote" (offers remote opinions), "center" (other patient-care center), "lab" (research
     # only) or "origin" (the patient's ZIP). Each kind has its own shape, not only its own colour.
     kind: str = "center"
+    # The number of the center in the list beside the map ("" for none), drawn on its dot.
+    number: str = ""
 
 
 # Presentation attributes, not CSS: the site's Content-Security-Policy blocks inline <style>.
@@ -144,7 +146,16 @@ _LOOK = {
     "lab": 'fill="#ffffff" stroke="#6b6b6b" stroke-width="2"',
     "origin": 'fill="#b3261e" stroke="#ffffff" stroke-width="1.5"',
     "note": 'font-family="sans-serif" font-size="14" fill="#333333"',
+    "number": 'font-family="sans-serif" font-size="13" font-weight="bold" fill="#111111" '
+    'stroke="#ffffff" stroke-width="3" paint-order="stroke"',
 }
+
+
+def _number(text: str, x: float, y: float) -> str:
+    """The list number beside a dot, with a white halo so it reads over the outline."""
+    if not text:
+        return ""
+    return f'<text {_LOOK["number"]} x="{x + 8:.1f}" y="{y - 6:.1f}" aria-hidden="true">{escape(text)}</text>'
 
 
 def _marker(kind: str, x: float, y: float, label: str) -> str:
@@ -172,13 +183,16 @@ def map_svg(
     """A complete <svg> element. Every point carries its label (tooltip and accessible name)."""
     drawn: list[str] = []
     left_off: list[str] = []
-    # Draw the origin last so it sits on top of centers in the same city.
-    for point in sorted(points, key=lambda p: p.kind == "origin"):
+    # Drawn in reverse: the points come nearest first, and the nearest center must sit on top of
+    # the others and of the ZIP marker (in Hawaii the nearest center is under it otherwise).
+    for point in reversed(points):
         pos = to_canvas(point.longitude, point.latitude)
         if pos is None:
             left_off.append(point.label)
             continue
         drawn.append(_marker(point.kind, pos[0], pos[1], point.label))
+        drawn.append(_number(point.number, pos[0], pos[1]))
+    left_off.reverse()
     desc = description or (
         f"{sum(1 for p in points if p.kind != 'origin')} centers shown as points on an outline of "
         "the United States."

@@ -19,6 +19,18 @@ def _kind(center) -> str:
     return "remote" if center.remote_second_opinion == "yes" else "center"
 
 
+def miles_phrase(miles: float) -> str:
+    whole = round(miles)
+    return f"{whole:,} mile{'' if whole == 1 else 's'} away"
+
+
+def _query_with(request, **extra) -> str:
+    query = request.GET.copy()
+    for key, value in extra.items():
+        query[key] = value
+    return query.urlencode()
+
+
 def _case_for_adding(request):
     """The case whose services list gets an "add" button, if the visitor may change it."""
     case_id = request.GET.get("case")
@@ -31,10 +43,15 @@ def _case_for_adding(request):
     return case if can_edit(case) else None
 
 
+# Results come ten at a time, nearest first; "show all" lists (and maps) every match.
+PAGE_SIZE = 10
+
+
 def search(request):
     # Bound only once a ZIP was sent: "?case=..." alone is the empty form, not an error.
     form = CenterSearchForm(request.GET if "zip" in request.GET else None)
     hits: list[Hit] = []
+    shown: list[Hit] = []
     origin = None
     index = listed_index()
     if form.is_bound and form.is_valid():
@@ -47,22 +64,25 @@ def search(request):
             states=[form.cleaned_data["state"]] if form.cleaned_data["state"] else [],
             remote_only=form.cleaned_data["remote_only"],
         )
+        show_all = request.GET.get("show") == "all"
+        shown = hits if show_all else hits[:PAGE_SIZE]
         points = [
             MapPoint(
-                f"{n}. {h.center.name}, {h.center.city}, {h.center.state}: {h.miles:,.0f} miles. "
-                f"{h.center.remote_label}.",
+                f"{n}. {h.center.name}, {h.center.city}, {h.center.state}: "
+                f"{miles_phrase(h.miles)}. {h.center.remote_label}.",
                 h.center.latitude,
                 h.center.longitude,
                 _kind(h.center),
+                number=str(n),
             )
-            for n, h in enumerate(hits, start=1)
+            for n, h in enumerate(shown, start=1)
         ]
         points.append(
             MapPoint(
                 f"Your ZIP code {origin.zip_code}", origin.latitude, origin.longitude, "origin"
             )
         )
-        title = f"Map of the {len(hits)} centers found"
+        title = f"Map of the {len(shown)} nearest centers found"
     else:
         points = [
             MapPoint(f"{c.name}, {c.city}, {c.state}", c.latitude, c.longitude, _kind(c))
@@ -72,6 +92,9 @@ def search(request):
     context = {
         "form": form,
         "hits": hits,
+        "shown": shown,
+        "more": len(hits) - len(shown),
+        "show_all_query": _query_with(request, show="all"),
         "origin": origin,
         "searched": origin is not None,
         # Built from escaped strings only (see usmap.map_svg).

@@ -11,6 +11,7 @@ import os
 
 from gunicorn.glogging import Logger
 
+from secondopinion.centers.geo import zip_table_warm
 from secondopinion.core.env import env_int, env_str
 from secondopinion.core.logmask import MaskingFilter, mask
 
@@ -52,3 +53,8 @@ class TokenHidingLogger(Logger):
 
 
 logger_class = TokenHidingLogger
+
+
+def post_worker_init(worker):
+    # Build the ZIP table in each worker before it serves, so no patient's first search waits.
+    zip_table_warm()

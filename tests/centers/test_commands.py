@@ -87,3 +87,13 @@ def test_it_reloads_an_updated_file_without_touching_services(tmp_path, case, ca
 def test_it_says_when_the_file_is_missing(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("centers_load", "--file", str(tmp_path / "nope.csv"))
+
+
+def test_its_json_lists_phone_numbers_where_the_directory_has_them(capsys):
+    call_command("centers", "--zip", "02215", "--json")
+    centers = json.loads(capsys.readouterr().out)["centers"]
+    with_phone = [c for c in centers if c["phone"]]
+    assert with_phone and all(c["phone"].startswith("+1-") for c in with_phone)
+    assert all(c["phone_source"] for c in with_phone)
+    assert any(c["phone"] is None for c in centers)  # unknown stays unknown, never made up
+    assert any(c["second_opinion_phone"] for c in centers)

@@ -164,3 +164,23 @@ def test_it_refuses_a_file_that_is_not_utf8(tmp_path):
 
 def test_it_reads_the_bundled_file_from_disk():
     assert len(directory_read(BUNDLED_CSV)) == 75
+
+
+def test_it_ships_the_phone_numbers_of_the_updated_directory():
+    centers = bundled_centers()
+    assert sum(1 for c in centers if c.phone) >= 20
+    assert all(c.phone_source for c in centers if c.phone or c.second_opinion_phone)
+    dana = next(c for c in centers if c.phone and c.phone_uri)
+    assert dana.phone_uri == "tel:" + dana.phone.replace("-", "")
+
+
+def test_a_file_without_phone_columns_still_loads():
+    [center] = directory_parse(_csv([_row()]))
+    assert (center.phone, center.phone_uri) == ("", "")
+
+
+@pytest.mark.parametrize("bad", ["617-555-0100", "+1 617 555 0100", "call us"])
+def test_it_refuses_a_phone_number_it_cannot_dial(bad):
+    columns = (*REQUIRED_COLUMNS, "phone")
+    with pytest.raises(DirectoryError, match="phone"):
+        directory_parse(_csv([_row(phone=bad)], columns=columns))

@@ -35,7 +35,8 @@ def test_it_is_valid_svg_with_a_title_description_and_labelled_points():
     desc = root.find(f"{SVG}desc").text
     assert "Not on the map: Your ZIP 99501" in desc
     labels = [el.get("aria-label") for el in root.iter() if el.get("role") == "img"]
-    assert labels == ["Center A <&>", "Lab B", "Center C"]
+    # Painted last-first, so the first (nearest) point lies on top of the others.
+    assert labels == ["Center C", "Lab B", "Center A <&>"]
     for el in root.iter():
         if el.get("role") == "img":
             assert el.find(f"{SVG}title").text == el.get("aria-label")

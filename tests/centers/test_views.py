@@ -22,12 +22,53 @@ def test_it_shows_the_form_and_a_map_of_every_center(client):
     assert "Map of all 75 centers" in page
 
 
+def _results(page: str) -> str:
+    """The numbered list of results (the map before it names the centers too)."""
+    return page.split('<ol class="center-results"')[1].split("</ol>")[0]
+
+
 @pytest.mark.django_db
 def test_it_lists_new_york_centers_nearest_first_with_miles(client):
     page = client.get(URL, {"zip": "10065", "radius": "50"}).content.decode()
     assert "7 centers near 10065 (New York, NY), nearest first" in page
-    assert page.index("Memorial Sloan Kettering") < page.index("Rutgers Cancer Institute")
-    assert "1 miles" in page or "miles</strong>" in page
+    results = _results(page)
+    assert results.index("Memorial Sloan Kettering") < results.index("Rutgers Cancer Institute")
+    assert "1 miles" not in page and "mile</strong>" in results  # MSK is a mile away
+
+
+@pytest.mark.django_db
+def test_the_map_comes_first_with_the_list_numbers_on_its_dots(client):
+    page = client.get(URL, {"zip": "10065", "radius": "50"}).content.decode()
+    assert page.index('class="usmap"') < page.index('class="center-results"')
+    assert '<span class="center-number">1.</span>' in page
+    svg = page.split("<svg")[1].split("</svg>")[0]
+    assert 'aria-hidden="true">1</text>' in svg and 'aria-hidden="true">7</text>' in svg
+    assert "numbered list above" not in page
+
+
+@pytest.mark.django_db
+def test_the_nearest_center_is_drawn_above_the_zip_marker(client):
+    page = client.get(URL, {"zip": "96813"}).content.decode()  # Honolulu
+    points = page.split('class="usmap-points">')[1]
+    nearest = points.index("1. University of Hawaii Cancer Center")
+    assert points.index("Your ZIP code 96813") < nearest  # drawn earlier = underneath
+
+
+@pytest.mark.django_db
+def test_it_shows_ten_centers_then_offers_the_rest(client):
+    page = client.get(URL, {"zip": "02115"}).content.decode()
+    assert _results(page).count('class="card center') == 10
+    assert "Show 65 more centers" in page
+    everything = client.get(URL, {"zip": "02115", "show": "all"}).content.decode()
+    assert _results(everything).count('class="card center') == 75
+    assert "more center" not in everything
+
+
+@pytest.mark.django_db
+def test_it_gives_phone_numbers_as_links_or_says_where_to_look(client):
+    page = client.get(URL, {"zip": "02115", "show": "all"}).content.decode()
+    assert 'href="tel:+1' in page
+    assert "not in our list: see their website" in page
 
 
 @pytest.mark.django_db
@@ -41,7 +82,7 @@ def test_it_marks_labs_and_says_ask_them_for_unknown_programs(client):
 def test_it_filters_to_remote_programs(client):
     page = client.get(URL, {"zip": "02115", "radius": "300", "remote_only": "on"}).content.decode()
     assert "7 centers near 02115" in page
-    assert "Not known: ask them" not in page.split("Map")[0]
+    assert "Not known: ask them" not in _results(page)
 
 
 @pytest.mark.django_db

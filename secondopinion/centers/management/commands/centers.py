@@ -65,6 +65,9 @@ class Command(BaseCommand):
                             {"tag": t, "meaning": ACCESS_LABELS[t]} for t in h.center.remote_access
                         ],
                         "website": h.center.website_url,
+                        "phone": h.center.phone or None,
+                        "second_opinion_phone": h.center.second_opinion_phone or None,
+                        "phone_source": h.center.phone_source or None,
                     }
                     for h in result.hits
                 ],
@@ -85,3 +88,13 @@ class Command(BaseCommand):
                 f"{h.miles:7.1f} mi  {h.center.name} ({h.center.city}, {h.center.state})"
                 f"  remote: {h.center.remote_label}{lab}"
             )
+            phones = [
+                f"{label} {number}"
+                for label, number in (
+                    ("phone", h.center.phone),
+                    ("second opinions", h.center.second_opinion_phone),
+                )
+                if number
+            ]
+            if phones:
+                self.stdout.write(f"{'':12}{'; '.join(phones)}")

@@ -21,6 +21,8 @@ from django.core.management.base import BaseCommand
 from django.core.servers.basehttp import get_internal_wsgi_application
 from waitress import serve
 
+from secondopinion.centers.geo import zip_table_warm
+
 WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
 
 
@@ -93,6 +95,9 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if signum is not None:
                 signal.signal(signum, _exit_cleanly)
+        # The ZIP table takes a moment to build: do it now, so the first search is as quick as
+        # the later ones.
+        threading.Thread(target=zip_table_warm, name="zip-warm", daemon=True).start()
         self.stdout.write(f"Second Opinion Navigator is running at http://{host}:{port}/")
         self.stdout.write("Open that address in your web browser. Press Ctrl+C here to stop.")
         self.stdout.flush()
