@@ -146,7 +146,7 @@ _LOOK = {
     "lab": 'fill="#ffffff" stroke="#6b6b6b" stroke-width="2"',
     "origin": 'fill="#b3261e" stroke="#ffffff" stroke-width="1.5"',
     "note": 'font-family="sans-serif" font-size="14" fill="#333333"',
-    "number": 'font-family="sans-serif" font-size="13" font-weight="bold" fill="#111111" '
+    "number": 'font-family="sans-serif" font-size="26" font-weight="bold" fill="#111111" '
     'stroke="#ffffff" stroke-width="3" paint-order="stroke"',
 }
 
@@ -155,7 +155,7 @@ def _number(text: str, x: float, y: float) -> str:
     """The list number beside a dot, with a white halo so it reads over the outline."""
     if not text:
         return ""
-    return f'<text {_LOOK["number"]} x="{x + 8:.1f}" y="{y - 6:.1f}" aria-hidden="true">{escape(text)}</text>'
+    return f'<text {_LOOK["number"]} x="{x + 9:.1f}" y="{y - 7:.1f}" aria-hidden="true">{escape(text)}</text>'
 
 
 def _marker(kind: str, x: float, y: float, label: str) -> str:
