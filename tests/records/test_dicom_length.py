@@ -1,0 +1,70 @@
+"""A DICOM file whose image element declares more bytes than the file holds is refused plainly,
+on upload and in a CD import; ordinary files are not."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from pydicom.uid import generate_uid
+
+from secondopinion.records import dicom
+from tests.records.helpers import dicom_bytes
+
+PIXEL_TAG = b"\xe0\x7f\x10\x00"
+
+
+def _overstated(declared: int = 2_000_000_000, held: int = 64) -> bytes:
+    data = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
+    at = data.rfind(PIXEL_TAG)
+    assert data[at + 4 : at + 6] in (b"OW", b"OB")
+    return data[: at + 8] + struct.pack("<I", declared) + b"\x00" * held
+
+
+def test_it_refuses_an_image_element_longer_than_the_file(tmp_path):
+    path = tmp_path / "bad.dcm"
+    path.write_bytes(_overstated())
+    with pytest.raises(dicom.DicomProblem, match="larger than the file"):
+        dicom.header_read(path)
+
+
+def test_it_refuses_it_from_bytes_already_read_too(tmp_path):
+    data = _overstated()
+    path = tmp_path / "bad.dcm"
+    path.write_bytes(data)
+    assert dicom.header_from_head(data, complete=True) is not None  # the header itself is fine
+    with pytest.raises(dicom.DicomProblem, match="larger than the file"):
+        dicom.pixel_length_check(path, data, len(data))
+
+
+def test_an_ordinary_file_and_one_cut_by_a_byte_are_told_apart(tmp_path):
+    good = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
+    path = tmp_path / "good.dcm"
+    path.write_bytes(good)
+    assert dicom.header_read(path).study_uid
+    dicom.pixel_length_check(path, good, len(good))  # no exception
+    path.write_bytes(good[:-1])
+    with pytest.raises(dicom.DicomProblem):
+        dicom.header_read(path)
+
+
+def test_the_same_four_bytes_inside_another_value_are_not_mistaken_for_the_image(tmp_path):
+    """A text value that happens to hold the tag's bytes must not get a good file refused."""
+    good = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
+    path = tmp_path / "good.dcm"
+    path.write_bytes(good)
+    fake_head = good + PIXEL_TAG + b"OW\x00\x00" + struct.pack("<I", 2_000_000_000)
+    dicom.pixel_length_check(path, fake_head, len(good))  # pydicom says the real one fits
+
+
+def test_a_cd_import_lists_it_as_a_problem_and_keeps_nothing(case, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from secondopinion.records.models import ImagingStudy
+
+    disc = tmp_path / "disc" / "DICOM"
+    disc.mkdir(parents=True)
+    (disc / "IM0001").write_bytes(_overstated())
+    call_command("import-cd", str(tmp_path / "disc"), "--case", str(case.public_id), "--json")
+    assert "larger than the file" in capsys.readouterr().out
+    assert not ImagingStudy.objects.filter(case=case).exists()
