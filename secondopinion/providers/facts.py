@@ -150,6 +150,7 @@ def service_facts(
         agreement_unfavourable=tuple(
             k for k in rules_kinds() if reading_flagged(service.agreement_reading, k)
         ),
+        agreement_questions_to_ask=tuple((service.agreement_reading or {}).get("questions", [])),
         agreement_received=(
             Answer.YES
             if Answer.YES in (service.agreement_read, service.agreement_signed)

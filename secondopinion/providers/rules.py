@@ -108,6 +108,8 @@ class ServiceFacts:
     agreement_has_questions: bool = True
     agreement_withholds_name: bool = False
     agreement_unfavourable: tuple[str, ...] = field(default_factory=tuple)
+    # The reader's questions about the agreement; they join the call script (questions.py).
+    agreement_questions_to_ask: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

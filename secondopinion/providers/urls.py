@@ -9,5 +9,6 @@ urlpatterns = [
     path("compare/", views.service_compare, name="compare"),
     path("<uuid:service_id>/", views.service_detail, name="detail"),
     path("<uuid:service_id>/edit/", views.service_edit, name="edit"),
+    path("<uuid:service_id>/agreement/", views.service_agreement, name="agreement"),
     path("<uuid:service_id>/questions/", views.service_questions, name="questions"),
 ]

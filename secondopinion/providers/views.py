@@ -12,8 +12,15 @@ from django.utils.safestring import mark_safe
 
 from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.agreements.highlight import highlight_pieces
+from secondopinion.agreements.wording import LABELS
 from secondopinion.centers.models import Center
 from secondopinion.providers import compare
+from secondopinion.providers.agreement import (
+    AgreementError,
+    agreement_store,
+    agreement_text_from_input,
+)
 from secondopinion.providers.facts import facts_for_services, service_facts, service_save
 from secondopinion.providers.forms import GROUPS, ServiceForm, ServiceNewForm
 from secondopinion.providers.models import Service
@@ -124,6 +131,39 @@ def service_edit(request, case, service_id):
         request,
         "providers/service_edit.html",
         {"case": case, "service": service, "form": form, "groups": groups},
+    )
+
+
+@case_view(write=True)
+def service_agreement(request, case, service_id):
+    """Paste or upload the agreement; show its clauses highlighted, with the questions."""
+    service = _service(case, service_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            text = agreement_text_from_input(
+                pasted=request.POST.get("text", ""), upload=request.FILES.get("file")
+            )
+            agreement_store(service=service, text=text, today=timezone.localdate())
+        except AgreementError as exc:
+            error = str(exc)
+        else:
+            audit_record(action="service.agreement_read", request=request, case=case, obj=service)
+            messages.success(request, "Read. The clauses it found are highlighted below.")
+            return redirect("providers:agreement", case.public_id, service.public_id)
+    reading = service.agreement_reading or {}
+    clauses = reading.get("clauses", [])
+    context = {
+        "case": case,
+        "service": service,
+        "error": error,
+        "reading": reading,
+        "pieces": highlight_pieces(service.agreement_text, clauses) if clauses else [],
+        "clauses": [{**c, "label": LABELS[c["kind"]]} for c in clauses],
+        "missing": [LABELS[k] for k in reading.get("missing", [])],
+    }
+    return render(
+        request, "providers/service_agreement.html", context, status=400 if error else 200
     )
 
 
