@@ -21,6 +21,7 @@ from secondopinion.providers.agreement import (
     agreement_store,
     agreement_text_from_input,
 )
+from secondopinion.providers.case_dates import case_date_conflicts, link_expiry_needed
 from secondopinion.providers.facts import facts_for_services, service_facts, service_save
 from secondopinion.providers.forms import GROUPS, ServiceForm, ServiceNewForm
 from secondopinion.providers.models import Service
@@ -194,3 +195,31 @@ def service_compare(request, case):
         "panels": _panels(),
     }
     return render(request, "providers/service_compare.html", context)
+
+
+@case_view(write=True)
+def link_extend(request, case, link_id):
+    """Extend a share link so it outlives the expected report by the margin; logged."""
+    if request.method != "POST":
+        return redirect("cases:detail", case.public_id)
+    link = get_object_or_404(case.share_links, public_id=link_id, revoked_at__isnull=True)
+    conflict = next(
+        (
+            c
+            for c in case_date_conflicts(case, today=timezone.localdate())
+            if c.link_key == str(link_id)
+        ),
+        None,
+    )
+    if conflict is not None:
+        link.expires_at = link_expiry_needed(link, today=timezone.localdate())
+        link.save(update_fields=["expires_at"])
+        audit_record(
+            action="share_link.extended",
+            request=request,
+            case=case,
+            obj=link,
+            detail=f"until {timezone.localtime(link.expires_at):%Y-%m-%d}",
+        )
+        messages.success(request, "The link now stays open until after the report is expected.")
+    return redirect("cases:detail", case.public_id)
