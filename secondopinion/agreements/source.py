@@ -3,7 +3,7 @@
 Plain text and PDF text layers go through the pathology text reader (same decoding and
 hostile-PDF guards). A saved web page is reduced to its visible text by the standard library's
 HTML parser: nothing in it is run, scripts and styles are dropped, links are never followed.
-Limits keep the time bounded: an agreement of hundreds of pages is read up to ``MAX_CHARS``.
+Limits keep the time bounded: a text over ``MAX_CHARS`` is refused plainly, never read in part.
 """
 
 from __future__ import annotations
@@ -16,10 +16,16 @@ from secondopinion.pathology import textfile
 from secondopinion.pathology.textfile import TextExtractionError
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_CHARS = 400_000  # about 150 pages of dense legal text; the reader's work grows linearly
+MAX_CHARS = 1_000_000  # about 350 dense pages; read in about 5 s (the work grows linearly)
 MAX_PDF_PAGES = 400
 
-__all__ = ["TextExtractionError", "agreement_text", "agreement_text_from_bytes", "html_to_text"]
+__all__ = [
+    "TextExtractionError",
+    "agreement_text",
+    "agreement_text_from_bytes",
+    "html_to_text",
+    "text_checked",
+]
 
 _HTML_SIGN = re.compile(r"<\s*(!doctype\s+html|html|body|head|p|div|script|br|span|h[1-6])\b", re.I)
 
@@ -47,14 +53,24 @@ def agreement_text_from_bytes(data: bytes, *, name: str = "") -> str:
             text = html_to_text(text)
     if not text.strip():
         raise TextExtractionError("The file has no readable text.")
-    return text[:MAX_CHARS]
+    return text_checked(text)
+
+
+def text_checked(text: str) -> str:
+    """Refuse, plainly, a text too long to read whole, rather than read part of it silently."""
+    if len(text) > MAX_CHARS:
+        raise TextExtractionError(
+            f"The agreement is too long to read here ({len(text):,} characters; the limit is "
+            f"{MAX_CHARS:,}, about 350 pages). Paste the sections you want read instead."
+        )
+    return text
 
 
 def _pdf_text(data: bytes) -> str:
     old = textfile.MAX_PDF_PAGES, textfile.MAX_TEXT_CHARS
     # The pathology reader refuses long PDFs; an agreement may be long, so its limits are
     # widened here and restored (single-threaded command and request code).
-    textfile.MAX_PDF_PAGES, textfile.MAX_TEXT_CHARS = MAX_PDF_PAGES, MAX_CHARS
+    textfile.MAX_PDF_PAGES, textfile.MAX_TEXT_CHARS = MAX_PDF_PAGES, MAX_CHARS + 1
     try:
         return textfile.text_from_bytes(data, name="agreement.pdf")
     except TextExtractionError as exc:

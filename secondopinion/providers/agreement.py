@@ -8,10 +8,10 @@ from django.db import transaction
 
 from secondopinion.agreements.reader import UnreadableAgreement, agreement_read
 from secondopinion.agreements.source import (
-    MAX_CHARS,
     TextExtractionError,
     agreement_text_from_bytes,
     html_to_text,
+    text_checked,
 )
 from secondopinion.providers.facts import service_save
 from secondopinion.providers.models import Answer, Service
@@ -34,7 +34,10 @@ def agreement_text_from_input(*, pasted: str, upload) -> str:
         text = html_to_text(text)
     if not text:
         raise AgreementError("Paste the agreement's text, or choose a file.")
-    return text[:MAX_CHARS]
+    try:
+        return text_checked(text)
+    except TextExtractionError as exc:
+        raise AgreementError(str(exc)) from exc
 
 
 def agreement_store(*, service: Service, text: str, today: datetime.date) -> dict:

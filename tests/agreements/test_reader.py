@@ -136,6 +136,6 @@ def test_it_reads_a_long_agreement_in_bounded_time():
     page = (DATA / "ridgeway-numbered.txt").read_text()
     text = "\n\n".join([page] * 200)  # about 200 pages
     began = time.monotonic()
-    result = agreement_read(text[:400_000])
+    result = agreement_read(text)
     assert time.monotonic() - began < 20
     assert "fee" in result.kinds()

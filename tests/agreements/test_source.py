@@ -42,3 +42,8 @@ def test_it_says_a_scanned_pdf_cannot_be_read_yet():
 def test_it_refuses_a_damaged_pdf_plainly():
     with pytest.raises(TextExtractionError):
         agreement_text_from_bytes(b"%PDF-1.4 not really", name="a.pdf")
+
+
+def test_it_refuses_plainly_a_text_too_long_to_read_whole():
+    with pytest.raises(TextExtractionError, match="too long"):
+        agreement_text_from_bytes(b"The fee is $500. " * 70_000, name="long.txt")
