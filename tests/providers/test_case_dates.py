@@ -41,3 +41,14 @@ def test_a_stranger_cannot_extend_a_link(client, stranger, case):
     client.force_login(stranger)
     url = reverse("providers:link_extend", args=[case.public_id, link.public_id])
     assert client.post(url).status_code == 404
+
+
+def test_it_shows_a_call_booked_after_the_safe_date_on_the_service_page(owner_client, case):
+    today = timezone.localdate()
+    case.safe_to_wait_until = today + datetime.timedelta(days=3)
+    case.save()
+    service = make_service(case, call_at=timezone.now() + datetime.timedelta(days=6))
+    page = owner_client.get(
+        reverse("providers:detail", args=[case.public_id, service.public_id])
+    ).content.decode()
+    assert "call_after_safe_date" in page
