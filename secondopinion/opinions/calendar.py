@@ -1,7 +1,8 @@
 """iCalendar (.ics) export of a case's dates, built with the `icalendar` package.
 
 Pure core: no Django. The caller passes plain items (safe-to-wait date, calls, records sent,
-expected report dates, treatment start); each becomes one event. Whole-day items become all-day
+expected report dates, treatment start); each becomes one event. Reminders (VALARM) come a few
+days before the safe-to-wait date, before each share link expires and before each booked call. Whole-day items become all-day
 events; items with a time become 30-minute events unless an end is given. UIDs are stable for a
 given case and item, so importing the file again updates events instead of duplicating them.
 Event text stays generic on purpose: calendars get synced to phones and shared, so we put no
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 PRODID = "-//Second Opinion Navigator//Case dates//EN"
 
@@ -27,6 +28,34 @@ class CalendarItem:
     end: datetime | None = None
     description: str = ""
     location: str = ""
+    # Reminders before the event (VALARM); None means the default for its kind (REMINDERS).
+    reminders: tuple[timedelta, ...] | None = None
+
+
+# Default reminders by item kind (the key's prefix): a few days before the safe-to-wait date,
+# before each share link expires, and before each booked call.
+REMINDERS: dict[str, tuple[timedelta, ...]] = {
+    "safe-to-wait": (timedelta(days=3),),
+    "link-": (timedelta(days=2),),
+    "call-": (timedelta(days=1), timedelta(hours=1)),
+}
+
+
+def item_reminders(item: CalendarItem) -> tuple[timedelta, ...]:
+    if item.reminders is not None:
+        return item.reminders
+    for prefix, before in REMINDERS.items():
+        if item.key.startswith(prefix):
+            return before
+    return ()
+
+
+def _alarm(item: CalendarItem, before: timedelta) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Reminder: {item.title}")
+    alarm.add("trigger", -before)
+    return alarm
 
 
 def calendar_ics(
@@ -56,5 +85,7 @@ def calendar_ics(
             event.add("description", item.description)
         if item.location:
             event.add("location", item.location)
+        for before in item_reminders(item):
+            event.add_component(_alarm(item, before))
         cal.add_component(event)
     return cal.to_ical()

@@ -468,6 +468,21 @@ def call_title(service) -> str:
     return f"Call with {name} ({service.name})"
 
 
+def _expected_report(service):
+    from secondopinion.providers.rules import BUSINESS, add_business_days
+
+    if not service.turnaround_days or service.status in (
+        "report_received",
+        "declined",
+        "ruled_out",
+    ):
+        return None
+    start = service.records_sent_on or timezone.localdate()
+    if service.turnaround_kind == BUSINESS:
+        return add_business_days(start, service.turnaround_days)
+    return start + timedelta(days=service.turnaround_days)
+
+
 def calendar_items(case) -> list[ics.CalendarItem]:
     items = []
     if case.safe_to_wait_until:
@@ -491,17 +506,15 @@ def calendar_items(case) -> list[ics.CalendarItem]:
                     service.records_sent_on,
                 )
             )
-            if service.turnaround_days:
-                days = service.turnaround_days
-                if service.turnaround_kind == "business":
-                    days = days * 7 // 5 + 1
-                items.append(
-                    ics.CalendarItem(
-                        f"report-due-{service.public_id}",
-                        f"Report expected from {service.name}",
-                        service.records_sent_on + timedelta(days=days),
-                    )
+        expected = _expected_report(service)
+        if expected:
+            items.append(
+                ics.CalendarItem(
+                    f"report-due-{service.public_id}",
+                    f"Report expected from {service.name}",
+                    expected,
                 )
+            )
         if service.call_at:
             items.append(
                 ics.CalendarItem(

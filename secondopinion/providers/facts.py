@@ -56,9 +56,44 @@ def doctor_records_for(services: list[Service]) -> dict:
 def facts_for_services(services: list[Service]) -> list[rules.ServiceFacts]:
     """Facts for several services of one case with a constant number of queries."""
     records = doctor_records_for(services)
+    awards = doctor_awards_for(services)
     return [
-        service_facts(s, doctor_cancer_record=records.get(s.public_id, rules.UNKNOWN))
+        service_facts(
+            s,
+            doctor_cancer_record=records.get(s.public_id, rules.UNKNOWN),
+            doctor_awards_noted=s.public_id in awards,
+        )
         for s in services
+    ]
+
+
+def doctor_awards_for(services: list[Service]) -> set:
+    """Public ids of services whose doctor has an award or honour the patient noted (one query)."""
+    from secondopinion.doctors.models import DoctorNote, NoteKind
+
+    case_of = {s.public_id: s.case_id for s in services if s.doctor_name.strip()}
+    if not case_of:
+        return set()
+    rows = DoctorNote.objects.filter(
+        kind=NoteKind.AWARD,
+        research__case_id__in=set(case_of.values()),
+        research__service_id__in=list(case_of),
+    ).values_list("research__service_id", "research__case_id")
+    return {sid for sid, cid in rows if case_of.get(sid) == cid}
+
+
+def rules_kinds() -> tuple[str, ...]:
+    from secondopinion.agreements.wording import KINDS
+
+    return KINDS
+
+
+def reading_flagged(reading: dict, kind: str) -> list[dict]:
+    """Clauses of one kind the agreement reader flagged unfavourable, from the stored reading."""
+    return [
+        c
+        for c in (reading or {}).get("clauses", [])
+        if c.get("kind") == kind and "unfavourable" in c.get("flags", [])
     ]
 
 
@@ -67,6 +102,7 @@ def service_facts(
     *,
     missing_records: tuple[str, ...] | None = None,
     doctor_cancer_record: str | None = None,
+    doctor_awards_noted: bool | None = None,
 ) -> rules.ServiceFacts:
     """The plain data object the rules and the question script read. One place maps model -> facts.
 
@@ -77,6 +113,8 @@ def service_facts(
         missing_records = missing_records_for(service)
     if doctor_cancer_record is None:
         doctor_cancer_record = doctor_records_for([service]).get(service.public_id, rules.UNKNOWN)
+    if doctor_awards_noted is None:
+        doctor_awards_noted = service.public_id in doctor_awards_for([service])
     return rules.ServiceFacts(
         name=service.name,
         status=service.status,
@@ -105,6 +143,14 @@ def service_facts(
         send_methods_known=bool(service.send_methods or service.send_notes.strip()),
         delivers_call=service.delivers_call,
         delivers_copy_to_local=service.delivers_copy_to_local,
+        doctor_institution_given=service.doctor_institution_given,
+        doctor_awards_noted=doctor_awards_noted,
+        agreement_questions_written=bool(service.agreement_questions.strip()),
+        agreement_withholds_name=bool(reading_flagged(service.agreement_reading, "reviewer")),
+        agreement_unfavourable=tuple(
+            k for k in rules_kinds() if reading_flagged(service.agreement_reading, k)
+        ),
+        agreement_questions_to_ask=tuple((service.agreement_reading or {}).get("questions", [])),
         agreement_received=(
             Answer.YES
             if Answer.YES in (service.agreement_read, service.agreement_signed)

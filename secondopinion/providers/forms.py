@@ -16,6 +16,7 @@ from secondopinion.providers.models import (
     MAX_TURNAROUND_DAYS,
     RECORD_TYPES,
     SEND_METHODS,
+    Answer,
     DoctorNamed,
     Service,
     Status,
@@ -45,7 +46,13 @@ GROUPS = [
     ("Contact", ["contact_person", "contact_phone", "contact_email", "web_page"]),
     (
         "The reviewing doctor",
-        ["doctor_named", "doctor_name", "doctor_institution", "doctor_specialty"],
+        [
+            "doctor_named",
+            "doctor_name",
+            "doctor_institution",
+            "doctor_institution_given",
+            "doctor_specialty",
+        ],
     ),
     (
         "Cost",
@@ -124,6 +131,12 @@ class ServiceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    doctor_institution_given = forms.ChoiceField(
+        label="Will they tell you where the doctor works now?",
+        choices=Answer.choices,
+        required=False,
+    )
+
     class Meta:
         model = Service
         fields = [name for _, names in GROUPS for name in names]
@@ -134,6 +147,10 @@ class ServiceForm(forms.ModelForm):
             "send_notes": forms.Textarea(attrs={"rows": 2}),
             "agreement_questions": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_doctor_institution_given(self):
+        # Optional on the page (older forms and links post without it): no answer is "not known".
+        return self.cleaned_data.get("doctor_institution_given") or Answer.UNKNOWN
 
     def clean_cost_amount(self):
         cost = self.cleaned_data.get("cost_amount")

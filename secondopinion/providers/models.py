@@ -145,6 +145,7 @@ class Service(models.Model):
     )
     doctor_name = models.CharField("Reviewing doctor's name", max_length=120, blank=True)
     doctor_institution = models.CharField("Where they work now", max_length=200, blank=True)
+    doctor_institution_given = _answer("Will they tell you where the doctor works now?")
     doctor_specialty = models.CharField("Their specialty", max_length=120, blank=True)
 
     # The local doctor.
@@ -193,6 +194,10 @@ class Service(models.Model):
         "Questions about the agreement", max_length=2000, blank=True
     )
     agreement_signed = _answer("Have you signed it?")
+    # The agreement's text as the patient pasted or uploaded it, and what the reader found in it
+    # (secondopinion.agreements; the CONTRACT.md shape), kept together so they always agree.
+    agreement_text = models.TextField("The agreement's text", blank=True)
+    agreement_reading = models.JSONField(default=dict, blank=True, editable=False)
     payment_made = _answer("Have you paid?")
 
     # What the rules said at the last save: lets lists show the worst flag without recomputing.

@@ -155,6 +155,10 @@ def question_script(facts: ServiceFacts, *, cancer: str = "") -> QuestionScript:
                 STEP_AGREEMENT,
             )
 
+    if facts.status not in CLOSED_STATUSES:
+        for text in facts.agreement_questions_to_ask:
+            ask("agreement_terms", text, STEP_AGREEMENT)
+
     return QuestionScript(
         title=f"Questions for {service}",
         opening=(

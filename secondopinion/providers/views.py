@@ -12,8 +12,16 @@ from django.utils.safestring import mark_safe
 
 from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.agreements.highlight import highlight_pieces
+from secondopinion.agreements.wording import LABELS
 from secondopinion.centers.models import Center
 from secondopinion.providers import compare
+from secondopinion.providers.agreement import (
+    AgreementError,
+    agreement_store,
+    agreement_text_from_input,
+)
+from secondopinion.providers.case_dates import case_date_conflicts, link_expiry_needed
 from secondopinion.providers.facts import facts_for_services, service_facts, service_save
 from secondopinion.providers.forms import GROUPS, ServiceForm, ServiceNewForm
 from secondopinion.providers.models import Service
@@ -127,6 +135,39 @@ def service_edit(request, case, service_id):
     )
 
 
+@case_view(write=True)
+def service_agreement(request, case, service_id):
+    """Paste or upload the agreement; show its clauses highlighted, with the questions."""
+    service = _service(case, service_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            text = agreement_text_from_input(
+                pasted=request.POST.get("text", ""), upload=request.FILES.get("file")
+            )
+            agreement_store(service=service, text=text, today=timezone.localdate())
+        except AgreementError as exc:
+            error = str(exc)
+        else:
+            audit_record(action="service.agreement_read", request=request, case=case, obj=service)
+            messages.success(request, "Read. The clauses it found are highlighted below.")
+            return redirect("providers:agreement", case.public_id, service.public_id)
+    reading = service.agreement_reading or {}
+    clauses = reading.get("clauses", [])
+    context = {
+        "case": case,
+        "service": service,
+        "error": error,
+        "reading": reading,
+        "pieces": highlight_pieces(service.agreement_text, clauses) if clauses else [],
+        "clauses": [{**c, "label": LABELS[c["kind"]]} for c in clauses],
+        "missing": [LABELS[k] for k in reading.get("missing", [])],
+    }
+    return render(
+        request, "providers/service_agreement.html", context, status=400 if error else 200
+    )
+
+
 @case_view()
 def service_questions(request, case, service_id):
     service = _service(case, service_id)
@@ -154,3 +195,31 @@ def service_compare(request, case):
         "panels": _panels(),
     }
     return render(request, "providers/service_compare.html", context)
+
+
+@case_view(write=True)
+def link_extend(request, case, link_id):
+    """Extend a share link so it outlives the expected report by the margin; logged."""
+    if request.method != "POST":
+        return redirect("cases:detail", case.public_id)
+    link = get_object_or_404(case.share_links, public_id=link_id, revoked_at__isnull=True)
+    conflict = next(
+        (
+            c
+            for c in case_date_conflicts(case, today=timezone.localdate())
+            if c.link_key == str(link_id)
+        ),
+        None,
+    )
+    if conflict is not None:
+        link.expires_at = link_expiry_needed(link, today=timezone.localdate())
+        link.save(update_fields=["expires_at"])
+        audit_record(
+            action="share_link.extended",
+            request=request,
+            case=case,
+            obj=link,
+            detail=f"until {timezone.localtime(link.expires_at):%Y-%m-%d}",
+        )
+        messages.success(request, "The link now stays open until after the report is expected.")
+    return redirect("cases:detail", case.public_id)

@@ -43,8 +43,23 @@ def test_it_is_done_once_a_clean_service_is_agreed(case):
         written_report="yes",
         cost_amount=0,
         included_calls=1,
+        agreement_read="yes",
+        agreement_signed="yes",
     )
     assert by_key(case)["vet_services"].status == DONE
+
+
+def test_it_needs_attention_when_agreed_without_the_agreement_read(case):
+    make_service(
+        case,
+        status="agreed",
+        doctor_name="Dr. A",
+        doctor_named="yes",
+        written_report="yes",
+        cost_amount=0,
+        included_calls=1,
+    )
+    assert by_key(case)["vet_services"].status != DONE
 
 
 def test_it_asks_for_another_search_when_all_were_ruled_out(case):

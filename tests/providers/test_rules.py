@@ -38,6 +38,16 @@ GOOD = ServiceFacts(
     agreement_read=YES,
     agreement_signed=NO,
     payment_made=NO,
+    doctor_institution="Halvorsen University Cancer Institute",
+    doctor_cancer_record=YES,
+    insurance=NO,
+    financial_help=NO,
+    delivers_call=YES,
+    extra_communication_charge=NO,
+    local_doctor_charge_known=True,
+    records_needed_known=True,
+    send_methods_known=True,
+    agreement_questions_written=True,
 )
 
 
@@ -102,8 +112,41 @@ def test_it_raises_nothing_for_a_fully_answered_good_service():
         # Step 2: cost.
         ({"cost_amount": None}, "cost_unknown", ASK),
         ({"includes_known": False}, "inclusions_unknown", ASK),
+        # Step 2: insurance, financial help, report plus call, later communication.
+        ({"insurance": "unknown"}, "insurance_unknown", ASK),
+        ({"financial_help": "unknown"}, "financial_help_unknown", ASK),
+        ({"delivers_call": "unknown"}, "report_and_call_unknown", ASK),
+        ({"extra_communication_charge": "unknown"}, "extra_communication_unknown", ASK),
+        # Step 3: where the doctor works now; refusing is a stop like refusing the name.
+        ({"doctor_institution": ""}, "doctor_employer_unknown", ASK),
+        (
+            {"doctor_institution": "", "doctor_institution_given": NO},
+            "doctor_employer_refused",
+            STOP,
+        ),
+        # Step 3a: research on the doctor, until something is found or an award is noted.
+        ({"doctor_cancer_record": "unknown"}, "doctor_research_todo", TODO),
+        # An agreement that withholds the name is a stop, even before the service answers.
+        ({"doctor_name": "", "agreement_withholds_name": True}, "agreement_withholds_name", STOP),
+        ({"agreement_unfavourable": ("data_use",)}, "agreement_unfavourable", WARNING),
         # Step 4: local doctor.
         ({"talks_to_local_doctor": NO}, "no_local_doctor_talk", NOTE),
+        # No talk: its charge is not asked as well.
+        (
+            {"talks_to_local_doctor": NO, "local_doctor_charge_known": False},
+            "no_local_doctor_talk",
+            NOTE,
+        ),
+        ({"talks_to_local_doctor": "unknown"}, "local_doctor_unknown", ASK),
+        ({"local_doctor_charge_known": False}, "local_doctor_charge_unknown", ASK),
+        # Step 5: which records and how to send them, until they are sent.
+        ({"records_needed_known": False}, "records_needed_unknown", ASK),
+        ({"send_methods_known": False}, "send_methods_unknown", ASK),
+        # Step 7: a prompt before signing, a warning when agreed without it.
+        ({"agreement_read": NO}, "read_before_signing", ASK),
+        ({"agreement_read": "unknown"}, "read_before_signing", ASK),
+        ({"status": "agreed", "agreement_read": NO}, "agreed_without_agreement", WARNING),
+        ({"agreement_questions_written": False}, "agreement_questions_unasked", TODO),
         # Step 5: records.
         ({"missing_records": ("pathology slides",)}, "records_missing", TODO),
     ],
@@ -119,7 +162,15 @@ def test_it_raises_each_rule(changes, code, severity):
         {"turnaround_days": 0},  # same day
         {"records_sent_on": date(2026, 3, 18), "turnaround_kind": BUSINESS},  # 10 bd -> 1 April
         {"status": "report_received", "turnaround_days": 90},  # report already here
-        {"talks_to_local_doctor": "unknown"},  # unknown is asked in the script, not flagged
+        {"doctor_cancer_record": "unknown", "doctor_awards_noted": True},  # awards count
+        {"doctor_cancer_record": NO, "doctor_awards_noted": True},
+        {"status": "agreed", "agreement_signed": YES},  # agreed after reading and signing
+        {"insurance": "covers", "financial_help": "unknown"},  # help not needed when covered
+        {"cost_amount": 0.0, "insurance": "unknown", "financial_help": "unknown"},  # free
+        # Questions about the price no longer matter once paid; records ones once sent.
+        {"payment_made": YES, "insurance": "unknown", "delivers_call": "unknown"},
+        {"status": "records_sent", "agreement_signed": YES, "records_needed_known": False},
+        {"agreement_unfavourable": ("refund",), "payment_made": YES},
         {"cost_amount": 0.0},  # free is a known cost
         {"payment_made": YES, "agreement_read": YES},  # paid after reading
         {"doctor_named": NO, "doctor_name": "Dr. Named Later"},  # a name wins over an old "no"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgreementsConfig(AppConfig):
+    name = "secondopinion.agreements"
+    verbose_name = "Service agreements"
