@@ -12,6 +12,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def object_type_name(obj) -> str:
+    """The model's class name. `obj.__class__` sees through Django's lazy wrappers
+    (request.user is a SimpleLazyObject), where type(obj) would name the wrapper."""
+    return obj.__class__.__name__ if obj is not None else ""
+
+
 def audit_record(
     *,
     action: str,
@@ -27,7 +33,7 @@ def audit_record(
         action=action,
         user=user,
         case=case,
-        object_type=type(obj).__name__ if obj is not None else "",
+        object_type=object_type_name(obj),
         object_id=str(getattr(obj, "public_id", "") or getattr(obj, "pk", "") or "")
         if obj is not None
         else "",

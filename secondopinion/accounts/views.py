@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import secrets
 import time
+from urllib.parse import urlencode
 
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from secondopinion.accounts.audit import audit_record
 from secondopinion.accounts.forms import (
     CodeForm,
     ConfirmAppForm,
+    CountedPasswordChangeForm,
     EmailChangeForm,
     PasswordConfirmForm,
     SigninForm,
@@ -36,6 +37,7 @@ PENDING_SECONDS = 5 * 60  # time allowed between the password step and the code 
 PENDING_TRIES = 5  # wrong codes before the password must be typed again
 REAUTH_KEY = "password_confirmed_at"
 REAUTH_SECONDS = 10 * 60  # how long a re-typed password allows sensitive changes
+REAUTH_BUTTON_KEY = "password_confirm_for_button"
 
 
 def _safe_next(request: HttpRequest, fallback: str = "cases:list") -> str:
@@ -162,23 +164,37 @@ def password_recently_confirmed(request: HttpRequest) -> bool:
     return confirmed_at is not None and time.time() - confirmed_at < REAUTH_SECONDS
 
 
-def recent_password_required(view):
-    """Ask for the password again (at most every 10 minutes) before a sensitive change."""
+def recent_password_required(view=None, *, button_page: str | None = None):
+    """Ask for the password again (at most every 10 minutes) before a sensitive change.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not password_recently_confirmed(request):
-            return redirect(f"{reverse('accounts:password_confirm')}?next={request.path}")
-        return view(request, *args, **kwargs)
+    A page shown by GET is opened again after the password. A POST-only action names the page
+    with its button (`button_page`): the person goes back there and presses the button again,
+    since the confirm step cannot repeat a POST through a redirect (that GET would answer 405).
+    """
 
-    return login_required(wrapper)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not password_recently_confirmed(request):
+                back = reverse(button_page) if button_page else request.path
+                request.session[REAUTH_BUTTON_KEY] = bool(button_page)
+                return redirect(
+                    f"{reverse('accounts:password_confirm')}?{urlencode({'next': back})}"
+                )
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)
+
+    return decorate(view) if view is not None else decorate
 
 
 @login_required
 def password_confirm(request):
-    form = PasswordConfirmForm(request.user, request.POST or None)
+    form = PasswordConfirmForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[REAUTH_KEY] = time.time()
+        if request.session.pop(REAUTH_BUTTON_KEY, False):
+            messages.info(request, "Thank you. Now press the button again to go ahead.")
         return redirect(_safe_next(request, fallback="accounts:account"))
     return render(
         request,
@@ -204,7 +220,7 @@ def account(request):
 @login_required
 def password_change(request):
     # The form asks for the current password, so no separate confirmation step is needed.
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = CountedPasswordChangeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Other sessions end by themselves: their stored hash no longer matches the new password.
@@ -217,7 +233,7 @@ def password_change(request):
 
 @login_required
 def email_change(request):
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.user.email = form.cleaned_data["email"]
         request.user.save(update_fields=["email"])
@@ -299,7 +315,7 @@ def twofactor_setup(request):
 
 
 @require_POST
-@recent_password_required
+@recent_password_required(button_page="accounts:twofactor")
 def twofactor_disable(request):
     if not _verified_if_needed(request):
         messages.error(request, "Sign in again with your code before changing two-factor sign-in.")
@@ -311,7 +327,7 @@ def twofactor_disable(request):
 
 
 @require_POST
-@recent_password_required
+@recent_password_required(button_page="accounts:twofactor")
 def twofactor_codes(request):
     user = request.user
     if not twofactor.two_factor_enabled(user) or not request.user.is_verified():
