@@ -77,11 +77,14 @@ ACTION_WORDS: dict[str, str] = {
     "signout": "signed out",
     "sessions.others_ended": "signed out of all other sessions",
     "password.changed": "changed the password",
+    "password.reset": "chose a new password through an emailed link",
+    "password.reset_at_keyboard": "had the password reset at the computer running the app",
     "email.changed": "changed the email address",
     "twofactor.enabled": "turned on two-factor sign-in",
     "twofactor.disabled": "turned off two-factor sign-in",
     "twofactor.codes_renewed": "made new recovery codes",
     "account.created": "created the account",
+    "account.made_staff": "was made a staff account at the computer running the app",
 }
 ROLE_WORDS = {"owner": "owner", "editor": "can look and change", "viewer": "can look"}
 

@@ -8,13 +8,14 @@ import time
 from urllib.parse import urlencode
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -360,3 +361,63 @@ def invite_accept(request, token: str):
         "accounts/invite_accept.html",
         {"invite": invite, "inviter": invite.case.owner, "token": token},
     )
+
+
+# --- Password reset by email ------------------------------------------------------------------
+
+RESET_MIN_SECONDS = 1.5  # hosted: every reset answer takes this long, mail sent or not
+
+
+def _reset_context() -> dict:
+    return {
+        "email_sends": settings.EMAIL_SENDS,
+        "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    """Django's token reset. The answer is the same page whether or not the address has an
+    account; when hosted it also takes the same time, so neither reveals who has an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_reset_context()}
+
+    def post(self, request, *args, **kwargs):
+        if not settings.EMAIL_SENDS:
+            return redirect("accounts:password_reset")
+        started = time.monotonic()
+        self.extra_email_context = {"site_name": settings.SITE_NAME, **_reset_context()}
+        response = super().post(request, *args, **kwargs)
+        if settings.HOSTED:
+            time.sleep(max(0.0, RESET_MIN_SECONDS - (time.monotonic() - started)))
+        return response
+
+
+class ResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_reset_context()}
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The new password hash already ends other sessions; a new token ends them for sure.
+        user = form.user
+        user.session_token = secrets.token_hex(32)
+        user.save(update_fields=["session_token"])
+        audit_record(action="password.reset", request=self.request, user=user)
+        return response
+
+
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
