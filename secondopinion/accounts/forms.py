@@ -15,11 +15,20 @@ class SignupForm(BaseUserCreationForm):
             "display_name": "How the app should greet you.",
         }
 
+    def __init__(self, *args, reveal_existing: bool = True, **kwargs):
+        # Hosted sign-up with email verification never says that an address has an account.
+        self.reveal_existing = reveal_existing
+        super().__init__(*args, **kwargs)
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
+        if self.reveal_existing and User.objects.filter(email=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
         return email
+
+    def validate_unique(self):
+        if self.reveal_existing:
+            super().validate_unique()
 
 
 class SigninForm(AuthenticationForm):

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("signup/", views.signup, name="signup"),
+    path("signup/confirm/<uidb64>/<token>/", views.signup_verify, name="signup_verify"),
     path("login/", views.SigninView.as_view(), name="login"),
     path("login/code/", views.signin_code, name="login_code"),
     path("logout/", views.signout, name="logout"),

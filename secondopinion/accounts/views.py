@@ -13,10 +13,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts import twofactor
@@ -50,11 +58,57 @@ def _safe_next(request: HttpRequest, fallback: str = "cases:list") -> str:
     return reverse(fallback)
 
 
+def _verify_signup() -> bool:
+    return settings.HOSTED and settings.EMAIL_SENDS
+
+
+def _signup_mail(request, form) -> None:
+    """Hosted sign-up: a new address gets a link to confirm it; an address that already has an
+    account gets a note saying so (to its owner only). The page shown is the same either way."""
+    email = form.cleaned_data["email"]
+    User = get_user_model()
+    existing = User.objects.filter(email=email).first()
+    context = {"site_name": settings.SITE_NAME, "email": email, "protocol": request.scheme}
+    context["domain"] = request.get_host()
+    if existing is not None and existing.is_active:
+        template = "accounts/signup_exists_email.txt"
+    else:
+        user = existing or form.save(commit=False)
+        if existing is None:
+            user.is_active = False
+            user.save()
+        else:  # signed up before and lost the mail: the newest password counts
+            user.set_password(form.cleaned_data["password1"])
+            user.save(update_fields=["password"])
+        context["uid"] = urlsafe_base64_encode(force_bytes(user.pk))
+        context["token"] = default_token_generator.make_token(user)
+        next_url = _safe_next(request, fallback="cases:list")
+        context["next"] = (
+            "?" + urlencode({"next": next_url}) if next_url != reverse("cases:list") else ""
+        )
+        template = "accounts/signup_verify_email.txt"
+    send_mail(
+        f"Your account at {settings.SITE_NAME}",
+        render_to_string(template, context, request=request),
+        None,
+        [email],
+    )
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("cases:list")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    verify = _verify_signup()
+    form = SignupForm(request.POST or None, reveal_existing=not verify)
+    if request.method == "POST" and verify:
+        started = time.monotonic()
+        if form.is_valid():
+            _signup_mail(request, form)
+            time.sleep(max(0.0, RESET_MIN_SECONDS - (time.monotonic() - started)))
+            return render(
+                request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]}
+            )
+    if request.method == "POST" and not verify and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         audit_record(action="account.created", request=request, user=user)
@@ -63,6 +117,30 @@ def signup(request):
     return render(
         request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def signup_verify(request, uidb64: str, token: str):
+    """The link from the sign-up email: turns the account on and signs the person in."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/signup_link_problem.html", status=200)
+    if request.method != "POST":
+        # A page with a button, so that a mail scanner opening the link does not use it.
+        return render(
+            request,
+            "accounts/signup_confirm.html",
+            {"email": user.email, "next": request.GET.get("next", "")},
+        )
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit_record(action="account.created", request=request, user=user)
+    messages.success(request, "Welcome. Your email address is confirmed and your account is ready.")
+    return redirect(_safe_next(request))
 
 
 class SigninView(auth_views.LoginView):
@@ -354,7 +432,10 @@ def invite_accept(request, token: str):
         except SharingError as error:
             # 200, not 4xx: Django logs 4xx paths, and this token may still be unused.
             return render(request, "accounts/invite_problem.html", {"problem": str(error)})
-        messages.success(request, "You joined the case. It is now in your list.")
+        messages.success(
+            request,
+            f"{invite.case.owner} invited you. You joined the case. It is now in your list.",
+        )
         return redirect("cases:detail", membership.case.public_id)
     return render(
         request,

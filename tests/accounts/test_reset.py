@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from secondopinion.accounts.models import AuditEvent
+from secondopinion.accounts.models import AuditEvent, CaseMembership
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -153,3 +154,119 @@ class TestCreateStaff:
         call_command("createstaff", "--email", owner.email)
         owner.refresh_from_db()
         assert owner.is_staff and owner.check_password(NEW_PASSWORD)
+
+
+def signup_post(client, email, password=NEW_PASSWORD):
+    return client.post(
+        reverse("accounts:signup"),
+        {"email": email, "display_name": "", "password1": password, "password2": password},
+    )
+
+
+@pytest.fixture
+def hosted(sending, settings, monkeypatch):
+    from secondopinion.accounts import views
+
+    settings.HOSTED = True
+    monkeypatch.setattr(views.time, "sleep", lambda seconds: None)
+
+
+class TestHostedSignup:
+    def test_a_new_address_confirms_by_email_then_signs_in(self, hosted):
+        client = Client()
+        sent = signup_post(client, "New@Example.org")
+        assert "Check your email" in sent.content.decode()
+        user = get_user_model().objects.get(email="new@example.org")
+        assert not user.is_active
+        assert len(mail.outbox) == 1
+        link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", mail.outbox[0].body)
+        page = client.get(link.group(1))
+        assert "Turn on my account" in page.content.decode()
+        user.refresh_from_db()
+        assert not user.is_active  # opening the link alone (a mail scanner) does nothing
+        done = client.post(link.group(1))
+        assert done["Location"] == reverse("cases:list")
+        user.refresh_from_db()
+        assert user.is_active
+        assert client.get(reverse("cases:list")).status_code == 200
+        # The link works once.
+        again = Client().post(link.group(1))
+        assert "does not work" in again.content.decode()
+
+    def test_an_existing_address_gets_the_same_page_and_a_note_to_its_owner(self, hosted, owner):
+        known = signup_post(Client(), owner.email).content.decode()
+        unknown = signup_post(Client(), "fresh@example.org").content.decode()
+        assert known.replace(owner.email, "X") == unknown.replace("fresh@example.org", "X")
+        assert "already exists" not in known
+        owner.refresh_from_db()
+        assert owner.check_password(PASSWORD)  # nothing about the account changed
+        assert [m.to for m in mail.outbox] == [[owner.email], ["fresh@example.org"]]
+        assert "you already have one" in mail.outbox[0].body
+
+    def test_an_account_that_never_confirmed_cannot_sign_in(self, hosted):
+        signup_post(Client(), "later@example.org")
+        response = Client().post(
+            reverse("accounts:login"), {"username": "later@example.org", "password": NEW_PASSWORD}
+        )
+        assert response.status_code == 200
+
+    def test_a_personal_copy_signs_up_at_once(self, settings):
+        settings.HOSTED = False
+        response = signup_post(Client(), "me@example.org")
+        assert response.status_code == 302
+        assert get_user_model().objects.get(email="me@example.org").is_active
+        assert mail.outbox == []
+
+
+class TestHostedInviteByEmail:
+    def test_the_answer_is_the_same_with_or_without_an_account(self, hosted, owner, stranger):
+        case = make_case(owner)
+        client = Client()
+        client.force_login(owner)
+        url = reverse("sharing:page", args=[case.public_id])
+        pages = []
+        for email in (stranger.email, "nobody@example.org"):
+            response = client.post(
+                url, {"invite-email": email, "invite-role": "viewer"}, follow=True
+            )
+            pages.append(response.content.decode().replace(email, "X"))
+        assert "We emailed an invite link to X" in pages[0]
+        # Same words either way (the open-links list grows by one between the two posts).
+        assert pages[0].split("<main")[1][:400] == pages[1].split("<main")[1][:400]
+        assert not CaseMembership.objects.filter(case=case).exists()  # nobody is added unasked
+        assert [m.to for m in mail.outbox] == [[stranger.email], ["nobody@example.org"]]
+
+    def test_a_person_without_an_account_signs_up_and_lands_in_the_case(self, hosted, owner):
+        case = make_case(owner)
+        inviter = Client()
+        inviter.force_login(owner)
+        inviter.post(
+            reverse("sharing:page", args=[case.public_id]),
+            {"invite-email": "carer@example.org", "invite-role": "viewer"},
+        )
+        invite_path = re.search(r"https?://[^/\s]+(/accounts/invite/\S+/)", mail.outbox[0].body)
+        invite_path = invite_path.group(1)
+        assert str(owner) in mail.outbox[0].body
+        carer = Client()
+        to_login = carer.get(invite_path)
+        assert reverse("accounts:login") in to_login["Location"]
+        signup = carer.post(
+            reverse("accounts:signup"),
+            {
+                "email": "carer@example.org",
+                "display_name": "Cara",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+                "next": invite_path,
+            },
+        )
+        assert "Check your email" in signup.content.decode()
+        verify = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[1].body)
+        confirm_page = carer.get(verify.group(1))
+        assert invite_path in confirm_page.content.decode()
+        landed = carer.post(verify.group(1), {"next": invite_path})
+        assert landed["Location"] == invite_path
+        joined = carer.post(invite_path, follow=True)
+        assert f"{owner} invited you" in joined.content.decode()
+        carer_user = get_user_model().objects.get(email="carer@example.org")
+        assert CaseMembership.objects.filter(case=case, user=carer_user, role="viewer").exists()
