@@ -273,6 +273,27 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Records are written here first, then moved into object storage (unused with local storage).
 RECORDS_STAGING_DIR = env_str("RECORDS_STAGING_DIR", str(DATA_DIR / "tmp" / "records"))
 
+# Hosted (an organisation runs it for many people) or a personal copy. Hosted unless told otherwise
+# when any hosted service is configured; account forms then never reveal whether an account exists.
+HOSTED = env_bool("HOSTED", bool(DATABASE_URL) or STORAGE_BACKEND == "s3" or TASKS_BACKEND == "rq")
+
+# Outgoing email (password reset). With EMAIL_HOST set, mail goes out by SMTP; without it a personal
+# copy sends nothing: messages are printed to the console and the pages that would send mail say so.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_SENDS = bool(EMAIL_HOST)
+if EMAIL_SENDS:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Second Opinion Navigator <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2, minimum=1) * 3600
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True

@@ -17,7 +17,12 @@ APPS = ["accounts", "cases", "centers", "providers", "doctors", "records", "path
 PUBLIC_NAMESPACES = {"share"}  # share links are tested with their tokens in tests/opinions
 # Invite links are opened by someone who is not on the case yet; tests/accounts/test_sharing.py
 # proves a wrong, used or expired token gives nothing away.
-PUBLIC_URLS = {"accounts:invite_accept"}
+PUBLIC_URLS = {
+    "accounts:invite_accept",
+    # Emailed token links, tested with real tokens in tests/accounts/test_reset.py.
+    "accounts:signup_verify",
+    "accounts:password_reset_confirm",
+}
 
 
 def _makers() -> dict:

@@ -12,6 +12,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def object_type_name(obj) -> str:
+    """The model's class name. `obj.__class__` sees through Django's lazy wrappers
+    (request.user is a SimpleLazyObject), where type(obj) would name the wrapper."""
+    return obj.__class__.__name__ if obj is not None else ""
+
+
 def audit_record(
     *,
     action: str,
@@ -27,7 +33,7 @@ def audit_record(
         action=action,
         user=user,
         case=case,
-        object_type=type(obj).__name__ if obj is not None else "",
+        object_type=object_type_name(obj),
         object_id=str(getattr(obj, "public_id", "") or getattr(obj, "pk", "") or "")
         if obj is not None
         else "",
@@ -71,11 +77,14 @@ ACTION_WORDS: dict[str, str] = {
     "signout": "signed out",
     "sessions.others_ended": "signed out of all other sessions",
     "password.changed": "changed the password",
+    "password.reset": "chose a new password through an emailed link",
+    "password.reset_at_keyboard": "had the password reset at the computer running the app",
     "email.changed": "changed the email address",
     "twofactor.enabled": "turned on two-factor sign-in",
     "twofactor.disabled": "turned off two-factor sign-in",
     "twofactor.codes_renewed": "made new recovery codes",
     "account.created": "created the account",
+    "account.made_staff": "was made a staff account at the computer running the app",
 }
 ROLE_WORDS = {"owner": "owner", "editor": "can look and change", "viewer": "can look"}
 

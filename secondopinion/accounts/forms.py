@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordChangeForm
 
 from secondopinion.accounts.models import User
 
@@ -14,11 +15,20 @@ class SignupForm(BaseUserCreationForm):
             "display_name": "How the app should greet you.",
         }
 
+    def __init__(self, *args, reveal_existing: bool = True, **kwargs):
+        # Hosted sign-up with email verification never says that an address has an account.
+        self.reveal_existing = reveal_existing
+        super().__init__(*args, **kwargs)
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
+        if self.reveal_existing and User.objects.filter(email=email).exists():
             raise forms.ValidationError("An account with this email address already exists.")
         return email
+
+    def validate_unique(self):
+        if self.reveal_existing:
+            super().validate_unique()
 
 
 class SigninForm(AuthenticationForm):
@@ -59,6 +69,18 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Access", choices=ROLE_CHOICES)
 
 
+WRONG_PASSWORD_MESSAGE = "That password is not right. Please try again."  # noqa: S105
+
+
+def password_check(request, user, password: str) -> bool:
+    """Check a signed-in person's password through the sign-in machinery, so that django-axes
+    counts a wrong one like a failed sign-in (per email address and client address) and, past the
+    limit, answers with the same "too many tries" page and cool-off. A check during a lockout is
+    refused even with the right password."""
+    found = authenticate(request, username=user.email, password=password)
+    return found is not None and found.pk == user.pk
+
+
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -66,14 +88,15 @@ class PasswordConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = request.user
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Please try again.")
+        if not password_check(self.request, self.user, password):
+            raise forms.ValidationError(WRONG_PASSWORD_MESSAGE)
         return password
 
 
@@ -88,6 +111,20 @@ class EmailChangeForm(PasswordConfirmForm):
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError("Another account already uses this email address.")
         return email
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change form, with the current password checked by password_check."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request.user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_check(self.request, self.user, old_password):
+            raise forms.ValidationError(WRONG_PASSWORD_MESSAGE, code="password_incorrect")
+        return old_password
 
 
 class CodeForm(forms.Form):

@@ -94,6 +94,38 @@ def invite_link_create(
     return invite, token
 
 
+def invite_email_send(
+    *, case, email: str, role: str, request: HttpRequest, created_by: User
+) -> CaseInvite:
+    """Mail a one-time invite link to an address, whether or not it has an account (hosted): the
+    person signs in, or makes an account on the way, and lands in the case. The answer to the
+    owner is the same either way, so the form never tells who has an account here."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    email = (email or "").strip().lower()
+    if email == case.owner.email.lower():
+        raise SharingError("That is your own email address. You already own this case.")
+    invite, token = invite_link_create(case=case, role=role, created_by=created_by, request=request)
+    link = request.build_absolute_uri(reverse("accounts:invite_accept", args=[token]))
+    context = {
+        "inviter": str(created_by),
+        "site_name": settings.SITE_NAME,
+        "link": link,
+        "days": INVITE_LINK_DAYS,
+        "role_words": "look at it" if role == "viewer" else "look at it and change things",
+    }
+    send_mail(
+        f"{created_by} invited you to a case on {settings.SITE_NAME}",
+        render_to_string("accounts/invite_email.txt", context),
+        None,
+        [email],
+    )
+    return invite
+
+
 def invite_link_revoke(*, case, invite_id, request: HttpRequest | None = None) -> None:
     updated = CaseInvite.objects.filter(
         case=case, public_id=invite_id, used_at__isnull=True, revoked_at__isnull=True

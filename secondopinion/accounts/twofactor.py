@@ -1,21 +1,24 @@
 """Two-factor sign-in with django-otp: one authenticator app (TOTP) plus ten one-time recovery codes.
 
 A TOTP device counts only once confirmed with a code from the app. Recovery codes live on a static
-device named "recovery"; each works once (django-otp deletes a static token when it matches). There
+device named "recovery" (models.RecoveryCodeDevice, kept as hashes only); each works once. There
 is no other way back in after losing the phone: no email reset, no support back door.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from base64 import b32encode
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from secondopinion.accounts.models import RecoveryCode, RecoveryCodeDevice
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
@@ -27,7 +30,7 @@ def two_factor_enabled(user) -> bool:
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(
+    return RecoveryCode.objects.filter(
         device__user=user, device__name=RECOVERY_DEVICE_NAME, device__confirmed=True
     ).count()
 
@@ -95,19 +98,22 @@ def totp_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]] | None:
 
 
 def recovery_codes_new(user) -> list[str]:
-    """Replace every recovery code with ten new ones, returned once for showing."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
-    )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    """Replace every recovery code with ten new ones, returned once for showing; only hashes kept."""
+    with transaction.atomic():
+        RecoveryCodeDevice.objects.filter(user=user).delete()
+        device = RecoveryCodeDevice.objects.create(
+            user=user, name=RECOVERY_DEVICE_NAME, confirmed=True, salt=secrets.token_hex(16)
+        )
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        RecoveryCode.objects.bulk_create(
+            [RecoveryCode(device=device, code_hash=device.code_hash(c)) for c in codes]
+        )
     return codes
 
 
 def two_factor_disable(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodeDevice.objects.filter(user=user).delete()
 
 
 def code_verify(user, code: str):
@@ -124,7 +130,7 @@ def code_verify(user, code: str):
         return None
     if not re.fullmatch(r"[a-z2-7]{8}", cleaned):
         return None
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+    for device in RecoveryCodeDevice.objects.filter(user=user, confirmed=True):
         with transaction.atomic():
             if device.verify_token(cleaned):
                 return device
@@ -134,6 +140,6 @@ def code_verify(user, code: str):
 def code_paused(user) -> bool:
     """True while django-otp's throttling refuses codes after wrong tries (it ends by itself)."""
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) + list(
-        StaticDevice.objects.filter(user=user, confirmed=True)
+        RecoveryCodeDevice.objects.filter(user=user, confirmed=True)
     )
     return any(not device.verify_is_allowed()[0] for device in devices)

@@ -5,17 +5,26 @@ from __future__ import annotations
 import functools
 import secrets
 import time
+from urllib.parse import urlencode
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts import twofactor
@@ -23,6 +32,7 @@ from secondopinion.accounts.audit import audit_record
 from secondopinion.accounts.forms import (
     CodeForm,
     ConfirmAppForm,
+    CountedPasswordChangeForm,
     EmailChangeForm,
     PasswordConfirmForm,
     SigninForm,
@@ -36,6 +46,7 @@ PENDING_SECONDS = 5 * 60  # time allowed between the password step and the code 
 PENDING_TRIES = 5  # wrong codes before the password must be typed again
 REAUTH_KEY = "password_confirmed_at"
 REAUTH_SECONDS = 10 * 60  # how long a re-typed password allows sensitive changes
+REAUTH_BUTTON_KEY = "password_confirm_for_button"
 
 
 def _safe_next(request: HttpRequest, fallback: str = "cases:list") -> str:
@@ -47,11 +58,57 @@ def _safe_next(request: HttpRequest, fallback: str = "cases:list") -> str:
     return reverse(fallback)
 
 
+def _verify_signup() -> bool:
+    return settings.HOSTED and settings.EMAIL_SENDS
+
+
+def _signup_mail(request, form) -> None:
+    """Hosted sign-up: a new address gets a link to confirm it; an address that already has an
+    account gets a note saying so (to its owner only). The page shown is the same either way."""
+    email = form.cleaned_data["email"]
+    User = get_user_model()
+    existing = User.objects.filter(email=email).first()
+    context = {"site_name": settings.SITE_NAME, "email": email, "protocol": request.scheme}
+    context["domain"] = request.get_host()
+    if existing is not None and existing.is_active:
+        template = "accounts/signup_exists_email.txt"
+    else:
+        user = existing or form.save(commit=False)
+        if existing is None:
+            user.is_active = False
+            user.save()
+        else:  # signed up before and lost the mail: the newest password counts
+            user.set_password(form.cleaned_data["password1"])
+            user.save(update_fields=["password"])
+        context["uid"] = urlsafe_base64_encode(force_bytes(user.pk))
+        context["token"] = default_token_generator.make_token(user)
+        next_url = _safe_next(request, fallback="cases:list")
+        context["next"] = (
+            "?" + urlencode({"next": next_url}) if next_url != reverse("cases:list") else ""
+        )
+        template = "accounts/signup_verify_email.txt"
+    send_mail(
+        f"Your account at {settings.SITE_NAME}",
+        render_to_string(template, context, request=request),
+        None,
+        [email],
+    )
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("cases:list")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    verify = _verify_signup()
+    form = SignupForm(request.POST or None, reveal_existing=not verify)
+    if request.method == "POST" and verify:
+        started = time.monotonic()
+        if form.is_valid():
+            _signup_mail(request, form)
+            time.sleep(max(0.0, RESET_MIN_SECONDS - (time.monotonic() - started)))
+            return render(
+                request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]}
+            )
+    if request.method == "POST" and not verify and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         audit_record(action="account.created", request=request, user=user)
@@ -60,6 +117,30 @@ def signup(request):
     return render(
         request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+def signup_verify(request, uidb64: str, token: str):
+    """The link from the sign-up email: turns the account on and signs the person in."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/signup_link_problem.html", status=200)
+    if request.method != "POST":
+        # A page with a button, so that a mail scanner opening the link does not use it.
+        return render(
+            request,
+            "accounts/signup_confirm.html",
+            {"email": user.email, "next": request.GET.get("next", "")},
+        )
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit_record(action="account.created", request=request, user=user)
+    messages.success(request, "Welcome. Your email address is confirmed and your account is ready.")
+    return redirect(_safe_next(request))
 
 
 class SigninView(auth_views.LoginView):
@@ -162,23 +243,37 @@ def password_recently_confirmed(request: HttpRequest) -> bool:
     return confirmed_at is not None and time.time() - confirmed_at < REAUTH_SECONDS
 
 
-def recent_password_required(view):
-    """Ask for the password again (at most every 10 minutes) before a sensitive change."""
+def recent_password_required(view=None, *, button_page: str | None = None):
+    """Ask for the password again (at most every 10 minutes) before a sensitive change.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not password_recently_confirmed(request):
-            return redirect(f"{reverse('accounts:password_confirm')}?next={request.path}")
-        return view(request, *args, **kwargs)
+    A page shown by GET is opened again after the password. A POST-only action names the page
+    with its button (`button_page`): the person goes back there and presses the button again,
+    since the confirm step cannot repeat a POST through a redirect (that GET would answer 405).
+    """
 
-    return login_required(wrapper)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not password_recently_confirmed(request):
+                back = reverse(button_page) if button_page else request.path
+                request.session[REAUTH_BUTTON_KEY] = bool(button_page)
+                return redirect(
+                    f"{reverse('accounts:password_confirm')}?{urlencode({'next': back})}"
+                )
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)
+
+    return decorate(view) if view is not None else decorate
 
 
 @login_required
 def password_confirm(request):
-    form = PasswordConfirmForm(request.user, request.POST or None)
+    form = PasswordConfirmForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[REAUTH_KEY] = time.time()
+        if request.session.pop(REAUTH_BUTTON_KEY, False):
+            messages.info(request, "Thank you. Now press the button again to go ahead.")
         return redirect(_safe_next(request, fallback="accounts:account"))
     return render(
         request,
@@ -204,7 +299,7 @@ def account(request):
 @login_required
 def password_change(request):
     # The form asks for the current password, so no separate confirmation step is needed.
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = CountedPasswordChangeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Other sessions end by themselves: their stored hash no longer matches the new password.
@@ -217,7 +312,7 @@ def password_change(request):
 
 @login_required
 def email_change(request):
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.user.email = form.cleaned_data["email"]
         request.user.save(update_fields=["email"])
@@ -299,7 +394,7 @@ def twofactor_setup(request):
 
 
 @require_POST
-@recent_password_required
+@recent_password_required(button_page="accounts:twofactor")
 def twofactor_disable(request):
     if not _verified_if_needed(request):
         messages.error(request, "Sign in again with your code before changing two-factor sign-in.")
@@ -311,7 +406,7 @@ def twofactor_disable(request):
 
 
 @require_POST
-@recent_password_required
+@recent_password_required(button_page="accounts:twofactor")
 def twofactor_codes(request):
     user = request.user
     if not twofactor.two_factor_enabled(user) or not request.user.is_verified():
@@ -337,10 +432,73 @@ def invite_accept(request, token: str):
         except SharingError as error:
             # 200, not 4xx: Django logs 4xx paths, and this token may still be unused.
             return render(request, "accounts/invite_problem.html", {"problem": str(error)})
-        messages.success(request, "You joined the case. It is now in your list.")
+        messages.success(
+            request,
+            f"{invite.case.owner} invited you. You joined the case. It is now in your list.",
+        )
         return redirect("cases:detail", membership.case.public_id)
     return render(
         request,
         "accounts/invite_accept.html",
         {"invite": invite, "inviter": invite.case.owner, "token": token},
     )
+
+
+# --- Password reset by email ------------------------------------------------------------------
+
+RESET_MIN_SECONDS = 1.5  # hosted: every reset answer takes this long, mail sent or not
+
+
+def _reset_context() -> dict:
+    return {
+        "email_sends": settings.EMAIL_SENDS,
+        "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    """Django's token reset. The answer is the same page whether or not the address has an
+    account; when hosted it also takes the same time, so neither reveals who has an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_reset_context()}
+
+    def post(self, request, *args, **kwargs):
+        if not settings.EMAIL_SENDS:
+            return redirect("accounts:password_reset")
+        started = time.monotonic()
+        self.extra_email_context = {"site_name": settings.SITE_NAME, **_reset_context()}
+        response = super().post(request, *args, **kwargs)
+        if settings.HOSTED:
+            time.sleep(max(0.0, RESET_MIN_SECONDS - (time.monotonic() - started)))
+        return response
+
+
+class ResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_reset_context()}
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The new password hash already ends other sessions; a new token ends them for sure.
+        user = form.user
+        user.session_token = secrets.token_hex(32)
+        user.save(update_fields=["session_token"])
+        audit_record(action="password.reset", request=self.request, user=user)
+        return response
+
+
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

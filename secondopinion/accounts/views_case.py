@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,9 @@ from secondopinion.accounts.trail import trail_page
 
 
 def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=None, status=200):
+    invite_form = invite_form or InviteForm(prefix="invite")
+    if settings.HOSTED and settings.EMAIL_SENDS:
+        invite_form.fields["email"].help_text = "We email them an invite link."
     memberships = CaseMembership.objects.filter(case=case).select_related("user").order_by("id")
     open_links = [i for i in CaseInvite.objects.filter(case=case) if i.is_open]
     return render(
@@ -27,10 +31,11 @@ def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=N
                 for m in memberships
             ],
             "open_links": open_links,
-            "invite_form": invite_form or InviteForm(prefix="invite"),
+            "invite_form": invite_form,
             "link_form": link_form or InviteLinkForm(prefix="link"),
             "new_link": new_link,
             "link_days": sharing.INVITE_LINK_DAYS,
+            "invite_by_mail": settings.HOSTED and settings.EMAIL_SENDS,
         },
         status=status,
     )
@@ -42,7 +47,25 @@ def sharing_page(request, case):
     if request.method != "POST":
         return _sharing_page(request, case)
     form = InviteForm(request.POST, prefix="invite")
-    if form.is_valid():
+    if form.is_valid() and settings.HOSTED and settings.EMAIL_SENDS:
+        try:
+            sharing.invite_email_send(
+                case=case,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                request=request,
+                created_by=request.user,
+            )
+        except SharingError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                f"We emailed an invite link to {form.cleaned_data['email']}. It works once, for "
+                f"{sharing.INVITE_LINK_DAYS} days. They can make a free account on the way.",
+            )
+            return redirect("sharing:page", case.public_id)
+    elif form.is_valid():
         try:
             membership = sharing.membership_invite(
                 case=case,

@@ -1,14 +1,14 @@
+import re
 import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secondopinion.accounts import twofactor
-from secondopinion.accounts.models import AuditEvent
+from secondopinion.accounts.models import AuditEvent, RecoveryCode, RecoveryCodeDevice
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -74,10 +74,12 @@ class TestSetup:
         assert not twofactor.two_factor_enabled(owner)
 
         done = owner_client.post(reverse("accounts:twofactor_setup"), {"code": app_code(device)})
-        codes = StaticToken.objects.filter(device__user=owner).values_list("token", flat=True)
-        assert len(codes) == 10
-        for code in codes:
-            assert code in done.content.decode()
+        codes = re.findall(r"<li><code>([a-z2-7]{8})</code>", done.content.decode())
+        assert len(set(codes)) == 10
+        stored = RecoveryCode.objects.filter(device__user=owner)
+        assert stored.count() == 10
+        # Only hashes are kept: no code appears in the database.
+        assert not stored.filter(code_hash__in=codes).exists()
         assert twofactor.two_factor_enabled(owner)
         assert AuditEvent.objects.filter(action="twofactor.enabled", user=owner).exists()
         # The codes are not shown again.
@@ -168,7 +170,7 @@ class TestAfterLosingThePhone:
         assert list(TOTPDevice.objects.filter(user=owner)) == [new]
         assert not TOTPDevice.objects.filter(pk=old.pk).exists()
         # Fresh recovery codes replace the old ones.
-        assert not StaticToken.objects.filter(token=codes[1]).exists()
+        assert twofactor.code_verify(owner, codes[1]) is None
 
     def test_a_session_that_skipped_the_code_cannot_change_two_factor(self, client, owner):
         turn_on(owner)
@@ -195,15 +197,18 @@ class TestManage:
         client.post(reverse("accounts:password_confirm"), {"password": PASSWORD})
         client.post(reverse("accounts:twofactor_disable"))
         assert not twofactor.two_factor_enabled(owner)
-        assert not StaticDevice.objects.filter(user=owner).exists()
+        assert not RecoveryCodeDevice.objects.filter(user=owner).exists()
 
-    def test_new_recovery_codes_replace_the_old(self, client, owner):
+    def test_new_recovery_codes_replace_the_old(self, client, owner, no_throttle):
         _, codes = self.signed_in_with_code(client, owner)
         client.post(reverse("accounts:password_confirm"), {"password": PASSWORD})
         page = client.post(reverse("accounts:twofactor_codes")).content.decode()
         assert "no longer work" in page
-        assert not StaticToken.objects.filter(token__in=codes).exists()
-        assert StaticToken.objects.filter(device__user=owner).count() == 10
+        new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code>", page)
+        assert len(set(new_codes)) == 10 and not set(new_codes) & set(codes)
+        assert twofactor.code_verify(owner, codes[0]) is None
+        assert twofactor.code_verify(owner, new_codes[0]) is not None
+        assert RecoveryCode.objects.filter(device__user=owner).count() == 9
 
     def test_the_password_confirmation_runs_out(self, client, owner):
         self.signed_in_with_code(client, owner)
