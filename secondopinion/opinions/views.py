@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
@@ -39,6 +40,34 @@ from secondopinion.providers.models import Service
 
 def _service(case, service_id) -> Service:
     return get_object_or_404(Service, case=case, public_id=service_id)
+
+
+def _stops(service: Service) -> list:
+    """The service's stop signs (providers/rules.py, severity stop), most serious first."""
+    from secondopinion.providers.facts import service_flags_now
+    from secondopinion.providers.rules import STOP
+
+    flags = service_flags_now(service, today=timezone.localdate())
+    return [f for f in flags if f.severity == STOP]
+
+
+def _stop_cleared(request, case, service, stops, what: str) -> bool:
+    """True when nothing stops the send, or the person ticked "I understand, send anyway".
+
+    The override is recorded in the audit trail with the stop codes (never the service's name).
+    """
+    if not stops:
+        return True
+    if request.POST.get("send_anyway") != "yes":
+        return False
+    audit_record(
+        action="send.stop_overridden",
+        request=request,
+        case=case,
+        obj=service,
+        detail=f"{what}: " + ",".join(f.code for f in stops),
+    )
+    return True
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -82,7 +111,11 @@ def opinions_home(request, case):
 @case_view()
 def packet_preview(request, case, service_id):
     service = _service(case, service_id)
-    if request.method == "POST":
+    stops = _stops(service)
+    stop_refused = False
+    if request.method == "POST" and not _stop_cleared(request, case, service, stops, "packet"):
+        stop_refused = True
+    elif request.method == "POST":
         # Unticked boxes are not sent, so we list what was left out by difference.
         included = set(request.POST.getlist("include"))
         excluded = [
@@ -101,7 +134,10 @@ def packet_preview(request, case, service_id):
             "preview": preview,
             "can_edit": can_edit(case),
             "total": sum(item.size for item, _ in preview),
+            "stops": stops,
+            "stop_refused": stop_refused,
         },
+        status=400 if stop_refused else 200,
     )
 
 
@@ -137,8 +173,12 @@ def packet_download(request, case, build_id):
 @case_view(write=True)
 def link_new(request, case, service_id):
     service = _service(case, service_id)
+    stops = _stops(service)
     form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    stop_refused = request.method == "POST" and not _stop_cleared(
+        request, case, service, stops, "link"
+    )
+    if request.method == "POST" and not stop_refused and form.is_valid():
         link, token = writes.link_create(
             case=case,
             service=service,
@@ -155,7 +195,16 @@ def link_new(request, case, service_id):
             request, "opinions/link_created.html", {"case": case, "link": link, "url": url}
         )
     return render(
-        request, "opinions/link_new.html", {"case": case, "service": service, "form": form}
+        request,
+        "opinions/link_new.html",
+        {
+            "case": case,
+            "service": service,
+            "form": form,
+            "stops": stops,
+            "stop_refused": stop_refused,
+        },
+        status=400 if stop_refused else 200,
     )
 
 
