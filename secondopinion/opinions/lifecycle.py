@@ -1,4 +1,5 @@
-"""Files the opinions app keeps for a case (packets, reports), for case deletion."""
+"""Files the opinions app keeps for a case (packets, reports, rendered report pages), for
+case deletion."""
 
 from secondopinion.opinions.models import Opinion, PacketBuild
 
@@ -14,4 +15,6 @@ def case_files(case) -> list[str]:
         .exclude(report_name="")
         .values_list("report_name", flat=True)
     )
-    return names
+    from secondopinion.opinions.report_pages import case_files as rendered_pages
+
+    return names + rendered_pages(case)
