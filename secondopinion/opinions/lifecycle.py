@@ -1,5 +1,4 @@
-"""Files the opinions app keeps for a case (packets, reports, rendered report pages), for
-case deletion."""
+"""Files the opinions app keeps for a case (packets, reports), for case deletion."""
 
 from secondopinion.opinions.models import Opinion, PacketBuild
 
@@ -15,6 +14,4 @@ def case_files(case) -> list[str]:
         .exclude(report_name="")
         .values_list("report_name", flat=True)
     )
-    from secondopinion.opinions.report_pages import case_files as rendered_pages
-
-    return names + rendered_pages(case)
+    return names

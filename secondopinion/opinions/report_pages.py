@@ -2,8 +2,9 @@
 
 Rendered on the server with pypdfium2 (PDFium, wheels for Linux, macOS and Windows), never in
 the browser: the CSP allows same-origin images only, and no PDF viewer or script is needed.
-Each page is rendered once and kept in storage next to the report, keyed by the report's
-SHA-256, so a replaced report gets new pages. Sizes are bounded: at most MAX_PAGES pages shown,
+Each page is rendered once and kept in Django's cache (a day), keyed by the report's SHA-256, so
+a replaced report gets new pages. The cache, not storage: a rendered page is not a record, and
+files no row points at would be orphans to the integrity check. Sizes are bounded: at most MAX_PAGES pages shown,
 each at most WIDTH pixels wide and MAX_PIXELS in all (a huge page is drawn smaller).
 """
 
@@ -13,7 +14,6 @@ import io
 import logging
 
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 logger = logging.getLogger(__name__)
@@ -23,8 +23,11 @@ WIDTH = 1100  # pixels: sharp on a laptop, fine on a phone
 MAX_PIXELS = 1100 * 1700
 
 
-def _pages_name(opinion, page: int) -> str:
-    return f"report-pages/{opinion.case.public_id}/{opinion.report_sha256 or opinion.pk}-{page}.png"
+CACHE_SECONDS = 24 * 3600
+
+
+def _page_key(opinion, page: int) -> str:
+    return f"report-page:{opinion.report_sha256 or opinion.report_name}:{page}:{WIDTH}"
 
 
 def _open(opinion):
@@ -47,16 +50,16 @@ def page_count(opinion) -> int:
         except Exception as exc:  # PdfiumError, OSError: the page says "download it" instead
             logger.info("report pages: cannot open report (%s)", type(exc).__name__)
             count = 0
-        cache.set(key, count, 24 * 3600)
+        cache.set(key, count, CACHE_SECONDS)
     return count
 
 
 def page_png(opinion, page: int) -> bytes | None:
     """PNG bytes of one page (1-based), from the cache or rendered now; None if no such page."""
-    name = _pages_name(opinion, page)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as fh:
-            return fh.read()
+    key = _page_key(opinion, page)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     if page > page_count(opinion):
         return None
     try:
@@ -75,14 +78,5 @@ def page_png(opinion, page: int) -> bytes | None:
         logger.info("report pages: cannot render a page (%s)", type(exc).__name__)
         return None
     data = out.getvalue()
-    default_storage.save(name, ContentFile(data))
+    cache.set(key, data, CACHE_SECONDS)
     return data
-
-
-def case_files(case) -> list[str]:
-    """Rendered pages kept for a case (for case deletion)."""
-    try:
-        _dirs, files = default_storage.listdir(f"report-pages/{case.public_id}")
-    except (FileNotFoundError, NotImplementedError, OSError):
-        return []
-    return [f"report-pages/{case.public_id}/{name}" for name in files]
