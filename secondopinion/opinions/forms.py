@@ -161,7 +161,11 @@ MODALITY_CHOICES = [
 class ComponentForm(forms.Form):
     """One treatment as read, for a person to correct. Source words are kept as they were."""
 
-    modality = forms.ChoiceField(label="Kind of treatment", choices=MODALITY_CHOICES)
+    modality = forms.ChoiceField(
+        label="Kind of treatment",
+        choices=[("", "Choose…"), *MODALITY_CHOICES],
+        required=False,  # an added row left on "Choose…" adds nothing
+    )
     drugs = forms.CharField(
         label="Medicines",
         required=False,
@@ -185,16 +189,20 @@ class ComponentForm(forms.Form):
     remove = forms.BooleanField(label="This is wrong: remove it", required=False)
     original = forms.JSONField(widget=forms.HiddenInput, required=False)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("original") and not data.get("remove") and not data.get("modality"):
+            self.add_error("modality", "Choose the kind of treatment, or tick “remove it”.")
+        return data
+
     def component_dict(self) -> dict | None:
         """The corrected component as Component.to_dict() gives it, or None when removed."""
         data = self.cleaned_data
         if not data or data.get("remove"):
             return None
         base = data.get("original") if isinstance(data.get("original"), dict) else {}
-        if not base and not data.get("drugs") and not data.get("procedure"):
-            # An empty extra row the person left alone.
-            if not self.has_changed():
-                return None
+        if not data.get("modality"):
+            return None  # the empty row for a missed treatment, left alone
         blank = (
             Component(
                 modality=data["modality"],
@@ -225,13 +233,20 @@ class ComponentForm(forms.Form):
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=1, max_num=60, absolute_max=80)
 
 
+def _months(value):
+    """60.0 reads as 60 in the field."""
+    if value is None:
+        return None
+    return int(value) if float(value) == int(value) else value
+
+
 def component_initial(components: list[dict]) -> list[dict]:
     return [
         {
             "modality": c.get("modality"),
             "drugs": ", ".join(c.get("drugs") or ()),
             "procedure": c.get("procedure") or "",
-            "duration_months": c.get("duration_months"),
+            "duration_months": _months(c.get("duration_months")),
             "phase": c.get("phase") or 1,
             "original": c,
         }
