@@ -191,7 +191,7 @@ def _closing_stages(case, opinions: int, decision, handoff) -> list[Stage]:
             "local_answer",
             "Record your local doctor's answer",
             DONE,
-            "Your local doctor has the summary and answered. Every step is done.",
+            "Your local doctor has the summary and answered.",
             "See their answer",
             handoff_url,
             90,

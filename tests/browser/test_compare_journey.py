@@ -170,7 +170,7 @@ def test_it_compares_by_treatment_and_walks_the_journey_to_the_end(
     page.get_by_label("Date of their answer").fill("2026-05-06")
     page.get_by_role("button", name="Save").click()
     step = next_step(page, case_id)
-    assert "Every step is done" in step
+    assert "The journey is complete" in step
     assert "Summary given to your local doctor: May 4, 2026" in step
     assert "Your local doctor answered: May 6, 2026" in step
     axe_check(page)

@@ -95,6 +95,6 @@ def test_the_dashboard_says_done_with_the_dates(owner_client, case):
     Decision.objects.create(case=case, choice="Go ahead")
     Handoff.objects.create(case=case, delivered_on=datetime.date(2026, 4, 27), response="Fine")
     page = owner_client.get(f"/cases/{case.public_id}/").content.decode()
-    assert "Every step is done" in page
+    assert "The journey is complete" in page
     assert "Opinion received: April 20, 2026" in page
     assert "Summary given to your local doctor: April 27, 2026" in page
