@@ -188,7 +188,7 @@ CLAUSE_END = re.compile(
     r",|:|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bunless\b", re.IGNORECASE
 )
 CHAIN_GAP = re.compile(
-    r"^[\s,]*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*)?(?:\([^()]{0,120}\)\s*)?$", re.IGNORECASE
+    r"^\s*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*)?(?:\([^()]{0,120}\)\s*)?$", re.IGNORECASE
 )
 NEXT_NOT_ORDER = re.compile(
     r"next\s+(?:week|month|year|visit|appointment|few|time|scan|step\s+is\s+to\s+decide)",
@@ -242,13 +242,14 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
             out.append(make(m))
             out[-1].priority = priority
 
-    for regex, procedure, _family, _parent in vocab.SURGERY:
+    for regex, procedure, family, _parent in vocab.SURGERY:
         proc = procedure
         if proc == "lobectomy" and cancer == "thyroid":
             proc = "thyroid lobectomy"
+        modality = "other" if family == "transplant" else "surgery"
         add(
             rf"\b(?:{regex})\b",
-            lambda m, p=proc: _Mention(m.start(), m.end(), "surgery", procedure=p),
+            lambda m, p=proc, mod=modality: _Mention(m.start(), m.end(), mod, procedure=p),
             3,
         )
     add(
@@ -662,6 +663,12 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
                 drug = lex.drug(generic)
                 modality = drug.modality if drug else "other"
                 by_modality.setdefault(modality, []).append(generic)
+            if (
+                all(_steroid(d) for d in by_modality.get("chemotherapy", ["x"]))
+                and len(by_modality) > 1
+            ):
+                # steroids alone in a phase ride along ("VRd"): not chemotherapy by themselves
+                by_modality["supportive"] = by_modality.pop("chemotherapy")
             for modality, drugs in by_modality.items():
                 comp = Component(
                     modality=modality,
@@ -685,6 +692,11 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
     for extra in m.extra:
         out.append((Component(modality=extra, specific=False, **common), m.step))
     return out
+
+
+def _steroid(generic: str) -> bool:
+    drug = lexicon().drug(generic)
+    return drug is not None and drug.drug_class == "corticosteroid"
 
 
 def _merge(source: str, scan: str, items: list[tuple[Component, float]]):

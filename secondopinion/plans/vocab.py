@@ -166,6 +166,12 @@ SURGERY = [
     (r"hepatectomy|liver\s+resection|metastasectomy", "liver resection", "liver", None),
     (r"orchiectomy|orchidectomy", "orchiectomy", "testis", None),
     (r"amputation", "amputation", "limb", None),
+    (
+        r"(?:autologous\s+|allogeneic\s+|stem[- ]cell\s+|bone\s+marrow\s+)+transplant(?:ation)?|\bASCT\b|\bSCT\b",
+        "stem cell transplant",
+        "transplant",
+        None,
+    ),
 ]
 # Surgery named without a kind: counts as surgery, not specific enough to compare.
 SURGERY_UNSPECIFIC = r"(?:definitive\s+|primary\s+|curative\s+)?(?:surgery|surgical\s+resection|resection|operation|an\s+operation)|\bop\b|surgury|surgey"
@@ -290,7 +296,7 @@ TESTS = [
     ),
 ]
 # Follow-up scans are monitoring, not new work-up: kept as tests but never "test_added".
-FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
+FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?|MRIs?)|(?:MRI|CT|imaging|scan|PSA|skin)\s+(?:surveillance|follow-?up|checks?)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
 
 SUPPORTIVE = (
     r"growth[- ]factor(?:\s+support)?|\bG-?CSF\b|white\s+(?:blood\s+)?cell\s+(?:booster|shots?)"
@@ -362,7 +368,7 @@ BEFORE = re.compile(
     F,
 )
 NEOADJUVANT = re.compile(
-    r"\b(?:neo-?adjuvant|pre-?operative|preop|induction|upfront|up-front|total\s+neoadjuvant)\b", F
+    r"\b(?:neo-?adjuvant|peri-?operative|pre-?operative|preop|total\s+neoadjuvant)\b", F
 )
 ADJUVANT = re.compile(r"\b(?:(?<!neo)(?<!neo-)adjuvant|post-?operative|postop)\b", F)
 
@@ -388,7 +394,7 @@ REFUSE_AFTER = re.compile(
     F,
 )
 HISTORY_AFTER = re.compile(
-    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:(?:was|were|has\s+been|have\s+been|is|already)\s+)?(?:done|completed|performed|finished|removed|taken\s+out|already\s+done|last\s+(?:week|month|year)|(?:\d+|two|three|four|six)\s+(?:weeks?|months?|years?)\s+ago|in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d))\b",
+    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:(?:was|were|has\s+been|have\s+been|is|already)\s+)?(?:done|completed|performed|finished|removed|taken\s+out|already\s+done|showed|shows|found|revealed|pathology|path\s+report|results?|went\s+well|last\s+(?:week|month|year)|(?:\d+|two|three|four|six)\s+(?:weeks?|months?|years?)\s+ago|in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d))\b",
     F,
 )
 HISTORY_BEFORE = re.compile(
