@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = Path("/work/shared/data/plan-pairs/dev.jsonl")
+DEV = ROOT / "tests" / "plans" / "data" / "dev_pairs.jsonl"  # copy of shared plan-pairs/dev.jsonl
 EXTRA = ROOT / "tests" / "plans" / "data" / "extra_pairs.jsonl"
 INPUT_FIELDS = ("id", "cancer", "first_plan", "opinion")
 

@@ -11,6 +11,7 @@ talk about treatment but name nothing we know are returned as `unread`; nothing 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -202,7 +203,7 @@ FILLER = re.compile(
     r"once|twice|a|an|per|day|orally|by|mouth|po|iv|sc|shots?|pills?|tablets?|injections?|"
     r"infusions?|every|weeks?|months?|q\d+w?|alone|maintenance|therapy|treatment|adjuvant|"
     r"consolidation|continued|extended|total|the|washes|instillations?|treatments?|"
-    r"intravesical|oral|dose|doses|cycles?|\(|\)|x|×|-)*$",
+    r"intravesical|oral|dose|doses|cycles?|induction|then|followed|by|course|phase|\(|\)|x|×|-)*$",
     re.IGNORECASE,
 )
 AFTER_LINK = re.compile(
@@ -341,8 +342,6 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
     ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), -m.priority, m.start))
     taken: list[_Mention] = []
     occupied: list[tuple[int, int]] = []
-    import bisect
-
     for m in ranked:
         i = bisect.bisect_left(occupied, (m.start, m.start))
         clash = False
@@ -436,8 +435,6 @@ def _durations(scan: str, clause: tuple[int, int]) -> list[tuple[int, int, float
 
 
 def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    import bisect
-
     i = bisect.bisect_right(clauses, (pos, math.inf)) - 1
     return clauses[max(i, 0)] if clauses else (0, pos)
 
@@ -459,15 +456,13 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     agrees = bool(vocab.AGREE_ALL.search(scan))
 
     # Each mention's sentence and clause.
-    import bisect
-
     sent_starts = [s for s, _, _ in sentences]
     for m in mentions:
         m.sentence = max(bisect.bisect_right(sent_starts, m.start) - 1, 0)
         m.clause = _clause_of(clauses, m.start)
 
     _mark_status(scan, mentions, sentences)
-    _attach_durations(scan, mentions, clauses)
+    _attach_durations(scan, mentions, sentences)
     _order(scan, mentions, sentences)
 
     items = [pair for m in mentions for pair in _components(source, m)]
@@ -485,8 +480,6 @@ def _rank(ordered: list[float], step: float, status: str) -> int:
     """Phase 1, 2, ... from the plan's own steps (history counts as phase 1)."""
     if status == HISTORY or not ordered:
         return 1
-    import bisect
-
     return max(bisect.bisect_right(ordered, step), 1)
 
 
@@ -505,6 +498,7 @@ def _chains(scan: str, mentions: list[_Mention]) -> list[list[int]]:
 
 
 def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
+    hedges: dict[tuple[int, int], bool] = {}
     for group in _chains(scan, mentions):
         head, tail = mentions[group[0]], mentions[group[-1]]
         cs, ce = head.clause
@@ -523,8 +517,9 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             status = HISTORY
         elif vocab.AFTER.search(before):
             status = ANCHOR
-        clause_text = scan[cs:ce]
-        hedged = bool(vocab.HEDGE.search(clause_text))
+        if (cs, ce) not in hedges:
+            hedges[(cs, ce)] = bool(vocab.HEDGE.search(scan, cs, ce))
+        hedged = hedges[(cs, ce)]
         for i in group:
             m = mentions[i]
             if m.modality == "test":
@@ -552,22 +547,25 @@ def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
     return PLAN
 
 
-def _attach_durations(scan: str, mentions: list[_Mention], clauses) -> None:
+def _attach_durations(scan: str, mentions: list[_Mention], sentences) -> None:
+    """A stated length goes to the treatment it is written against, within one sentence."""
     by_clause: dict[tuple[int, int], list[_Mention]] = {}
     for m in mentions:
-        by_clause.setdefault(m.clause, []).append(m)
+        by_clause.setdefault(sentences[m.sentence][:2], []).append(m)
     groups = _chains(scan, mentions)
     group_of = {}
     for g in groups:
-        for i in g:
-            group_of[id(mentions[i])] = [mentions[k] for k in g]
+        members = [mentions[k] for k in g]
+        for m in members:
+            group_of[id(m)] = members
     for clause, items in by_clause.items():
+        starts = [m.start for m in items]
         for ds, de, months in _durations(scan, clause):
             target = None
             # "6 months of ADT", "3 months of CAPOX", "7 weeks of radiation"
-            following = [m for m in items if m.start >= de]
-            if following:
-                nxt = following[0]
+            k = bisect.bisect_left(starts, de)
+            if k < len(items):
+                nxt = items[k]
                 gap = scan[de : nxt.start]
                 if len(gap) <= 40 and re.fullmatch(
                     r"[\s-]*(?:(?:of|course\s+of|total\s+of)\s+)?(?:(?:adjuvant|long-term|short-term|extended|more|additional|further|maintenance|consolidation|the|oral|weekly)\s+)*",
@@ -576,9 +574,11 @@ def _attach_durations(scan: str, mentions: list[_Mention], clauses) -> None:
                 ):
                     target = nxt
             if target is None:
-                preceding = [m for m in items if m.end <= ds]
-                if preceding:
-                    prv = preceding[-1]
+                k = bisect.bisect_left(starts, ds) - 1
+                while k >= 0 and items[k].end > ds:
+                    k -= 1
+                if k >= 0:
+                    prv = items[k]
                     gap = scan[prv.end : ds]
                     tail = scan[de : min(clause[1], de + 15)]
                     link = AFTER_LINK.search(gap)
@@ -593,7 +593,7 @@ def _attach_durations(scan: str, mentions: list[_Mention], clauses) -> None:
             if target is None:
                 continue
             for m in group_of.get(id(target), [target]):
-                if m.clause == target.clause:
+                if m.sentence == target.sentence:
                     m.duration = max(m.duration or 0, months)
 
 
@@ -739,8 +739,6 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
     covered = [(m.start, m.end) for m in mentions]
-    import bisect
-
     starts = [s for s, _ in covered]
 
     def has_mention(s: int, e: int) -> bool:
@@ -769,7 +767,7 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                     continue
                 if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
                     continue
-                near = scan[max(s, ts - 40) : min(e, te + 40)]
+                near = scan[max(0, ts - 40) : te + 40]
                 if (
                     has_mention(max(s, ts - 25), min(e, te + 25))
                     or vocab.TREATMENT_WORDS.search(near)

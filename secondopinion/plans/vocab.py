@@ -418,7 +418,7 @@ ASK = re.compile(
 )
 # Words that show a clause is about treatment, used to list what could not be read.
 TREATMENT_WORDS = re.compile(
-    r"\b(?:therapy|therap(?:ies)|treatment|regimen|protocol|chemo\w*|cycles?|mg|mg/m2|daily|infusions?|doses?|weekly|maintenance|pills?|shots?|injections?|tablets?|drugs?|medicines?|medications?|tx)\b",
+    r"\b(?:therapy|therap(?:ies)|treatment|regimen|protocol|chemo\w*|cycles?|mg|mg/m2|daily|infusions?|doses?|weekly|maintenance|pills?|shots?|injections?|tablets?|drugs?|medicines?|medications?|tx|every\s+\d+\s+(?:days|weeks)|q\d+w|x\s?\d+)\b",
     F,
 )
 UPPER_TOKEN = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
