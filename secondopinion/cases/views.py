@@ -64,7 +64,7 @@ def first_plan(request, case):
     from secondopinion.opinions.views import components_check
 
     reading = readings.case_reading(case)
-    dicts, unread = readings.reading_dicts(reading)
+    dicts, unread = readings.editable(reading), list(reading.unread)
     response = components_check(
         request,
         components=dicts,

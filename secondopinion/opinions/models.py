@@ -195,11 +195,13 @@ class Opinion(models.Model):
     )
 
     # What the plan reader (secondopinion.plans) read from the treatments, tests and trials,
-    # as Component.to_dict() dicts, corrected by a person when plan_checked is set.
+    # as Component.to_json() dicts (with their status: plan, history, turned down), corrected by a person when plan_checked is set.
     # plan_read_from is the text they were read from: if the text changes, they are read again.
     plan_components = models.JSONField(default=list, blank=True)
     plan_unread = models.JSONField(default=list, blank=True)
     plan_read_from = models.TextField(blank=True)
+    # The reader found "I agree with the plan as proposed" (an opinion that then omits nothing).
+    plan_agrees = models.BooleanField(default=False)
     plan_checked = models.BooleanField(default=False)
 
     report_name = models.CharField(max_length=300, blank=True)  # storage name

@@ -9,10 +9,11 @@ patient's confirmed pathology facts, the stage as told on the case, the reviewer
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from secondopinion.plans.comparer import compare_plans
-from secondopinion.plans.reader import Component, PlanReading, read_plan
+from secondopinion.plans.reader import PlanReading, read_plan
 
 # Topics in the order a patient reads a plan: treatments, then tests, then trials.
 TOPICS: dict[str, str] = {
@@ -45,25 +46,32 @@ KIND_WORDS = {
 MAX_TEXT = 12_000
 
 
-def _reading(components: list[dict], unread: list[str]) -> PlanReading:
-    return PlanReading(
-        components=tuple(Component.from_dict(d) for d in components),
-        unread=tuple(unread),
-    )
+def _reading(rows: list[dict], unread: list[str], agrees: bool) -> PlanReading:
+    """A reading rebuilt from stored rows (Component.to_json(), with their status)."""
+    reading = PlanReading.from_components(rows, unread)
+    return dataclasses.replace(reading, agrees=agrees)
 
 
-def read(text: str) -> PlanReading:
-    return read_plan((text or "")[:MAX_TEXT])
+def read(text: str, cancer: str | None = None) -> PlanReading:
+    return read_plan((text or "")[:MAX_TEXT], cancer or None)
 
 
-def _stored_or_fresh(text: str, components, unread, read_from: str) -> PlanReading:
-    if read_from == text and (components or unread or not text.strip()):
-        return _reading(components, unread)
-    return read(text)
+def _rows(reading: PlanReading, corrected: list[dict] | None = None) -> list[dict]:
+    """Everything to keep: the plan (or the person's corrections of it), and what the reader
+    set aside as history or turned down, which the person does not edit but the comparer uses."""
+    plan = [c.to_json() for c in reading.components] if corrected is None else corrected
+    return plan + [c.to_json() for c in (*reading.history, *reading.refused)]
 
 
-def reading_dicts(reading: PlanReading) -> tuple[list[dict], list[str]]:
-    return [c.to_dict() for c in reading.components], [str(u) for u in reading.unread]
+def editable(reading: PlanReading) -> list[dict]:
+    """The rows a person checks: the plan's own components."""
+    return [c.to_json() for c in reading.components]
+
+
+def _stored_or_fresh(text, rows, unread, agrees, read_from, cancer) -> PlanReading:
+    if read_from == text and text.strip():
+        return _reading(rows, unread, agrees)
+    return read(text, cancer)
 
 
 # --- the first plan -----------------------------------------------------------------------
@@ -74,22 +82,25 @@ def case_reading(case) -> PlanReading:
         case.first_plan,
         case.first_plan_components,
         case.first_plan_unread,
+        case.first_plan_agrees,
         case.first_plan_read_from,
+        case.cancer_type,
     )
 
 
 def case_plan_store(case, *, components: list[dict] | None = None) -> None:
     """Read the first plan and keep it; `components` are the patient's corrections."""
-    reading = read(case.first_plan)
-    dicts, unread = reading_dicts(reading)
-    case.first_plan_components = dicts if components is None else components
-    case.first_plan_unread = unread
+    reading = read(case.first_plan, case.cancer_type)
+    case.first_plan_components = _rows(reading, components)
+    case.first_plan_unread = [str(u) for u in reading.unread]
+    case.first_plan_agrees = reading.agrees
     case.first_plan_read_from = case.first_plan
     case.first_plan_checked = components is not None
     case.save(
         update_fields=[
             "first_plan_components",
             "first_plan_unread",
+            "first_plan_agrees",
             "first_plan_read_from",
             "first_plan_checked",
             "updated_at",
@@ -102,19 +113,33 @@ def case_plan_store(case, *, components: list[dict] | None = None) -> None:
 
 def opinion_reading(opinion) -> PlanReading:
     return _stored_or_fresh(
-        opinion.plan_text, opinion.plan_components, opinion.plan_unread, opinion.plan_read_from
+        opinion.plan_text,
+        opinion.plan_components,
+        opinion.plan_unread,
+        opinion.plan_agrees,
+        opinion.plan_read_from,
+        opinion.case.cancer_type,
     )
 
 
 def opinion_plan_store(opinion, *, components: list[dict] | None = None) -> None:
     """Read the opinion's treatments, tests and trials and keep them (or the corrections)."""
     text = opinion.plan_text
-    dicts, unread = reading_dicts(read(text))
-    opinion.plan_components = dicts if components is None else components
-    opinion.plan_unread = unread
+    reading = read(text, opinion.case.cancer_type)
+    opinion.plan_components = _rows(reading, components)
+    opinion.plan_unread = [str(u) for u in reading.unread]
+    opinion.plan_agrees = reading.agrees
     opinion.plan_read_from = text
     opinion.plan_checked = components is not None
-    opinion.save(update_fields=["plan_components", "plan_unread", "plan_read_from", "plan_checked"])
+    opinion.save(
+        update_fields=[
+            "plan_components",
+            "plan_unread",
+            "plan_agrees",
+            "plan_read_from",
+            "plan_checked",
+        ]
+    )
 
 
 # --- words --------------------------------------------------------------------------------
@@ -148,14 +173,14 @@ def describe_all(components) -> str:
     return "; ".join(describe(c) for c in components) or "nothing"
 
 
-def _item_words(item) -> str:
-    """A "not specific enough to compare" item, whatever shape the comparer gives it."""
-    why = getattr(item, "why", None)
-    if why:
-        return str(why)
-    if isinstance(item, dict) and item.get("why"):
-        return str(item["why"])
-    return str(item)
+def _item_words(pairing) -> str:
+    """A "not specific enough to compare" pairing in plain words."""
+    if pairing.why:
+        return str(pairing.why)
+    return (
+        f"{_topic(pairing.modality)}: your first plan says {describe_all(pairing.first)}; "
+        f"this opinion says {describe_all(pairing.opinion)}."
+    )
 
 
 # --- the comparison -----------------------------------------------------------------------

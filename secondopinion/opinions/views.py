@@ -358,7 +358,7 @@ def components_check(request, *, components, unread, source, save, template, con
 def opinion_check(request, case, opinion_id):
     opinion = _opinion(case, opinion_id)
     reading = readings.opinion_reading(opinion)
-    dicts, unread = readings.reading_dicts(reading)
+    dicts, unread = readings.editable(reading), list(reading.unread)
     response = components_check(
         request,
         components=dicts,

@@ -319,7 +319,8 @@ def share_check(request, token: str, opinion_id):
     opinion = Opinion.objects.filter(link=link, public_id=opinion_id).first()
     if opinion is None:
         return refused(request)
-    dicts, unread = readings.reading_dicts(readings.opinion_reading(opinion))
+    reading = readings.opinion_reading(opinion)
+    dicts, unread = readings.editable(reading), list(reading.unread)
     response = components_check(
         request,
         components=dicts,
