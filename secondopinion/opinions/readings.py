@@ -237,7 +237,12 @@ class OpinionComparison:
 
 
 def _sides(components) -> list[Side]:
-    return [Side(describe(c), getattr(c, "text", "") or "") for c in components]
+    sides = []
+    for c in components:
+        words, source = describe(c), (c.text or "").strip()
+        # The source words are shown only when they say more than our plain words.
+        sides.append(Side(words, "" if source.casefold() == words.casefold() else source))
+    return sides
 
 
 def _topic(modality: str) -> str:
