@@ -75,6 +75,7 @@ class Handoff:
     opinions: Sequence[str] = ()  # each opinion in one sentence
     differences: Sequence[str] = ()  # each addressed to the doctor ("the patient's first plan")
     unclear: Sequence[str] = ()  # what the app could not compare: to read in full
+    compared: bool = True  # False when there was no first plan to compare with
     questions: Sequence[str] = ()
     decision: str = ""
     written_on: date | None = None
@@ -287,7 +288,10 @@ def handoff_pdf(data: Handoff) -> bytes:
         doc.para(data.case_line)
         doc.section("Opinions received")
         doc.bullets(_trim(data.opinions, keep, "opinions") or ["No written opinion recorded yet."])
-        if data.opinions:
+        if data.opinions and not data.compared:
+            doc.section("Compared with the patient's first plan")
+            doc.para("The first plan was not recorded, so the opinions were not compared with it.")
+        elif data.opinions:
             doc.section("Compared with the patient's first plan")
             doc.bullets(
                 _trim(data.differences, keep, "differences")

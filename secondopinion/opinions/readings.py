@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from secondopinion.plans.comparer import compare_plans
+from secondopinion.plans.comparer import Comparison, compare_plans
 from secondopinion.plans.reader import PlanReading, read_plan
 
 # Topics in the order a patient reads a plan: treatments, then tests, then trials.
@@ -230,10 +230,11 @@ class OpinionComparison:
     unread_first: list[str]
     unread_opinion: list[str]
     checked: bool
+    first_missing: bool = False  # no first plan written down: treatments are not compared
 
     @property
     def agrees(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.first_missing
 
 
 def _sides(components) -> list[Side]:
@@ -314,7 +315,9 @@ def opinion_comparison(
 ) -> OpinionComparison:
     """One opinion against the first plan: facts, topics side by side, differences."""
     mine = opinion_reading(opinion)
-    result = compare_plans(first, mine)
+    first_missing = not case.first_plan.strip()
+    # Without a first plan, "the first plan does not include X" would be made up: compare nothing.
+    result = compare_plans(first, mine) if not first_missing else Comparison()
     who = opinion.label
     diffs_by_topic: dict[str, list] = {}
     views = []
@@ -358,6 +361,7 @@ def opinion_comparison(
         unread_first=[str(u) for u in first.unread],
         unread_opinion=[str(u) for u in mine.unread],
         checked=opinion.plan_checked,
+        first_missing=first_missing,
     )
 
 

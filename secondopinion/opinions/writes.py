@@ -426,8 +426,10 @@ def _sentence(comparison: readings.OpinionComparison) -> str:
     opinion = comparison.opinion
     stance = STANCE_SENTENCE.get(opinion.stance, "did not say whether they agree with the plan")
     text = f"{opinion.label}, {opinion.received_on:%B %-d, %Y}: {stance}"
-    if comparison.agrees:
-        text += "; no difference in the treatments we could compare"
+    if comparison.first_missing:
+        text += "; not compared (the first plan was not recorded)"
+    elif comparison.agrees:
+        text += "; no difference in the treatments, diagnosis or stage that could be compared"
     return text + "."
 
 
@@ -460,6 +462,7 @@ def handoff_data(case) -> pdfs.Handoff:
         opinions=[_sentence(c) for c in comparisons],
         differences=differences,
         unclear=unclear,
+        compared=bool(case.first_plan.strip()),
         questions=questions,
         decision=decided,
         written_on=timezone.localdate(),
