@@ -304,8 +304,10 @@ def opinion_detail(request, case, opinion_id):
         {
             "case": case,
             "opinion": opinion,
-            "components": [readings.describe(c) for c in reading.components],
-            "sources": [getattr(c, "text", "") for c in reading.components],
+            "components": [
+                (readings.TOPICS.get(c.modality, c.modality), readings.describe(c))
+                for c in reading.components
+            ],
             "unread": list(reading.unread),
             "pages": range(1, shown + 1),
             "pages_total": pages,
