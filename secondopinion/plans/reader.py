@@ -218,6 +218,27 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group())
 
 
+def _blank_scripts(text: str) -> str:
+    """Blank the insides of <script> and <style> blocks (linear: plain string search)."""
+    lower = text.lower()
+    if "<script" not in lower and "<style" not in lower:
+        return text
+    parts, pos = [], 0
+    while True:
+        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        tag = "</script" if lower.startswith("<script", start) else "</style"
+        end = lower.find(tag, start)
+        end = len(text) if end < 0 else end
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def _capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 12:
@@ -447,7 +468,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     if len(text) > MAX_CHARS:
         unread_tail = (f"Only the first {MAX_CHARS:,} characters were read; the rest was not.",)
     source = text[:MAX_CHARS]
-    scan = TAG.sub(_blank, source)
+    scan = TAG.sub(_blank, _blank_scripts(source))  # tags become spaces: offsets stay the same
     cancer = (cancer or "").strip().lower()
     capitals = _capitals(scan)
 
