@@ -7,7 +7,8 @@ recall, false alarms on agreeing pairs, FULL and pairs per second, beside a plai
 baseline (what the product's old comparer did) scored the same way in the same run.
 
 Run: .venv/bin/python bench/plans.py [--pairs FILE ...] [--show]
-Default pairs: the shared dev pairs and tests/plans/data/extra_pairs.jsonl.
+Default pairs: the shared dev pairs (copied to tests/plans/data/dev_pairs.jsonl) and our own
+extra_pairs.jsonl and blind_pairs.jsonl beside it. The last line is for the first file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "plans" / "data" / "dev_pairs.jsonl"  # copy of shared plan-pairs/dev.jsonl
-EXTRA = ROOT / "tests" / "plans" / "data" / "extra_pairs.jsonl"
+EXTRA = ROOT / "tests" / "plans" / "data" / "extra_pairs.jsonl"  # our own, tuned on
+BLIND = ROOT / "tests" / "plans" / "data" / "blind_pairs.jsonl"  # our own, scored before tuning
 INPUT_FIELDS = ("id", "cancer", "first_plan", "opinion")
 
 
@@ -144,7 +146,7 @@ def main() -> None:
     parser.add_argument("--pairs", nargs="*", type=Path, help="Labelled JSONL files")
     parser.add_argument("--show", action="store_true", help="List each pair scored wrong")
     args = parser.parse_args()
-    files = args.pairs or [p for p in (DEV, EXTRA) if p.exists()]
+    files = args.pairs or [p for p in (DEV, EXTRA, BLIND) if p.exists()]
     last = None
     for path in files:
         rows = load(path)
