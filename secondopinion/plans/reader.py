@@ -218,6 +218,27 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group())
 
 
+def _blank_scripts(text: str) -> str:
+    """Blank the insides of <script> and <style> blocks (linear: plain string search)."""
+    lower = text.lower()
+    if "<script" not in lower and "<style" not in lower:
+        return text
+    parts, pos = [], 0
+    while True:
+        starts = [i for i in (lower.find("<script", pos), lower.find("<style", pos)) if i >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        tag = "</script" if lower.startswith("<script", start) else "</style"
+        end = lower.find(tag, start)
+        end = len(text) if end < 0 else end
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def _capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 12:
@@ -447,7 +468,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     if len(text) > MAX_CHARS:
         unread_tail = (f"Only the first {MAX_CHARS:,} characters were read; the rest was not.",)
     source = text[:MAX_CHARS]
-    scan = TAG.sub(_blank, source)
+    scan = TAG.sub(_blank, _blank_scripts(source))  # tags become spaces: offsets stay the same
     cancer = (cancer or "").strip().lower()
     capitals = _capitals(scan)
 
@@ -536,6 +557,13 @@ def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
     if status == REFUSED:
         return REFUSED
     after = scan[m.end : min(m.clause[1], m.end + 25)]
+    before = scan[max(m.clause[0], m.start - 30) : m.start]
+    if re.search(
+        r"\b(?:on|by|per|from|at|in|seen\s+on|shown\s+on|after)\s+(?:the\s+|her\s+|his\s+|my\s+|a\s+|recent\s+|prior\s+|previous\s+|last\s+|staging\s+|initial\s+)*$",
+        before,
+        re.IGNORECASE,
+    ):
+        return HISTORY  # "disease on CT", "nodes seen on ultrasound": a result, not a request
     if re.match(
         r"^\s*(?:\([^)]*\)\s*)?(?:testing\s+|test\s+|scan\s+|score\s+)?(?:came\s+back|showed|shows|showing|revealed|demonstrated|found|was\s+(?!recommended|ordered|advised)|were\s+|is\s+(?:\d|negative|positive|low|high)|of\s+\d|score\s+of|:\s*\d|\d|results?|negative|positive|findings|done|from\s+\w+\s+(?:ago|showed))",
         after,
@@ -612,7 +640,10 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
         else:
             gap_start = last_end_in_sentence[m.sentence]
         gap = scan[gap_start : m.start]
-        if vocab.THEN.search(gap) and not NEXT_NOT_ORDER.search(scan[gap_start : m.start + 40]):
+        if any(
+            not NEXT_NOT_ORDER.match(scan, cue.start(), min(len(scan), cue.start() + 40))
+            for cue in vocab.THEN.finditer(gap)
+        ):
             cur = math.floor(maxstep) + 1
         last_end_in_sentence[m.sentence] = m.end
         before = scan[max(m.clause[0], m.start - 40) : m.start]
@@ -735,6 +766,16 @@ def _merge(source: str, scan: str, items: list[tuple[Component, float]]):
     return out
 
 
+def _citation(scan: str, start: int, end: int) -> bool:
+    """A capitalised name inside short brackets, such as "(CheckMate 816)" or "(RUBY)"."""
+    open_at = scan.rfind("(", max(0, start - 30), start)
+    close_at = scan.find(")", end, end + 30)
+    if open_at < 0 or close_at < 0:
+        return False
+    inside = scan[open_at + 1 : close_at]
+    return ")" not in scan[open_at + 1 : start] and "(" not in inside and len(inside) <= 40
+
+
 def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
@@ -763,7 +804,7 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                 if core in vocab.NOT_TREATMENT_ACRONYMS or len(re.sub(r"[^A-Za-z]", "", word)) < 2:
                     continue
                 # A capitalised name in brackets after a treatment is a trial being cited.
-                if scan[ts - 1 : ts] == "(" and scan[te : te + 1] == ")":
+                if _citation(scan, ts, te) and not has_mention(ts, te):
                     continue
                 if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
                     continue

@@ -18,11 +18,11 @@ MODALITY_LABEL = {
     "endocrine": "hormone (endocrine) therapy",
     "targeted": "targeted therapy",
     "immunotherapy": "immunotherapy",
-    "antibody-drug conjugate": "an antibody-drug conjugate",
-    "radiopharmaceutical": "a radioactive medicine",
+    "antibody-drug conjugate": "antibody-drug conjugate (a drug joined to an antibody)",
+    "radiopharmaceutical": "radioactive medicine",
     "supportive": "supportive care",
     "active surveillance": "active surveillance (watching closely instead of treating now)",
-    "clinical trial": "a clinical trial",
+    "clinical trial": "clinical trial",
     "test": "tests",
     "other": "another treatment",
 }
@@ -100,7 +100,8 @@ def describe(component) -> str:
 
 
 def describe_all(components: Sequence) -> str:
-    parts = list(dict.fromkeys(describe(c) for c in components))
+    named = [c for c in components if c.specific and (c.drugs or c.procedure or c.kind)]
+    parts = list(dict.fromkeys(describe(c) for c in (named or components)))
     return _join(parts) if parts else "nothing named"
 
 
