@@ -160,7 +160,10 @@ def describe(component) -> str:
     """A component in plain words: "letrozole for 5 years", "surgery: lumpectomy"."""
     what = ", ".join(component.drugs) if component.drugs else ""
     if component.procedure:
-        what = f"{what} ({component.procedure})" if what else component.procedure
+        procedure = component.procedure
+        if component.modality == "radiation" and "radi" not in procedure.lower():
+            procedure += " radiation"  # "whole-breast radiation", not "whole-breast"
+        what = f"{what} ({procedure})" if what else procedure
     if not what:
         what = TOPICS.get(component.modality, component.modality).lower()
     words = " ".join(x for x in (what, _duration(component.duration_months)) if x)
