@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "secondopinion.pathology",
     "secondopinion.opinions",
     "secondopinion.agreements",
+    "secondopinion.plans",
 ]
 
 MIDDLEWARE = [

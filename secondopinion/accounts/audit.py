@@ -57,6 +57,7 @@ ACTION_WORDS: dict[str, str] = {
     "packet.build": "built a records packet",
     "packet.download": "downloaded a records packet",
     "link.create": "made a share link",
+    "send.stop_overridden": "sent records to a service despite its stop sign",
     "link.revoke": "turned off a share link",
     "link.open": "opened a share link",
     "link.download": "downloaded files through a share link",

@@ -32,6 +32,8 @@ class Stage:
     action_url: str = ""
     order: int = 0
     notes: list[str] = field(default_factory=list)
+    # Milestones reached ("Opinion received: May 3, 2026"), shown when the journey is done.
+    dates: list[str] = field(default_factory=list)
 
     @property
     def status_words(self) -> str:
@@ -48,7 +50,22 @@ class Journey:
     days_left: int | None
 
     @property
+    def dates(self) -> list[str]:
+        return [d for stage in self.stages for d in stage.dates]
+
+    @property
     def next_stage(self) -> Stage | None:
+        """The single suggested next step.
+
+        Once the case has been sent or an opinion has arrived (a stage from SENT_ORDER on is
+        done), the next step comes after the furthest done stage: a warning left on an earlier
+        stage (a service the patient has moved on from) no longer leads the page.
+        """
+        late = [s.order for s in self.stages if s.is_done and s.order >= SENT_ORDER]
+        if late:
+            after = [s for s in self.stages if s.order > max(late) and not s.is_done]
+            urgent = [s for s in after if s.status == ATTENTION]
+            return (urgent or after or [None])[0]
         for stage in self.stages:
             if stage.status == ATTENTION:
                 return stage
@@ -57,6 +74,9 @@ class Journey:
                 return stage
         return None
 
+
+# The "send your case" stage (opinions app): from there on the journey only moves forward.
+SENT_ORDER = 60
 
 # Apps add their stage source here, in journey order.
 STAGE_SOURCES: list[str] = [

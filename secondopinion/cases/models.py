@@ -58,6 +58,14 @@ class Case(models.Model):
     first_plan = models.TextField(
         "The treatment your doctor recommends", max_length=4000, blank=True
     )
+    # The first plan as read by secondopinion.plans (Component.to_json() dicts), corrected by
+    # the patient when first_plan_checked is set; read again when first_plan changes.
+    first_plan_components = models.JSONField(default=list, blank=True)
+    first_plan_unread = models.JSONField(default=list, blank=True)
+    first_plan_read_from = models.TextField(blank=True)
+    # The reader found "I agree with the plan as proposed" (an opinion that then omits nothing).
+    first_plan_agrees = models.BooleanField(default=False)
+    first_plan_checked = models.BooleanField(default=False)
     first_plan_date = models.DateField("Date of that recommendation", null=True, blank=True)
     first_plan_urgency = models.CharField(
         "How urgent your doctor said it is", max_length=20, choices=Urgency.choices, blank=True

@@ -103,32 +103,39 @@ def stages(case, today: datetime.date) -> list[Stage]:
             70,
         )
 
-    if decision and handoff and handoff.loop_closed:
+    return [send, receive, *_closing_stages(case, opinions, decision, handoff)]
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _closing_stages(case, opinions: int, decision, handoff) -> list[Stage]:
+    """Compare and decide (80), give the summary to the local doctor (85), record their
+    answer (90). Each moves the single next step forward; the last one carries the dates."""
+    compare_url = reverse("opinions:compare", args=[case.public_id])
+    handoff_url = reverse("opinions:handoff", args=[case.public_id])
+    delivered = bool(handoff and handoff.delivered_on)
+    answered = bool(delivered and handoff.response.strip())
+
+    if decision:
+        on = f" on {_day(decision.decided_on)}" if decision.decided_on else ""
         decide = Stage(
             "decide",
-            "Decide with your doctors",
+            "Compare and decide",
             DONE,
-            "Your decision is recorded and your local doctor has answered.",
+            f"You recorded your decision{on}.",
             "See your decision",
             compare_url,
-            80,
-        )
-    elif decision:
-        decide = Stage(
-            "decide",
-            "Decide with your doctors",
-            STARTED,
-            "Your decision is recorded. Give the one-page summary to your local doctor.",
-            "Summary for your doctor",
-            reverse("opinions:handoff", args=[case.public_id]),
             80,
         )
     elif opinions:
         decide = Stage(
             "decide",
-            "Decide with your doctors",
+            "Compare and decide",
             STARTED,
-            "Compare the opinions with your first plan and your goals.",
+            "An opinion has arrived. Compare it with your first plan and your goals, then write "
+            "down what you decide.",
             "Compare and decide",
             compare_url,
             80,
@@ -136,11 +143,70 @@ def stages(case, today: datetime.date) -> list[Stage]:
     else:
         decide = Stage(
             "decide",
-            "Decide with your doctors",
+            "Compare and decide",
             TODO,
             "Once an opinion arrives, compare it with your first plan and your goals.",
             "",
             "",
             80,
         )
-    return [send, receive, decide]
+
+    if delivered:
+        summary = f"You gave it to your local doctor on {_day(handoff.delivered_on)}."
+        give = Stage(
+            "handoff",
+            "Give the summary to your local doctor",
+            DONE,
+            summary,
+            "See it",
+            handoff_url,
+            85,
+        )
+    else:
+        give = Stage(
+            "handoff",
+            "Give the summary to your local doctor",
+            STARTED if decision else TODO,
+            "Print or send the one-page summary to your local cancer doctor, then note the date "
+            "you gave it."
+            if decision
+            else "After you decide, you give your local doctor a one-page summary.",
+            "Summary for your doctor" if decision else "",
+            handoff_url if decision else "",
+            85,
+        )
+
+    if answered:
+        dates = []
+        first = case.opinions.order_by("received_on").values_list("received_on", flat=True)
+        first_on = first.first()
+        if first_on:
+            dates.append(f"Opinion received: {_day(first_on)}")
+        if decision and decision.decided_on:
+            dates.append(f"Decision: {_day(decision.decided_on)}")
+        dates.append(f"Summary given to your local doctor: {_day(handoff.delivered_on)}")
+        if handoff.response_on:
+            dates.append(f"Your local doctor answered: {_day(handoff.response_on)}")
+        answer = Stage(
+            "local_answer",
+            "Record your local doctor's answer",
+            DONE,
+            "Your local doctor has the summary and answered.",
+            "See their answer",
+            handoff_url,
+            90,
+            dates=dates,
+        )
+    else:
+        answer = Stage(
+            "local_answer",
+            "Record your local doctor's answer",
+            STARTED if delivered else TODO,
+            "Write down what your local doctor said about the opinions, and when."
+            if delivered
+            else "When your local doctor has read the summary, note what they said.",
+            "Record their answer" if delivered else "",
+            handoff_url if delivered else "",
+            90,
+        )
+    return [decide, give, answer]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from secondopinion.opinions import compare, questions_bank
+from secondopinion.opinions import questions_bank
 
 
 class PacketBuild(models.Model):
@@ -112,9 +112,18 @@ class LinkEvent(models.Model):
 
 
 class Stance(models.TextChoices):
-    CONFIRMS = compare.CONFIRMS, "Agrees with the first plan"
-    PROPOSES_OTHER = compare.PROPOSES_OTHER, "Proposes a different plan"
-    UNCLEAR = compare.UNCLEAR, "Not clear yet"
+    CONFIRMS = "confirms", "Confirms the first plan"
+    PROPOSES_CHANGES = "proposes_changes", "Proposes changes to the first plan"
+    PROPOSES_OTHER = "proposes_other", "Proposes a different plan"
+    UNCLEAR = "unclear", "Not clear yet"
+
+
+class Agrees(models.TextChoices):
+    """A structured yes / no, so diagnosis and stage are never compared from wording."""
+
+    UNKNOWN = "", "Not answered"
+    YES = "yes", "Yes, I agree"
+    NO = "no", "No, I see it differently"
 
 
 def _lines(text: str) -> list[str]:
@@ -145,16 +154,32 @@ class Opinion(models.Model):
     doctor_name = models.CharField("Doctor's name", max_length=120, blank=True)
     received_on = models.DateField("Date of the opinion", default=timezone.localdate)
     stance = models.CharField(
-        "Does it agree with your first plan?",
+        "What does this doctor say about the first plan?",
         max_length=20,
         choices=Stance.choices,
         default=Stance.UNCLEAR,
     )
+    diagnosis_agrees = models.CharField(
+        "Does this doctor agree with the diagnosis?",
+        max_length=3,
+        choices=Agrees.choices,
+        blank=True,
+    )
+    diagnosis_difference = models.TextField(
+        "If not, how does their diagnosis differ?", max_length=2000, blank=True
+    )
+    stage_agrees = models.CharField(
+        "Does this doctor agree with the stage?", max_length=3, choices=Agrees.choices, blank=True
+    )
+    stage_opinion = models.CharField("If not, what stage do they give?", max_length=60, blank=True)
     diagnosis = models.TextField(
         "The diagnosis, as this doctor understands it", max_length=2000, blank=True
     )
     recommendations = models.TextField(
-        "Recommendations", max_length=4000, blank=True, help_text="One per line."
+        "Recommended treatments",
+        max_length=4000,
+        blank=True,
+        help_text="As the doctor wrote them. We read them into treatments you can check.",
     )
     tests_suggested = models.TextField(
         "Tests suggested", max_length=2000, blank=True, help_text="One per line."
@@ -168,6 +193,16 @@ class Opinion(models.Model):
     open_questions = models.TextField(
         "Questions you still have", max_length=4000, blank=True, help_text="One per line."
     )
+
+    # What the plan reader (secondopinion.plans) read from the treatments, tests and trials,
+    # as Component.to_json() dicts (with their status: plan, history, turned down), corrected by a person when plan_checked is set.
+    # plan_read_from is the text they were read from: if the text changes, they are read again.
+    plan_components = models.JSONField(default=list, blank=True)
+    plan_unread = models.JSONField(default=list, blank=True)
+    plan_read_from = models.TextField(blank=True)
+    # The reader found "I agree with the plan as proposed" (an opinion that then omits nothing).
+    plan_agrees = models.BooleanField(default=False)
+    plan_checked = models.BooleanField(default=False)
 
     report_name = models.CharField(max_length=300, blank=True)  # storage name
     report_original = models.CharField(max_length=200, blank=True)
@@ -201,15 +236,11 @@ class Opinion(models.Model):
     def question_list(self) -> list[str]:
         return _lines(self.open_questions)
 
-    def view(self) -> compare.OpinionView:
-        return compare.OpinionView(
-            label=self.label,
-            stance=self.stance,
-            diagnosis=self.diagnosis,
-            recommendations=self.recommendation_list,
-            tests=self.test_list,
-            trials=self.trial_list,
-        )
+    @property
+    def plan_text(self) -> str:
+        """Everything the plan reader reads: treatments, then tests, then trials."""
+        parts = (self.recommendations, self.tests_suggested, self.trials_mentioned)
+        return "\n".join(p.strip() for p in parts if p.strip())
 
 
 class Decision(models.Model):

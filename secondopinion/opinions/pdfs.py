@@ -73,7 +73,9 @@ class Handoff:
     case_line: str  # the case in one sentence
     local_doctor: str = ""
     opinions: Sequence[str] = ()  # each opinion in one sentence
-    differences: Sequence[str] = ()
+    differences: Sequence[str] = ()  # each addressed to the doctor ("the patient's first plan")
+    unclear: Sequence[str] = ()  # what the app could not compare: to read in full
+    compared: bool = True  # False when there was no first plan to compare with
     questions: Sequence[str] = ()
     decision: str = ""
     written_on: date | None = None
@@ -286,9 +288,18 @@ def handoff_pdf(data: Handoff) -> bytes:
         doc.para(data.case_line)
         doc.section("Opinions received")
         doc.bullets(_trim(data.opinions, keep, "opinions") or ["No written opinion recorded yet."])
-        if data.differences:
-            doc.section("Where the opinions differ from the first plan")
-            doc.bullets(_trim(data.differences, keep, "differences"))
+        if data.opinions and not data.compared:
+            doc.section("Compared with the patient's first plan")
+            doc.para("The first plan was not recorded, so the opinions were not compared with it.")
+        elif data.opinions:
+            doc.section("Compared with the patient's first plan")
+            doc.bullets(
+                _trim(data.differences, keep, "differences")
+                or ["No difference in the treatments, diagnosis or stage that could be compared."]
+            )
+        if data.unclear:
+            doc.section("Please read these parts in full")
+            doc.bullets(_trim(data.unclear, keep, "items"))
         if data.questions:
             doc.section("My questions for you")
             doc.bullets(_trim(data.questions, keep, "questions"))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:token>/files/<int:index>/", views_public.share_file, name="file"),
     path("<str:token>/summary/", views_public.share_summary, name="summary"),
     path("<str:token>/report/", views_public.share_report, name="report"),
+    path("<str:token>/report/<uuid:opinion_id>/check/", views_public.share_check, name="check"),
 ]

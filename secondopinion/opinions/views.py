@@ -9,20 +9,23 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import writes
-from secondopinion.opinions.compare import DECISION_PROMPTS
+from secondopinion.opinions import readings, report_pages, writes
 from secondopinion.opinions.forms import (
+    ComponentFormSet,
     DecisionForm,
     HandoffForm,
     LinkForm,
     OpinionForm,
     QuestionAnswerForm,
     QuestionForm,
+    component_initial,
+    formset_components,
 )
 from secondopinion.opinions.models import (
     Decision,
@@ -39,6 +42,34 @@ from secondopinion.providers.models import Service
 
 def _service(case, service_id) -> Service:
     return get_object_or_404(Service, case=case, public_id=service_id)
+
+
+def _stops(service: Service) -> list:
+    """The service's stop signs (providers/rules.py, severity stop), most serious first."""
+    from secondopinion.providers.facts import service_flags_now
+    from secondopinion.providers.rules import STOP
+
+    flags = service_flags_now(service, today=timezone.localdate())
+    return [f for f in flags if f.severity == STOP]
+
+
+def _stop_cleared(request, case, service, stops, what: str) -> bool:
+    """True when nothing stops the send, or the person ticked "I understand, send anyway".
+
+    The override is recorded in the audit trail with the stop codes (never the service's name).
+    """
+    if not stops:
+        return True
+    if request.POST.get("send_anyway") != "yes":
+        return False
+    audit_record(
+        action="send.stop_overridden",
+        request=request,
+        case=case,
+        obj=service,
+        detail=f"{what}: " + ",".join(f.code for f in stops),
+    )
+    return True
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -82,7 +113,11 @@ def opinions_home(request, case):
 @case_view()
 def packet_preview(request, case, service_id):
     service = _service(case, service_id)
-    if request.method == "POST":
+    stops = _stops(service)
+    stop_refused = False
+    if request.method == "POST" and not _stop_cleared(request, case, service, stops, "packet"):
+        stop_refused = True
+    elif request.method == "POST":
         # Unticked boxes are not sent, so we list what was left out by difference.
         included = set(request.POST.getlist("include"))
         excluded = [
@@ -101,7 +136,10 @@ def packet_preview(request, case, service_id):
             "preview": preview,
             "can_edit": can_edit(case),
             "total": sum(item.size for item, _ in preview),
+            "stops": stops,
+            "stop_refused": stop_refused,
         },
+        status=400 if stop_refused else 200,
     )
 
 
@@ -137,8 +175,12 @@ def packet_download(request, case, build_id):
 @case_view(write=True)
 def link_new(request, case, service_id):
     service = _service(case, service_id)
+    stops = _stops(service)
     form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    stop_refused = request.method == "POST" and not _stop_cleared(
+        request, case, service, stops, "link"
+    )
+    if request.method == "POST" and not stop_refused and form.is_valid():
         link, token = writes.link_create(
             case=case,
             service=service,
@@ -155,7 +197,16 @@ def link_new(request, case, service_id):
             request, "opinions/link_created.html", {"case": case, "link": link, "url": url}
         )
     return render(
-        request, "opinions/link_new.html", {"case": case, "service": service, "form": form}
+        request,
+        "opinions/link_new.html",
+        {
+            "case": case,
+            "service": service,
+            "form": form,
+            "stops": stops,
+            "stop_refused": stop_refused,
+        },
+        status=400 if stop_refused else 200,
     )
 
 
@@ -188,6 +239,15 @@ def link_revoke(request, case, link_id):
 # --- opinions -----------------------------------------------------------------------------
 
 
+# Prompts to help the patient decide: questions to think about, not advice.
+DECISION_PROMPTS: tuple[str, ...] = (
+    "Which option fits best with the goals you wrote down before any opinion arrived?",
+    "Which doctor do you feel most at ease with? Who answered your questions fully and kindly?",
+    "Is there a question you still need answered before you can choose?",
+    "Once you have asked everything, what does your instinct tell you?",
+)
+
+
 def _save_opinion(request, case, form, opinion=None):
     upload = form.cleaned_data.get("report")
     stored = None
@@ -203,6 +263,9 @@ def _save_opinion(request, case, form, opinion=None):
         opinion.save()
         if stored:
             writes.opinion_attach_report(opinion=opinion, stored=stored)
+        if opinion.plan_text != opinion.plan_read_from or not opinion.plan_read_from:
+            # New or changed words: read them again (earlier corrections were for other words).
+            readings.opinion_plan_store(opinion)
     return opinion
 
 
@@ -213,8 +276,10 @@ def opinion_new(request, case):
         opinion = _save_opinion(request, case, form)
         if opinion:
             audit_record(action="opinion.create", request=request, case=case, obj=opinion)
-            messages.success(request, "The opinion is saved.")
-            return redirect("opinions:compare", case_id=case.public_id)
+            messages.success(request, "The opinion is saved. Please check what we read from it.")
+            return redirect(
+                "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
+            )
     return render(
         request, "opinions/opinion_form.html", {"case": case, "form": form, "opinion": None}
     )
@@ -227,18 +292,88 @@ def _opinion(case, opinion_id) -> Opinion:
 
 
 @case_view()
+def opinion_detail(request, case, opinion_id):
+    """The opinion, calm and read-only: who, when, stance, what we read, the report's pages."""
+    opinion = _opinion(case, opinion_id)
+    reading = readings.opinion_reading(opinion)
+    pages = report_pages.page_count(opinion) if opinion.report_name else 0
+    shown = min(pages, report_pages.MAX_PAGES)
+    return render(
+        request,
+        "opinions/opinion_detail.html",
+        {
+            "case": case,
+            "opinion": opinion,
+            "components": [
+                (readings.TOPICS.get(c.modality, c.modality), readings.describe(c))
+                for c in reading.components
+            ],
+            "unread": list(reading.unread),
+            "pages": range(1, shown + 1),
+            "pages_total": pages,
+            "can_edit": can_edit(case),
+        },
+    )
+
+
+@case_view(write=True)
 def opinion_edit(request, case, opinion_id):
     opinion = _opinion(case, opinion_id)
     form = OpinionForm(request.POST or None, request.FILES or None, case=case, instance=opinion)
     if request.method == "POST" and form.is_valid():
         if _save_opinion(request, case, form, opinion):
             messages.success(request, "The opinion is saved.")
-            return redirect("opinions:compare", case_id=case.public_id)
+            if not opinion.plan_checked:
+                return redirect(
+                    "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
+                )
+            return redirect(
+                "opinions:opinion_detail", case_id=case.public_id, opinion_id=opinion.public_id
+            )
     return render(
         request,
         "opinions/opinion_form.html",
         {"case": case, "form": form, "opinion": opinion, "can_edit": can_edit(case)},
     )
+
+
+def components_check(request, *, components, unread, source, save, template, context):
+    """The confirm step shared by the first plan, the patient's opinion and the reviewer's:
+    what the plan reader read, as rows a person can correct, remove or add to."""
+    formset = ComponentFormSet(
+        request.POST if request.method == "POST" else None,
+        initial=component_initial(components),
+        prefix="c",
+    )
+    if request.method == "POST" and formset.is_valid():
+        save(formset_components(formset))
+        return None
+    return render(
+        request,
+        template,
+        {**context, "formset": formset, "unread": unread, "source": source},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@case_view(write=True)
+def opinion_check(request, case, opinion_id):
+    opinion = _opinion(case, opinion_id)
+    reading = readings.opinion_reading(opinion)
+    dicts, unread = readings.editable(reading), list(reading.unread)
+    response = components_check(
+        request,
+        components=dicts,
+        unread=unread,
+        source=opinion.plan_text,
+        save=lambda corrected: readings.opinion_plan_store(opinion, components=corrected),
+        template="opinions/opinion_check.html",
+        context={"case": case, "opinion": opinion},
+    )
+    if response is None:
+        messages.success(request, "Thank you. The treatments are saved as you checked them.")
+        return redirect("opinions:compare", case_id=case.public_id)
+    return response
 
 
 @case_view()
@@ -254,6 +389,21 @@ def opinion_report(request, case, opinion_id):
     )
 
 
+@case_view()
+def opinion_report_page(request, case, opinion_id, page):
+    """One page of the report as a PNG, rendered on the server and cached."""
+    opinion = _opinion(case, opinion_id)
+    if not opinion.report_name or not 1 <= page <= report_pages.MAX_PAGES:
+        raise Http404("No such page.")
+    png = report_pages.page_png(opinion, page)
+    if png is None:
+        raise Http404("No such page.")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- compare and decide -------------------------------------------------------------------
 
 
@@ -267,15 +417,18 @@ def compare_page(request, case):
         audit_record(action="decision.save", request=request, case=case)
         messages.success(request, "Your decision and reasons are saved.")
         return redirect("opinions:compare", case_id=case.public_id)
-    comparison = writes.case_comparison(case, opinions)
+    comparisons = writes.case_comparisons(case, opinions)
+    goals = writes.case_goals(case)
     return render(
         request,
         "opinions/compare.html",
         {
             "case": case,
-            "opinions": opinions,
-            "comparison": comparison,
-            "goals": writes.case_goals(case),
+            "comparisons": comparisons,
+            "first_plan_checked": case.first_plan_checked,
+            "goal_questions": list(
+                zip(goals, readings.goal_questions(goals, comparisons), strict=True)
+            ),
             "prompts": DECISION_PROMPTS,
             "form": form,
             "can_edit": can_edit(case),

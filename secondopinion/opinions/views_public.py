@@ -16,13 +16,13 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import F
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from secondopinion.opinions import tokens, writes
+from secondopinion.opinions import readings, tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
-from secondopinion.opinions.models import LinkEvent, PacketBuild, ShareLink
+from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
 
 REQUESTS_PER_WINDOW = 120
@@ -296,9 +296,40 @@ def _share_report(request, token: str):
         except writes.ReportRejected as exc:
             form.add_error("report", str(exc))
         else:
-            writes.opinion_from_link(link=link, stored=stored, fields=form.cleaned_data)
+            opinion = writes.opinion_from_link(link=link, stored=stored, fields=form.cleaned_data)
             writes.link_event_record(
                 link=link, request=request, action=LinkEvent.Action.REPORT, detail=stored.original
             )
-            return render(request, "opinions/share_thanks.html", {"link": link, "token": token})
+            if not opinion.plan_text:
+                return render(request, "opinions/share_thanks.html", {"link": link, "token": token})
+            # The report is kept; the next page shows what we read, for the reviewer to check.
+            return redirect("share:check", token=token, opinion_id=opinion.public_id)
     return _reviewer_page(request, link, token, form, status=400)
+
+
+@_private
+@_methods("GET", "POST")
+def share_check(request, token: str, opinion_id):
+    """The reviewer checks the treatments we read from their answers (their own upload only)."""
+    from secondopinion.opinions.views import components_check
+
+    link, outcome = _open_link(request, token)
+    if outcome != tokens.OPEN:
+        return refused(request)
+    opinion = Opinion.objects.filter(link=link, public_id=opinion_id).first()
+    if opinion is None:
+        return refused(request)
+    reading = readings.opinion_reading(opinion)
+    dicts, unread = readings.editable(reading), list(reading.unread)
+    response = components_check(
+        request,
+        components=dicts,
+        unread=unread,
+        source=opinion.plan_text,
+        save=lambda corrected: readings.opinion_plan_store(opinion, components=corrected),
+        template="opinions/share_check.html",
+        context={"link": link, "token": token, "opinion": opinion},
+    )
+    if response is None:
+        return render(request, "opinions/share_thanks.html", {"link": link, "token": token})
+    return response

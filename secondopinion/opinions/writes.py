@@ -1,5 +1,5 @@
 """Writes for the opinions app: small functions with keyword-only arguments, called by views,
-tasks and commands alike. The pure cores (packet, pdfs, tokens, compare, calendar) do the work;
+tasks and commands alike. The pure cores (packet, pdfs, tokens, calendar, and the plan reader) do the work;
 this module feeds them from the database and stores what they return.
 """
 
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import compare, pdfs, tokens
+from secondopinion.opinions import pdfs, readings, tokens
 from secondopinion.opinions.models import (
     Decision,
     Handoff,
@@ -384,14 +384,21 @@ def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) ->
         link=link,
         source=Opinion.Source.LINK,
         doctor_name=fields.get("doctor_name") or service.doctor_name,
-        stance=fields.get("stance") or compare.UNCLEAR,
+        stance=fields.get("stance") or "unclear",
+        diagnosis_agrees=fields.get("diagnosis_agrees", ""),
+        diagnosis_difference=fields.get("diagnosis_difference", ""),
+        stage_agrees=fields.get("stage_agrees", ""),
+        stage_opinion=fields.get("stage_opinion", ""),
         diagnosis=fields.get("diagnosis", ""),
         recommendations=fields.get("recommendations", ""),
+        tests_suggested=fields.get("tests_suggested", ""),
+        trials_mentioned=fields.get("trials_mentioned", ""),
         report_name=stored.name,
         report_original=stored.original,
         report_size=stored.size,
         report_sha256=stored.sha256,
     )
+    readings.opinion_plan_store(opinion)
     if service.status in ("agreed", "records_sent", "waiting", "contacted", "considering"):
         service.status = "report_received"
         service.save(update_fields=["status"])
@@ -401,39 +408,47 @@ def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) ->
 # --- compare, handoff, calendar ---------------------------------------------------------
 
 
-def first_plan(case) -> compare.Plan:
-    return compare.Plan(
-        diagnosis=case_diagnosis(case),
-        summary=case.first_plan,
-        recommendations=[
-            line.strip(" -•") for line in case.first_plan.splitlines() if line.strip(" -•")
-        ],
-    )
+def case_comparisons(case, opinions: list[Opinion]) -> list[readings.OpinionComparison]:
+    """Each opinion against the first plan, read into components (see readings.py)."""
+    first = readings.case_reading(case)
+    facts = pathology_facts(case) if opinions else []
+    return [readings.opinion_comparison(case, o, first, facts) for o in opinions]
 
 
-def case_comparison(case, opinions: list[Opinion]) -> compare.Comparison:
-    return compare.compare(first_plan(case), [o.view() for o in opinions], case_goals(case))
+STANCE_SENTENCE = {
+    "confirms": "confirms the first plan",
+    "proposes_changes": "proposes changes to the first plan",
+    "proposes_other": "proposes a different plan",
+}
 
 
-def _sentence(opinion: Opinion) -> str:
-    stance = {
-        compare.CONFIRMS: "agrees with the first plan",
-        compare.PROPOSES_OTHER: "proposes a different plan",
-    }.get(opinion.stance, "has not said clearly whether they agree with the first plan")
+def _sentence(comparison: readings.OpinionComparison) -> str:
+    opinion = comparison.opinion
+    stance = STANCE_SENTENCE.get(opinion.stance, "did not say whether they agree with the plan")
     text = f"{opinion.label}, {opinion.received_on:%B %-d, %Y}: {stance}"
-    recs = opinion.recommendation_list
-    if recs:
-        text += f"; recommends {', '.join(recs[:3])}"
+    if comparison.first_missing:
+        text += "; not compared (the first plan was not recorded)"
+    elif comparison.agrees:
+        text += "; no difference in the treatments, diagnosis or stage that could be compared"
     return text + "."
 
 
 def handoff_data(case) -> pdfs.Handoff:
     opinions = list(case.opinions.select_related("service"))
-    comparison = case_comparison(case, opinions)
+    comparisons = case_comparisons(case, opinions)
     decision = Decision.objects.filter(case=case).first()
     questions = [q.text for q in case.questions.filter(group="local", asked=False)]
     for opinion in opinions:
         questions += opinion.question_list
+    differences, unclear = [], []
+    for comp in comparisons:
+        differences += [d.for_doctor for d in comp.differences]
+        unclear += [f"Not specific enough to compare: {item}" for item in comp.not_comparable]
+        if comp.unread_first or comp.unread_opinion:
+            unclear.append(
+                f"{comp.opinion.label}: parts of the plans could not be compared by the app "
+                "and need reading in full."
+            )
     decided = ""
     if decision and decision.choice.strip():
         decided = decision.choice.strip() + (
@@ -441,10 +456,13 @@ def handoff_data(case) -> pdfs.Handoff:
         )
     return pdfs.Handoff(
         patient_name=case.patient_name,
-        case_line=f"{case_diagnosis(case) or 'Cancer'}. First plan: {case.first_plan.strip() or 'not recorded'}.",
+        case_line=f"{case_diagnosis(case) or 'Cancer'}. The patient's first plan: "
+        f"{case.first_plan.strip() or 'not recorded'}.",
         local_doctor=", ".join(x for x in (case.doctor_name, case.doctor_institution) if x),
-        opinions=[_sentence(o) for o in opinions],
-        differences=[d.text for d in comparison.differences],
+        opinions=[_sentence(c) for c in comparisons],
+        differences=differences,
+        unclear=unclear,
+        compared=bool(case.first_plan.strip()),
         questions=questions,
         decision=decided,
         written_on=timezone.localdate(),

@@ -7,4 +7,5 @@ MAKERS = {
     "link_id": lambda case: make_link(case)[0].public_id,
     "opinion_id": lambda case: make_opinion(case).public_id,
     "question_id": lambda case: make_question(case).public_id,
+    "page": lambda case: 1,
 }

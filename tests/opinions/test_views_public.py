@@ -123,17 +123,65 @@ def test_it_takes_the_written_report_with_structured_fields(client, case, link_a
         reverse("share:report", args=[token]),
         {
             "report": report,
-            "stance": "proposes_other",
-            "diagnosis": "Lobular",
-            "recommendations": "Chemo first\nSurgery",
+            "stance": "proposes_changes",
+            "diagnosis_agrees": "yes",
+            "stage_agrees": "no",
+            "stage_opinion": "Stage 3",
+            "recommendations": "Letrozole for 10 years.",
+            "tests_suggested": "Oncotype DX",
         },
     )
-    assert response.status_code == 200 and b"Thank you" in response.content
     opinion = Opinion.objects.get(case=case)
-    assert opinion.source == "link" and opinion.recommendation_list == ["Chemo first", "Surgery"]
+    check = reverse("share:check", args=[token, opinion.public_id])
+    assert response.status_code == 302 and response.url == check
+    assert opinion.source == "link" and opinion.stance == "proposes_changes"
+    assert (opinion.diagnosis_agrees, opinion.stage_agrees) == ("yes", "no")
+    assert opinion.stage_opinion == "Stage 3" and opinion.tests_suggested == "Oncotype DX"
     assert opinion.doctor_name == "Ada Moreau"
+    assert "endocrine" in {c["modality"] for c in opinion.plan_components}
+    assert not opinion.plan_checked
     event = LinkEvent.objects.get(action="report")
     assert event.detail == "moreau-report.pdf" and event.address == "127.0.0.1"
+    # The reviewer checks what was read: the rows come back, and saving them thanks them.
+    page = client.get(check)
+    assert page.status_code == 200 and b"letrozole" in page.content.lower()
+    formset = page.context["formset"]
+    data = {
+        "c-TOTAL_FORMS": str(len(formset.forms)),
+        "c-INITIAL_FORMS": str(formset.initial_form_count()),
+        "c-MIN_NUM_FORMS": "0",
+        "c-MAX_NUM_FORMS": "60",
+    }
+    import json
+
+    for n, form in enumerate(formset.forms):
+        original = form.initial.get("original")
+        if original:
+            data.update(
+                {
+                    f"c-{n}-modality": original["modality"],
+                    f"c-{n}-drugs": ", ".join(original["drugs"]),
+                    f"c-{n}-duration_months": original["duration_months"] or "",
+                    f"c-{n}-phase": "1",
+                    f"c-{n}-original": json.dumps(original),
+                }
+            )
+        else:
+            data[f"c-{n}-modality"] = ""  # the row for a missed treatment, left alone
+    done = client.post(check, data)
+    assert done.status_code == 200 and b"Thank you" in done.content
+    before = len(opinion.plan_components)
+    opinion.refresh_from_db()
+    assert opinion.plan_checked and len(opinion.plan_components) == before
+
+
+def test_a_link_cannot_check_another_links_opinion(client, case, link_and_token):
+    from tests.opinions.factories import make_opinion
+
+    _, token = link_and_token
+    other = make_opinion(case, recommendations="Letrozole")
+    page = client.get(reverse("share:check", args=[token, other.public_id]))
+    assert page.status_code == 404
 
 
 def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(

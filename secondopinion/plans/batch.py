@@ -1,0 +1,66 @@
+"""JSONL batch mode for the plan comparer (pure; the management command is a thin wrapper).
+
+Each input line is ``{"id", "cancer", "first_plan", "opinion"}``; each output line is
+``{"id", "first", "opinion", "differences", "unread"}`` in the same order (CONTRACT.md), or
+``{"id": ..., "error": "..."}`` for a line that cannot be read. One bad line never stops the
+batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .comparer import compare_plans
+from .reader import read_plan
+
+MAX_LINE_CHARS = 2_000_000  # a line longer than this is refused, not parsed
+
+
+def batch_record(line: str, *, line_number: int = 0) -> dict[str, Any]:
+    """Turn one JSONL input line into one output object (never raises for bad input)."""
+    if len(line) > MAX_LINE_CHARS:
+        return {"id": None, "error": f"line {line_number}: longer than {MAX_LINE_CHARS} characters"}
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return {"id": None, "error": f"line {line_number}: not valid JSON"}
+    if not isinstance(obj, dict):
+        return {"id": None, "error": f"line {line_number}: expected a JSON object"}
+    record_id = obj.get("id")
+    first, opinion = obj.get("first_plan"), obj.get("opinion")
+    missing = [
+        name
+        for name, value in (("first_plan", first), ("opinion", opinion))
+        if not isinstance(value, str)
+    ]
+    if missing:
+        return {"id": record_id, "error": "missing " + " and ".join(f'"{m}" text' for m in missing)}
+    cancer = obj.get("cancer") if isinstance(obj.get("cancer"), str) else None
+    try:
+        a = read_plan(first, cancer)
+        b = read_plan(opinion, cancer)
+        comparison = compare_plans(a, b)
+    except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
+        return {"id": record_id, "error": f"could not read this pair ({type(exc).__name__})"}
+    unread = list(dict.fromkeys([*a.unread, *b.unread]))
+    return {
+        "id": record_id,
+        "first": [c.to_dict() for c in a.components],
+        "opinion": [c.to_dict() for c in b.components],
+        "differences": [d.to_dict() for d in comparison.differences],
+        "unread": unread,
+    }
+
+
+def batch_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Yield one output object per non-blank input line, in order."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        yield batch_record(line, line_number=number)
+
+
+def batch_dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,333 @@
+"""Compare two plan readings component by component (pure core, no Django).
+
+Rules (the contract's, in `docs/plans.md`):
+- per modality: present on one side only -> `added` / `omitted`; on both with other drugs or
+  another procedure (both sides specific) -> one `changed`; same drugs with two different
+  stated durations -> `duration_changed`;
+- `order_changed` when two modalities swap order, naming the one that moved (a drug treatment
+  moving around surgery or radiation is the drug treatment);
+- `test_added` once for the tests the opinion asks for that the first plan never mentions;
+- history and reference points ("after surgery") are never omitted; supportive care is never a
+  difference; an opinion that lists no treatments (or agrees with the whole plan) omits nothing
+  except what it explicitly turns down; a side less specific than the other ("hormone pills" vs
+  "letrozole") is `not_comparable`, never a difference.
+Every user-facing sentence comes from the tables in `texts.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import texts
+from .lexicon import lexicon
+from .reader import ANCHOR, HISTORY, PLAN, Component, PlanReading
+from .vocab import PROCEDURE_TREE
+
+TREATMENT_ORDER = (
+    "surgery",
+    "radiation",
+    "chemotherapy",
+    "endocrine",
+    "targeted",
+    "immunotherapy",
+    "antibody-drug conjugate",
+    "radiopharmaceutical",
+    "active surveillance",
+    "clinical trial",
+    "other",
+)
+DRUG_MODALITIES = frozenset(
+    {
+        "chemotherapy",
+        "endocrine",
+        "targeted",
+        "immunotherapy",
+        "antibody-drug conjugate",
+        "radiopharmaceutical",
+    }
+)
+LOCAL = frozenset({"surgery", "radiation"})
+NOT_COMPARED = frozenset({"supportive", "test"})
+SAME_DURATION_MONTHS = 0.6  # 52 weeks and 12 months are one year
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    modality: str
+    first: tuple[Component, ...]
+    opinion: tuple[Component, ...]
+    why: str
+    questions_for_reviewer: tuple[str, ...] = ()
+    questions_for_local_doctor: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "modality": self.modality,
+            "first": [c.to_dict() for c in self.first],
+            "opinion": [c.to_dict() for c in self.opinion],
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """One modality on both sides: the same, or not specific enough to compare."""
+
+    modality: str
+    first: tuple[Component, ...]
+    opinion: tuple[Component, ...]
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    differences: tuple[Difference, ...] = ()
+    not_comparable: tuple[Pairing, ...] = ()
+    same: tuple[Pairing, ...] = ()
+    unread_first: tuple[str, ...] = ()
+    unread_opinion: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def questions_for_reviewer(self) -> tuple[str, ...]:
+        return _unique(q for d in self.differences for q in d.questions_for_reviewer)
+
+    @property
+    def questions_for_local_doctor(self) -> tuple[str, ...]:
+        return _unique(q for d in self.differences for q in d.questions_for_local_doctor)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"differences": [d.to_dict() for d in self.differences]}
+
+
+def _unique(items) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _drugs(components) -> set[str]:
+    lex = lexicon()
+    out = set()
+    for c in components:
+        for d in c.drugs:
+            drug = lex.drug(d)
+            if drug is not None and drug.drug_class == "corticosteroid":
+                continue  # steroids ride along with regimens; not a treatment change
+            out.add(d)
+    return out
+
+
+def _unspecific(components) -> bool:
+    return any(
+        not c.specific or (c.modality in DRUG_MODALITIES and not c.drugs) for c in components
+    )
+
+
+def _durations(components, drug: str | None) -> set[float]:
+    return {
+        c.duration_months
+        for c in components
+        if c.duration_months and (drug is None or drug in c.drugs)
+    }
+
+
+def _procedures_differ(first, opinion) -> bool | None:
+    """True: a procedure differs; False: the same; None: not specific enough on one side."""
+    fp = {c.procedure for c in first if c.procedure}
+    op = {c.procedure for c in opinion if c.procedure}
+    if not fp or not op:
+        return None
+    by_family: dict[str, tuple[set[str], set[str]]] = {}
+    for side, procs in ((0, fp), (1, op)):
+        for p in procs:
+            family = PROCEDURE_TREE.get(p, ("", None))[0] or p
+            by_family.setdefault(family, (set(), set()))[side].add(p)
+    compared = False
+    for a, b in by_family.values():
+        if not a or not b:
+            continue
+        compared = True
+        for p in a | b:
+            other = b if p in a else a
+            if not any(_related(p, q) for q in other):
+                return True
+    return False if compared else None
+
+
+def _related(a: str, b: str) -> bool:
+    """The same procedure, or one a more specific kind of the other."""
+    if a == b:
+        return True
+    for x, y in ((a, b), (b, a)):
+        node = x
+        for _ in range(5):
+            parent = PROCEDURE_TREE.get(node, ("", None))[1]
+            if parent is None:
+                break
+            if parent == y:
+                return True
+            node = parent
+    return False
+
+
+def _steps(reading: PlanReading) -> dict[str, int]:
+    """The first phase of each treatment modality, from plan items and reference points."""
+    out: dict[str, int] = {}
+    for c in (*reading.components, *(h for h in reading.history if h.status == ANCHOR)):
+        if c.modality in NOT_COMPARED:
+            continue
+        out[c.modality] = min(out.get(c.modality, c.phase), c.phase)
+    return out
+
+
+def _mover(swapped: list[tuple[str, str]]) -> list[str]:
+    """Name the treatment that moved: drug treatments move around surgery and radiation."""
+    count: dict[str, int] = {}
+    for a, b in swapped:
+        count[a] = count.get(a, 0) + 1
+        count[b] = count.get(b, 0) + 1
+    movers = []
+    for a, b in swapped:
+        if a in LOCAL and b not in LOCAL:
+            pick = b
+        elif b in LOCAL and a not in LOCAL:
+            pick = a
+        elif count[a] != count[b]:
+            pick = a if count[a] > count[b] else b
+        elif a in LOCAL and b in LOCAL:
+            pick = "radiation" if "radiation" in (a, b) else a
+        else:
+            pick = max(a, b, key=TREATMENT_ORDER.index)
+        if pick not in movers:
+            movers.append(pick)
+    # A modality only swapped with ones already named as moving did not move itself.
+    return movers
+
+
+def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
+    differences: list[Difference] = []
+    not_comparable: list[Pairing] = []
+    same: list[Pairing] = []
+
+    def add(kind: str, modality: str, f, o, **extra) -> None:
+        f, o = tuple(f), tuple(o)
+        differences.append(
+            Difference(
+                kind=kind,
+                modality=modality,
+                first=f,
+                opinion=o,
+                why=texts.why(kind, modality, f, o, **extra),
+                questions_for_reviewer=texts.questions(kind, "reviewer", modality, f, o),
+                questions_for_local_doctor=texts.questions(kind, "local", modality, f, o),
+            )
+        )
+
+    opinion_lists = any(c.modality not in NOT_COMPARED for c in opinion.components)
+    for modality in TREATMENT_ORDER:
+        f = [c for c in first.components if c.modality == modality]
+        o = [c for c in opinion.components if c.modality == modality]
+        f_known = f or [c for c in first.history if c.modality == modality]
+        o_known = o or [c for c in opinion.history if c.modality == modality]
+        o_refused = [c for c in opinion.refused if c.modality == modality]
+        if f and not o:
+            if o_refused:
+                add("omitted", modality, f, o_refused, refused=True)
+            elif not o_known and opinion_lists and not opinion.agrees:
+                add("omitted", modality, f, ())
+            continue
+        if o and not f:
+            if not f_known:
+                add("added", modality, (), o)
+            continue
+        if not f or not o:
+            continue
+        if modality in DRUG_MODALITIES:
+            sf, so = _drugs(f), _drugs(o)
+            uf, uo = _unspecific(f), _unspecific(o)
+            if sf and so:
+                if (so - sf and not uf) or (sf - so and not uo):
+                    add("changed", modality, f, o)
+                    continue
+                changed_duration = False
+                for drug in sorted(sf & so) if sf == so else []:
+                    df, do = _durations(f, drug), _durations(o, drug)
+                    if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
+                        add("duration_changed", modality, f, o)
+                        changed_duration = True
+                        break
+                if not changed_duration:
+                    same.append(Pairing(modality, tuple(f), tuple(o)))
+            elif sf or so:
+                not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
+            else:
+                df, do = _durations(f, None), _durations(o, None)
+                if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
+                    add("duration_changed", modality, f, o)
+                else:
+                    same.append(Pairing(modality, tuple(f), tuple(o)))
+        elif modality in LOCAL:
+            verdict = _procedures_differ(f, o)
+            if verdict is True:
+                add("changed", modality, f, o)
+            elif verdict is None and (any(c.procedure for c in f) != any(c.procedure for c in o)):
+                not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
+            else:
+                same.append(Pairing(modality, tuple(f), tuple(o)))
+        else:
+            same.append(Pairing(modality, tuple(f), tuple(o)))
+
+    # Order: two modalities in opposite order on the two sides.
+    sf, so = _steps(first), _steps(opinion)
+    both = [m for m in TREATMENT_ORDER if m in sf and m in so]
+    swapped = []
+    for i, a in enumerate(both):
+        for b in both[i + 1 :]:
+            before_first = (sf[a] > sf[b]) - (sf[a] < sf[b])
+            before_opinion = (so[a] > so[b]) - (so[a] < so[b])
+            if before_first and before_opinion and before_first != before_opinion:
+                swapped.append((a, b))
+    for mover in _mover(swapped):
+        f = [c for c in (*first.components, *first.history) if c.modality == mover]
+        o = [c for c in (*opinion.components, *opinion.history) if c.modality == mover]
+        add("order_changed", mover, f, o, first_order=_sequence(sf), opinion_order=_sequence(so))
+
+    # Tests the opinion asks for that the first plan never mentions.
+    known = {
+        c.kind for c in (*first.components, *first.history, *first.refused) if c.modality == "test"
+    }
+    new = [
+        c
+        for c in opinion.components
+        if c.modality == "test" and c.kind != "follow-up" and c.kind not in known
+    ]
+    if new:
+        add("test_added", "test", (), _unique_kinds(new))
+
+    return Comparison(
+        differences=tuple(differences),
+        not_comparable=tuple(not_comparable),
+        same=tuple(same),
+        unread_first=first.unread,
+        unread_opinion=opinion.unread,
+    )
+
+
+def _unique_kinds(components) -> tuple[Component, ...]:
+    seen, out = set(), []
+    for c in components:
+        if c.kind not in seen:
+            seen.add(c.kind)
+            out.append(c)
+    return tuple(out)
+
+
+def _sequence(steps: dict[str, int]) -> tuple[str, ...]:
+    return tuple(
+        m for m, _ in sorted(steps.items(), key=lambda kv: (kv[1], TREATMENT_ORDER.index(kv[0])))
+    )
+
+
+__all__ = ["Comparison", "Difference", "Pairing", "compare_plans", "PLAN", "HISTORY"]

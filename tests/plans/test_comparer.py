@@ -1,0 +1,147 @@
+"""The plan comparer: the contract's kinds and conventions, on invented wordings."""
+
+from secondopinion.plans.comparer import compare_plans
+from secondopinion.plans.reader import read_plan
+from tests.plans.helpers import kinds
+
+
+def test_paclitaxel_and_docetaxel_are_different_chemotherapy():
+    assert kinds("AC then weekly paclitaxel", "AC then docetaxel") == {("changed", "chemotherapy")}
+
+
+def test_five_and_ten_years_of_the_same_drug_is_a_duration_change():
+    assert kinds("anastrozole for 5 years", "Anastrozole, 10 years in total.") == {
+        ("duration_changed", "endocrine")
+    }
+
+
+def test_twelve_months_is_one_year():
+    assert kinds("Opdivo for 12 months", "nivolumab for one year") == set()
+
+
+def test_other_drugs_with_other_durations_are_only_changed():
+    assert kinds("exemestane for 5 years", "tamoxifen for 10 years") == {("changed", "endocrine")}
+
+
+def test_chemo_then_surgery_against_surgery_then_chemo_names_the_chemotherapy():
+    assert kinds(
+        "Whipple first, then gemcitabine and capecitabine.",
+        "Gemcitabine and capecitabine first, then the Whipple.",
+    ) == {("order_changed", "chemotherapy")}
+
+
+def test_brand_and_generic_names_agree():
+    assert kinds("Ibrance with Femara", "palbociclib plus letrozole") == set()
+
+
+def test_a_regimen_and_its_drugs_agree():
+    assert kinds("CAPOX for 3 months", "capecitabine and oxaliplatin for 3 months") == set()
+
+
+def test_radiotherapy_and_radiation_agree():
+    assert kinds("surgery then radiotherapy", "surgery followed by radiation") == set()
+
+
+def test_lumpectomy_and_breast_conserving_surgery_agree():
+    assert (
+        kinds("lumpectomy and SLNB", "breast-conserving surgery with sentinel node biopsy") == set()
+    )
+
+
+def test_mastectomy_and_lumpectomy_are_a_changed_surgery():
+    assert kinds("left mastectomy", "a lumpectomy is enough") == {("changed", "surgery")}
+
+
+def test_a_new_modality_is_added_and_a_dropped_one_omitted():
+    assert kinds("radical cystectomy", "radical cystectomy; then nivolumab for a year") == {
+        ("added", "immunotherapy")
+    }
+    assert kinds("lobectomy then cisplatin and vinorelbine", "lobectomy alone") == {
+        ("omitted", "chemotherapy")
+    }
+
+
+def test_same_modality_with_a_drug_added_is_changed_not_added():
+    assert kinds("trastuzumab", "trastuzumab and pertuzumab") == {("changed", "targeted")}
+
+
+def test_less_specific_is_not_comparable_not_a_difference():
+    result = compare_plans(
+        read_plan("hormone pills for 5 years"), read_plan("letrozole for 5 years")
+    )
+    assert result.differences == ()
+    assert [p.modality for p in result.not_comparable] == ["endocrine"]
+    assert kinds("chemo after surgery", "adjuvant FOLFOX") == set()
+
+
+def test_history_is_never_omitted():
+    assert (
+        kinds("Lumpectomy done. Radiation, then letrozole.", "Radiation then letrozole.") == set()
+    )
+
+
+def test_supportive_care_on_one_side_is_no_difference():
+    assert kinds("ddAC", "dose-dense AC with pegfilgrastim and anti-nausea medicine") == set()
+
+
+def test_an_opinion_listing_no_treatments_omits_nothing():
+    assert (
+        kinds("lumpectomy then radiation then tamoxifen", "I agree with the plan as proposed.")
+        == set()
+    )
+
+
+def test_agreeing_with_the_plan_and_asking_for_a_test_is_only_a_test():
+    assert kinds(
+        "lobectomy then chemo",
+        "I agree with the treatment plan. A PET-CT before surgery would be wise.",
+    ) == {("test_added", "test")}
+
+
+def test_an_explicit_not_needed_omits_it():
+    assert kinds(
+        "TURBT, then BCG, then radiation",
+        "After TURBT, BCG for a year. Radiation is not needed.",
+    ) == {("omitted", "radiation")}
+
+
+def test_a_refused_treatment_is_not_part_of_the_plan():
+    assert kinds("lobectomy", "SBRT is preferred over lobectomy") == {
+        ("omitted", "surgery"),
+        ("added", "radiation"),
+    }
+
+
+def test_hedged_recommendations_count():
+    assert kinds(
+        "observation after nephrectomy", "After nephrectomy, pembrolizumab could be considered."
+    ) == {("added", "immunotherapy")}
+
+
+def test_tests_are_one_difference_and_only_when_new():
+    assert kinds("FOLFOX", "FOLFOX. Check MMR status and send ctDNA.") == {("test_added", "test")}
+    assert kinds("FOLFOX; MRI of the liver planned", "FOLFOX after a liver MRI") == set()
+
+
+def test_why_names_both_sides_in_plain_words():
+    result = compare_plans(read_plan("letrozole for 5 years"), read_plan("letrozole for 10 years"))
+    (diff,) = result.differences
+    assert (
+        diff.why == "Your first plan: letrozole for 5 years. This opinion: letrozole for 10 years."
+    )
+    assert diff.questions_for_reviewer and diff.questions_for_local_doctor
+    assert result.questions_for_reviewer == diff.questions_for_reviewer
+
+
+def test_to_dict_is_the_contract_shape():
+    result = compare_plans(read_plan("Taxol"), read_plan("Taxotere"))
+    (diff,) = [d.to_dict() for d in result.differences]
+    assert set(diff) == {"kind", "modality", "first", "opinion", "why"}
+    assert diff["first"][0]["drugs"] == ["paclitaxel"]
+    assert diff["opinion"][0]["drugs"] == ["docetaxel"]
+
+
+def test_same_lists_matched_modalities_for_a_side_by_side():
+    result = compare_plans(read_plan("R-CHOP x6"), read_plan("rituximab with CHOP for six cycles"))
+    assert {p.modality for p in result.same} == {"chemotherapy", "targeted"}
+    assert result.differences == ()
