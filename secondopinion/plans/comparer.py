@@ -233,11 +233,13 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
         o_known = o or [c for c in opinion.history if c.modality == modality]
         o_refused = [c for c in opinion.refused if c.modality == modality]
         if f and not o:
+            firm = [c for c in f if not c.conditional]  # "Kadcyla if cancer is left" may not come
             if o_refused:
                 add("omitted", modality, f, o_refused, refused=True)
-            elif not o_known and opinion_lists and not opinion.agrees:
+            elif firm and not o_known and opinion_lists and not opinion.agrees:
                 add("omitted", modality, f, ())
             continue
+
         if o and not f:
             if not f_known:
                 add("added", modality, (), o)

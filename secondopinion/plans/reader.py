@@ -24,6 +24,7 @@ MAX_CHARS = 200_000  # longer text is read up to here; the rest is listed as unr
 PLAN = "plan"
 HISTORY = "history"
 ANCHOR = "anchor"  # named as a reference point: "after surgery", "post-mastectomy"
+OPTION = "option"  # named as one option, or left to a later decision ("before deciding on X")
 REFUSED = "refused"
 
 DRUG_MODALITIES = (
@@ -51,6 +52,7 @@ class Component:
     end: int = 0
     specific: bool = True  # names the drugs or the procedure, not only "chemo" or "surgery"
     hedged: bool = False  # "could be considered", "reasonable"
+    conditional: bool = False  # "Kadcyla if there is cancer left": not omitted when unrepeated
     kind: str | None = None  # for modality "test": the kind of test ("MRI", "ctDNA"...)
     status: str = PLAN  # PLAN, HISTORY, ANCHOR or REFUSED
     regimen: str | None = None  # the regimen name the drugs came from, if any
@@ -76,6 +78,7 @@ class Component:
         data.update(
             specific=self.specific,
             hedged=self.hedged,
+            conditional=self.conditional,
             kind=self.kind,
             status=self.status,
             regimen=self.regimen,
@@ -110,6 +113,7 @@ class Component:
             end=int(data.get("end") or 0),
             specific=bool(specific),
             hedged=bool(data.get("hedged", False)),
+            conditional=bool(data.get("conditional", False)),
             kind=kind,
             status=str(data.get("status") or PLAN),
             regimen=data.get("regimen") or None,
@@ -147,7 +151,7 @@ class PlanReading:
         return cls(
             components=tuple(c for c in items if c.status == PLAN),
             unread=tuple(unread),
-            history=tuple(c for c in items if c.status in (HISTORY, ANCHOR)),
+            history=tuple(c for c in items if c.status in (HISTORY, ANCHOR, OPTION)),
             refused=tuple(c for c in items if c.status == REFUSED),
         )
 
@@ -170,6 +174,7 @@ class _Mention:
     priority: int = 0
     status: str = PLAN
     hedged: bool = False
+    conditional: bool = False
     duration: float | None = None
     step: float = 0.0
     sentence: int = 0
@@ -203,7 +208,8 @@ FILLER = re.compile(
     r"once|twice|a|an|per|day|orally|by|mouth|po|iv|sc|shots?|pills?|tablets?|injections?|"
     r"infusions?|every|weeks?|months?|q\d+w?|alone|maintenance|therapy|treatment|adjuvant|"
     r"consolidation|continued|extended|total|the|washes|instillations?|treatments?|"
-    r"intravesical|oral|dose|doses|cycles?|induction|then|followed|by|course|phase|\(|\)|x|×|-)*$",
+    r"intravesical|oral|dose|doses|cycles?|induction|then|followed|by|course|phase|and|"
+    r"\(|\)|x|×|-)*$",
     re.IGNORECASE,
 )
 AFTER_LINK = re.compile(
@@ -487,12 +493,12 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     _order(scan, mentions, sentences)
 
     items = [pair for m in mentions for pair in _components(source, m)]
-    items = _merge(source, scan, items)
+    items = _merge(source, scan, _drop_explained(scan, items))
     ordered = sorted({step for c, step in items if c.status in (PLAN, ANCHOR)})
     placed = [replace(c, phase=_rank(ordered, step, c.status)) for c, step in items]
     components = [c for c in placed if c.status == PLAN]
     refused = [c for c in placed if c.status == REFUSED]
-    history = [c for c in placed if c.status in (HISTORY, ANCHOR)]
+    history = [c for c in placed if c.status in (HISTORY, ANCHOR, OPTION)]
     unread = _unread(source, scan, mentions, clauses, capitals) + unread_tail
     return PlanReading(tuple(components), tuple(unread), tuple(history), tuple(refused), agrees)
 
@@ -520,13 +526,22 @@ def _chains(scan: str, mentions: list[_Mention]) -> list[list[int]]:
 
 def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
     hedges: dict[tuple[int, int], bool] = {}
+    options: dict[int, bool] = {}
     for group in _chains(scan, mentions):
         head, tail = mentions[group[0]], mentions[group[-1]]
         cs, ce = head.clause
-        before = scan[max(cs, head.start - 70) : head.start]
+        # Cue windows stop at the neighbouring names: a cue belongs to the nearest treatment.
+        prev_end = mentions[group[0] - 1].end if group[0] > 0 else 0
+        next_start = mentions[group[-1] + 1].start if group[-1] + 1 < len(mentions) else len(scan)
+        before = scan[max(cs, head.start - 70, prev_end) : head.start]
         tail_clause_end = tail.clause[1]
-        after = scan[tail.end : min(tail_clause_end, tail.end + 90)]
-        sentence_after = scan[tail.end : min(sentences[tail.sentence][1], tail.end + 90)]
+        after = scan[tail.end : min(tail_clause_end, tail.end + 90, next_start)]
+        sentence_after = scan[
+            tail.end : min(sentences[tail.sentence][1], tail.end + 90, next_start)
+        ]
+        if head.sentence not in options:
+            s_start, s_end = sentences[head.sentence][:2]
+            options[head.sentence] = bool(vocab.OPTION_SENTENCE.search(scan, s_start, s_end))
         status = PLAN
         if vocab.REFUSE_BEFORE.search(before) and not re.search(r"\bnot\s+only\b", before, re.I):
             status = REFUSED
@@ -538,6 +553,12 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             status = HISTORY
         elif vocab.AFTER.search(before):
             status = ANCHOR
+        elif options[head.sentence] or vocab.OPTION_BEFORE.search(before):
+            status = OPTION
+        conditional = bool(
+            vocab.CONDITIONAL_BEFORE.search(scan[max(cs, head.start - 50) : head.start])
+            or vocab.CONDITIONAL_AFTER.match(after)
+        )
         if (cs, ce) not in hedges:
             hedges[(cs, ce)] = bool(vocab.HEDGE.search(scan, cs, ce))
         hedged = hedges[(cs, ce)]
@@ -547,7 +568,8 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
                 m.status = _test_status(scan, m, status, sentences)
             else:
                 m.status = status
-            m.hedged = hedged
+            m.hedged = hedged or conditional
+            m.conditional = conditional
             window = scan[max(m.clause[0], m.start - 45) : m.start]
             m.neo = bool(vocab.NEOADJUVANT.search(window))
             m.adj = bool(vocab.ADJUVANT.search(window)) and not m.neo
@@ -683,6 +705,7 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         start=m.start,
         end=m.end,
         hedged=m.hedged,
+        conditional=m.conditional,
         status=m.status,
     )
     out: list[tuple[Component, float]] = []
@@ -725,7 +748,36 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
     return out
 
 
+EXPLAINS_AFTER = re.compile(r"[\s,]*(?:\(|:|-|with|of|using|namely)?\s*", re.IGNORECASE)
+EXPLAINS_BEFORE = re.compile(r"[\s-]*(?:based|containing)?\s*", re.IGNORECASE)
+
+
+def _drop_explained(scan: str, items: list[tuple[Component, float]]):
+    """Drop "chemo" when its own drugs are named beside it ("chemo (cisplatin)", "chemo with
+    gemcitabine", "cisplatin-based chemotherapy"): the drugs say it, and a bare "chemo" left
+    over would wrongly mean "some other drug may be meant"."""
+    named = [c for c, _ in items if c.drugs and c.status == PLAN]
+    keep = []
+    for comp, step in items:
+        if comp.modality in DRUG_MODALITIES and not comp.drugs and not comp.specific:
+            explained = False
+            for other in named:
+                if other.modality != comp.modality:
+                    continue
+                if other.start >= comp.end and other.start - comp.end <= 25:
+                    explained = bool(EXPLAINS_AFTER.fullmatch(scan[comp.end : other.start]))
+                elif other.end <= comp.start and comp.start - other.end <= 12:
+                    explained = bool(EXPLAINS_BEFORE.fullmatch(scan[other.end : comp.start]))
+                if explained:
+                    break
+            if explained:
+                continue
+        keep.append((comp, step))
+    return keep
+
+
 def _steroid(generic: str) -> bool:
+
     drug = lexicon().drug(generic)
     return drug is not None and drug.drug_class == "corticosteroid"
 
