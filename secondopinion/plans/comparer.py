@@ -125,6 +125,20 @@ def _unspecific(components) -> bool:
     )
 
 
+def _covers(components, drug: str) -> bool:
+    """Could an unspecific word on this side ("chemo", "ADT", "an aromatase inhibitor") be
+    this drug? "ADT" stands for the GnRH drugs only, so it does not cover abiraterone."""
+    known = lexicon().drug(drug)
+    for c in components:
+        if c.drugs or c.specific:
+            continue
+        if c.drug_class is None:
+            return True
+        if known is not None and c.drug_class.lower() in known.drug_class.lower():
+            return True
+    return False
+
+
 def _durations(components, drug: str | None) -> set[float]:
     return {
         c.duration_months
@@ -248,11 +262,11 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             continue
         if modality in DRUG_MODALITIES:
             sf, so = _drugs(f), _drugs(o)
-            uf, uo = _unspecific(f), _unspecific(o)
+            # A drug on one side that the other side neither names nor could mean.
+            if any(not _covers(f, d) for d in so - sf) or any(not _covers(o, d) for d in sf - so):
+                add("changed", modality, f, o)
+                continue
             if sf and so:
-                if (so - sf and not uf) or (sf - so and not uo):
-                    add("changed", modality, f, o)
-                    continue
                 changed_duration = False
                 for drug in sorted(sf & so) if sf == so else []:
                     df, do = _durations(f, drug), _durations(o, drug)

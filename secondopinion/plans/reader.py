@@ -54,6 +54,7 @@ class Component:
     hedged: bool = False  # "could be considered", "reasonable"
     conditional: bool = False  # "Kadcyla if there is cancer left": not omitted when unrepeated
     kind: str | None = None  # for modality "test": the kind of test ("MRI", "ctDNA"...)
+    drug_class: str | None = None  # for "ADT", "aromatase inhibitor": the class they stand for
     status: str = PLAN  # PLAN, HISTORY, ANCHOR or REFUSED
     regimen: str | None = None  # the regimen name the drugs came from, if any
 
@@ -80,6 +81,7 @@ class Component:
             hedged=self.hedged,
             conditional=self.conditional,
             kind=self.kind,
+            drug_class=self.drug_class,
             status=self.status,
             regimen=self.regimen,
         )
@@ -115,6 +117,7 @@ class Component:
             hedged=bool(data.get("hedged", False)),
             conditional=bool(data.get("conditional", False)),
             kind=kind,
+            drug_class=data.get("drug_class") or None,
             status=str(data.get("status") or PLAN),
             regimen=data.get("regimen") or None,
         )
@@ -168,6 +171,7 @@ class _Mention:
     procedure: str | None = None
     specific: bool = True
     kind: str | None = None
+    drug_class: str | None = None
     regimen_phases: tuple[tuple[str, ...], ...] = ()
     regimen: str | None = None
     extra: tuple[str, ...] = ()
@@ -194,7 +198,9 @@ CLAUSE_END = re.compile(
     r",|:|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bunless\b", re.IGNORECASE
 )
 CHAIN_GAP = re.compile(
-    r"^\s*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*)?(?:\([^()]{0,120}\)\s*)?$", re.IGNORECASE
+    r"^\s*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*(?:(?!then\b|after\b|before\b|followed\b|later\b)"
+    r"[A-Za-z-]+\s+)?)?(?:\([^()]{0,120}\)\s*)?$",
+    re.IGNORECASE,
 )
 NEXT_NOT_ORDER = re.compile(
     r"next\s+(?:week|month|year|visit|appointment|few|time|scan|step\s+is\s+to\s+decide)",
@@ -303,10 +309,12 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
         ),
         2,
     )
-    for regex, modality in vocab.UNSPECIFIC:
+    for regex, modality, drug_class in vocab.UNSPECIFIC:
         add(
             rf"\b(?:{regex})\b",
-            lambda m, mod=modality: _Mention(m.start(), m.end(), mod, specific=False),
+            lambda m, mod=modality, dc=drug_class: _Mention(
+                m.start(), m.end(), mod, specific=False, drug_class=dc
+            ),
             1,
         )
     for regex, kind in vocab.TESTS:
@@ -333,6 +341,55 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
         2,
     )
     add(rf"\b(?:{vocab.TRIAL})\b", lambda m: _Mention(m.start(), m.end(), "clinical trial"), 1)
+    return out
+
+
+def _core_typos() -> dict[str, str]:
+    if not _CORE_TYPOS:
+        for word in vocab.CORE_WORDS:
+            for k in range(len(word)):
+                _CORE_TYPOS.setdefault(word[:k] + word[k + 1 :], word)
+            _CORE_TYPOS.setdefault(word, word)
+    return _CORE_TYPOS
+
+
+_CORE_TYPOS: dict[str, str] = {}
+REAL_WORDS = frozenset({"radiating", "radiated", "radiator", "surgeon", "surgeons", "surgical"})
+
+WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+def _typo_mentions(scan: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Core words with one typo ("radiaton", "lumpectmy", "mastectomey") that nothing read."""
+    table = _core_typos()
+    starts = [m.start for m in mentions]
+    out = []
+    for w in WORD.finditer(scan):
+        word = w.group().lower()
+        if word in vocab.CORE_WORDS or word in REAL_WORDS:
+            continue  # spelled right: the vocabularies already had their chance
+        i = bisect.bisect_right(starts, w.start()) - 1
+        if i >= 0 and mentions[i].end > w.start():
+            continue
+        found = table.get(word)
+        if found is None:
+            for k in range(len(word)):
+                found = table.get(word[:k] + word[k + 1 :])
+                if found:
+                    break
+        if found and abs(len(found) - len(word)) <= 1 and found != word:
+            modality, procedure = vocab.CORE_WORDS[found]
+            specific = procedure is not None or modality not in (
+                "radiation",
+                "surgery",
+                "chemotherapy",
+                "immunotherapy",
+            )
+            out.append(
+                _Mention(
+                    w.start(), w.end(), modality, procedure=procedure, specific=specific, priority=0
+                )
+            )
     return out
 
 
@@ -479,6 +536,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     capitals = _capitals(scan)
 
     mentions = _resolve(_vocab_mentions(scan, cancer) + _lexicon_mentions(scan, capitals))
+    mentions = _resolve(mentions + _typo_mentions(scan, mentions))
     sentences, clauses = _segments(scan)
     agrees = bool(vocab.AGREE_ALL.search(scan))
 
@@ -526,7 +584,7 @@ def _chains(scan: str, mentions: list[_Mention]) -> list[list[int]]:
 
 def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
     hedges: dict[tuple[int, int], bool] = {}
-    options: dict[int, bool] = {}
+    options: dict[tuple[int, int], bool] = {}
     for group in _chains(scan, mentions):
         head, tail = mentions[group[0]], mentions[group[-1]]
         cs, ce = head.clause
@@ -539,9 +597,8 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
         sentence_after = scan[
             tail.end : min(sentences[tail.sentence][1], tail.end + 90, next_start)
         ]
-        if head.sentence not in options:
-            s_start, s_end = sentences[head.sentence][:2]
-            options[head.sentence] = bool(vocab.OPTION_SENTENCE.search(scan, s_start, s_end))
+        if (cs, ce) not in options:
+            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce))
         status = PLAN
         if vocab.REFUSE_BEFORE.search(before) and not re.search(r"\bnot\s+only\b", before, re.I):
             status = REFUSED
@@ -553,7 +610,7 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             status = HISTORY
         elif vocab.AFTER.search(before):
             status = ANCHOR
-        elif options[head.sentence] or vocab.OPTION_BEFORE.search(before):
+        elif options[(cs, ce)] or vocab.OPTION_BEFORE.search(before):
             status = OPTION
         conditional = bool(
             vocab.CONDITIONAL_BEFORE.search(scan[max(cs, head.start - 50) : head.start])
@@ -740,6 +797,7 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         duration_months=m.duration,
         specific=m.specific,
         kind=m.kind,
+        drug_class=m.drug_class,
         **common,
     )
     out.append((comp, m.step))

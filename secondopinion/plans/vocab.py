@@ -68,7 +68,7 @@ SURGERY = [
         "nephrectomy",
     ),
     (
-        r"nephrectomy|(?:take|taking|remove|removing)\s+the\s+(?:whole\s+)?kidney(?:\s+out)?|kidney\s+removal",
+        r"nephrectomy|(?:take|taking|remove|removing)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:whole\s+)?kidney(?:\s+out)?|kidney\s+removal|kidney\s+(?:was\s+)?removed",
         "nephrectomy",
         "kidney",
         None,
@@ -140,7 +140,7 @@ SURGERY = [
         None,
     ),
     (
-        r"(?:radical\s+)?cystectomy|(?:remove|removing|take\s+out)\s+the\s+bladder",
+        r"(?:radical\s+)?cystectomy|(?:remove|removing|take\s+out|taking\s+out)\s+(?:the\s+|her\s+|his\s+|my\s+)?bladder|bladder\s+removal|bladder\s+(?:was\s+)?removed",
         "cystectomy",
         "bladder",
         None,
@@ -222,20 +222,44 @@ PROCEDURE_TREE: dict[str, tuple[str, str | None]] = {
 }
 
 # --- unspecific drug treatment -------------------------------------------------------------
+# (regex, modality, the drug class the words stand for, or None for any drug of the modality)
 UNSPECIFIC = [
     (
-        r"chemo(?:therapy)?|chemotheraphy|chemotherepy|cytotoxic\s+(?:therapy|treatment)",
+        r"chemo(?:therapy)?|chemotheraphy|chemotherepy|chemo\s+therapy|cytotoxic\s+(?:therapy|treatment)",
         "chemotherapy",
+        None,
     ),
     (
-        r"(?:hormone|hormonal|endocrine|anti-?hormone|anti-?estrogen)\s+(?:therapy|treatment|pills?|tablets?|blockers?|medicine)"
-        r"|\bADT\b|androgen[- ]deprivation(?:\s+therapy)?|hormone\s+shots?|hormone\s+injections?"
-        r"|aromatase\s+inhibitors?|ovarian\s+(?:function\s+)?suppression|\bOFS\b",
+        r"(?:hormone|hormonal|endocrine|anti-?hormone|anti-?estrogen)\s+(?:therapy|treatment|pills?|tablets?|blockers?|medicine)",
         "endocrine",
+        None,
     ),
-    (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy"),
-    (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted"),
+    (
+        r"\bADT\b|androgen[- ]deprivation(?:\s+therapy)?|hormone\s+(?:shots?|injections?)"
+        r"|ovarian\s+(?:function\s+)?suppression|\bOFS\b|medical\s+castration",
+        "endocrine",
+        "GnRH",
+    ),
+    (r"aromatase\s+inhibitors?", "endocrine", "aromatase inhibitor"),
+    (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy", None),
+    (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted", None),
 ]
+# Common misspellings of the core words, read as the word itself (one typo, 6+ letters).
+CORE_WORDS = {
+    "radiation": ("radiation", None),
+    "radiotherapy": ("radiation", None),
+    "chemotherapy": ("chemotherapy", None),
+    "surgery": ("surgery", None),
+    "lumpectomy": ("surgery", "lumpectomy"),
+    "mastectomy": ("surgery", "mastectomy"),
+    "prostatectomy": ("surgery", "radical prostatectomy"),
+    "nephrectomy": ("surgery", "nephrectomy"),
+    "hysterectomy": ("surgery", "hysterectomy"),
+    "colectomy": ("surgery", "colectomy"),
+    "thyroidectomy": ("surgery", "thyroidectomy"),
+    "immunotherapy": ("immunotherapy", None),
+    "brachytherapy": ("radiation", "brachytherapy"),
+}
 
 # --- tests and work-up (modality "test"; procedure is the kind) ------------------------------
 TESTS = [
@@ -309,7 +333,7 @@ SUPPORTIVE = (
 SURVEILLANCE = (
     r"active\s+surveillance|watchful\s+waiting|watch(?:\s+and|\s*&)\s+wait|expectant\s+management"
 )
-TRIAL = r"clinical\s+trials?|(?:a|an|the)\s+(?:\w+\s+)?trial\b|research\s+stud(?:y|ies)|trial\s+(?:enrol+ment|participation)|enrol+\w*\s+(?:in|on)\s+(?:a\s+)?(?:study|trial)"
+TRIAL = r"clinical\s+trials?|(?:a|an)\s+(?:\w+\s+)?trial\b|research\s+stud(?:y|ies)|trial\s+(?:enrol+ment|participation)|enrol+\w*\s+(?:in|on)\s+(?:a\s+)?(?:study|trial)"
 
 # --- durations -----------------------------------------------------------------------------
 NUMBER_WORDS = {
@@ -409,7 +433,8 @@ AGREE_ALL = re.compile(
 )
 # Named as one possible option, or left to a later decision: neither added nor omitted.
 OPTION_SENTENCE = re.compile(
-    r"\b(?:(?:an?\s+)?(?:equally\s+(?:good|reasonable|effective)\s+)?alternative(?:ly)?|either\s+(?:is|would\s+be|option)|equally\s+(?:good|reasonable|effective))\b",
+    r"\b(?:(?:an?\s+)?(?:equally\s+(?:good|reasonable|effective)\s+)?alternative(?:ly)?|either\s+(?:is|would\s+be|option)|equally\s+(?:good|reasonable|effective)"
+    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible))\b",
     F,
 )
 OPTION_BEFORE = re.compile(

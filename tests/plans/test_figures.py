@@ -35,7 +35,14 @@ def figures(path: Path) -> dict[str, float]:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev_pairs.jsonl", "extra_pairs.jsonl", "blind_pairs.jsonl", "blind2_pairs.jsonl"]
+    "name",
+    [
+        "dev_pairs.jsonl",
+        "extra_pairs.jsonl",
+        "blind_pairs.jsonl",
+        "blind2_pairs.jsonl",
+        "blind3_pairs.jsonl",
+    ],
 )
 def test_it_meets_the_targets(name):
     path = DATA / name
