@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "plans" / "data" / "dev_pairs.jsonl"  # copy of shared plan-pairs/dev.jsonl
 EXTRA = ROOT / "tests" / "plans" / "data" / "extra_pairs.jsonl"  # our own, tuned on
 BLIND = ROOT / "tests" / "plans" / "data" / "blind_pairs.jsonl"  # our own, scored before tuning
+BLIND2 = ROOT / "tests" / "plans" / "data" / "blind2_pairs.jsonl"  # harder, scored before tuning
+BLIND3 = ROOT / "tests" / "plans" / "data" / "blind3_pairs.jsonl"  # reviewer prose, likewise
 INPUT_FIELDS = ("id", "cancer", "first_plan", "opinion")
 
 
@@ -146,7 +148,7 @@ def main() -> None:
     parser.add_argument("--pairs", nargs="*", type=Path, help="Labelled JSONL files")
     parser.add_argument("--show", action="store_true", help="List each pair scored wrong")
     args = parser.parse_args()
-    files = args.pairs or [p for p in (DEV, EXTRA, BLIND) if p.exists()]
+    files = args.pairs or [p for p in (DEV, EXTRA, BLIND, BLIND2, BLIND3) if p.exists()]
     last = None
     for path in files:
         rows = load(path)

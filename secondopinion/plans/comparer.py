@@ -125,6 +125,20 @@ def _unspecific(components) -> bool:
     )
 
 
+def _covers(components, drug: str) -> bool:
+    """Could an unspecific word on this side ("chemo", "ADT", "an aromatase inhibitor") be
+    this drug? "ADT" stands for the GnRH drugs only, so it does not cover abiraterone."""
+    known = lexicon().drug(drug)
+    for c in components:
+        if c.drugs or c.specific:
+            continue
+        if c.drug_class is None:
+            return True
+        if known is not None and c.drug_class.lower() in known.drug_class.lower():
+            return True
+    return False
+
+
 def _durations(components, drug: str | None) -> set[float]:
     return {
         c.duration_months
@@ -233,11 +247,13 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
         o_known = o or [c for c in opinion.history if c.modality == modality]
         o_refused = [c for c in opinion.refused if c.modality == modality]
         if f and not o:
+            firm = [c for c in f if not c.conditional]  # "Kadcyla if cancer is left" may not come
             if o_refused:
                 add("omitted", modality, f, o_refused, refused=True)
-            elif not o_known and opinion_lists and not opinion.agrees:
+            elif firm and not o_known and opinion_lists and not opinion.agrees:
                 add("omitted", modality, f, ())
             continue
+
         if o and not f:
             if not f_known:
                 add("added", modality, (), o)
@@ -246,11 +262,11 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             continue
         if modality in DRUG_MODALITIES:
             sf, so = _drugs(f), _drugs(o)
-            uf, uo = _unspecific(f), _unspecific(o)
+            # A drug on one side that the other side neither names nor could mean.
+            if any(not _covers(f, d) for d in so - sf) or any(not _covers(o, d) for d in sf - so):
+                add("changed", modality, f, o)
+                continue
             if sf and so:
-                if (so - sf and not uf) or (sf - so and not uo):
-                    add("changed", modality, f, o)
-                    continue
                 changed_duration = False
                 for drug in sorted(sf & so) if sf == so else []:
                     df, do = _durations(f, drug), _durations(o, drug)

@@ -24,6 +24,7 @@ MAX_CHARS = 200_000  # longer text is read up to here; the rest is listed as unr
 PLAN = "plan"
 HISTORY = "history"
 ANCHOR = "anchor"  # named as a reference point: "after surgery", "post-mastectomy"
+OPTION = "option"  # named as one option, or left to a later decision ("before deciding on X")
 REFUSED = "refused"
 
 DRUG_MODALITIES = (
@@ -51,7 +52,9 @@ class Component:
     end: int = 0
     specific: bool = True  # names the drugs or the procedure, not only "chemo" or "surgery"
     hedged: bool = False  # "could be considered", "reasonable"
+    conditional: bool = False  # "Kadcyla if there is cancer left": not omitted when unrepeated
     kind: str | None = None  # for modality "test": the kind of test ("MRI", "ctDNA"...)
+    drug_class: str | None = None  # for "ADT", "aromatase inhibitor": the class they stand for
     status: str = PLAN  # PLAN, HISTORY, ANCHOR or REFUSED
     regimen: str | None = None  # the regimen name the drugs came from, if any
 
@@ -76,7 +79,9 @@ class Component:
         data.update(
             specific=self.specific,
             hedged=self.hedged,
+            conditional=self.conditional,
             kind=self.kind,
+            drug_class=self.drug_class,
             status=self.status,
             regimen=self.regimen,
         )
@@ -110,7 +115,9 @@ class Component:
             end=int(data.get("end") or 0),
             specific=bool(specific),
             hedged=bool(data.get("hedged", False)),
+            conditional=bool(data.get("conditional", False)),
             kind=kind,
+            drug_class=data.get("drug_class") or None,
             status=str(data.get("status") or PLAN),
             regimen=data.get("regimen") or None,
         )
@@ -147,7 +154,7 @@ class PlanReading:
         return cls(
             components=tuple(c for c in items if c.status == PLAN),
             unread=tuple(unread),
-            history=tuple(c for c in items if c.status in (HISTORY, ANCHOR)),
+            history=tuple(c for c in items if c.status in (HISTORY, ANCHOR, OPTION)),
             refused=tuple(c for c in items if c.status == REFUSED),
         )
 
@@ -164,12 +171,14 @@ class _Mention:
     procedure: str | None = None
     specific: bool = True
     kind: str | None = None
+    drug_class: str | None = None
     regimen_phases: tuple[tuple[str, ...], ...] = ()
     regimen: str | None = None
     extra: tuple[str, ...] = ()
     priority: int = 0
     status: str = PLAN
     hedged: bool = False
+    conditional: bool = False
     duration: float | None = None
     step: float = 0.0
     sentence: int = 0
@@ -189,7 +198,9 @@ CLAUSE_END = re.compile(
     r",|:|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bunless\b", re.IGNORECASE
 )
 CHAIN_GAP = re.compile(
-    r"^\s*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*)?(?:\([^()]{0,120}\)\s*)?$", re.IGNORECASE
+    r"^\s*(?:(?:and/or|and|or|plus|&|\+|/|-)\s*(?:(?!then\b|after\b|before\b|followed\b|later\b)"
+    r"[A-Za-z-]+\s+)?)?(?:\([^()]{0,120}\)\s*)?$",
+    re.IGNORECASE,
 )
 NEXT_NOT_ORDER = re.compile(
     r"next\s+(?:week|month|year|visit|appointment|few|time|scan|step\s+is\s+to\s+decide)",
@@ -203,7 +214,8 @@ FILLER = re.compile(
     r"once|twice|a|an|per|day|orally|by|mouth|po|iv|sc|shots?|pills?|tablets?|injections?|"
     r"infusions?|every|weeks?|months?|q\d+w?|alone|maintenance|therapy|treatment|adjuvant|"
     r"consolidation|continued|extended|total|the|washes|instillations?|treatments?|"
-    r"intravesical|oral|dose|doses|cycles?|induction|then|followed|by|course|phase|\(|\)|x|×|-)*$",
+    r"intravesical|oral|dose|doses|cycles?|induction|then|followed|by|course|phase|and|"
+    r"\(|\)|x|×|-)*$",
     re.IGNORECASE,
 )
 AFTER_LINK = re.compile(
@@ -297,10 +309,12 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
         ),
         2,
     )
-    for regex, modality in vocab.UNSPECIFIC:
+    for regex, modality, drug_class in vocab.UNSPECIFIC:
         add(
             rf"\b(?:{regex})\b",
-            lambda m, mod=modality: _Mention(m.start(), m.end(), mod, specific=False),
+            lambda m, mod=modality, dc=drug_class: _Mention(
+                m.start(), m.end(), mod, specific=False, drug_class=dc
+            ),
             1,
         )
     for regex, kind in vocab.TESTS:
@@ -327,6 +341,55 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
         2,
     )
     add(rf"\b(?:{vocab.TRIAL})\b", lambda m: _Mention(m.start(), m.end(), "clinical trial"), 1)
+    return out
+
+
+def _core_typos() -> dict[str, str]:
+    if not _CORE_TYPOS:
+        for word in vocab.CORE_WORDS:
+            for k in range(len(word)):
+                _CORE_TYPOS.setdefault(word[:k] + word[k + 1 :], word)
+            _CORE_TYPOS.setdefault(word, word)
+    return _CORE_TYPOS
+
+
+_CORE_TYPOS: dict[str, str] = {}
+REAL_WORDS = frozenset({"radiating", "radiated", "radiator", "surgeon", "surgeons", "surgical"})
+
+WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+def _typo_mentions(scan: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Core words with one typo ("radiaton", "lumpectmy", "mastectomey") that nothing read."""
+    table = _core_typos()
+    starts = [m.start for m in mentions]
+    out = []
+    for w in WORD.finditer(scan):
+        word = w.group().lower()
+        if word in vocab.CORE_WORDS or word in REAL_WORDS:
+            continue  # spelled right: the vocabularies already had their chance
+        i = bisect.bisect_right(starts, w.start()) - 1
+        if i >= 0 and mentions[i].end > w.start():
+            continue
+        found = table.get(word)
+        if found is None:
+            for k in range(len(word)):
+                found = table.get(word[:k] + word[k + 1 :])
+                if found:
+                    break
+        if found and abs(len(found) - len(word)) <= 1 and found != word:
+            modality, procedure = vocab.CORE_WORDS[found]
+            specific = procedure is not None or modality not in (
+                "radiation",
+                "surgery",
+                "chemotherapy",
+                "immunotherapy",
+            )
+            out.append(
+                _Mention(
+                    w.start(), w.end(), modality, procedure=procedure, specific=specific, priority=0
+                )
+            )
     return out
 
 
@@ -473,6 +536,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     capitals = _capitals(scan)
 
     mentions = _resolve(_vocab_mentions(scan, cancer) + _lexicon_mentions(scan, capitals))
+    mentions = _resolve(mentions + _typo_mentions(scan, mentions))
     sentences, clauses = _segments(scan)
     agrees = bool(vocab.AGREE_ALL.search(scan))
 
@@ -487,12 +551,12 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     _order(scan, mentions, sentences)
 
     items = [pair for m in mentions for pair in _components(source, m)]
-    items = _merge(source, scan, items)
+    items = _merge(source, scan, _drop_explained(scan, items))
     ordered = sorted({step for c, step in items if c.status in (PLAN, ANCHOR)})
     placed = [replace(c, phase=_rank(ordered, step, c.status)) for c, step in items]
     components = [c for c in placed if c.status == PLAN]
     refused = [c for c in placed if c.status == REFUSED]
-    history = [c for c in placed if c.status in (HISTORY, ANCHOR)]
+    history = [c for c in placed if c.status in (HISTORY, ANCHOR, OPTION)]
     unread = _unread(source, scan, mentions, clauses, capitals) + unread_tail
     return PlanReading(tuple(components), tuple(unread), tuple(history), tuple(refused), agrees)
 
@@ -520,13 +584,21 @@ def _chains(scan: str, mentions: list[_Mention]) -> list[list[int]]:
 
 def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
     hedges: dict[tuple[int, int], bool] = {}
+    options: dict[tuple[int, int], bool] = {}
     for group in _chains(scan, mentions):
         head, tail = mentions[group[0]], mentions[group[-1]]
         cs, ce = head.clause
-        before = scan[max(cs, head.start - 70) : head.start]
+        # Cue windows stop at the neighbouring names: a cue belongs to the nearest treatment.
+        prev_end = mentions[group[0] - 1].end if group[0] > 0 else 0
+        next_start = mentions[group[-1] + 1].start if group[-1] + 1 < len(mentions) else len(scan)
+        before = scan[max(cs, head.start - 70, prev_end) : head.start]
         tail_clause_end = tail.clause[1]
-        after = scan[tail.end : min(tail_clause_end, tail.end + 90)]
-        sentence_after = scan[tail.end : min(sentences[tail.sentence][1], tail.end + 90)]
+        after = scan[tail.end : min(tail_clause_end, tail.end + 90, next_start)]
+        sentence_after = scan[
+            tail.end : min(sentences[tail.sentence][1], tail.end + 90, next_start)
+        ]
+        if (cs, ce) not in options:
+            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce))
         status = PLAN
         if vocab.REFUSE_BEFORE.search(before) and not re.search(r"\bnot\s+only\b", before, re.I):
             status = REFUSED
@@ -538,6 +610,12 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             status = HISTORY
         elif vocab.AFTER.search(before):
             status = ANCHOR
+        elif options[(cs, ce)] or vocab.OPTION_BEFORE.search(before):
+            status = OPTION
+        conditional = bool(
+            vocab.CONDITIONAL_BEFORE.search(scan[max(cs, head.start - 50) : head.start])
+            or vocab.CONDITIONAL_AFTER.match(after)
+        )
         if (cs, ce) not in hedges:
             hedges[(cs, ce)] = bool(vocab.HEDGE.search(scan, cs, ce))
         hedged = hedges[(cs, ce)]
@@ -547,7 +625,8 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
                 m.status = _test_status(scan, m, status, sentences)
             else:
                 m.status = status
-            m.hedged = hedged
+            m.hedged = hedged or conditional
+            m.conditional = conditional
             window = scan[max(m.clause[0], m.start - 45) : m.start]
             m.neo = bool(vocab.NEOADJUVANT.search(window))
             m.adj = bool(vocab.ADJUVANT.search(window)) and not m.neo
@@ -683,6 +762,7 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         start=m.start,
         end=m.end,
         hedged=m.hedged,
+        conditional=m.conditional,
         status=m.status,
     )
     out: list[tuple[Component, float]] = []
@@ -717,6 +797,7 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         duration_months=m.duration,
         specific=m.specific,
         kind=m.kind,
+        drug_class=m.drug_class,
         **common,
     )
     out.append((comp, m.step))
@@ -725,7 +806,36 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
     return out
 
 
+EXPLAINS_AFTER = re.compile(r"[\s,]*(?:\(|:|-|with|of|using|namely)?\s*", re.IGNORECASE)
+EXPLAINS_BEFORE = re.compile(r"[\s-]*(?:based|containing)?\s*", re.IGNORECASE)
+
+
+def _drop_explained(scan: str, items: list[tuple[Component, float]]):
+    """Drop "chemo" when its own drugs are named beside it ("chemo (cisplatin)", "chemo with
+    gemcitabine", "cisplatin-based chemotherapy"): the drugs say it, and a bare "chemo" left
+    over would wrongly mean "some other drug may be meant"."""
+    named = [c for c, _ in items if c.drugs and c.status == PLAN]
+    keep = []
+    for comp, step in items:
+        if comp.modality in DRUG_MODALITIES and not comp.drugs and not comp.specific:
+            explained = False
+            for other in named:
+                if other.modality != comp.modality:
+                    continue
+                if other.start >= comp.end and other.start - comp.end <= 25:
+                    explained = bool(EXPLAINS_AFTER.fullmatch(scan[comp.end : other.start]))
+                elif other.end <= comp.start and comp.start - other.end <= 12:
+                    explained = bool(EXPLAINS_BEFORE.fullmatch(scan[other.end : comp.start]))
+                if explained:
+                    break
+            if explained:
+                continue
+        keep.append((comp, step))
+    return keep
+
+
 def _steroid(generic: str) -> bool:
+
     drug = lexicon().drug(generic)
     return drug is not None and drug.drug_class == "corticosteroid"
 

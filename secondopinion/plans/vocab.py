@@ -68,7 +68,7 @@ SURGERY = [
         "nephrectomy",
     ),
     (
-        r"nephrectomy|(?:take|taking|remove|removing)\s+the\s+(?:whole\s+)?kidney(?:\s+out)?|kidney\s+removal",
+        r"nephrectomy|(?:take|taking|remove|removing)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:whole\s+)?kidney(?:\s+out)?|kidney\s+removal|kidney\s+(?:was\s+)?removed",
         "nephrectomy",
         "kidney",
         None,
@@ -140,7 +140,7 @@ SURGERY = [
         None,
     ),
     (
-        r"(?:radical\s+)?cystectomy|(?:remove|removing|take\s+out)\s+the\s+bladder",
+        r"(?:radical\s+)?cystectomy|(?:remove|removing|take\s+out|taking\s+out)\s+(?:the\s+|her\s+|his\s+|my\s+)?bladder|bladder\s+removal|bladder\s+(?:was\s+)?removed",
         "cystectomy",
         "bladder",
         None,
@@ -167,7 +167,7 @@ SURGERY = [
     (r"orchiectomy|orchidectomy", "orchiectomy", "testis", None),
     (r"amputation", "amputation", "limb", None),
     (
-        r"(?:autologous\s+|allogeneic\s+|stem[- ]cell\s+|bone\s+marrow\s+)+transplant(?:ation)?|\bASCT\b|\bSCT\b",
+        r"(?:autologous\s+|allogeneic\s+|stem[- ]cell\s+|bone\s+marrow\s+)*transplant(?:ation)?(?![- ]?(?:in)?eligib)|\bASCT\b|\bSCT\b",
         "stem cell transplant",
         "transplant",
         None,
@@ -222,20 +222,44 @@ PROCEDURE_TREE: dict[str, tuple[str, str | None]] = {
 }
 
 # --- unspecific drug treatment -------------------------------------------------------------
+# (regex, modality, the drug class the words stand for, or None for any drug of the modality)
 UNSPECIFIC = [
     (
-        r"chemo(?:therapy)?|chemotheraphy|chemotherepy|cytotoxic\s+(?:therapy|treatment)",
+        r"chemo(?:therapy)?|chemotheraphy|chemotherepy|chemo\s+therapy|cytotoxic\s+(?:therapy|treatment)",
         "chemotherapy",
+        None,
     ),
     (
-        r"(?:hormone|hormonal|endocrine|anti-?hormone|anti-?estrogen)\s+(?:therapy|treatment|pills?|tablets?|blockers?|medicine)"
-        r"|\bADT\b|androgen[- ]deprivation(?:\s+therapy)?|hormone\s+shots?|hormone\s+injections?"
-        r"|aromatase\s+inhibitors?|ovarian\s+(?:function\s+)?suppression|\bOFS\b",
+        r"(?:hormone|hormonal|endocrine|anti-?hormone|anti-?estrogen)\s+(?:therapy|treatment|pills?|tablets?|blockers?|medicine)",
         "endocrine",
+        None,
     ),
-    (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy"),
-    (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted"),
+    (
+        r"\bADT\b|androgen[- ]deprivation(?:\s+therapy)?|hormone\s+(?:shots?|injections?)"
+        r"|ovarian\s+(?:function\s+)?suppression|\bOFS\b|medical\s+castration",
+        "endocrine",
+        "GnRH",
+    ),
+    (r"aromatase\s+inhibitors?", "endocrine", "aromatase inhibitor"),
+    (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy", None),
+    (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted", None),
 ]
+# Common misspellings of the core words, read as the word itself (one typo, 6+ letters).
+CORE_WORDS = {
+    "radiation": ("radiation", None),
+    "radiotherapy": ("radiation", None),
+    "chemotherapy": ("chemotherapy", None),
+    "surgery": ("surgery", None),
+    "lumpectomy": ("surgery", "lumpectomy"),
+    "mastectomy": ("surgery", "mastectomy"),
+    "prostatectomy": ("surgery", "radical prostatectomy"),
+    "nephrectomy": ("surgery", "nephrectomy"),
+    "hysterectomy": ("surgery", "hysterectomy"),
+    "colectomy": ("surgery", "colectomy"),
+    "thyroidectomy": ("surgery", "thyroidectomy"),
+    "immunotherapy": ("immunotherapy", None),
+    "brachytherapy": ("radiation", "brachytherapy"),
+}
 
 # --- tests and work-up (modality "test"; procedure is the kind) ------------------------------
 TESTS = [
@@ -296,7 +320,7 @@ TESTS = [
     ),
 ]
 # Follow-up scans are monitoring, not new work-up: kept as tests but never "test_added".
-FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?|MRIs?)|(?:MRI|CT|imaging|scan|PSA|skin)\s+(?:surveillance|follow-?up|checks?)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
+FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?|MRIs?)|(?:MRI|CT|imaging|scan|PSA|skin|ultrasound)\s+(?:surveillance|follow-?up|checks?|monitoring)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
 
 SUPPORTIVE = (
     r"growth[- ]factor(?:\s+support)?|\bG-?CSF\b|white\s+(?:blood\s+)?cell\s+(?:booster|shots?)"
@@ -309,7 +333,7 @@ SUPPORTIVE = (
 SURVEILLANCE = (
     r"active\s+surveillance|watchful\s+waiting|watch(?:\s+and|\s*&)\s+wait|expectant\s+management"
 )
-TRIAL = r"clinical\s+trials?|(?:a|an|the)\s+(?:\w+\s+)?trial\b|research\s+stud(?:y|ies)|trial\s+(?:enrol+ment|participation)|enrol+\w*\s+(?:in|on)\s+(?:a\s+)?(?:study|trial)"
+TRIAL = r"clinical\s+trials?|(?:a|an)\s+(?:\w+\s+)?trial\b|research\s+stud(?:y|ies)|trial\s+(?:enrol+ment|participation)|enrol+\w*\s+(?:in|on)\s+(?:a\s+)?(?:study|trial)"
 
 # --- durations -----------------------------------------------------------------------------
 NUMBER_WORDS = {
@@ -379,14 +403,14 @@ HEDGE = re.compile(
 # Refusal before the treatment it refuses ("I would not recommend X", "over X", "instead of X").
 REFUSE_BEFORE = re.compile(
     r"(?:\b(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:recommend(?:ed)?|advise[d]?|suggest(?:ed)?|need(?:ed)?|give|offer|add|use|proceed\s+with|do|pursue|include)(?:ing)?"
-    r"|\b(?:over|instead\s+of|rather\s+than|in\s+place\s+of|replacing|replaces|in\s+lieu\s+of|as\s+opposed\s+to|versus|vs\.?|avoid(?:ing)?|omit(?:ting)?|omission\s+of|forgo(?:ing)?|skip(?:ping)?|decline[ds]?|declining|refuse[ds]?|without|de-?escalat\w+\s+(?:of|from)|no\s+(?:need\s+for|role\s+for|indication\s+for|benefit\s+(?:from|of|to))|against|stop(?:ping)?\s+the)"
+    r"|\b(?:over|instead\s+of|rather\s+than|in\s+place\s+of|replacing|replaces|in\s+lieu\s+of|as\s+opposed\s+to|avoid(?:ing)?|not\s+(?:a\s+)?(?:good\s+)?candidate\s+for|unfit\s+for|(?:in)?eligible\s+for|too\s+(?:frail|weak|sick)\s+for|unable\s+to\s+(?:have|tolerate|receive|get)|can(?:no|')t\s+(?:have|tolerate|receive|get)|(?:does|do)(?:\s+not|n't)\s+want|omit(?:ting)?|omission\s+of|forgo(?:ing)?|skip(?:ping)?|decline[ds]?|declining|refuse[ds]?|without|de-?escalat\w+\s+(?:of|from)|no\s+(?:need\s+for|role\s+for|indication\s+for|benefit\s+(?:from|of|to))|against)"
     r"|\bno\b|\bnot\b)"
     r"(?:\s+(?:\w+\s+){0,2}?)?\s*$",
     F,
 )
 # Refusal after the treatment ("X is not needed", "X adds no benefit", "no X needed").
 REFUSE_AFTER = re.compile(
-    r"^[\s,]*(?:\([^)]{0,80}\)\s*)?(?:(?:alone\s+)?(?:is|are|was|would\s+be|will\s+be|should\s+be|can\s+be|could\s+be|would|seems?)?\s*(?:not|n't|un)\s*(?:really\s+|strictly\s+|routinely\s+|be\s+)?(?:needed|necessary|recommended|indicated|required|warranted|advised|beneficial|helpful|appropriate|an\s+option|useful|justified|benefit)"
+    r"^[\s,]*(?:\([^)]{0,80}\)\s*)?(?:[A-Za-z-]+\s+){0,2}?(?:(?:alone\s+)?(?:is|are|was|would\s+be|will\s+be|should\s+be|can\s+be|could\s+be|would|seems?)?\s*(?:not|n't|un)\s*(?:really\s+|strictly\s+|routinely\s+|be\s+)?(?:needed|necessary|recommended|indicated|required|warranted|advised|beneficial|helpful|appropriate|an\s+option|useful|justified|benefit)"
     r"|(?:is|are|would\s+be)?\s*(?:contraindicated|unnecessary|not\s+(?:a\s+)?good\s+(?:idea|option)|inappropriate|of\s+no\s+benefit|overtreatment|too\s+toxic)"
     r"|(?:adds?|offers?|gives?|provides?|has|have|would\s+add)\s+(?:little|no|minimal)\s+(?:\w+\s+)?(?:benefit|value|advantage)"
     r"|(?:can|could|should|may)\s+(?:safely\s+)?be\s+(?:omitted|avoided|skipped|dropped|spared|stopped|deferred)"
@@ -407,6 +431,21 @@ AGREE_ALL = re.compile(
     r"|\b(?:I\s+)?(?:fully\s+)?(?:agree|concur)\.?\s*$|\bno\s+changes?\s+(?:to\s+the\s+plan|recommended|needed)",
     F,
 )
+# Named as one possible option, or left to a later decision: neither added nor omitted.
+OPTION_SENTENCE = re.compile(
+    r"\b(?:(?:an?\s+)?(?:equally\s+(?:good|reasonable|effective)\s+)?alternative(?:ly)?|either\s+(?:is|would\s+be|option)|equally\s+(?:good|reasonable|effective)"
+    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible))\b",
+    F,
+)
+OPTION_BEFORE = re.compile(
+    r"\b(?:decid(?:e|ing)|decision)\s+(?:about|on|whether\s+to\s+(?:give|have|add|use))\s+(?:the\s+|any\s+|further\s+|adjuvant\s+)*$|\bwhether\s+(?:to\s+(?:give|have|add|use)\s+)?(?:the\s+|any\s+)?$",
+    F,
+)
+CONDITIONAL_BEFORE = re.compile(
+    r"\b(?:if|otherwise|depending\s+on|in\s+case|should\s+there|unless)\b[^,;.]{0,40}$", F
+)
+CONDITIONAL_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:if|unless|depending\s+on|in\s+case)\b", F)
+
 AS_PLANNED = re.compile(r"\bas\s+(?:planned|proposed|outlined|recommended|scheduled)\b", F)
 RESULT = re.compile(
     r"\b(?:came\s+back|showed|shows|showing|result(?:s|ed)?|was|were|is|of\s+\d+|score\s+(?:of\s+)?\d+|\d+\s*%|negative|positive|revealed|confirmed|done|normal|high|low|found)\b",

@@ -145,3 +145,43 @@ def test_same_lists_matched_modalities_for_a_side_by_side():
     result = compare_plans(read_plan("R-CHOP x6"), read_plan("rituximab with CHOP for six cycles"))
     assert {p.modality for p in result.same} == {"chemotherapy", "targeted"}
     assert result.differences == ()
+
+
+def test_adt_does_not_stand_for_abiraterone():
+    assert kinds("radiation with hormone shots", "radiation, ADT and abiraterone") == {
+        ("changed", "endocrine")
+    }
+    assert kinds("ADT", "leuprolide") == set()
+
+
+def test_an_aromatase_inhibitor_is_not_tamoxifen_but_may_be_letrozole():
+    assert kinds("an aromatase inhibitor", "tamoxifen") == {("changed", "endocrine")}
+    assert kinds("an aromatase inhibitor for 5 years", "letrozole for 5 years") == set()
+
+
+def test_an_alternative_named_in_passing_is_not_added():
+    assert (
+        kinds(
+            "radical prostatectomy",
+            "Radiation with hormone therapy is an equally good alternative to prostatectomy.",
+        )
+        == set()
+    )
+
+
+def test_a_treatment_left_to_a_later_decision_is_not_a_plan():
+    assert kinds(
+        "Mastectomy next week, then maybe chemo.",
+        "A MammaPrint on the specimen should come before deciding on chemotherapy.",
+    ) == {("test_added", "test")}
+
+
+def test_a_conditional_first_plan_item_is_not_omitted():
+    assert kinds(
+        "THP, then surgery, then Kadcyla if cancer is left.",
+        "Neoadjuvant THP followed by surgery and radiation.",
+    ) == {("added", "radiation")}
+
+
+def test_not_a_candidate_for_surgery_is_a_refusal():
+    assert kinds("Not a candidate for surgery. SBRT.", "SABR in 5 fractions.") == set()

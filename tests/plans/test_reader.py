@@ -162,3 +162,9 @@ def test_to_dict_is_the_contract_shape():
         "start": 0,
         "end": 9,
     }
+
+
+def test_it_reads_core_words_with_one_typo():
+    reading = read_plan("lumpectmy, then radiaton, then tamoxifin")
+    assert [c.modality for c in reading.components] == ["surgery", "radiation", "endocrine"]
+    assert read_plan("radiating pain in the arm").components == ()
