@@ -637,7 +637,8 @@ def _stage_candidates(text: str) -> list[Fact]:
 
 _STAGE_ANCHOR = _Anchor(r"stag|figo")
 _EDITION = re.compile(
-    r"(?i)AJCC[^.\n]{0,30}?(?:(?P<ord>[5-8])\s?(?:th|st|nd|rd)?\s*(?:ed(?:ition|\.)?)"
+    r"(?i)AJCC[^.\n]{0,30}?(?:(?P<ord>[5-8])(?:\s?(?:th|st|nd|rd)\b(?:\s*ed(?:ition|\.)?)?"
+    r"|\s*ed(?:ition|\.)?)"
     r"|\(?(?P<year>2002|2009|2010|2017|2018)\)?)"
     r"|(?P<ord2>[5-8])\s?(?:th)\s+ed(?:ition|\.)?[^.\n]{0,20}AJCC"
 )
@@ -649,6 +650,8 @@ def _edition_candidates(text: str) -> list[Fact]:
     for m in _finditer_near(_EDITION, text, _EDITION_ANCHOR, 40, 60):
         if m.group("ord") or m.group("ord2"):
             value = int(m.group("ord") or m.group("ord2"))
+        elif re.search(r"(?i)FIGO|WHO|ISUP|TNM", text[m.start() : m.start("year")]):
+            continue  # "AJCC 8th / FIGO 2009": the year is FIGO's, not the AJCC edition
         else:
             value = _EDITION_YEAR[m.group("year")]
         out.append(_fact("ajcc_edition", value, text, m.start(), m.end(), rank=1))
@@ -670,6 +673,13 @@ _FRACTION_THEN_NEGATIVE = re.compile(
     r"(?i)[\s)]*(?:\w+\s+){0,2}(?:lymph\s+)?nodes?\)?[,;:]?\s+(?:are\s+|were\s+|all\s+)?"
     r"(?:negative|free|uninvolved|benign|with\s+no|without)"
 )
+# A fraction right after these words is a date or a time, never a node count.
+_DATE_BEFORE = re.compile(
+    r"(?i)(?:addend\w*|amend\w*|revis\w*|correct\w*|supplement\w*|\bdated?|dates|received|"
+    r"collected|signed|reported|verified|accessioned|\bon|\bat)"
+    r"(?:\s+(?:report|note|diagnosis|comment|dated?|on))?\W{0,4}$"
+)
+_TIME_AFTER = re.compile(r"(?i)\s?(?:a\.?m\b|p\.?m\b|hrs?\b|h\b|o'?clock)")
 _NODE_WORDS_NEAR = re.compile(r"(?i)(?:lymph|node|\bLN\b|nodal|sentinel|\by?p?N[0-3X]\b)")
 _NODES_EXAMINED = re.compile(
     r"(?i)(?:(?<=nodes:\s)number\s+examined|(?<=nodes\):\s)number\s+examined|(?:total\s+)?number\s+of\s+(?:regional\s+)?lymph\s+nodes\s+(?:examined|identified|"
@@ -742,6 +752,14 @@ def _node_positive_mentioned(text: str) -> bool:
     return False
 
 
+def _restated(text: str, prev_end: int, start: int) -> bool:
+    """True when a count equal to the one ending at prev_end, starting at start, repeats it:
+    close by, or later in the same sentence ("0 of 2 nodes ... (0/2)"). Equal counts in
+    different sentences may be different node groups ("right 0/1. left 0/1") and stay apart."""
+    gap = text[prev_end:start]
+    return len(gap) <= 12 or (len(gap) <= 120 and not re.search(r"\.\s|[;\n]", gap))
+
+
 def _node_candidates(text: str) -> list[Fact]:
     out: list[Fact] = []
     node_windows = _windows(text, _NODE_ANCHOR, 140, 80)
@@ -792,6 +810,10 @@ def _node_candidates(text: str) -> list[Fact]:
             pos = 0
         if re.search(r"(?i)(?:\bp\.?|page)\s*$", text[max(0, m.start() - 6) : m.start()]):
             continue  # "page 8/33"
+        if _DATE_BEFORE.search(text, max(0, m.start() - 30), m.start()) or _TIME_AFTER.match(
+            text, m.end()
+        ):
+            continue  # "ADDENDUM (03/14)", "amended 11/12", "received at 10/30 am": dates, times
         fractions.append((pos, tot, m))
     for m in _finditer_windows(_NODES_X_OF_Y, text, node_windows):
         pos, tot = int(m.group("pos")), int(m.group("tot"))
@@ -810,7 +832,7 @@ def _node_candidates(text: str) -> list[Fact]:
     fractions.sort(key=lambda x: x[2].start())
     merged: list[tuple[int, int, int, int]] = []
     for pos, tot, m in fractions:
-        if merged and merged[-1][:2] == (pos, tot) and m.start() - merged[-1][3] <= 12:
+        if merged and merged[-1][:2] == (pos, tot) and _restated(text, merged[-1][3], m.start()):
             merged[-1] = (pos, tot, merged[-1][2], max(m.end(), merged[-1][3]))
         elif merged and m.start() < merged[-1][3]:
             continue
@@ -1020,18 +1042,57 @@ _SIZE = re.compile(
 _SIZE_ANCHOR = _Anchor(r"size|dimension|diameter|largest")
 
 
+# After treatment the size that matters is the residual tumour's, never the tumour bed's.
+_RESIDUAL_SIZE = re.compile(
+    r"(?i)\bresidual\s+(?:(?:invasive\s+)?(?:tumou?r|carcinoma|adenocarcinoma|cancer|disease)"
+    r"(?:\s+(?:focus|foci|size))?|focus|foci)[^0-9\n.;]{0,30}?(?<![<>≤≥])(?P<a>\d{1,3}(?:[.,]\d{1,2})?)"
+    r"(?:\s*[x×]\s*(?P<b>\d{1,3}(?:[.,]\d{1,2})?))?(?:\s*[x×]\s*(?P<c>\d{1,3}(?:[.,]\d{1,2})?))?"
+    r"\s*(?P<u>cm|mm|centimet\w*|millimet\w*)"
+)
+_RESIDUAL_ANCHOR = _Anchor(r"residual")
+_TUMOUR_BED = re.compile(r"(?i)\b(?:tumou?r|lesion)(?:al)?\s+bed\b|\bbed\b")
+# OCR reads a 1 as "l" or "I" and a 0 as "O" at the start of a number ("l5%", "l.5 cm").
+_OCR_LEAD = re.compile(r"(?<![A-Za-z0-9])[lI|Oo](?P<dot>[.,]?)$")
+
+
+def _ocr_number(text: str, m: re.Match[str], group: str) -> tuple[float, int]:
+    """The number in `group`, with a digit-like OCR letter just before it read as the digit
+    ("l5" is 15, not 5); returns the number and where it starts."""
+    start = m.start(group)
+    raw = m.group(group).replace(",", ".")
+    lead = _OCR_LEAD.search(text, max(0, start - 3), start)
+    if lead and not (lead.group("dot") and "." in raw):
+        digit = text[lead.start()].translate(_OCR_DIGIT)
+        return float(digit + ("." if lead.group("dot") else "") + raw), lead.start()
+    return float(raw), start
+
+
+def _size_from(text: str, m: re.Match[str]) -> float:
+    first, _ = _ocr_number(text, m, "a")
+    nums = [first] + [float(m.group(g).replace(",", ".")) for g in ("b", "c") if m.group(g)]
+    return max(nums) * (10 if m.group("u").lower().startswith("c") else 1)
+
+
 def _size_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_SIZE, text, _SIZE_ANCHOR, 40, 90):
-        nums = [float(g.replace(",", ".")) for g in (m.group("a"), m.group("b"), m.group("c")) if g]
-        unit = m.group("u").lower()
-        size = max(nums) * (10 if unit.startswith("c") else 1)
+        size = _size_from(text, m)
         if size <= 0 or size > 400:
             continue
         prefix = text[m.start() : m.start("a")].lower()
         if "margin" in prefix or "from" in prefix:
             continue
+        if _TUMOUR_BED.search(text, max(0, m.start() - 25), m.start("a")) or _TUMOUR_BED.match(
+            text, m.end() + 1, m.end() + 12
+        ):
+            continue  # "Tumor bed, greatest dimension: 25 mm", "within a 25 mm tumor bed"
+        if "residual" in text[max(0, m.start() - 60) : m.start()].lower():
+            continue  # read by the residual rule below, or not at all
         out.append(_fact("tumor_size_mm", _num(size), text, m.start(), m.end(), rank=3))
+    for m in _finditer_near(_RESIDUAL_SIZE, text, _RESIDUAL_ANCHOR, 5, 90):
+        size = _size_from(text, m)
+        if 0 < size <= 400 and not _TUMOUR_BED.match(text, m.end() + 1, m.end() + 12):
+            out.append(_fact("tumor_size_mm", _num(size), text, m.start(), m.end(), rank=4))
     return out
 
 
@@ -1165,6 +1226,11 @@ _FOCALITY = re.compile(r"(?i)\b(?P<v>unifocal|multifocal|multicentric|solitary|s
 _TUMOUR_WORD = r"(?:carcinoma|adenocarcinoma|tumou?rs?|neoplasm|melanoma|lymphoma|disease|foci)"
 
 
+_IN_SITU = r"(?:in[\s-]situ|\b[DL]?CIS\b|\bAIS\b|\bHGPIN\b|intraepithelial)"
+_IN_SITU_CLAUSE = re.compile(r"(?i)" + _IN_SITU + r"[^.;\n]*$")
+_IN_SITU_AFTER = re.compile(r"(?i)[\s,]*(?:\w+\s+){0,2}" + _IN_SITU)
+
+
 def _about_the_tumour(text: str, m: re.Match[str]) -> bool:
     after = text[m.end() : m.end() + 40]
     before = text[max(0, m.start() - 60) : m.start()]
@@ -1191,6 +1257,10 @@ def _focality_candidates(text: str) -> list[Fact]:
             continue  # the label "Unifocal/Multifocal:" itself
         if re.match(r"\s*/", text[m.end() : m.end() + 2]):
             continue
+        if _IN_SITU_CLAUSE.search(text, max(0, m.start() - 60), m.start()) or _IN_SITU_AFTER.match(
+            text, m.end()
+        ):
+            continue  # "DCIS: multifocal" is the focality of the in-situ part, not the tumour
         if rank == 1 and not _about_the_tumour(text, m):
             continue  # "multifocal perineural invasion" describes the invasion, not the tumour
         out.append(_fact("focality", word, text, m.start(), m.end(), rank=rank))
@@ -1348,6 +1418,9 @@ _HIST_NEGATION = re.compile(
 )
 
 
+_INCIDENTAL = re.compile(r"(?i)\bincidental(?:ly)?\b[^.;\n]*$")
+
+
 def _which(m: re.Match[str], prefix: str) -> int:
     for key, val in m.groupdict().items():
         if val is not None and key.startswith(prefix):
@@ -1472,6 +1545,8 @@ def _histology_candidates(text: str) -> list[Fact]:
         before = text[max(0, m.start() - 45) : m.start()]
         if _HIST_NEGATION.search(before):
             continue
+        if _INCIDENTAL.search(text, max(0, m.start() - 80), m.start()):
+            continue  # "incidental prostatic adenocarcinoma" is a second finding, not the main one
         name = _HISTOLOGIES[i][0]
         near_label = any(0 <= m.start() - e <= 40 for e in labelled_ends)
         specific = name not in _GENERIC_HISTOLOGY
@@ -1718,7 +1793,7 @@ def _ki67_candidates(text: str) -> list[Fact]:
         elif m.group("lt"):
             value = m.group("lt").strip() + m.group("a")
         else:
-            value = _num(float(m.group("a")))
+            value = _num(_ocr_number(text, m, "a")[0])
         out.append(_fact("ki67_percent", value, text, m.start(), m.end(), rank=2))
     return out
 
