@@ -957,6 +957,14 @@ _MARGIN_DISTANCE = re.compile(
 )
 
 
+# "DCIS is close (0.5 mm) to the superior margin", "ductal carcinoma in situ close to margin, 1 mm"
+_IN_SITU_CLOSE = re.compile(
+    r"(?i)(?:\b[DL]CIS\b|\bcarcinoma\s+in[\s-]situ|\bin[\s-]situ\s+carcinoma)[^.;\n]{0,30}?"
+    r"\bclose\b(?:\s*\(\s*(?P<num>\d{1,2}(?:\.\d{1,2})?)\s*(?P<unit>mm|cm)\s*\))?"
+    r"[^.;\n]{0,40}?\bmargins?\b(?:[^.;\n\d]{0,20}?(?P<num2>\d{1,2}(?:\.\d{1,2})?)\s*(?P<unit2>mm|cm)\b)?"
+)
+
+
 def _margin_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_MARGIN_LABEL, text, _MARGIN_ANCHOR, 40, 30):
@@ -1012,6 +1020,16 @@ def _margin_candidates(text: str) -> list[Fact]:
             ):
                 continue
             out.append(_fact("margins", value, text, m.start(), m.end(), rank=rank))
+    for m in _finditer_near(_IN_SITU_CLOSE, text, _MARGIN_ANCHOR, 120, 20):
+        num = m.group("num") or m.group("num2")
+        mm = None
+        if num:
+            unit = (m.group("unit") or m.group("unit2")).lower()
+            mm = _num(float(num) * (10 if unit == "cm" else 1))
+        # Outranks "Margins: negative for invasive carcinoma": the in-situ part is close.
+        out.append(
+            _fact("margins", "close", text, m.start(), m.end(), rank=4, in_situ=True, closest_mm=mm)
+        )
     for m in _finditer_near(_MARGIN_DISTANCE, text, _MARGIN_ANCHOR, 90, 90):
         num = float(m.group("num"))
         mm = num * 10 if m.group("unit").lower() == "cm" else num
@@ -1333,7 +1351,7 @@ _SITES = [
     ("thyroid", r"thyroid"),
     ("endometrium", r"endometri(?:um|al)|uterine\s+corpus|uterus"),
     ("cervix", r"cervix|cervical\s+(?:carcinoma|cancer)"),
-    ("ovary", r"ovary|ovarian"),
+    ("ovary", r"ovary|ovaries|ovarian"),
     ("stomach", r"stomach|gastric"),
     ("esophagus", r"esophag\w+|oesophag\w+"),
     ("pancreas", r"pancrea\w+"),
@@ -1503,6 +1521,8 @@ def _laterality_candidates(text: str, site: Fact | None) -> list[Fact]:
         for n, s in enumerate(pattern.finditer(text)):
             if n >= 50:
                 break
+            if s.group(0).lower().endswith("ies"):
+                continue  # "ovaries" names both sides; the words near it do not pick one
             for m in _LATERALITY_NEAR.finditer(
                 text, max(0, s.start() - 20), min(len(text), s.end() + 20)
             ):
@@ -1716,6 +1736,7 @@ def _receptor_candidates(text: str) -> list[Fact]:
 
 _HER2_LABEL = re.compile(
     r"(?i)\bHER[-\s]?2(?:[-/\s]?neu)?\b(?:\s*\((?:IHC|ISH|FISH|CISH|SISH|DISH|4B5|HercepTest)\))?"
+    r"(?:\s+(?:by\s+)?(?P<byihc>IHC|immunohistochemistry))?"
 )
 
 
@@ -1737,6 +1758,11 @@ def _her2_candidates(text: str) -> list[Fact]:
         )
         if res is None and (score or ish):
             res = re.search(r"(?i)\b(?P<res>positive|negative|equivocal)\b", seg)
+        if score is None and m.group("byihc"):
+            # "HER2 by IHC: 0 (negative)": a bare 0-3 right after the label is the IHC score.
+            score = re.match(r"\s*[:\-]\s*(?P<s>[0-3])(?P<s2>)(?![\d.%])", seg)
+            if score and res is None:
+                res = re.search(r"(?i)\b(?P<res>positive|negative|equivocal)\b", seg)
         if not (score or ish or res):
             continue
         ihc = None
@@ -1809,6 +1835,12 @@ _GRADE_GROUP = re.compile(
 )
 
 
+_TERTIARY = re.compile(
+    r"(?i)[^.\n]{0,25}?\btertiary\s+(?:gleason\s+)?(?:pattern|grade|component)?\s*"
+    r"(?:of\s+)?[:\-]?\s*(?P<c>[3-5])\b"
+)
+
+
 def _gleason_group(a: int, b: int) -> int:
     total = a + b
     if total <= 6:
@@ -1831,6 +1863,10 @@ def _gleason_candidates(text: str) -> list[Fact]:
         if total_raw and int(total_raw) != a + b:
             continue  # an OCR mix-up; do not guess which number is right
         tertiary = int(m.group("c")) if m.group("c") else None
+        if tertiary is None:
+            # "4+3=7 with tertiary pattern 5", "tertiary grade 5 (<5%)"
+            words = _TERTIARY.match(text, m.end())
+            tertiary = int(words.group("c")) if words else None
         label = text[m.start() : m.start() + 20].lower()
         rank = 3 if "score" in label or "sum" in label else 2
         out.append(
@@ -1854,7 +1890,7 @@ def _gleason_candidates(text: str) -> list[Fact]:
 
 _MMR_PROTEINS = re.compile(r"\b(?P<p>MLH-?1|MSH-?2|MSH-?6|PMS-?2)\b(?=(?P<rest>[^.;\n]{0,60}))")
 _MMR_OVERALL = re.compile(
-    r"(?i)\b(?:mismatch\s+repair(?:\s+protein)?s?(?:\s+\(MMR\))?(?:\s+(?:status|proteins?|immunohistochemistry))?|MMR(?:\s+status)?)"
+    r"(?i)\b(?:mismatch\s+repair(?:\s+protein)?s?(?:\s+\(MMR\))?(?:\s+(?:status|proteins?|immunohistochemistry|IHC|immunostains?))?|MMR(?:\s+(?:status|IHC))?)"
     r"\s*[:\-]?\s*(?:is\s+)?(?P<v>proficient|deficient|intact|(?:all\s+)?(?:proteins\s+)?(?:intact|retained)|loss|abnormal|normal)\b"
     r"|\b(?P<v2>[pd]MMR)\b"
     r"|\b(?P<v3>no\s+loss)\s+of\s+(?:nuclear\s+)?expression\s+(?:of|in)\s+(?:(?:all|the)\s+)?(?:four\s+)?"
@@ -1862,10 +1898,31 @@ _MMR_OVERALL = re.compile(
 )
 
 
+_MMR_PROTEIN = r"(?:MLH-?1|MSH-?2|MSH-?6|PMS-?2)"
+_MMR_LOSS_LIST = re.compile(
+    r"(?i)\b(?:loss|lost|absence|absent)\s+(?:of\s+)?(?:nuclear\s+)?(?:(?:immuno)?(?:expression|staining)"
+    r"\s+(?:of|for)\s+)?(?P<list>"
+    + _MMR_PROTEIN
+    + r"(?:\s*(?:and|&|/)\s*"
+    + _MMR_PROTEIN
+    + r")*)\b"
+)
+
+
 def _mmr_candidates(text: str) -> list[Fact]:
     out = []
     proteins: dict[str, tuple[str, re.Match[str]]] = {}
+    lost_at: set[int] = set()
+    for m in _MMR_LOSS_LIST.finditer(text):
+        # "Loss of MLH1 and PMS2 expression": the loss word comes before the proteins.
+        for p in re.finditer(r"(?i)MLH-?1|MSH-?2|MSH-?6|PMS-?2", m.group("list")):
+            key = p.group(0).upper().replace("-", "")
+            lost_at.add(m.start("list") + p.start())
+            end = m.start("list") + p.end()
+            out.append(_fact("mmr_protein", "loss", text, m.start(), end, protein=key))
     for m in _MMR_PROTEINS.finditer(text):
+        if m.start() in lost_at:
+            continue
         rest = m.group("rest")
         rm = re.search(
             r"(?i)\b(intact|retained|preserved|present|positive|normal|loss|lost|absent|negative|deficient)\b",
@@ -2385,7 +2442,7 @@ def extract(text: str) -> Extraction:
         fields["tnm_prefixes"] = prefix
     margins = fields.get("margins")
     distance = _resolve(by_field.get("margin_distance", []))
-    if margins and distance:
+    if margins and distance and "closest_mm" not in margins.details:
         fields["margins"] = replace(
             margins, details={**margins.details, "closest_mm": distance.value}
         )

@@ -734,6 +734,11 @@ def explain(
     if field in SIMPLE:
         text = SIMPLE[field].get(value_str)
         if text:
+            if field == "margins" and details.get("in_situ"):
+                text += (
+                    " This is about the in-situ part: cancer cells that have not grown out of"
+                    " where they started (such as DCIS)."
+                )
             if field == "margins" and details.get("closest_mm") is not None:
                 text += f" The closest distance reported is {details['closest_mm']} mm."
             if field in ("er", "pr") and details.get("percent") is not None:
@@ -764,18 +769,26 @@ def explain(
         return f"{value} of the examined lymph node(s) contained cancer."
     if field == "ki67_percent":
         return (
-            f"Ki-67 is a marker of dividing cells. {value}% of the cancer cells were dividing "
-            "when the tissue was taken; a higher number means faster growth."
+            f"Ki-67 marks cells that are in the cycle of growing and dividing. {value}% of the "
+            "cancer cells showed it. A higher number often goes with faster growth. Labs measure "
+            "it in different ways, so compare numbers from the same lab."
         )
     if field == "gleason":
         m = re.match(r"(\d)\+(\d)=(\d+)", value_str)
         if m:
             a, b, total = m.groups()
-            return (
-                f"Gleason score {value_str}: the most common growth pattern is {a} and the next "
-                f"most common is {b} (patterns run from 3, closest to normal, to 5, most "
-                f"abnormal). They add up to {total}; scores run from 6 to 10 in practice."
+            text = (
+                f"Gleason score {value_str}: the most common growth pattern is {a}. The second "
+                f"number, {b}, is the next most common pattern (on a needle biopsy, the highest "
+                "pattern seen). Patterns run from 3, closest to normal, to 5, most abnormal. "
+                f"They add up to {total}. Scores run from 6 to 10 in practice."
             )
+            if details.get("tertiary"):
+                text += (
+                    f" A small amount of pattern {details['tertiary']} was also seen (a third,"
+                    " or tertiary, pattern). Doctors take it into account."
+                )
+            return text
     if field == "grade_group":
         try:
             return GRADE_GROUPS[int(value)]

@@ -145,3 +145,80 @@ def test_equal_counts_in_different_sentences_stay_apart():
     # Two sentinel nodes, one per side: one count of 0/1 would hide the second node.
     found = values("Right sentinel lymph node: 0/1. Left sentinel lymph node: 0/1.")
     assert found.get("nodes_examined") != 1
+
+
+# Misleading omissions: a fact the report states that was not shown.
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        (
+            "Margins: uninvolved by invasive carcinoma; ductal carcinoma in situ is close "
+            "(0.5 mm) to the superior margin.",
+            0.5,
+        ),
+        ("Margins: negative. DCIS is close to the anterior margin, 1 mm.", 1),
+        ("Margins negative for invasive carcinoma. Carcinoma in situ close to margin.", None),
+    ],
+)
+def test_a_close_margin_for_in_situ_disease_is_shown_close_with_the_distance(text, mm):
+    fact = extract(text).get("margins")
+    assert fact.value == "close"
+    assert fact.details["in_situ"] is True
+    assert fact.details.get("closest_mm") == mm
+
+
+@pytest.mark.parametrize(
+    ("text", "tertiary"),
+    [
+        ("Gleason score: 4+3=7 with tertiary pattern 5.", 5),
+        ("Gleason score 3+4=7, tertiary grade 5 (<5%).", 5),
+        ("Gleason 4+4=8; tertiary Gleason pattern: 5", 5),
+    ],
+)
+def test_it_keeps_a_tertiary_gleason_pattern_written_in_words(text, tertiary):
+    assert extract(text).get("gleason").details["tertiary"] == tertiary
+
+
+@pytest.mark.parametrize(
+    ("text", "lost"),
+    [
+        (
+            "Mismatch repair IHC: Loss of MLH1 and PMS2 expression; MSH2 and MSH6 retained.",
+            {"MLH1", "PMS2"},
+        ),
+        ("Mismatch repair IHC: loss of nuclear expression of MSH2 and MSH6.", {"MSH2", "MSH6"}),
+        ("MMR immunostains: loss of PMS2 staining; MLH1, MSH2 and MSH6 intact.", {"PMS2"}),
+    ],
+)
+def test_it_reads_mismatch_repair_loss_written_before_the_proteins(text, lost):
+    fact = extract(text).get("mmr")
+    assert fact.value == "deficient"
+    proteins = fact.details["proteins"]
+    assert {name for name, state in proteins.items() if state == "loss"} == lost
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "score"),
+    [
+        ("HER2 by IHC: 0 (negative)", "negative", "0"),
+        ("HER2 by immunohistochemistry: 0, negative", "negative", "0"),
+        ("HER2 IHC: 0", "negative", "0"),
+    ],
+)
+def test_it_reads_a_her2_ihc_score_of_zero(text, value, score):
+    fact = extract(text).get("her2")
+    assert (fact.value, fact.details["ihc_score"]) == (value, score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ovaries, bilateral, salpingo-oophorectomy: high grade serous carcinoma.",
+        "Specimen: ovaries and fallopian tubes.",
+        "Both ovaries involved by serous carcinoma.",
+    ],
+)
+def test_ovaries_is_a_site(text):
+    assert values(text)["site"] == "ovary"
