@@ -37,6 +37,9 @@ CANCER_ALIASES = {
     "UCEC": "endometrium",
     "uterus": "endometrium",
     "DLBC": "lymphoma",
+    "OV": "ovary",
+    "PAAD": "pancreas",
+    "CESC": "cervix",
 }
 
 CANCER_NAMES = {
@@ -50,6 +53,9 @@ CANCER_NAMES = {
     "thyroid": "thyroid cancer",
     "endometrium": "cancer of the lining of the womb (endometrium)",
     "lymphoma": "lymphoma",
+    "ovary": "ovarian cancer",
+    "pancreas": "pancreatic cancer",
+    "cervix": "cervical cancer",
 }
 
 
@@ -100,16 +106,24 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T1c": "The invasive tumour is more than 10 mm and up to 20 mm.",
         "T2": "The invasive tumour is more than 20 mm and up to 50 mm (2 to 5 cm).",
         "T3": "The invasive tumour is more than 50 mm (5 cm).",
-        "T4": "The tumour, of any size, has grown into the chest wall or the skin.",
+        "T4": "The tumour, of any size, has grown into the chest wall, or has changed the "
+        "skin: an open sore, lumps in the skin you can see, or skin swelling. Growth into the "
+        "deep skin layer alone is not T4.",
         "T4a": "The tumour has grown into the chest wall (not counting the chest muscle alone).",
-        "T4b": "The tumour has affected the skin: an open sore (ulceration), small separate skin "
-        "nodules, or swelling of the skin, without the signs of inflammatory cancer.",
+        "T4b": "The tumour has changed the skin: an open sore (ulceration), separate lumps in "
+        "the skin that can be seen, or skin swelling. It is not inflammatory cancer.",
         "T4c": "Both T4a and T4b: the chest wall and the skin are involved.",
         "T4d": "Inflammatory breast cancer, a diagnosis made mostly from how the skin of the "
         "breast looks (red and swollen over a large area).",
     },
     "prostate": {
         "T2": "The cancer is confined to the prostate (it has not grown outside the gland).",
+        "T2a": "The cancer is confined to the prostate. The letter a comes from an older "
+        "edition. The 8th edition has no groups within pT2.",
+        "T2b": "The cancer is confined to the prostate. The letter b comes from an older "
+        "edition. The 8th edition has no groups within pT2.",
+        "T2c": "The cancer is confined to the prostate. The letter c comes from an older "
+        "edition. The 8th edition has no groups within pT2.",
         "T3": "The cancer has grown outside the prostate.",
         "T3a": "The cancer has grown through the outer edge of the prostate (extraprostatic "
         "extension), on one or both sides, or into the neck of the bladder under the microscope.",
@@ -131,8 +145,8 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T4b": "The tumour has grown into, or is stuck to, other organs or structures.",
     },
     "lung": {
-        "Tis": "Carcinoma in situ: abnormal cells in the lining of the airways that have not "
-        "grown into deeper lung tissue.",
+        "Tis": "Cancer that has not invaded. It may be cells in the airway lining. Or it may be "
+        "adenocarcinoma in situ, which grows only along the walls of the air sacs.",
         "T1mi": "Minimally invasive adenocarcinoma: a tumour of 3 cm or less with an invasive part "
         "of 5 mm or less.",
         "T1": "The tumour is 3 cm or smaller, surrounded by lung, and has not reached the main "
@@ -140,8 +154,9 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T1a": "The tumour is 1 cm or smaller.",
         "T1b": "The tumour is more than 1 cm and up to 2 cm.",
         "T1c": "The tumour is more than 2 cm and up to 3 cm.",
-        "T2": "The tumour is more than 3 cm and up to 5 cm, or it reaches the main airway or the "
-        "thin lining of the lung (visceral pleura), or it has caused part of the lung to collapse.",
+        "T2": "The tumour is more than 3 cm and up to 5 cm. Or it has grown into the main airway "
+        "or into the thin lining of the lung (visceral pleura). Or it made part of the lung "
+        "collapse.",
         "T2a": "A T2 tumour of more than 3 cm and up to 4 cm (or smaller with one of the T2 "
         "features, such as growth into the visceral pleura).",
         "T2b": "A T2 tumour of more than 4 cm and up to 5 cm.",
@@ -185,7 +200,8 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T3b": "Growth into the fatty tissue around the bladder that can be seen or felt "
         "(a visible mass).",
         "T4": "The tumour has grown into nearby organs or the wall of the pelvis or abdomen.",
-        "T4a": "The tumour has grown into the prostate, seminal vesicles, uterus or vagina.",
+        "T4a": "The tumour has grown straight from the bladder into the inner tissue of the "
+        "prostate (its stroma), the seminal vesicles, the uterus or the vagina.",
         "T4b": "The tumour has grown into the wall of the pelvis or the abdomen.",
     },
     "kidney": {
@@ -204,19 +220,19 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "diaphragm.",
         "T3c": "The tumour has grown into the vena cava above the diaphragm, or into the wall of "
         "the vena cava.",
-        "T4": "The tumour has grown beyond Gerota's fascia, including into the adrenal gland on "
-        "the same side.",
+        "T4": "The tumour has grown beyond Gerota's fascia, or straight into the adrenal gland on "
+        "the same side. A separate spot in the adrenal gland is not T4.",
     },
     "thyroid": {
         "T1": "The tumour is 2 cm or smaller and is only in the thyroid.",
         "T1a": "The tumour is 1 cm or smaller and is only in the thyroid.",
         "T1b": "The tumour is more than 1 cm and up to 2 cm, only in the thyroid.",
         "T2": "The tumour is more than 2 cm and up to 4 cm, only in the thyroid.",
-        "T3": "The tumour is more than 4 cm, or it has grown outside the thyroid into the strap "
-        "muscles of the neck.",
+        "T3": "The tumour is more than 4 cm. Or it has grown outside the thyroid into the strap "
+        "muscles of the neck in a way the surgeon could see.",
         "T3a": "The tumour is more than 4 cm and is only in the thyroid.",
-        "T3b": "The tumour, of any size, has grown outside the thyroid into the strap muscles "
-        "(an extension that can be seen with the eye).",
+        "T3b": "The tumour, of any size, has grown outside the thyroid into the strap muscles. "
+        "This growth must be seen by eye, not only under the microscope.",
         "T4": "The tumour has grown outside the thyroid into major structures of the neck.",
         "T4a": "The tumour has grown into the tissue under the skin, the voice box, windpipe, "
         "gullet or the nerve to the voice box.",
@@ -237,6 +253,59 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T3b": "The tumour has spread to the vagina or the tissue beside the womb (parametrium).",
         "T4": "The tumour has grown into the inner lining of the bladder or the bowel.",
     },
+}
+
+# AJCC 8th edition (the same groups as FIGO for ovary and cervix), in plain words.
+T_BY_CANCER["ovary"] = {
+    "T1": "The tumour is only in one or both ovaries or fallopian tubes.",
+    "T1a": "The tumour is in one ovary or tube. Its outer layer is whole, with no tumour on the "
+    "surface and no cancer cells in the fluid.",
+    "T1b": "The tumour is in both ovaries or tubes. The outer layers are whole, with no tumour "
+    "on the surface and no cancer cells in the fluid.",
+    "T1c": "The tumour is in one or both ovaries or tubes, and it spilled or broke open, or is on "
+    "the surface, or cancer cells were found in the fluid.",
+    "T1c1": "The tumour spilled during surgery.",
+    "T1c2": "The tumour broke open before surgery, or there is tumour on the surface.",
+    "T1c3": "Cancer cells were found in the fluid of the belly or in the washings.",
+    "T2": "The tumour has spread within the pelvis, below the rim of the hip bones.",
+    "T2a": "The tumour has spread to the womb, the tubes or the ovaries.",
+    "T2b": "The tumour has spread to other tissues in the pelvis.",
+    "T3": "The tumour has spread to the lining of the belly outside the pelvis, or to lymph "
+    "nodes at the back of the belly.",
+    "T3a": "Spread to the lining of the belly outside the pelvis seen only under the microscope.",
+    "T3b": "Spread to the lining of the belly outside the pelvis, 2 cm or smaller.",
+    "T3c": "Spread to the lining of the belly outside the pelvis, larger than 2 cm.",
+}
+T_BY_CANCER["pancreas"] = {
+    "Tis": "Cancer cells that have not invaded (carcinoma in situ), such as high-grade PanIN.",
+    "T1": "The tumour is 2 cm or smaller.",
+    "T1a": "The tumour is 0.5 cm or smaller.",
+    "T1b": "The tumour is more than 0.5 cm and less than 1 cm.",
+    "T1c": "The tumour is 1 cm to 2 cm.",
+    "T2": "The tumour is more than 2 cm and up to 4 cm.",
+    "T3": "The tumour is more than 4 cm.",
+    "T4": "The tumour, of any size, has grown around the main arteries near the pancreas "
+    "(celiac axis, superior mesenteric artery or common hepatic artery).",
+}
+T_BY_CANCER["cervix"] = {
+    "T1": "The cancer is only in the cervix, the neck of the womb.",
+    "T1a": "A cancer seen only under the microscope. It is 5 mm deep or less and 7 mm wide or "
+    "less.",
+    "T1a1": "A cancer seen only under the microscope, 3 mm deep or less.",
+    "T1a2": "A cancer seen only under the microscope, more than 3 mm and up to 5 mm deep.",
+    "T1b": "The cancer is only in the cervix, and it can be seen, or it is larger than T1a.",
+    "T1b1": "A T1b cancer that is 4 cm or smaller.",
+    "T1b2": "A T1b cancer that is larger than 4 cm.",
+    "T2": "The cancer has grown beyond the womb. It has not reached the wall of the pelvis or "
+    "the lower third of the vagina.",
+    "T2a": "Like T2, without spread into the tissue beside the womb (parametrium).",
+    "T2b": "Like T2, with spread into the tissue beside the womb (parametrium).",
+    "T3": "The cancer has reached the wall of the pelvis or the lower third of the vagina, or it "
+    "blocks a kidney tube.",
+    "T3a": "The cancer has reached the lower third of the vagina.",
+    "T3b": "The cancer has reached the wall of the pelvis, or it blocks a kidney tube.",
+    "T4": "The cancer has grown into the lining of the bladder or the rectum, or beyond the "
+    "pelvis.",
 }
 
 N_GENERIC = {
@@ -301,7 +370,9 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
         "N1": "Cancer in one or more of the nearby lymph nodes in the pelvis.",
     },
     "melanoma": {
-        "N1": "Cancer in one nearby lymph node, or small melanoma spots in the skin between the "
+        "N0(i+)": "In melanoma, any tumour cells in a lymph node make it positive, even a few "
+        "isolated cells. Ask how this was staged.",
+        "N1": "Cancer in one nearby lymph node (in melanoma even isolated tumour cells count), or small melanoma spots in the skin between the "
         "tumour and the nodes (in-transit, satellite or microsatellite metastases) without "
         "nodes involved.",
         "N2": "Cancer in 2 or 3 nearby lymph nodes, or in-transit, satellite or microsatellite "
@@ -320,8 +391,8 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
     },
     "thyroid": {
         "N1": "Cancer in nearby lymph nodes of the neck.",
-        "N1a": "Cancer in lymph nodes in the central neck (level VI or VII), next to the thyroid "
-        "and windpipe.",
+        "N1a": "Cancer in lymph nodes of the central neck next to the thyroid and windpipe (level "
+        "VI), or in the upper chest (level VII, upper mediastinum).",
         "N1b": "Cancer in lymph nodes at the side of the neck (levels I to V) or behind the "
         "throat (retropharyngeal).",
     },
@@ -340,8 +411,8 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
 M_GENERIC = {
     "MX": "An older label meaning distant spread could not be assessed. Recent AJCC editions "
     "(the 7th and the current 8th) no longer use it.",
-    "M0": "No distant spread was found. A pathology report usually cannot show this on its own: "
-    "it is decided with scans and the physical examination.",
+    "M0": "No distant spread was found. This is not a finding a pathologist can make from the "
+    "tissue alone. Scans and the doctor's exam decide it.",
     "M1": "The cancer has spread to a distant part of the body (distant metastasis).",
 }
 
@@ -360,7 +431,7 @@ M_BY_CANCER: dict[str, dict[str, str]] = {
         "M1c": "Spread to the lining of the abdomen (peritoneum), with or without other organs.",
     },
     "prostate": {
-        "M1a": "Spread to lymph nodes outside the pelvis.",
+        "M1a": "Spread to lymph nodes that are not the nearby (regional) pelvic nodes.",
         "M1b": "Spread to bone.",
         "M1c": "Spread to other organs, with or without bone.",
     },
@@ -382,8 +453,8 @@ PREFIX = {
     "(such as chemotherapy or radiation), so it describes what was left after that treatment.",
     "r": "The letter r means the cancer was staged when it came back (recurrence) after a time "
     "without cancer.",
-    "m": "The letter m means there was more than one tumour in the same organ; the largest one "
-    "sets the T category.",
+    "m": "The letter m means there was more than one tumour in the same organ. The tumour with "
+    "the highest T category sets the T.",
 }
 
 
@@ -417,7 +488,8 @@ def _explain_tnm(field: str, value: str, cancer: str | None) -> str:
     if sentence is None:
         sentence = f"{full} is a category of the TNM staging system."
     name = CANCER_NAMES.get(cancer or "")
-    lead = f"p{full}"
+    # pM0 is not a pathological category (a pathologist cannot show "no spread" from tissue).
+    lead = full if full == "M0" else f"p{full}"
     if name and (full in per):
         return f"{lead} in {name}: {sentence}"
     return f"{lead}: {sentence}"
@@ -463,7 +535,7 @@ GRADE_VALUES = {
 SIMPLE: dict[str, dict[str, str]] = {
     "margins": {
         "clear": "Clear (negative) margins: no cancer cells were seen at the inked edge of the "
-        "removed tissue. This suggests the tumour was removed completely.",
+        "removed tissue. How much distance is enough differs by cancer and type.",
         "close": "Close margin: no cancer cells were at the edge, but cancer came near it. What "
         "counts as close differs by cancer type.",
         "involved": "Involved (positive) margin: cancer cells reach the inked edge of the removed "
@@ -510,14 +582,16 @@ SIMPLE: dict[str, dict[str, str]] = {
         "low positive": "ER-low positive: only 1% to 10% of cancer cells have estrogen receptors. "
         "Such tumours can behave more like ER-negative ones.",
         "negative": "ER-negative: fewer than 1% of the cancer cells have estrogen receptors.",
-        "equivocal": "The estrogen receptor test result was not clear.",
+        "equivocal": "The report calls the estrogen receptor result unclear. Current guidelines "
+        "do not use this word for ER, so ask the lab what it means.",
     },
     "pr": {
         "positive": "PR-positive: the cancer cells have receptors for the hormone progesterone.",
-        "low positive": "PR-low positive: only 1% to 10% of cancer cells have progesterone "
-        "receptors.",
+        "low positive": "Only 1% to 10% of cancer cells have progesterone receptors. The "
+        "guidelines use the group low positive for ER only; for PR this counts as positive.",
         "negative": "PR-negative: fewer than 1% of the cancer cells have progesterone receptors.",
-        "equivocal": "The progesterone receptor test result was not clear.",
+        "equivocal": "The report calls the progesterone receptor result unclear. Current "
+        "guidelines do not use this word for PR, so ask the lab what it means.",
     },
     "her2": {
         "positive": "HER2-positive: the cancer cells make too much of the HER2 protein (IHC 3+) "
@@ -539,8 +613,8 @@ SIMPLE: dict[str, dict[str, str]] = {
     "msi": {
         "MSS": "Microsatellite stable (MSS): no sign of the DNA-repair fault that causes "
         "microsatellite instability.",
-        "MSI-L": "Low microsatellite instability (MSI-L): a few changes, usually treated like "
-        "microsatellite stable.",
+        "MSI-L": "Low microsatellite instability (MSI-L): a few changes. It is grouped with "
+        "microsatellite stable (MSS).",
         "MSI-H": "High microsatellite instability (MSI-H): the tumour shows many changes in short "
         "repeated stretches of DNA, caused by faulty DNA mismatch repair.",
     },
@@ -566,8 +640,8 @@ HISTOLOGY = {
     "renal cell carcinoma": "Cancer that starts in the lining of the small tubes of the kidney.",
     "hepatocellular carcinoma": "Cancer that starts in the main cells of the liver.",
     "cholangiocarcinoma": "Cancer that starts in the bile ducts.",
-    "papillary thyroid carcinoma": "The most common type of thyroid cancer. It usually grows "
-    "slowly.",
+    "papillary thyroid carcinoma": "The most common type of thyroid cancer. It is known by "
+    "the look of its cell nuclei. It usually grows slowly.",
     "papillary carcinoma": "A cancer whose cells grow in finger-like shapes (papillae). In the "
     "thyroid it is the most common type of cancer.",
     "follicular thyroid carcinoma": "A type of thyroid cancer that grows in small round "
@@ -620,8 +694,8 @@ PROCEDURES = {
     "nephrectomy": "surgery that removes a kidney",
     "radical cystectomy": "surgery that removes the whole bladder and nearby organs",
     "cystectomy": "surgery that removes all or part of the bladder",
-    "transurethral resection": "removal of a bladder tumour through a tube passed into the "
-    "bladder, without cutting the skin (TURBT)",
+    "transurethral resection": "removal of tissue through a tube passed up the urethra, "
+    "without cutting the skin: of a bladder tumour (TURBT) or of the prostate (TURP)",
     "total thyroidectomy": "surgery that removes the whole thyroid gland",
     "thyroid lobectomy": "surgery that removes one half (lobe) of the thyroid gland",
     "thyroidectomy": "surgery that removes all or part of the thyroid gland",
@@ -814,13 +888,15 @@ def explain(
     if field == "stage_group":
         system = details.get("system", "AJCC")
         return (
-            f"Stage {value_str} ({system}) combines the tumour, lymph node and spread findings into "
-            "one overall stage, from I (earliest) to IV (spread to distant parts of the body)."
+            f"Stage {value_str} ({system}) sums up the tumour, lymph node and spread findings in "
+            "one stage, from 0 (earliest) to IV (spread far in the body). For some cancers, the "
+            "stage also uses grade, markers, PSA or age."
         )
     if field == "ajcc_edition":
         note = ""
         if str(value) != "8":
-            note = " The current edition is the 8th; some categories changed between editions."
+            note = " Some categories changed between editions."
+        note += " Version 9 now applies to some cancers, such as lung cancer."
         return f"The stage was given using the AJCC manual, edition {value}.{note}"
     if field == "specimen":
         if value_str in PROCEDURES:
