@@ -70,10 +70,10 @@ def cancer_key(cancer_code: str | None) -> str | None:
 # TNM basics
 
 TNM_INTRO = {
-    "pT": "pT describes the main tumour as the pathologist saw it under the microscope: how big "
-    "it is or how far it has grown.",
-    "pN": "pN describes whether cancer was found in the nearby (regional) lymph nodes that were "
-    "removed and examined.",
+    "pT": "pT tells about the main tumour as the pathologist saw it under the microscope. "
+    "It tells how big it is or how far it has grown.",
+    "pN": "pN tells if cancer was found in the nearby (regional) lymph nodes that were "
+    "taken out and checked.",
     "pM": "M describes whether the cancer has spread to distant parts of the body.",
 }
 
@@ -82,24 +82,24 @@ T_GENERIC = {
     "T0": "No sign of the main tumour was found in the tissue examined.",
     "Tis": "Carcinoma in situ: abnormal cells are present but have not grown into the deeper "
     "tissue around them. This is the earliest stage.",
-    "Ta": "A non-invasive papillary tumour: it grows like a small finger on the inner surface "
-    "and has not grown into the wall.",
+    "Ta": "A papillary tumour that has not invaded. It grows like a small finger on the "
+    "inner surface. It has not grown into the wall.",
     "T1": "A small tumour, or one that has grown only a short way. T1 is the lowest of four "
     "main size/extent categories.",
     "T2": "A larger tumour, or one that has grown further than T1. What T2 means exactly "
     "depends on the type of cancer.",
     "T3": "A tumour that is larger again, or has grown through more layers than T2. What T3 "
     "means exactly depends on the type of cancer.",
-    "T4": "The highest T category: usually a tumour that has grown into nearby structures or "
-    "organs. What T4 means exactly depends on the type of cancer.",
+    "T4": "The highest T category. Most often the tumour has grown into nearby parts or "
+    "organs. What T4 means depends on the type of cancer.",
 }
 
 # AJCC 8th edition pathologic T categories, per cancer, in plain words.
 T_BY_CANCER: dict[str, dict[str, str]] = {
     "breast": {
-        "Tis": "Ductal carcinoma in situ (DCIS): abnormal cells inside the milk ducts that have "
-        "not grown into the breast tissue around them.",
-        "T1mi": "Microinvasion: the invasive cancer measures 1 mm or less.",
+        "Tis": "Ductal carcinoma in situ (DCIS). Abnormal cells are inside the milk ducts. "
+        "They have not grown into the breast tissue around them.",
+        "T1mi": "Microinvasion: the part that has invaded is 1 mm or less.",
         "T1": "The invasive tumour is 20 mm (2 cm) or smaller.",
         "T1a": "The invasive tumour is more than 1 mm and up to 5 mm.",
         "T1b": "The invasive tumour is more than 5 mm and up to 10 mm.",
@@ -113,8 +113,8 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T4b": "The tumour has changed the skin: an open sore (ulceration), separate lumps in "
         "the skin that can be seen, or skin swelling. It is not inflammatory cancer.",
         "T4c": "Both T4a and T4b: the chest wall and the skin are involved.",
-        "T4d": "Inflammatory breast cancer, a diagnosis made mostly from how the skin of the "
-        "breast looks (red and swollen over a large area).",
+        "T4d": "Inflammatory breast cancer. Doctors find it mostly by how the skin looks: red "
+        "and swollen over a large area.",
     },
     "prostate": {
         "T2": "The cancer is confined to the prostate (it has not grown outside the gland).",
@@ -125,30 +125,33 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T2c": "The cancer is confined to the prostate. The letter c comes from an older "
         "edition. The 8th edition has no groups within pT2.",
         "T3": "The cancer has grown outside the prostate.",
-        "T3a": "The cancer has grown through the outer edge of the prostate (extraprostatic "
-        "extension), on one or both sides, or into the neck of the bladder under the microscope.",
+        "T3a": "The cancer has grown through the outer edge of the prostate, on one or both "
+        "sides. Or it has grown into the neck of the bladder, seen under the "
+        "microscope.",
         "T3b": "The cancer has grown into one or both seminal vesicles (small glands next to the "
         "prostate).",
-        "T4": "The cancer has grown into nearby structures other than the seminal vesicles, such "
-        "as the rectum, the bladder, the muscle that controls urine, or the pelvic wall.",
+        "T4": "The cancer has grown into nearby parts other than the seminal vesicles. "
+        "Examples are the rectum, the bladder, the muscle that holds in urine, or the "
+        "wall of the pelvis.",
     },
     "colon": {
-        "Tis": "Cancer cells are only in the innermost layer of the bowel lining (intramucosal "
-        "carcinoma) and have not reached the submucosa.",
+        "Tis": "Cancer cells are only in the top layer of the bowel lining. They have not "
+        "reached the layer under it (submucosa).",
         "T1": "The tumour has grown into the submucosa, the layer just under the lining.",
-        "T2": "The tumour has grown into the muscle layer of the bowel wall (muscularis propria).",
+        "T2": "The tumour has grown into the muscle layer of the bowel wall. This layer is "
+        "called the muscularis propria.",
         "T3": "The tumour has grown through the muscle layer into the fatty tissue around the "
         "bowel.",
         "T4": "The tumour has grown through the outer covering of the bowel or into nearby organs.",
-        "T4a": "The tumour has grown through the outer covering of the bowel (the visceral "
+        "T4a": "The tumour has grown through the outer cover of the bowel (the visceral "
         "peritoneum).",
         "T4b": "The tumour has grown into, or is stuck to, other organs or structures.",
     },
     "lung": {
         "Tis": "Cancer that has not invaded. It may be cells in the airway lining. Or it may be "
         "adenocarcinoma in situ, which grows only along the walls of the air sacs.",
-        "T1mi": "Minimally invasive adenocarcinoma: a tumour of 3 cm or less with an invasive part "
-        "of 5 mm or less.",
+        "T1mi": "Minimally invasive adenocarcinoma. The tumour is 3 cm or less. The part that "
+        "has invaded is 5 mm or less.",
         "T1": "The tumour is 3 cm or smaller, surrounded by lung, and has not reached the main "
         "airway (main bronchus).",
         "T1a": "The tumour is 1 cm or smaller.",
@@ -157,15 +160,15 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T2": "The tumour is more than 3 cm and up to 5 cm. Or it has grown into the main airway "
         "or into the thin lining of the lung (visceral pleura). Or it made part of the lung "
         "collapse.",
-        "T2a": "A T2 tumour of more than 3 cm and up to 4 cm (or smaller with one of the T2 "
-        "features, such as growth into the visceral pleura).",
+        "T2a": "A T2 tumour of more than 3 cm and up to 4 cm. Or a smaller one with a T2 "
+        "feature, such as growth into the lung's thin lining.",
         "T2b": "A T2 tumour of more than 4 cm and up to 5 cm.",
-        "T3": "The tumour is more than 5 cm and up to 7 cm, or it has grown into the chest wall, "
-        "the nerve to the diaphragm or the sac around the heart, or there is a separate tumour "
-        "nodule in the same lobe.",
-        "T4": "The tumour is more than 7 cm, or it has grown into structures in the middle of the "
-        "chest (such as the heart, large blood vessels, windpipe, gullet or spine) or the "
-        "diaphragm, or there is a separate tumour nodule in another lobe of the same lung.",
+        "T3": "The tumour is more than 5 cm and up to 7 cm. Or it has grown into the chest "
+        "wall, the nerve to the diaphragm or the sac around the heart. Or there is a "
+        "second tumour in the same lobe.",
+        "T4": "The tumour is more than 7 cm. Or it has grown into the middle of the chest: "
+        "the heart, big blood vessels, windpipe, gullet or spine. Or it has grown into "
+        "the diaphragm. Or there is a second tumour in another lobe of the same lung.",
     },
     "melanoma": {
         "Tis": "Melanoma in situ: the melanoma cells are only in the top layer of the skin "
@@ -186,22 +189,22 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T4b": "More than 4.0 mm thick, with ulceration.",
     },
     "bladder": {
-        "Ta": "A non-invasive papillary tumour: it grows on the inner surface of the bladder and "
-        "has not grown into the wall.",
-        "Tis": "Carcinoma in situ: a flat patch of cancer cells in the bladder lining that has "
+        "Ta": "A papillary tumour that has not invaded. It grows on the inner surface of the "
+        "bladder. It has not grown into the wall.",
+        "Tis": "Carcinoma in situ. A flat patch of cancer cells in the bladder lining. It has "
         "not grown into the wall.",
-        "T1": "The tumour has grown into the connective tissue under the lining (lamina propria) "
-        "but not into the muscle.",
+        "T1": "The tumour has grown into the tissue just under the lining (lamina propria). "
+        "It has not reached the muscle.",
         "T2": "The tumour has grown into the main muscle of the bladder wall (muscularis propria).",
         "T2a": "The tumour has grown into the inner half of the bladder muscle.",
         "T2b": "The tumour has grown into the outer half of the bladder muscle.",
         "T3": "The tumour has grown through the muscle into the fatty tissue around the bladder.",
-        "T3a": "Growth into the fatty tissue around the bladder seen only under the microscope.",
+        "T3a": "Growth into the fat around the bladder, seen only under the microscope.",
         "T3b": "Growth into the fatty tissue around the bladder that can be seen or felt "
         "(a visible mass).",
         "T4": "The tumour has grown into nearby organs or the wall of the pelvis or abdomen.",
-        "T4a": "The tumour has grown straight from the bladder into the inner tissue of the "
-        "prostate (its stroma), the seminal vesicles, the uterus or the vagina.",
+        "T4a": "The tumour has grown straight from the bladder into the prostate (its stroma). "
+        "Or into the seminal vesicles, the uterus or the vagina.",
         "T4b": "The tumour has grown into the wall of the pelvis or the abdomen.",
     },
     "kidney": {
@@ -211,15 +214,16 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T2": "The tumour is more than 7 cm and is only in the kidney.",
         "T2a": "The tumour is more than 7 cm and up to 10 cm, only in the kidney.",
         "T2b": "The tumour is more than 10 cm, only in the kidney.",
-        "T3": "The tumour has grown into large veins or the fat around the kidney, but not into "
-        "the adrenal gland on the same side and not beyond the kidney's outer wrapping "
-        "(Gerota's fascia).",
-        "T3a": "The tumour has grown into the kidney's main vein or its branches, into the "
-        "collecting system, or into the fat around the kidney or in its centre (sinus fat).",
+        "T3": "The tumour has grown into large veins or the fat around the kidney. It has not "
+        "grown into the adrenal gland on that side. It has not grown past the kidney's "
+        "outer wrap (Gerota's fascia).",
+        "T3a": "The tumour has grown into the kidney's main vein or its branches. Or into the "
+        "part that collects urine. Or into the fat around the kidney or at its center "
+        "(sinus fat).",
         "T3b": "The tumour has grown into the large vein to the heart (vena cava) below the "
         "diaphragm.",
-        "T3c": "The tumour has grown into the vena cava above the diaphragm, or into the wall of "
-        "the vena cava.",
+        "T3c": "The tumour has grown into the vena cava above the diaphragm. Or into the wall "
+        "of the vena cava.",
         "T4": "The tumour has grown beyond Gerota's fascia, or straight into the adrenal gland on "
         "the same side. A separate spot in the adrenal gland is not T4.",
     },
@@ -234,20 +238,20 @@ T_BY_CANCER: dict[str, dict[str, str]] = {
         "T3b": "The tumour, of any size, has grown outside the thyroid into the strap muscles. "
         "This growth must be seen by eye, not only under the microscope.",
         "T4": "The tumour has grown outside the thyroid into major structures of the neck.",
-        "T4a": "The tumour has grown into the tissue under the skin, the voice box, windpipe, "
-        "gullet or the nerve to the voice box.",
+        "T4a": "The tumour has grown into the tissue under the skin, the voice box, or the "
+        "windpipe. Or into the gullet, or the nerve to the voice box.",
         "T4b": "The tumour has grown into the layer in front of the spine or surrounds the "
         "carotid artery or large blood vessels in the chest.",
     },
     "endometrium": {
         "T1": "The tumour is only in the body of the womb (uterus).",
-        "T1a": "The tumour is only in the lining, or has grown into less than half of the "
-        "muscle wall of the womb (myometrium).",
+        "T1a": "The tumour is only in the lining. Or it has grown into less than half of the "
+        "muscle wall of the womb.",
         "T1b": "The tumour has grown into half or more of the muscle wall of the womb.",
-        "T2": "The tumour has grown into the supporting tissue of the cervix (cervical stroma), "
-        "but not outside the womb.",
-        "T3": "The tumour has spread to the outer surface of the womb, the ovaries or tubes, the "
-        "vagina or the tissue beside the womb.",
+        "T2": "The tumour has grown into the firm tissue of the cervix (cervical stroma). It "
+        "has not spread outside the womb.",
+        "T3": "The tumour has spread to the outer surface of the womb, or the ovaries or "
+        "tubes. Or to the vagina or the tissue beside the womb.",
         "T3a": "The tumour has reached the outer surface of the womb (serosa) and/or the "
         "ovaries or fallopian tubes.",
         "T3b": "The tumour has spread to the vagina or the tissue beside the womb (parametrium).",
@@ -262,8 +266,8 @@ T_BY_CANCER["ovary"] = {
     "surface and no cancer cells in the fluid.",
     "T1b": "The tumour is in both ovaries or tubes. The outer layers are whole, with no tumour "
     "on the surface and no cancer cells in the fluid.",
-    "T1c": "The tumour is in one or both ovaries or tubes, and it spilled or broke open, or is on "
-    "the surface, or cancer cells were found in the fluid.",
+    "T1c": "The tumour is in one or both ovaries or tubes. And it spilled or broke open, "
+    "or is on the surface. Or cancer cells were found in the fluid.",
     "T1c1": "The tumour spilled during surgery.",
     "T1c2": "The tumour broke open before surgery, or there is tumour on the surface.",
     "T1c3": "Cancer cells were found in the fluid of the belly or in the washings.",
@@ -284,8 +288,9 @@ T_BY_CANCER["pancreas"] = {
     "T1c": "The tumour is 1 cm to 2 cm.",
     "T2": "The tumour is more than 2 cm and up to 4 cm.",
     "T3": "The tumour is more than 4 cm.",
-    "T4": "The tumour, of any size, has grown around the main arteries near the pancreas "
-    "(celiac axis, superior mesenteric artery or common hepatic artery).",
+    "T4": "The tumour, of any size, has grown around one of the main arteries near the "
+    "pancreas. These are the celiac axis, the superior mesenteric artery and the "
+    "common hepatic artery.",
 }
 T_BY_CANCER["cervix"] = {
     "T1": "The cancer is only in the cervix, the neck of the womb.",
@@ -329,28 +334,28 @@ N_GENERIC = {
 
 N_BY_CANCER: dict[str, dict[str, str]] = {
     "breast": {
-        "N1": "Cancer in 1 to 3 lymph nodes under the arm, or in internal mammary nodes found by "
-        "sentinel node biopsy.",
+        "N1": "Cancer in 1 to 3 lymph nodes under the arm. Or in nodes next to the breastbone "
+        "found by sentinel node biopsy.",
         "N1a": "Cancer in 1 to 3 lymph nodes under the arm, with at least one deposit larger "
         "than 2 mm.",
         "N1b": "Cancer in internal mammary lymph nodes (next to the breastbone), found by "
         "sentinel node biopsy.",
         "N1c": "Both N1a and N1b.",
-        "N2": "Cancer in 4 to 9 lymph nodes under the arm, or in internal mammary nodes seen on "
-        "scans without cancer in the nodes under the arm.",
+        "N2": "Cancer in 4 to 9 lymph nodes under the arm. Or cancer in nodes next to the "
+        "breastbone seen on scans, with none in the nodes under the arm.",
         "N2a": "Cancer in 4 to 9 lymph nodes under the arm, with at least one deposit larger "
         "than 2 mm.",
-        "N2b": "Cancer in internal mammary lymph nodes seen on scans, without cancer in the "
+        "N2b": "Cancer in nodes next to the breastbone seen on scans. There is none in the "
         "nodes under the arm.",
-        "N3": "Cancer in 10 or more lymph nodes under the arm, or in nodes below or above the "
-        "collarbone, or in internal mammary nodes together with nodes under the arm.",
+        "N3": "Cancer in 10 or more lymph nodes under the arm. Or in nodes below or above the "
+        "collarbone. Or in nodes next to the breastbone plus nodes under the arm.",
         "N3a": "Cancer in 10 or more lymph nodes under the arm, or in nodes below the collarbone.",
-        "N3b": "Cancer in internal mammary nodes together with nodes under the arm.",
+        "N3b": "Cancer in nodes next to the breastbone, plus nodes under the arm.",
         "N3c": "Cancer in lymph nodes above the collarbone on the same side.",
     },
     "colon": {
-        "N1": "Cancer in 1 to 3 nearby lymph nodes, or tumour deposits in the fat near the bowel "
-        "without cancer in the nodes.",
+        "N1": "Cancer in 1 to 3 nearby lymph nodes. Or tumour deposits in the fat near the "
+        "bowel, with no cancer in the nodes.",
         "N1a": "Cancer in 1 nearby lymph node.",
         "N1b": "Cancer in 2 or 3 nearby lymph nodes.",
         "N1c": "No lymph node has cancer, but there are tumour deposits: small separate nests of "
@@ -362,8 +367,8 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
     "lung": {
         "N1": "Cancer in lymph nodes inside the lung or around the main airway on the same side "
         "(peribronchial or hilar nodes).",
-        "N2": "Cancer in lymph nodes in the middle of the chest (mediastinum) on the same side, "
-        "or under the split of the windpipe (subcarinal nodes).",
+        "N2": "Cancer in lymph nodes in the middle of the chest on the same side. Or in nodes "
+        "just below where the windpipe splits (subcarinal nodes).",
         "N3": "Cancer in lymph nodes on the other side of the chest, or above the collarbone.",
     },
     "prostate": {
@@ -372,13 +377,14 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
     "melanoma": {
         "N0(i+)": "In melanoma, any tumour cells in a lymph node make it positive, even a few "
         "isolated cells. Ask how this was staged.",
-        "N1": "Cancer in one nearby lymph node (in melanoma even isolated tumour cells count), or small melanoma spots in the skin between the "
-        "tumour and the nodes (in-transit, satellite or microsatellite metastases) without "
-        "nodes involved.",
-        "N2": "Cancer in 2 or 3 nearby lymph nodes, or in-transit, satellite or microsatellite "
-        "metastases together with one node.",
-        "N3": "Cancer in 4 or more nearby lymph nodes, or nodes stuck together (matted), or "
-        "in-transit, satellite or microsatellite metastases together with 2 or more nodes.",
+        "N1": "Cancer in one nearby lymph node. In melanoma, even a few tumour cells count. "
+        "Or there are small melanoma spots in the skin on the way to the nodes, with no "
+        "node involved.",
+        "N2": "Cancer in 2 or 3 nearby lymph nodes. Or small melanoma spots in the skin on "
+        "the way to the nodes, plus one node.",
+        "N3": "Cancer in 4 or more nearby lymph nodes. Or nodes stuck together (matted). Or "
+        "small melanoma spots in the skin on the way to the nodes, plus 2 or more "
+        "nodes.",
     },
     "bladder": {
         "N1": "Cancer in a single lymph node in the true pelvis.",
@@ -391,8 +397,8 @@ N_BY_CANCER: dict[str, dict[str, str]] = {
     },
     "thyroid": {
         "N1": "Cancer in nearby lymph nodes of the neck.",
-        "N1a": "Cancer in lymph nodes of the central neck next to the thyroid and windpipe (level "
-        "VI), or in the upper chest (level VII, upper mediastinum).",
+        "N1a": "Cancer in lymph nodes in the center of the neck, next to the thyroid and "
+        "windpipe (level VI). Or in the upper chest (level VII, the upper mediastinum).",
         "N1b": "Cancer in lymph nodes at the side of the neck (levels I to V) or behind the "
         "throat (retropharyngeal).",
     },
@@ -418,8 +424,8 @@ M_GENERIC = {
 
 M_BY_CANCER: dict[str, dict[str, str]] = {
     "lung": {
-        "M1a": "Separate tumour nodules in the other lung, or cancer in the lining of the lung or "
-        "heart, or fluid with cancer cells around the lung or heart.",
+        "M1a": "Separate tumours in the other lung. Or cancer in the lining of the lung or "
+        "heart. Or fluid with cancer cells around the lung or heart.",
         "M1b": "A single spread outside the chest, in one organ.",
         "M1c": "Several spreads outside the chest, in one or more organs.",
     },
@@ -449,8 +455,9 @@ M_BY_CANCER: dict[str, dict[str, str]] = {
 }
 
 PREFIX = {
-    "y": "The letter y means the tissue was staged after treatment given before surgery "
-    "(such as chemotherapy or radiation), so it describes what was left after that treatment.",
+    "y": "The letter y means the tissue was staged after treatment that came before "
+    "surgery, such as chemo or radiation. So it tells what was left after that "
+    "treatment.",
     "r": "The letter r means the cancer was staged when it came back (recurrence) after a time "
     "without cancer.",
     "m": "The letter m means there was more than one tumour in the same organ. The tumour with "
@@ -499,30 +506,32 @@ def _explain_tnm(field: str, value: str, cancer: str | None) -> str:
 # Other fields
 
 GRADE_SYSTEMS = {
-    "Nottingham": "The Nottingham grade (used for breast cancer) adds up scores for gland "
-    "formation, how abnormal the nuclei look and how fast cells divide. Grade 1 looks most like "
-    "normal tissue and tends to grow slowly; grade 3 looks least like it and tends to grow faster.",
-    "ISUP/WHO": "The WHO/ISUP grade (used for kidney cancer) runs from 1 to 3 by how clearly the "
-    "nucleoli (small dots inside each cell's nucleus) can be seen; grade 4 means very abnormal "
-    "cells, such as sarcomatoid or rhabdoid features.",
-    "Fuhrman": "The Fuhrman grade (an older system for kidney cancer, now replaced by the "
-    "WHO/ISUP grade) is based on the size and shape of the nuclei, from grade 1 to grade 4; "
-    "higher grades tend to grow faster.",
-    "FIGO": "The FIGO grade (used for endometrioid cancer of the womb) is based on how much of "
-    "the tumour grows as solid sheets instead of glands: grade 1 has the least, grade 3 the most.",
+    "Nottingham": "The Nottingham grade is used for breast cancer. It adds up scores for how well "
+    "glands form, how odd the cell centers look, and how fast cells divide. Grade 1 "
+    "looks most like normal tissue. Grade 3 looks least like it and tends to grow "
+    "faster.",
+    "ISUP/WHO": "The WHO/ISUP grade is used for kidney cancer. Grades 1 to 3 go by how well you "
+    "can see the small dots (nucleoli) in each cell's center. Grade 4 means very "
+    "odd cells, such as sarcomatoid or rhabdoid ones.",
+    "Fuhrman": "The Fuhrman grade is an older system for kidney cancer. The WHO/ISUP grade has "
+    "replaced it. It goes by the size and shape of the cell centers, from 1 to 4. "
+    "Higher grades tend to grow faster.",
+    "FIGO": "The FIGO grade is used for cancer of the womb lining. It goes by how much of "
+    "the tumour grows in solid sheets, not glands. Grade 1 has the least. Grade 3 "
+    "has the most.",
     "WHO": "The WHO grade (used for brain tumours and some others) runs from 1 to 4; higher "
     "grades grow faster.",
 }
 
 GRADE_VALUES = {
-    "1": "Grade 1 (low grade, well differentiated): the cancer cells look quite like normal "
-    "cells and usually grow slowly.",
-    "2": "Grade 2 (intermediate grade, moderately differentiated): the cancer cells look "
-    "somewhat different from normal cells.",
-    "3": "Grade 3 (high grade, poorly differentiated): the cancer cells look very different from "
-    "normal cells and usually grow faster.",
-    "4": "Grade 4 (undifferentiated): the cancer cells look very abnormal, with little "
-    "resemblance to normal tissue.",
+    "1": "Grade 1 (low grade, well differentiated): the cancer cells look much like "
+    "normal cells. They often grow slowly.",
+    "2": "Grade 2 (middle grade, moderately differentiated). The cancer cells look a bit "
+    "unlike normal cells. They are between grade 1 and grade 3.",
+    "3": "Grade 3 (high grade, poorly differentiated): the cancer cells look very "
+    "different from normal cells. They often grow faster.",
+    "4": "Grade 4 (undifferentiated): the cancer cells look very odd. They look little "
+    "like normal tissue.",
     "1-2": "Grade 1-2: a low-grade tumour, between grade 1 and grade 2.",
     "2-3": "Grade 2-3: between intermediate and high grade.",
     "3-4": "Grade 3-4: a high-grade tumour.",
@@ -538,15 +547,15 @@ SIMPLE: dict[str, dict[str, str]] = {
         "removed tissue. How much distance is enough differs by cancer and type.",
         "close": "Close margin: no cancer cells were at the edge, but cancer came near it. What "
         "counts as close differs by cancer type.",
-        "involved": "Involved (positive) margin: cancer cells reach the inked edge of the removed "
-        "tissue, so some cancer may have been left behind.",
+        "involved": "Involved (positive) margin. Cancer cells reach the inked edge of the tissue. "
+        "So some cancer may have been left behind.",
         "cannot be assessed": "The margins could not be assessed, for example because the tissue "
         "came in pieces.",
     },
     "lvi": {
-        "present": "Lymphovascular invasion present: cancer cells were seen inside small blood "
+        "present": "Lymphovascular invasion present. Cancer cells were seen inside small blood "
         "vessels or lymph channels near the tumour.",
-        "absent": "No lymphovascular invasion: no cancer cells were seen inside small blood "
+        "absent": "No lymphovascular invasion. No cancer cells were seen inside small blood "
         "vessels or lymph channels.",
         "indeterminate": "The pathologist could not tell for sure whether cancer cells were "
         "inside small blood vessels or lymph channels.",
@@ -559,10 +568,10 @@ SIMPLE: dict[str, dict[str, str]] = {
         "growing along nerves.",
     },
     "ene": {
-        "present": "Extranodal extension present: cancer in a lymph node has grown through the "
-        "node's outer capsule into the tissue around it.",
-        "absent": "No extranodal extension: any cancer in the lymph nodes stayed inside the "
-        "node's capsule.",
+        "present": "Extranodal extension present. Cancer in a lymph node has grown through the "
+        "node's outer skin into the tissue around it.",
+        "absent": "No extranodal extension. Any cancer in the lymph nodes stayed inside the "
+        "node's outer skin.",
         "indeterminate": "The pathologist could not tell for sure whether cancer had grown "
         "through a lymph node's capsule.",
     },
@@ -577,46 +586,49 @@ SIMPLE: dict[str, dict[str, str]] = {
         "midline": "The tumour is in the middle of the body.",
     },
     "er": {
-        "positive": "ER-positive: the cancer cells have receptors for the hormone estrogen, so "
-        "estrogen can help them grow. Hormone (endocrine) treatments can target this.",
-        "low positive": "ER-low positive: only 1% to 10% of cancer cells have estrogen receptors. "
-        "Such tumours can behave more like ER-negative ones.",
-        "negative": "ER-negative: fewer than 1% of the cancer cells have estrogen receptors.",
+        "positive": "ER-positive. The cancer cells have receptors for the hormone estrogen. So "
+        "estrogen can help them grow. Hormone treatments can target this.",
+        "low positive": "ER-low positive. Only 1% to 10% of cancer cells have estrogen receptors. These "
+        "tumours can act more like ER-negative ones.",
+        "negative": "ER-negative. Fewer than 1 in 100 of the cancer cells have estrogen receptors. "
+        "So the cells do not use this hormone to grow.",
         "equivocal": "The report calls the estrogen receptor result unclear. Current guidelines "
         "do not use this word for ER, so ask the lab what it means.",
     },
     "pr": {
-        "positive": "PR-positive: the cancer cells have receptors for the hormone progesterone.",
+        "positive": "PR-positive. The cancer cells have receptors for the hormone progesterone. So "
+        "this hormone can help them grow.",
         "low positive": "Only 1% to 10% of cancer cells have progesterone receptors. The "
         "guidelines use the group low positive for ER only; for PR this counts as positive.",
-        "negative": "PR-negative: fewer than 1% of the cancer cells have progesterone receptors.",
+        "negative": "PR-negative. Fewer than 1 in 100 of the cancer cells have progesterone "
+        "receptors. That is less than 1%.",
         "equivocal": "The report calls the progesterone receptor result unclear. Current "
         "guidelines do not use this word for PR, so ask the lab what it means.",
     },
     "her2": {
         "positive": "HER2-positive: the cancer cells make too much of the HER2 protein (IHC 3+) "
         "or have extra copies of the HER2 gene (ISH amplified). Treatments exist that target HER2.",
-        "negative": "HER2-negative: the cancer cells do not make too much HER2 protein (IHC 0 or "
-        "1+, or 2+ without gene amplification).",
+        "negative": "HER2-negative. The cancer cells do not make too much HER2 protein. The test "
+        "score was IHC 0 or 1+, or 2+ with no extra gene copies.",
         "equivocal": "HER2 equivocal (IHC 2+): the protein test was borderline. A gene test "
         "(ISH) is used to decide whether it is positive or negative.",
-        "low": "HER2-low: some HER2 protein (IHC 1+, or 2+ without gene amplification), which "
-        "can matter for some newer treatments.",
+        "low": "HER2-low. There is some HER2 protein (IHC 1+, or 2+ with no extra gene "
+        "copies). This can matter for some newer treatments.",
     },
     "mmr": {
-        "proficient": "Mismatch repair proficient (pMMR): all four repair proteins (MLH1, PMS2, "
-        "MSH2, MSH6) are present, so this DNA-repair system appears to work.",
-        "deficient": "Mismatch repair deficient (dMMR): at least one of the DNA-repair proteins is "
-        "missing. This can matter for treatment choices and may point to an inherited condition "
+        "proficient": "Mismatch repair proficient (pMMR). All four repair proteins (MLH1, PMS2, MSH2, "
+        "MSH6) are there. So this DNA repair system seems to work.",
+        "deficient": "Mismatch repair deficient (dMMR). At least one of the DNA repair proteins is "
+        "missing. This can matter for treatment. It may point to an inherited condition "
         "(Lynch syndrome), which other tests can check.",
     },
     "msi": {
-        "MSS": "Microsatellite stable (MSS): no sign of the DNA-repair fault that causes "
-        "microsatellite instability.",
+        "MSS": "Microsatellite stable (MSS). There is no sign of the DNA repair fault that "
+        "causes microsatellite instability.",
         "MSI-L": "Low microsatellite instability (MSI-L): a few changes. It is grouped with "
         "microsatellite stable (MSS).",
-        "MSI-H": "High microsatellite instability (MSI-H): the tumour shows many changes in short "
-        "repeated stretches of DNA, caused by faulty DNA mismatch repair.",
+        "MSI-H": "High microsatellite instability (MSI-H). The tumour has many changes in short, "
+        "repeated bits of DNA. A fault in DNA repair causes them.",
     },
 }
 
@@ -656,13 +668,13 @@ HISTOLOGY = {
     "gland cells of the prostate.",
     "squamous cell carcinoma": "Cancer that starts in squamous cells, the flat cells that line "
     "surfaces such as the skin, the airways or the throat.",
-    "non-small cell carcinoma": "The larger group of lung cancers, which includes "
+    "non-small cell carcinoma": "The larger group of lung cancers. It has many types. Two of them are "
     "adenocarcinoma and squamous cell carcinoma.",
     "small cell carcinoma": "A fast-growing type of cancer, most often of the lung, made of "
     "small cells.",
-    "large cell carcinoma": "A type of lung cancer made of large cells that do not look like "
+    "large cell carcinoma": "A type of lung cancer made of large cells. They do not look like "
     "adenocarcinoma or squamous cell carcinoma.",
-    "mucinous adenocarcinoma": "An adenocarcinoma that makes a lot of mucus.",
+    "mucinous adenocarcinoma": "A gland cancer that makes a lot of mucus.",
     "adenocarcinoma": "Cancer that starts in gland cells, the cells that make fluids such as "
     "mucus.",
     "melanoma in situ": "Melanoma cells only in the top layer of the skin (epidermis). It has "
@@ -670,7 +682,7 @@ HISTOLOGY = {
     "melanoma": "Cancer that starts in melanocytes, the cells that give skin its colour.",
     "diffuse large B-cell lymphoma": "A fast-growing lymphoma of B cells (a kind of white blood "
     "cell). It is the most common type of lymphoma in adults.",
-    "follicular lymphoma": "A usually slow-growing lymphoma of B cells that grow in round "
+    "follicular lymphoma": "A lymphoma of B cells that often grows slowly. The cells grow in round "
     "clusters (follicles).",
     "Hodgkin lymphoma": "A lymphoma recognised by large abnormal cells called Reed-Sternberg "
     "cells.",
@@ -686,16 +698,16 @@ PROCEDURES = {
     "modified radical mastectomy": "surgery that removes the whole breast and the lymph nodes "
     "under the arm",
     "mastectomy": "surgery that removes the whole breast",
-    "lumpectomy": "surgery that removes the tumour with a rim of normal tissue and keeps the rest "
-    "of the breast (also called partial mastectomy)",
+    "lumpectomy": "surgery that takes out the tumour with a rim of normal tissue. The rest of the "
+    "breast is kept. It is also called a partial mastectomy",
     "radical nephrectomy": "surgery that removes the whole kidney, often with the fat around it",
     "partial nephrectomy": "surgery that removes the tumour and part of the kidney, keeping the "
     "rest",
     "nephrectomy": "surgery that removes a kidney",
     "radical cystectomy": "surgery that removes the whole bladder and nearby organs",
     "cystectomy": "surgery that removes all or part of the bladder",
-    "transurethral resection": "removal of tissue through a tube passed up the urethra, "
-    "without cutting the skin: of a bladder tumour (TURBT) or of the prostate (TURP)",
+    "transurethral resection": "taking out tissue through a tube passed up the urethra, with no cut in the "
+    "skin. It is done for a bladder tumour (TURBT) or the prostate (TURP)",
     "total thyroidectomy": "surgery that removes the whole thyroid gland",
     "thyroid lobectomy": "surgery that removes one half (lobe) of the thyroid gland",
     "thyroidectomy": "surgery that removes all or part of the thyroid gland",

@@ -25,11 +25,11 @@ def test_it_explains_t2_differently_for_breast_prostate_and_colon():
     ("field", "value", "cancer", "words"),
     [
         ("pT", "T1c", "breast", "more than 10 mm and up to 20 mm"),
-        ("pT", "T3a", "prostate", "extraprostatic"),
+        ("pT", "T3a", "prostate", "outer edge of the prostate"),
         ("pT", "T3b", "prostate", "seminal vesicles"),
         ("pT", "T4a", "colon", "visceral"),
         ("pT", "T1a", "kidney", "4 cm or smaller"),
-        ("pT", "Ta", "bladder", "non-invasive papillary"),
+        ("pT", "Ta", "bladder", "papillary tumour that has not invaded"),
         ("pT", "T2a", "melanoma", "without ulceration"),
         ("pT", "T1b", "thyroid", "more than 1 cm and up to 2 cm"),
         ("pT", "T1a", "endometrium", "less than half"),
@@ -107,7 +107,7 @@ def test_it_explains_every_procedure_the_extractor_can_name():
     from secondopinion.pathology.glossary import PROCEDURES
 
     assert {name for name, _ in _PROCEDURES} <= set(PROCEDURES)
-    assert "keeps the rest of the breast" in explain("specimen", "lumpectomy")
+    assert "The rest of the breast is kept" in explain("specimen", "lumpectomy")
 
 
 # Corrections checked against AJCC 8th edition, ASCO/CAP and ISUP.
