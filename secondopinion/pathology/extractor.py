@@ -336,6 +336,7 @@ _FOLLOW_M = re.compile(r"[ ,;/\-]{0,3}(?:\([^()]{1,20}\)[ ,;]{0,2})?(?P<p>[pPcC]
 # Context that makes a bare "T2 N0" pathologic rather than clinical.
 _PATH_STAGE_CONTEXT = re.compile(
     r"(?i)(?:p?TNM|patholog\w*\s+(?:stag\w*|tnm|classification)|stag(?:e|ing)\s*(?:\(|:|-)"
+    r"|stag(?:e|ing)\s+(?:form|summary)\s*:"
     r"|primary\s+tumou?r\s*(?:\(p?T\))?|AJCC)[^.]{0,40}$"
 )
 _CLINICAL_CONTEXT = re.compile(r"(?i)(?:clinical|\bc[TNM]\b|history|pre-?op|radiolog)")

@@ -222,3 +222,19 @@ def test_it_reads_a_her2_ihc_score_of_zero(text, value, score):
 )
 def test_ovaries_is_a_site(text):
     assert values(text)["site"] == "ovary"
+
+
+@pytest.mark.parametrize(
+    ("text", "pt", "pn"),
+    [
+        ("Tumor staging form: T2, N0, M not applicable.", "T2", "N0"),
+        ("STAGING SUMMARY: T3 N1b", "T3", "N1b"),
+    ],
+)
+def test_a_staging_form_line_is_read_as_pathologic_staging(text, pt, pn):
+    found = values(text)
+    assert (found["pT"], found["pN"]) == (pt, pn)
+
+
+def test_a_clinical_staging_form_is_not():
+    assert "pT" not in values("Clinical staging form: T2 N0")
