@@ -115,17 +115,8 @@ def _correction(text: str, f: Fact) -> int:
 _INTERNAL = {"nodes_fraction", "margin_distance", "mmr_protein"}
 
 
-def extract(text: str) -> Extraction:
-    """Extract pathology facts from report text. Offsets refer to ``text`` as given."""
-    if not isinstance(text, str):
-        raise TypeError("extract() takes the report text as a string")
-    truncated = len(text) > MAX_CHARS
-    work = text[:MAX_CHARS] if truncated else text
+def _candidates(work: str) -> list[Fact]:
     addenda = _addendum_starts(work)
-
-    def level(pos: int) -> int:
-        return bisect.bisect_right(addenda, pos)
-
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
         found = fn(work)
@@ -134,12 +125,24 @@ def extract(text: str) -> Extraction:
         if len(found) > MAX_CANDIDATES:
             found = _cap_per_field(found)
         cands.extend(found)
-    cands = [replace(f, addendum=level(f.start) + _correction(work, f)) for f in cands]
+    return [
+        replace(f, addendum=bisect.bisect_right(addenda, f.start) + _correction(work, f))
+        for f in cands
+    ]
 
-    by_field: dict[str, list[Fact]] = {}
-    for f in cands:
-        by_field.setdefault(f.field, []).append(f)
 
+def _resolve_field(name: str, group: list[Fact]) -> Fact | None:
+    if name == "histology":
+        return _resolve_histology(group)
+    if name in ("specimen", "site", "grade", "focality"):
+        # These rarely change in an addendum, and an addendum that mentions "carcinoma"
+        # in passing must not replace "urothelial carcinoma": best wording wins instead.
+        flat = [replace(f, addendum=0) for f in group] if name != "grade" else group
+        return _resolve(flat, conflict_uncertain=False)
+    return _resolve(group)
+
+
+def _resolve_fields(by_field: dict[str, list[Fact]]) -> dict[str, Fact]:
     fields: dict[str, Fact] = {}
     for name in ("pT", "pN", "pM"):
         chosen = _resolve_tnm(by_field.get(name, []))
@@ -148,18 +151,14 @@ def extract(text: str) -> Extraction:
     for name, group in by_field.items():
         if name in fields or name in _INTERNAL or name in ("pT", "pN", "pM"):
             continue
-        if name == "histology":
-            chosen = _resolve_histology(group)
-        elif name in ("specimen", "site", "grade", "focality"):
-            # These rarely change in an addendum, and an addendum that mentions "carcinoma"
-            # in passing must not replace "urothelial carcinoma": best wording wins instead.
-            flat = [replace(f, addendum=0) for f in group] if name != "grade" else group
-            chosen = _resolve(flat, conflict_uncertain=False)
-        else:
-            chosen = _resolve(group)
+        chosen = _resolve_field(name, group)
         if chosen:
             fields[name] = chosen
-    # Laterality needs the chosen site.
+    return fields
+
+
+def _add_laterality(work: str, fields: dict[str, Fact]) -> None:
+    """Laterality needs the chosen site."""
     lat_cands = _laterality_candidates(work, fields.get("site"))
     lat = _resolve(lat_cands)
     site = fields.get("site")
@@ -169,15 +168,33 @@ def extract(text: str) -> Extraction:
         lat = replace(min(same, key=lambda f: abs(f.start - site.start)), superseded=lat.superseded)
     if lat:
         fields["laterality"] = replace(lat, addendum=0)
-    prefix = _merge_prefixes(fields.get("pT"), work)
-    if prefix:
-        fields["tnm_prefixes"] = prefix
+
+
+def _add_margin_distance(by_field: dict[str, list[Fact]], fields: dict[str, Fact]) -> None:
     margins = fields.get("margins")
     distance = _resolve(by_field.get("margin_distance", []))
     if margins and distance and "closest_mm" not in margins.details:
         fields["margins"] = replace(
             margins, details={**margins.details, "closest_mm": distance.value}
         )
+
+
+def extract(text: str) -> Extraction:
+    """Extract pathology facts from report text. Offsets refer to ``text`` as given."""
+    if not isinstance(text, str):
+        raise TypeError("extract() takes the report text as a string")
+    truncated = len(text) > MAX_CHARS
+    work = text[:MAX_CHARS] if truncated else text
+    cands = _candidates(work)
+    by_field: dict[str, list[Fact]] = {}
+    for f in cands:
+        by_field.setdefault(f.field, []).append(f)
+    fields = _resolve_fields(by_field)
+    _add_laterality(work, fields)
+    prefix = _merge_prefixes(fields.get("pT"), work)
+    if prefix:
+        fields["tnm_prefixes"] = prefix
+    _add_margin_distance(by_field, fields)
     _derive_nodes(work, cands, fields)
     _derive_grade_group(fields)
     _derive_mmr(work, cands, fields)
