@@ -120,6 +120,71 @@ def _restated(text: str, prev_end: int, start: int) -> bool:
     return len(gap) <= 12 or (len(gap) <= 120 and not re.search(r"\.\s|[;\n]", gap))
 
 
+def _slash_fractions(text: str) -> list[tuple[int, int, re.Match[str]]]:
+    """ "3/12" near node words, with dates, times, pages and ratios left out."""
+    fractions: list[tuple[int, int, re.Match[str]]] = []
+    for m in _NODE_FRACTION.finditer(text):
+        window = text[max(0, m.start() - 120) : m.end() + 40]
+        if not _NODE_WORDS_NEAR.search(window):
+            continue
+        pos, tot = int(m.group("pos")), int(m.group("tot"))
+        if tot == 0 or pos > tot or tot > 150:
+            continue
+        # Dates ("3/12/2009") and ratios ("HER2/CEP17") are excluded by the context checks.
+        if re.match(r"/\d", text[m.end() : m.end() + 2]) or re.search(
+            r"\d/$", text[max(0, m.start() - 2) : m.start()]
+        ):
+            continue
+        # "11/11 lymph nodes, negative for malignancy" counts negative nodes, not positive ones.
+        if _FRACTION_THEN_NEGATIVE.match(text, m.end(), m.end() + 60):
+            if pos != tot:
+                continue  # "10/12 nodes negative": which way round is not clear
+            pos = 0
+        if re.search(r"(?i)(?:\bp\.?|page)\s*$", text[max(0, m.start() - 6) : m.start()]):
+            continue  # "page 8/33"
+        if _DATE_BEFORE.search(text, max(0, m.start() - 30), m.start()) or _TIME_AFTER.match(
+            text, m.end()
+        ):
+            continue  # "ADDENDUM (03/14)", "amended 11/12", "received at 10/30 am": dates, times
+        fractions.append((pos, tot, m))
+    return fractions
+
+
+def _fractions(text: str, node_windows) -> list[tuple[int, int, re.Match[str]]]:
+    """Every written count of positive over examined nodes, in any wording."""
+    fractions = _slash_fractions(text)
+    for m in _finditer_windows(_NODES_X_OF_Y, text, node_windows):
+        pos, tot = int(m.group("pos")), int(m.group("tot"))
+        if 0 < tot <= 150 and pos <= tot:
+            fractions.append((pos, tot, m))
+    for m in _finditer_windows(_NODES_OF, text, node_windows):
+        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
+        if pos is None or tot is None or tot == 0 or pos > tot:
+            continue
+        fractions.append((pos, tot, m))
+    for m in _finditer_windows(_NODES_ALL_NEG, text, node_windows):
+        n = _to_int(m.group("n1") or m.group("n2") or "")
+        if n:
+            fractions.append((0, n, m))
+    return fractions
+
+
+def _merge_fractions(
+    text: str, fractions: list[tuple[int, int, re.Match[str]]]
+) -> list[tuple[int, int, int, int]]:
+    # "two of eighteen lymph nodes (2/18)" is one count written twice: merge neighbours.
+    fractions.sort(key=lambda x: x[2].start())
+    merged: list[tuple[int, int, int, int]] = []
+    for pos, tot, m in fractions:
+        if merged and merged[-1][:2] == (pos, tot) and _restated(text, merged[-1][3], m.start()):
+            merged[-1] = (pos, tot, merged[-1][2], max(m.end(), merged[-1][3]))
+        elif merged and m.start() < merged[-1][3]:
+            continue
+        else:
+            merged.append((pos, tot, m.start(), m.end()))
+    return merged
+
+
 def _node_candidates(text: str) -> list[Fact]:
     out: list[Fact] = []
     node_windows = _windows(text, _NODE_ANCHOR, 140, 80)
@@ -150,54 +215,7 @@ def _node_candidates(text: str) -> list[Fact]:
         n = _to_int(m.group("n"))
         if n is not None:
             out.append(_fact("nodes_positive", n, text, m.start(), m.end(), rank=3))
-    fractions: list[tuple[int, int, re.Match[str]]] = []
-    for m in _NODE_FRACTION.finditer(text):
-        window = text[max(0, m.start() - 120) : m.end() + 40]
-        if not _NODE_WORDS_NEAR.search(window):
-            continue
-        pos, tot = int(m.group("pos")), int(m.group("tot"))
-        if tot == 0 or pos > tot or tot > 150:
-            continue
-        # Dates ("3/12/2009") and ratios ("HER2/CEP17") are excluded by the context checks.
-        if re.match(r"/\d", text[m.end() : m.end() + 2]) or re.search(
-            r"\d/$", text[max(0, m.start() - 2) : m.start()]
-        ):
-            continue
-        # "11/11 lymph nodes, negative for malignancy" counts negative nodes, not positive ones.
-        if _FRACTION_THEN_NEGATIVE.match(text, m.end(), m.end() + 60):
-            if pos != tot:
-                continue  # "10/12 nodes negative": which way round is not clear
-            pos = 0
-        if re.search(r"(?i)(?:\bp\.?|page)\s*$", text[max(0, m.start() - 6) : m.start()]):
-            continue  # "page 8/33"
-        if _DATE_BEFORE.search(text, max(0, m.start() - 30), m.start()) or _TIME_AFTER.match(
-            text, m.end()
-        ):
-            continue  # "ADDENDUM (03/14)", "amended 11/12", "received at 10/30 am": dates, times
-        fractions.append((pos, tot, m))
-    for m in _finditer_windows(_NODES_X_OF_Y, text, node_windows):
-        pos, tot = int(m.group("pos")), int(m.group("tot"))
-        if 0 < tot <= 150 and pos <= tot:
-            fractions.append((pos, tot, m))
-    for m in _finditer_windows(_NODES_OF, text, node_windows):
-        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
-        if pos is None or tot is None or tot == 0 or pos > tot:
-            continue
-        fractions.append((pos, tot, m))
-    for m in _finditer_windows(_NODES_ALL_NEG, text, node_windows):
-        n = _to_int(m.group("n1") or m.group("n2") or "")
-        if n:
-            fractions.append((0, n, m))
-    # "two of eighteen lymph nodes (2/18)" is one count written twice: merge neighbours.
-    fractions.sort(key=lambda x: x[2].start())
-    merged: list[tuple[int, int, int, int]] = []
-    for pos, tot, m in fractions:
-        if merged and merged[-1][:2] == (pos, tot) and _restated(text, merged[-1][3], m.start()):
-            merged[-1] = (pos, tot, merged[-1][2], max(m.end(), merged[-1][3]))
-        elif merged and m.start() < merged[-1][3]:
-            continue
-        else:
-            merged.append((pos, tot, m.start(), m.end()))
+    merged = _merge_fractions(text, _fractions(text, node_windows))
     # A single count is a stated fact; several partial counts only say "all negative".
     if len(merged) == 1:
         pos, tot, start, end = merged[0]
