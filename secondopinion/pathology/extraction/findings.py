@@ -123,42 +123,46 @@ _IN_SITU_CLOSE = re.compile(
 )
 
 
+def _margin_label_value(low: str) -> str | None:
+    """The value a "Margins:" label gives, from the lower-cased words after it."""
+    value = None
+    if re.match(
+        r"\s*(?:\[?x\]?\s*)?(?:cannot\s+be\s+assessed|not\s+assessed|cannot\s+be\s+determined)",
+        low,
+    ):
+        value = "cannot be assessed"
+    elif re.search(r"\bclose\b", low):
+        value = "close"
+    elif re.match(
+        r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:all\s+)?"
+        r"(?:negative|uninvolved|free|clear|not\s+involved|widely\s+free)",
+        low,
+    ):
+        value = "clear"
+    elif re.match(
+        r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:positive|involved)", low
+    ):
+        value = "involved"
+    elif re.match(r"\s*(?:\[?x\]?\s*)?(?:none\s+involved|no\s+(?:tumou?r|carcinoma)\s+at)", low):
+        value = "clear"
+    elif re.search(
+        r"\b(?:present\s+at|extends?\s+to|involv(?:es|ed|ing))\b", low
+    ) and not re.search(r"\b(?:no|not|negative|free|uninvolved)\b", low):
+        value = "involved"  # "Margin status: invasive carcinoma present at margin(s)"
+    elif re.search(r"\b(?:negative\s+for|free\s+of|uninvolved\s+by)\b", low) and not re.search(
+        r"\b(?:present\s+at|positive)\b", low
+    ):
+        value = "clear"
+    return value
+
+
 def _margin_candidates(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_MARGIN_LABEL, text, _MARGIN_ANCHOR, 40, 30):
         seg = text[m.end() : m.end() + 80]
         seg = re.split(r"[;\n]|\.(?!\d)", seg, maxsplit=1)[0]
         low = seg.lower()
-        value = None
-        if re.match(
-            r"\s*(?:\[?x\]?\s*)?(?:cannot\s+be\s+assessed|not\s+assessed|cannot\s+be\s+determined)",
-            low,
-        ):
-            value = "cannot be assessed"
-        elif re.search(r"\bclose\b", low):
-            value = "close"
-        elif re.match(
-            r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:all\s+)?"
-            r"(?:negative|uninvolved|free|clear|not\s+involved|widely\s+free)",
-            low,
-        ):
-            value = "clear"
-        elif re.match(
-            r"\s*(?:\[?x\]?\s*)?(?:margins?\s+)?(?:(?:are|is)\s+)?(?:positive|involved)", low
-        ):
-            value = "involved"
-        elif re.match(
-            r"\s*(?:\[?x\]?\s*)?(?:none\s+involved|no\s+(?:tumou?r|carcinoma)\s+at)", low
-        ):
-            value = "clear"
-        elif re.search(
-            r"\b(?:present\s+at|extends?\s+to|involv(?:es|ed|ing))\b", low
-        ) and not re.search(r"\b(?:no|not|negative|free|uninvolved)\b", low):
-            value = "involved"  # "Margin status: invasive carcinoma present at margin(s)"
-        elif re.search(r"\b(?:negative\s+for|free\s+of|uninvolved\s+by)\b", low) and not re.search(
-            r"\b(?:present\s+at|positive)\b", low
-        ):
-            value = "clear"
+        value = _margin_label_value(low)
         if value:
             out.append(_fact("margins", value, text, m.start(), m.end() + len(seg), rank=3))
     for pattern, value, rank in (

@@ -121,7 +121,7 @@ def _restated(text: str, prev_end: int, start: int) -> bool:
 
 
 def _slash_fractions(text: str) -> list[tuple[int, int, re.Match[str]]]:
-    """ "3/12" near node words, with dates, times, pages and ratios left out."""
+    """Counts written as 3/12 near node words; dates, times, pages and ratios left out."""
     fractions: list[tuple[int, int, re.Match[str]]] = []
     for m in _NODE_FRACTION.finditer(text):
         window = text[max(0, m.start() - 120) : m.end() + 40]
