@@ -13,6 +13,15 @@ The registry never records "X" (cannot be assessed) for N or M: when a report sa
 registry either leaves N blank or fills it from other sources. So the main table counts a
 stated category (T0-T4, Tis, N0-N3, M0-M1) and reports "X" answers in their own column; the
 second table counts X answers as stated (and therefore wrong) for comparison.
+
+Harm, counted apart from misses (a wrong fact is worse than a missing one):
+- on the dev set, per staging field: "wrong" is a stated category that differs from the
+  registry's; "silent" is a stated (not derived) category where the report has no token of
+  that axis at all (nothing like pT2, T2, N0, pNX in the text); "missed" is a labelled report
+  where nothing is stated. The baseline regex is counted the same way.
+- on the hand-written reports (tests/pathology/reports, every expected fact written by hand),
+  per field: "wrong" (stated, different value), "extra" (stated where the report is silent),
+  "missed" (expected, not stated).
 """
 
 from __future__ import annotations
@@ -29,6 +38,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from secondopinion.pathology.batch import batch_dumps, batch_lines  # noqa: E402
 
 DEFAULT = "/work/shared/data/pathology-dev/tcga-dev.jsonl"
+HAND_WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "pathology" / "reports"
+
+
+def axis_mentioned(text: str, axis: str) -> bool:
+    """Any token of the axis at all ("pT2", "T 3", "ypN0", "NX", "Tis"), however noisy."""
+    pattern = (
+        r"(?<![A-Za-z])[ymr]{0,2}p?"
+        + axis
+        + r"\s?(?:[0-4]|[OolI](?![a-z]{2})|[Xx](?![a-z])|is(?![a-z]))"
+    )
+    return re.search(pattern, text) is not None
+
+
+def harm(
+    pairs: list[tuple[str | None, str | None, bool, bool]],
+) -> tuple[int, int, int]:
+    """(wrong, silent, missed) over (pred, gold, derived, mentioned) rows; X answers excluded."""
+    wrong = silent = missed = 0
+    for pred, gold, derived, mentioned in pairs:
+        stated = bool(pred) and not pred.endswith("X")
+        if stated and gold and pred != gold:
+            wrong += 1
+        if stated and not derived and not mentioned:
+            silent += 1
+        if gold and not stated:
+            missed += 1
+    return wrong, silent, missed
+
+
+def hand_written_harm() -> dict[str, list[int]]:
+    """Per field [wrong, extra, missed] over the hand-written reports."""
+    from secondopinion.pathology.extractor import extract
+
+    counts: dict[str, list[int]] = {}
+    for source in sorted(HAND_WRITTEN.glob("*.txt")):
+        expected = json.loads(source.with_suffix(".json").read_text(encoding="utf-8"))["fields"]
+        found = extract(source.read_text(encoding="utf-8")).fields
+        for name in set(expected) | set(found):
+            row = counts.setdefault(name, [0, 0, 0])
+            if name in found and name in expected and found[name].value != expected[name]["value"]:
+                row[0] += 1
+            elif name in found and name not in expected:
+                row[1] += 1
+            elif name in expected and name not in found:
+                row[2] += 1
+    return counts
 
 
 def main_category(value: str | None) -> str | None:
@@ -123,6 +178,33 @@ def main() -> int:
                 )
     print()
     print("status counts:", dict(sorted(by_status.items())))
+    print()
+    print("harm on the dev set (X answers excluded):")
+    print(f"{'field':6} {'wrong':>6} {'silent':>7} {'missed':>7}   baseline wrong/silent/missed")
+    for axis in ("T", "N", "M"):
+        name = "p" + axis
+        ours, base = [], []
+        for row, res in zip(rows, results, strict=True):
+            gold = main_category(row.get("labels", {}).get(axis))
+            fact = res.get("fields", {}).get(name)
+            pred = main_category(fact["value"]) if fact else None
+            mentioned = axis_mentioned(row["text"], axis)
+            ours.append((pred, gold, bool(fact) and fact["status"] == "derived", mentioned))
+            base.append((main_category(baseline(row["text"], axis)), gold, False, mentioned))
+        w, si, mi = harm(ours)
+        bw, bs, bm = harm(base)
+        print(f"{name:6} {w:6} {si:7} {mi:7}   {bw}/{bs}/{bm}")
+    hand = hand_written_harm()
+    reports = len(list(HAND_WRITTEN.glob("*.txt")))
+    print()
+    print(f"harm on the {reports} hand-written reports (every field):")
+    print(f"{'field':16} {'wrong':>6} {'extra':>6} {'missed':>7}")
+    for name in sorted(hand):
+        w, extra, mi = hand[name]
+        if w or extra or mi:
+            print(f"{name:16} {w:6} {extra:6} {mi:7}")
+    totals = [sum(v[i] for v in hand.values()) for i in range(3)]
+    print(f"{'all fields':16} {totals[0]:6} {totals[1]:6} {totals[2]:7}")
     return 0
 
 

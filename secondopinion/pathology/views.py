@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
+from secondopinion.accounts.audit import audit_record
 from secondopinion.pathology import glossary
 from secondopinion.pathology.facts import (
     cancer_for,
@@ -16,6 +17,7 @@ from secondopinion.pathology.facts import (
     display_value,
     fact_explanation,
     fact_review,
+    facts_confirm_all,
     reading_run,
     text_segments,
 )
@@ -81,6 +83,9 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
             "segments": segments,
             "cancer_name": glossary.CANCER_NAMES.get(cancer or "", ""),
             "can_edit": can_edit(case),
+            "to_confirm": sum(
+                1 for f in facts if f.review == "unreviewed" and f.status != "uncertain"
+            ),
         },
     )
 
@@ -122,3 +127,17 @@ def fact_update(request: HttpRequest, case, fact_id) -> HttpResponse:
         messages.error(request, str(exc))
     url = reverse("pathology:document", args=[case.public_id, fact.reading.document.public_id])
     return redirect(f"{url}#fact-{fact.public_id}")
+
+
+@case_view(write=True)  # outermost, so a stranger gets 404 before anything else
+@require_POST
+def document_confirm_all(request: HttpRequest, case, document_id) -> HttpResponse:
+    """Confirm every fact of the report not checked yet, in one step (unsure ones excepted)."""
+    doc = get_object_or_404(Document, case=case, public_id=document_id)
+    reading = get_object_or_404(ReportReading, document=doc)
+    count = facts_confirm_all(reading=reading, user=request.user)
+    audit_record(
+        action="pathology.facts_confirmed", request=request, case=case, obj=doc, detail=str(count)
+    )
+    messages.success(request, f"{count} fact(s) confirmed. You can still undo or correct each one.")
+    return redirect("pathology:document", case.public_id, doc.public_id)

@@ -25,11 +25,11 @@ def test_it_explains_t2_differently_for_breast_prostate_and_colon():
     ("field", "value", "cancer", "words"),
     [
         ("pT", "T1c", "breast", "more than 10 mm and up to 20 mm"),
-        ("pT", "T3a", "prostate", "extraprostatic"),
+        ("pT", "T3a", "prostate", "outer edge of the prostate"),
         ("pT", "T3b", "prostate", "seminal vesicles"),
         ("pT", "T4a", "colon", "visceral"),
         ("pT", "T1a", "kidney", "4 cm or smaller"),
-        ("pT", "Ta", "bladder", "non-invasive papillary"),
+        ("pT", "Ta", "bladder", "papillary tumour that has not invaded"),
         ("pT", "T2a", "melanoma", "without ulceration"),
         ("pT", "T1b", "thyroid", "more than 1 cm and up to 2 cm"),
         ("pT", "T1a", "endometrium", "less than half"),
@@ -107,4 +107,44 @@ def test_it_explains_every_procedure_the_extractor_can_name():
     from secondopinion.pathology.glossary import PROCEDURES
 
     assert {name for name, _ in _PROCEDURES} <= set(PROCEDURES)
-    assert "keeps the rest of the breast" in explain("specimen", "lumpectomy")
+    assert "The rest of the breast is kept" in explain("specimen", "lumpectomy")
+
+
+# Corrections checked against AJCC 8th edition, ASCO/CAP and ISUP.
+
+
+def test_corrected_wording_says_what_the_guidelines_say():
+    from secondopinion.pathology.glossary import explain
+
+    assert "Labs measure" in explain("ki67_percent", 15)
+    assert "needle biopsy" in explain("gleason", "3+4=7")
+    assert "isolated" in explain("pN", "N0(i+)", "melanoma")
+    assert "from 0" in explain("stage_group", "IIA")
+    assert "Version 9" in explain("ajcc_edition", 8)
+    assert "chest wall" in explain("pT", "T4", "breast")
+    assert "deep skin layer alone is not T4" in explain("pT", "T4", "breast")
+    assert "can be seen" in explain("pT", "T4b", "breast")
+    assert "older edition" in explain("pT", "T2c", "prostate")
+    assert "removed completely" not in explain("margins", "clear")
+    assert "grouped with" in explain("msi", "MSI-L")
+    assert "ER only" in explain("pr", "low positive")
+    assert "TURP" in explain("specimen", "transurethral resection")
+    assert "grown into" in explain("pT", "T2", "lung")
+    assert "air sacs" in explain("pT", "Tis", "lung")
+    assert "seen by eye" in explain("pT", "T3b", "thyroid")
+    assert "upper mediastinum" in explain("pN", "N1a", "thyroid")
+    assert "prostate (its stroma)" in explain("pT", "T4a", "bladder")
+    assert "straight into the adrenal" in explain("pT", "T4", "kidney")
+    assert "highest T category" in explain("tnm_prefixes", "m")
+    assert "regional" in explain("pM", "M1a", "prostate")
+    assert "guidelines do not use" in explain("er", "equivocal")
+    assert "nuclei" in explain("histology", "papillary thyroid carcinoma")
+    assert "pM0" not in explain("pM", "M0")
+
+
+def test_it_explains_t_for_ovary_pancreas_and_cervix():
+    from secondopinion.pathology.glossary import explain
+
+    assert "both ovaries" in explain("pT", "T1b", "ovary")
+    assert "arteries" in explain("pT", "T4", "PAAD")
+    assert "3 mm deep" in explain("pT", "T1a1", "cervix")

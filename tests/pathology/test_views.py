@@ -109,3 +109,49 @@ def test_a_derived_fact_links_to_the_highlight_it_shares(owner_client, case):
     page = owner_client.get(doc_url(case, doc)).content.decode()
     gleason_mark = f"#mark-{facts['gleason'].public_id}"
     assert page.count(f'href="{gleason_mark}"') == 2  # the Gleason card and the grade group card
+
+
+def test_the_owner_confirms_every_fact_in_one_step_and_it_is_audited(owner_client, case):
+    from secondopinion.accounts.models import AuditEvent
+
+    doc = make_report(case)
+    facts = doc.pathology_reading.facts
+    assert "Confirm all that are right" in owner_client.get(doc_url(case, doc)).content.decode()
+    url = reverse("pathology:document_confirm_all", args=[case.public_id, doc.public_id])
+    assert owner_client.post(url).status_code == 302
+    assert not facts.filter(review=Review.UNREVIEWED).exclude(status="uncertain").exists()
+    event = AuditEvent.objects.get(action="pathology.facts_confirmed", case=case)
+    assert event.detail == str(facts.filter(review=Review.CONFIRMED).count())
+    page = owner_client.get(doc_url(case, doc)).content.decode()
+    assert "This is right" not in page  # every fact is confirmed: no button to confirm again
+    assert "Confirm all that are right" not in page
+    assert "Undo my check" in page
+
+
+def test_confirm_all_leaves_unsure_and_corrected_facts_as_they_are(owner_client, case, owner):
+    from secondopinion.pathology.facts import fact_review
+
+    doc = make_report(case)
+    facts = doc.pathology_reading.facts
+    corrected = facts.get(field="pT")
+    fact_review(fact=corrected, action="correct", corrected_value="T3", user=owner)
+    unsure = facts.get(field="er")
+    facts.filter(pk=unsure.pk).update(status="uncertain")
+    owner_client.post(
+        reverse("pathology:document_confirm_all", args=[case.public_id, doc.public_id])
+    )
+    corrected.refresh_from_db()
+    unsure.refresh_from_db()
+    assert (corrected.review, corrected.final_value) == (Review.CORRECTED, "T3")
+    assert unsure.review == Review.UNREVIEWED
+
+
+def test_only_those_who_may_edit_can_confirm_all(client, case, caregiver, stranger):
+    doc = make_report(case)
+    url = reverse("pathology:document_confirm_all", args=[case.public_id, doc.public_id])
+    for user in (caregiver, stranger):
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+    client.force_login(caregiver)
+    assert "Confirm all that are right" not in client.get(doc_url(case, doc)).content.decode()
+    assert not doc.pathology_reading.facts.exclude(review=Review.UNREVIEWED).exists()
