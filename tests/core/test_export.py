@@ -119,3 +119,48 @@ def test_the_dashboard_offers_the_download_to_the_owner_only(case, owner_client,
     assert export in owner_client.get(url).content.decode()
     client.force_login(caregiver)
     assert export not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_builds_several_exports_of_one_case_at_once(owner, settings, tmp_path):
+    """Each export has its own temporary name: parallel builds never collide (it was a 500)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from secondopinion.core.views_case import export_open
+
+    case = make_case(owner)
+    document_store(case, b"%PDF biopsy", title="biopsy.pdf")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+
+    def build(_: int) -> bytes:
+        try:
+            with export_open(case) as handle:
+                return handle.read()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        bodies = list(pool.map(build, range(12)))
+    for index, body in enumerate(bodies):
+        path = tmp_path / f"down-{index}.zip"
+        path.write_bytes(body)
+        assert packet_verify(path).ok
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_failed_export_leaves_nothing_in_the_temp_folder(
+    case, owner_client, settings, tmp_path, monkeypatch
+):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    url = reverse("core_case:export", args=[case.public_id])
+
+    def broken(**kwargs):
+        (kwargs["out"].parent / ".case.zip.part").write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("secondopinion.core.views_case.case_export", broken)
+    with pytest.raises(OSError, match="disk full"):
+        owner_client.post(url)
+    assert list((tmp_path / "tmp").iterdir()) == []

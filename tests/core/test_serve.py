@@ -65,6 +65,14 @@ def test_it_serves_with_a_worker_and_stops_the_worker_on_sigterm(tmp_path):
         if not workers and not Path("/proc").exists():  # pragma: no cover - not Linux
             return
         assert len(workers) == 1, "serve starts exactly one worker"
+        restore = subprocess.run(
+            [*python, "restore", str(tmp_path / "no-such-backup")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert restore.returncode != 0 and "app is running" in restore.stderr
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
         deadline = time.monotonic() + 15

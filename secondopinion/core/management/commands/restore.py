@@ -34,3 +34,4 @@ class Command(BaseCommand):
             f"Restored the {manifest['engine']} database and {len(manifest['files'])} files "
             f"from the backup of {manifest['created']}."
         )
+        self.stdout.write(manifest["key_note"])

@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+
+from secondopinion.core.applock import AppRunning, app_lock
 
 
 def _exit_cleanly(signum, frame) -> None:
@@ -24,6 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the worker.")
 
     def handle(self, *args, host: str, port: int, no_worker: bool, **options):
+        # Held while the app runs, so `restore` refuses to swap the data under it.
+        try:
+            with app_lock(settings.DATA_DIR):
+                self._serve(host, port, no_worker)
+        except AppRunning:
+            raise CommandError(
+                "The app is already running from this data folder. Use that one, or stop it first."
+            ) from None
+
+    def _serve(self, host: str, port: int, no_worker: bool) -> None:
         worker = None
         if not no_worker and settings.TASKS_BACKEND == "database":
             worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
