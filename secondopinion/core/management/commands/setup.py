@@ -1,12 +1,9 @@
-"""Prepare this installation: apply database migrations, load the bundled data, and take a quick
-look at the stored files (a warning line when something is missing)."""
-
-from importlib import import_module
+"""Prepare this installation: apply database migrations and take a quick look at the stored files
+(a warning line when something is missing). Bundled data ships in data migrations."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from secondopinion.core.bundled import BUNDLED_DATA_LOADERS
 from secondopinion.core.integrity import check_line, integrity_check
 
 
@@ -15,11 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        for dotted in BUNDLED_DATA_LOADERS:
-            module_name, func_name = dotted.rsplit(".", 1)
-            line = getattr(import_module(module_name), func_name)()
-            if line:
-                self.stdout.write(line)
         self.stdout.write("The database is ready.")
         # A quick look (presence only, no hashing) so a lost or half-written file is noticed at
         # start-up; the full check is `secondopinion check-integrity`.
