@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "secondopinion.records",
     "secondopinion.pathology",
     "secondopinion.opinions",
+    "secondopinion.operations",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondopinion.core.backup import BackupError, backup_verify, installation_restore
+from secondopinion.operations.backup import BackupError, backup_verify, installation_restore
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
-from secondopinion.core.export import case_export
+from secondopinion.cases.access import case_view
+from secondopinion.operations.export import case_export
 
 
 def export_open(case) -> BinaryIO:
@@ -37,7 +37,7 @@ def export_open(case) -> BinaryIO:
 def case_export_view(request: HttpRequest, case) -> HttpResponse:
     """GET explains what the ZIP holds; POST builds it and sends it."""
     if request.method != "POST":
-        return render(request, "core/case_export.html", {"case": case})
+        return render(request, "operations/case_export.html", {"case": case})
     handle = export_open(case)
     audit_record(action="case.exported", request=request, case=case, obj=case)
     stamp = f"{case.created_at:%Y-%m-%d}"

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from secondopinion.cases.models import Case
-from secondopinion.core.backup import BackupError, installation_backup, installation_restore
-from secondopinion.core.integrity import storage_walk
+from secondopinion.operations.backup import BackupError, installation_backup, installation_restore
+from secondopinion.operations.integrity import storage_walk
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
 from tests.factories import make_case, make_user
@@ -120,7 +120,7 @@ def test_it_carries_the_secret_key_privately_and_restores_it(installation, tmp_p
     import os
     import stat
 
-    from secondopinion.core.backup import backup_verify
+    from secondopinion.operations.backup import backup_verify
 
     key_file = settings.DATA_DIR / "secret_key"
     key_before = key_file.read_text().strip()

@@ -34,7 +34,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from secondopinion.core.filerefs import StoredRef, stored_refs
+from secondopinion.operations.filerefs import StoredRef, stored_refs
 from secondopinion.opinions.packet import MANIFEST_NAME, SUMS_NAME, sums_line
 
 EXPORT_FORMAT = "secondopinion-export/1"

@@ -45,7 +45,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
 from secondopinion.core.applock import AppRunning, app_lock
-from secondopinion.core.integrity import storage_walk
+from secondopinion.operations.integrity import storage_walk
 from secondopinion.opinions.packet import SUMS_NAME, sums_line
 
 BACKUP_FORMAT = "secondopinion-backup/1"

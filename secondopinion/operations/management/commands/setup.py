@@ -4,7 +4,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from secondopinion.core.integrity import check_line, integrity_check
+from secondopinion.operations.integrity import check_line, integrity_check
 
 
 class Command(BaseCommand):
