@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "secondopinion.opinions",
     "secondopinion.agreements",
     "secondopinion.plans",
+    "secondopinion.operations",
 ]
 
 MIDDLEWARE = [

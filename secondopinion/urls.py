@@ -19,5 +19,5 @@ urlpatterns = [
     path(case_prefix + "opinions/", include("secondopinion.opinions.urls")),
     path(case_prefix, include("secondopinion.accounts.urls_case")),  # sharing/, activity/
     path("r/", include("secondopinion.opinions.urls_public")),
-    path(case_prefix, include("secondopinion.core.urls_case")),
+    path(case_prefix, include("secondopinion.operations.urls_case")),
 ]

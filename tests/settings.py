@@ -4,6 +4,11 @@ import os
 import tempfile
 
 os.environ.setdefault("SECONDOPINION_DATA_DIR", tempfile.mkdtemp(prefix="so-tests-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Under pytest-xdist each worker gets its own data folder (files, secret key, app lock): the
+    # workers inherit the controller's environment, so the line above would share one.
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    os.environ["SECONDOPINION_DATA_DIR"] = tempfile.mkdtemp(prefix=f"so-tests-{worker}-")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from secondopinion.settings import *  # noqa: E402, F403

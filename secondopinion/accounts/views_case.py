@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from secondopinion.accounts import sharing
-from secondopinion.accounts.access import case_view
 from secondopinion.accounts.forms import InviteForm, InviteLinkForm, RoleForm
 from secondopinion.accounts.models import CaseInvite, CaseMembership, User
 from secondopinion.accounts.sharing import SharingError
 from secondopinion.accounts.trail import trail_page
+from secondopinion.cases.access import case_view
 
 
 def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=None, status=200):

@@ -1,17 +1,20 @@
 """The journey dashboard: each stage's status, derived from what the case holds.
 
 Nothing here is a tick-box the patient must remember: every status is computed from data. Each app
-that owns a stage adds a `stages(case, today)` function in its own `journey.py` and its dotted path
-to STAGE_SOURCES. The first stage that is not done supplies the single suggested next step.
+that owns a stage adds a `stages(case, today)` function in its own `journey.py` and registers it
+in STAGE_SOURCES from its `AppConfig.ready()` (see core/registry.py). The first stage that is not done supplies the single suggested next step.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
+from typing import Any
 
 from django.urls import reverse
+
+from secondopinion.core.registry import Registry
 
 DONE, STARTED, TODO, ATTENTION = "done", "started", "todo", "attention"
 STATUS_WORDS = {
@@ -78,15 +81,10 @@ class Journey:
 # The "send your case" stage (opinions app): from there on the journey only moves forward.
 SENT_ORDER = 60
 
-# Apps add their stage source here, in journey order.
-STAGE_SOURCES: list[str] = [
-    "secondopinion.cases.journey.case_stages",
-    "secondopinion.providers.journey.stages",
-    "secondopinion.doctors.journey.stages",
-    "secondopinion.records.journey.stages",
-    "secondopinion.pathology.journey.stages",
-    "secondopinion.opinions.journey.stages",
-]
+# `(case, today) -> list[Stage]` functions, registered by each app's ready(); sorted by order.
+STAGE_SOURCES: Registry[Callable[[Any, datetime.date], list[Stage]]] = Registry(
+    "journey stage sources"
+)
 
 
 def _timeline_stage(case, today: datetime.date) -> Stage:
@@ -189,8 +187,7 @@ def case_stages(case, today: datetime.date) -> list[Stage]:
 
 def journey_for(case, today: datetime.date) -> Journey:
     stages: list[Stage] = []
-    for dotted in STAGE_SOURCES:
-        module_name, func_name = dotted.rsplit(".", 1)
-        stages.extend(getattr(import_module(module_name), func_name)(case, today))
+    for source in STAGE_SOURCES:
+        stages.extend(source(case, today))
     stages.sort(key=lambda s: s.order)
     return Journey(stages=stages, days_left=case.days_left_from(today))

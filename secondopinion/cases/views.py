@@ -4,8 +4,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from secondopinion.accounts.access import case_view, cases_visible_to
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import case_view, cases_visible_to
 from secondopinion.cases.forms import CaseForm, GoalsForm, TimelineForm
 from secondopinion.cases.journey import journey_for
 from secondopinion.cases.messages import wait_question

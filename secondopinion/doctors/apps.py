@@ -1,6 +1,14 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class DoctorsConfig(AppConfig):
     name = "secondopinion.doctors"
     label = "doctors"
+
+    def ready(self) -> None:
+        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
+        from secondopinion.doctors.journey import stages  # noqa: PLC0415
+
+        STAGE_SOURCES.register(stages)

@@ -1,6 +1,16 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class OpinionsConfig(AppConfig):
     name = "secondopinion.opinions"
     label = "opinions"
+
+    def ready(self) -> None:
+        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
+        from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
+        from secondopinion.opinions import journey, lifecycle  # noqa: PLC0415
+
+        STAGE_SOURCES.register(journey.stages)
+        FILE_SOURCES.register(lifecycle.case_files)

@@ -1,6 +1,16 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class PathologyConfig(AppConfig):
     name = "secondopinion.pathology"
     label = "pathology"
+
+    def ready(self) -> None:
+        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
+        from secondopinion.pathology import journey, tasks  # noqa: PLC0415
+        from secondopinion.records.tasks import TEXT_READY_HOOKS  # noqa: PLC0415
+
+        STAGE_SOURCES.register(journey.stages)
+        TEXT_READY_HOOKS.register(tasks.pathology_text_ready)

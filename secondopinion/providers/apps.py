@@ -1,6 +1,14 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class ProvidersConfig(AppConfig):
     name = "secondopinion.providers"
     label = "providers"
+
+    def ready(self) -> None:
+        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
+        from secondopinion.providers.journey import stages  # noqa: PLC0415
+
+        STAGE_SOURCES.register(stages)

@@ -3,8 +3,8 @@
 Other apps plug their inputs in here rather than editing the rules:
 - doctors: `doctor_cancer_record` (did the public record show work on the patient's cancer) comes
   from `secondopinion.doctors.evidence`, fetched for all services of a page in one query.
-- records: append the dotted path of a function `(service) -> list[str]` to
-  `MISSING_RECORDS_SOURCES`. It returns plain labels of record types the service asked for that the
+- records: register a function `(service) -> list[str]` in `MISSING_RECORDS_SOURCES` from its
+  `AppConfig.ready()`. It returns plain labels of record types the service asked for that the
   case's vault does not hold yet ("Pathology slides or tissue blocks"). Every source is called and
   the labels are merged, in order, without duplicates.
 """
@@ -12,13 +12,16 @@ Other apps plug their inputs in here rather than editing the rules:
 from __future__ import annotations
 
 import datetime
-from importlib import import_module
+from collections.abc import Callable
 
+from secondopinion.core.registry import Registry
 from secondopinion.providers import rules
 from secondopinion.providers.models import Answer, Service
 
-# Dotted paths of `(service) -> list[str]` functions; the records app adds its own here.
-MISSING_RECORDS_SOURCES: list[str] = ["secondopinion.records.checklist.missing_for_service"]
+# `(service) -> list[str]` functions; the records app registers its own from ready().
+MISSING_RECORDS_SOURCES: Registry[Callable[[Service], list[str]]] = Registry(
+    "missing-records sources"
+)
 
 
 def missing_records_for(service: Service) -> tuple[str, ...]:
@@ -26,9 +29,8 @@ def missing_records_for(service: Service) -> tuple[str, ...]:
     if not (service.records_needed or service.records_other.strip()):
         return ()
     labels: list[str] = []
-    for dotted in MISSING_RECORDS_SOURCES:
-        module_name, func_name = dotted.rsplit(".", 1)
-        for label in getattr(import_module(module_name), func_name)(service):
+    for source in MISSING_RECORDS_SOURCES:
+        for label in source(service):
             if label not in labels:
                 labels.append(label)
     return tuple(labels)

@@ -1,6 +1,18 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class RecordsConfig(AppConfig):
     name = "secondopinion.records"
     label = "records"
+
+    def ready(self) -> None:
+        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
+        from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
+        from secondopinion.providers.facts import MISSING_RECORDS_SOURCES  # noqa: PLC0415
+        from secondopinion.records import checklist, journey, lifecycle  # noqa: PLC0415
+
+        STAGE_SOURCES.register(journey.stages)
+        FILE_SOURCES.register(lifecycle.case_files)
+        MISSING_RECORDS_SOURCES.register(checklist.missing_for_service)

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import logging
-from importlib import import_module
+from collections.abc import Callable
 
 from django.db import transaction
 from django_tasks import task
 
+from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
 from secondopinion.records.models import DiscImport, Document, TextStatus
 
 log = logging.getLogger(__name__)
 
-# Other apps react to a document whose text is ready by adding the dotted path of a function
-# `(document_pk: int) -> None` here (the pathology app extracts facts from pathology reports).
-# Each is called after the text is saved, and again when the patient changes the type.
-TEXT_READY_HOOKS: list[str] = ["secondopinion.pathology.tasks.pathology_text_ready"]
+# Other apps react to a document whose text is ready by registering a function
+# `(document_pk: int) -> None` here from their AppConfig.ready() (the pathology app extracts facts
+# from pathology reports). Each is called after the text is saved, and again when the patient
+# changes the type.
+TEXT_READY_HOOKS: Registry[Callable[[int], None]] = Registry("text-ready hooks")
 TEXT_KINDS = ("pdf", "text")
 MAX_TEXT_CHARS = 2_000_000
 
 
 def text_ready_notify(document_pk: int) -> None:
-    for dotted in TEXT_READY_HOOKS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        getattr(import_module(module_name), func_name)(document_pk)
+    for hook in TEXT_READY_HOOKS:
+        hook(document_pk)
 
 
 @task()

@@ -189,7 +189,7 @@ def packet(marker: Path, service_pk: int) -> None:
 
 def verify() -> dict:
     """After the restart: what can the app see, what does the check find, and after repair?"""
-    from secondopinion.core.integrity import integrity_check, integrity_repair
+    from secondopinion.operations.integrity import integrity_check, integrity_repair
     from secondopinion.opinions.models import PacketBuild
     from secondopinion.records.models import (
         DiscImport,

@@ -189,4 +189,5 @@ def test_a_backup_of_the_live_file_database_is_one_self_contained_file(template,
         "database.sqlite3",
         "files",
         "manifest.json",
+        "secret_key",
     ]

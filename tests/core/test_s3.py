@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 
-from secondopinion.core.export import case_export
-from secondopinion.core.integrity import integrity_check, integrity_repair
+from secondopinion.operations.export import case_export
+from secondopinion.operations.integrity import integrity_check, integrity_repair
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.records.models import Document
 from tests.s3 import BUCKET
@@ -66,8 +66,8 @@ def test_export_reads_files_from_object_storage(case, s3, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_bring_back_the_bucket(case, s3, tmp_path):
-    from secondopinion.core.backup import installation_backup, installation_restore
-    from secondopinion.core.integrity import storage_walk
+    from secondopinion.operations.backup import installation_backup, installation_restore
+    from secondopinion.operations.integrity import storage_walk
 
     doc = _document(case, s3, b"%PDF kept safe", "ee/kept")
     installation_backup(out=tmp_path / "backup")

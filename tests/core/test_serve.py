@@ -171,3 +171,15 @@ def test_its_output_never_holds_a_share_link_or_invite_token(app):
     output = _output(log)
     assert share_token not in output and invite_token not in output
     assert "invasive" not in output
+
+
+def test_restore_refuses_while_it_runs(app, tmp_path):
+    server, port, env, log = app
+    restore = subprocess.run(
+        [*PYTHON, "restore", str(tmp_path / "no-such-backup")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert restore.returncode != 0 and "app is running" in restore.stderr

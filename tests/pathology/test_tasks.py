@@ -7,7 +7,7 @@ from tests.pathology.helpers import make_report
 
 
 def test_it_is_registered_with_the_records_app():
-    assert "secondopinion.pathology.tasks.pathology_text_ready" in TEXT_READY_HOOKS
+    assert pathology_text_ready in TEXT_READY_HOOKS
 
 
 def test_the_hook_reads_pathology_reports(case, django_capture_on_commit_callbacks):

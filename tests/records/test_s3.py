@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from secondopinion.cases.lifecycle import case_delete
-from secondopinion.core.integrity import integrity_check
+from secondopinion.operations.integrity import integrity_check
 from secondopinion.records import imports, storage
 from secondopinion.records.models import (
     DiscImport,

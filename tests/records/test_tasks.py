@@ -1,5 +1,6 @@
 """Background work: PDF text, its hooks for other apps, and safe re-runs."""
 
+from secondopinion.core.registry import Registry
 from secondopinion.records import tasks
 from secondopinion.records.models import DiscImport, Document
 from tests.records.helpers import make_document, pdf_bytes
@@ -30,7 +31,9 @@ def test_it_marks_a_damaged_pdf_as_failed_without_raising(case):
 
 def test_it_tells_other_apps_when_text_is_ready(case, monkeypatch):
     seen = []
-    monkeypatch.setattr(tasks, "TEXT_READY_HOOKS", ["tests.records.test_tasks.remember"])
+    hooks = Registry("text-ready hooks")
+    hooks.register(remember)
+    monkeypatch.setattr(tasks, "TEXT_READY_HOOKS", hooks)
     monkeypatch.setattr("tests.records.test_tasks.SEEN", seen, raising=False)
     document = make_document(case, content=pdf_bytes())
     tasks.document_text_extract.call(document.pk)

@@ -7,7 +7,7 @@ register = template.Library()
 
 
 def _may_open(url: str, role: str | None) -> bool:
-    access = getattr(resolve(url).func, "case_access", "read")  # set by accounts.access.case_view
+    access = getattr(resolve(url).func, "case_access", "read")  # set by cases.access.case_view
     if access == "owner":
         return role == "owner"
     if access == "write":

@@ -17,11 +17,12 @@ import time
 from collections import deque
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
 from waitress import serve
 
 from secondopinion.centers.geo import zip_table_warm
+from secondopinion.core.applock import AppRunning, app_lock
 
 WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
 
@@ -86,6 +87,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the worker.")
 
     def handle(self, *args, host: str, port: int, no_worker: bool, **options):
+        # Held while the app runs, so `restore` refuses to swap the data under it.
+        try:
+            with app_lock(settings.DATA_DIR):
+                self._serve(host, port, no_worker)
+        except AppRunning:
+            raise CommandError(
+                "The app is already running from this data folder. Use that one, or stop it first."
+            ) from None
+
+    def _serve(self, host: str, port: int, no_worker: bool) -> None:
         supervisor = None
         if not no_worker and settings.TASKS_BACKEND == "database":
             supervisor = WorkerSupervisor(WORKER_COMMAND, say=self.stderr.write)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondopinion.core.backup import BackupError, backup_verify, installation_restore
+from secondopinion.operations.backup import BackupError, backup_verify, installation_restore
 
 
 class Command(BaseCommand):
@@ -34,3 +34,4 @@ class Command(BaseCommand):
             f"Restored the {manifest['engine']} database and {len(manifest['files'])} files "
             f"from the backup of {manifest['created']}."
         )
+        self.stdout.write(manifest["key_note"])

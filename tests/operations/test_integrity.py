@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from secondopinion.core.integrity import (
+from secondopinion.operations.integrity import (
     RepairRefused,
     integrity_check,
     integrity_repair,

@@ -34,7 +34,8 @@ from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from secondopinion.core.filerefs import StoredRef, stored_refs
+from secondopinion.cases.models import Case
+from secondopinion.operations.filerefs import StoredRef, stored_refs
 from secondopinion.opinions.packet import MANIFEST_NAME, SUMS_NAME, sums_line
 
 EXPORT_FORMAT = "secondopinion-export/1"
@@ -45,8 +46,6 @@ SECRET_FIELD_SUFFIXES = ("_hash", "password")
 
 def case_models_walk(case) -> dict[type[models.Model], models.QuerySet]:
     """Every model holding rows of this case, with a queryset of those rows (Case included)."""
-    from secondopinion.cases.models import Case
-
     found: dict[type[models.Model], set] = {Case: {case.pk}}
     queue: deque[type[models.Model]] = deque([Case])
     expanded: set[type[models.Model]] = set()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
-from secondopinion.core.export import case_export
+from secondopinion.operations.export import case_export
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from secondopinion.cases.models import Case
-from secondopinion.core.backup import BackupError, installation_backup, installation_restore
-from secondopinion.core.integrity import storage_walk
+from secondopinion.operations.backup import BackupError, installation_backup, installation_restore
+from secondopinion.operations.integrity import storage_walk
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
 from tests.factories import make_case, make_user
@@ -114,3 +114,59 @@ def test_the_commands_report_what_they_did(installation, tmp_path, capsys):
     assert "complete" in capsys.readouterr().out
     call_command("restore", str(tmp_path / "b"))
     assert "Restored" in capsys.readouterr().out
+
+
+def test_it_carries_the_secret_key_privately_and_restores_it(installation, tmp_path, settings):
+    import os
+    import stat
+
+    from secondopinion.operations.backup import backup_verify
+
+    key_file = settings.DATA_DIR / "secret_key"
+    key_before = key_file.read_text().strip()
+    installation_backup(out=tmp_path / "backup")
+    carried = tmp_path / "backup" / "secret_key"
+    assert carried.read_text() == settings.SECRET_KEY
+    assert stat.S_IMODE(carried.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "backup").stat().st_mode) == 0o700
+    assert "secret_key" in (tmp_path / "backup" / "SHA256SUMS").read_text()
+
+    key_file.write_text("a-key-made-after-the-backup")
+    try:
+        if os.environ.get("SECRET_KEY"):
+            pytest.skip("the key comes from the environment here")
+        manifest = installation_restore(path=tmp_path / "backup")
+        assert key_file.read_text() == settings.SECRET_KEY
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert "stay valid" in manifest["key_note"]
+    finally:
+        key_file.write_text(key_before)
+
+    carried.write_text("tampered")
+    with pytest.raises(BackupError, match="secret_key"):
+        backup_verify(tmp_path / "backup")
+
+
+def test_it_restores_an_older_backup_without_a_key(installation, tmp_path):
+    installation_backup(out=tmp_path / "backup")
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["secret_key"]
+    manifest_path.write_text(json.dumps(manifest))
+    (tmp_path / "backup" / "secret_key").unlink()
+    assert "no secret key" in installation_restore(path=tmp_path / "backup")["key_note"]
+
+
+def test_restore_refuses_while_the_app_holds_the_lock(installation, tmp_path, settings, capsys):
+    from secondopinion.core.applock import app_lock
+
+    installation_backup(out=tmp_path / "backup")
+    Case.objects.all().delete()
+    with app_lock(settings.DATA_DIR):
+        with pytest.raises(BackupError, match="app is running"):
+            installation_restore(path=tmp_path / "backup")
+        with pytest.raises(CommandError, match="app is running"):
+            call_command("restore", str(tmp_path / "backup"))
+    assert not Case.objects.exists()
+    installation_restore(path=tmp_path / "backup")  # once the app is stopped it goes ahead
+    assert Case.objects.count() == 1

@@ -33,7 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.deletion import Collector
 
-from secondopinion.core.filerefs import (
+from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
     JOB_TABLES,
     StoredRef,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondopinion.core.backup import BackupError, installation_backup
+from secondopinion.operations.backup import BackupError, installation_backup
 from secondopinion.records.storage_io import human_size
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from secondopinion.core.export import case_export, case_models_walk
+from secondopinion.operations.export import case_export, case_models_walk
 from secondopinion.opinions.models import LinkEvent, PacketBuild, ShareLink
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.providers.models import Service
@@ -95,7 +95,7 @@ def test_the_command_refuses_an_unknown_case(db, tmp_path):
 
 
 def test_it_lets_the_owner_download_the_zip(full_case, owner_client, tmp_path):
-    url = reverse("core_case:export", args=[full_case.public_id])
+    url = reverse("operations_case:export", args=[full_case.public_id])
     assert "Download the ZIP file" in owner_client.get(url).content.decode()
     response = owner_client.post(url)
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_it_lets_the_owner_download_the_zip(full_case, owner_client, tmp_path):
 
 
 def test_it_answers_404_to_a_caregiver_and_a_stranger(case, caregiver, stranger, client):
-    url = reverse("core_case:export", args=[case.public_id])
+    url = reverse("operations_case:export", args=[case.public_id])
     for person in (caregiver, stranger):
         client.force_login(person)
         assert client.get(url).status_code == 404
@@ -115,7 +115,52 @@ def test_it_answers_404_to_a_caregiver_and_a_stranger(case, caregiver, stranger,
 
 def test_the_dashboard_offers_the_download_to_the_owner_only(case, owner_client, caregiver, client):
     url = reverse("cases:detail", args=[case.public_id])
-    export = reverse("core_case:export", args=[case.public_id])
+    export = reverse("operations_case:export", args=[case.public_id])
     assert export in owner_client.get(url).content.decode()
     client.force_login(caregiver)
     assert export not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_builds_several_exports_of_one_case_at_once(owner, settings, tmp_path):
+    """Each export has its own temporary name: parallel builds never collide (it was a 500)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from secondopinion.operations.views_case import export_open
+
+    case = make_case(owner)
+    document_store(case, b"%PDF biopsy", title="biopsy.pdf")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+
+    def build(_: int) -> bytes:
+        try:
+            with export_open(case) as handle:
+                return handle.read()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        bodies = list(pool.map(build, range(12)))
+    for index, body in enumerate(bodies):
+        path = tmp_path / f"down-{index}.zip"
+        path.write_bytes(body)
+        assert packet_verify(path).ok
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_failed_export_leaves_nothing_in_the_temp_folder(
+    case, owner_client, settings, tmp_path, monkeypatch
+):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    url = reverse("operations_case:export", args=[case.public_id])
+
+    def broken(**kwargs):
+        (kwargs["out"].parent / ".case.zip.part").write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("secondopinion.operations.views_case.case_export", broken)
+    with pytest.raises(OSError, match="disk full"):
+        owner_client.post(url)
+    assert list((tmp_path / "tmp").iterdir()) == []

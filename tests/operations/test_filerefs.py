@@ -1,4 +1,4 @@
-"""The file table in core/filerefs.py and each app's lifecycle.case_files name the same files,
+"""The file table in operations/filerefs.py and each app's lifecycle.case_files name the same files,
 and deleting a case (after its confirmation) removes every one of them."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from secondopinion.cases.lifecycle import FILE_SOURCES
 from secondopinion.cases.models import Case
-from secondopinion.core.filerefs import FILE_FIELDS, stored_refs
-from secondopinion.core.integrity import integrity_check
+from secondopinion.operations.filerefs import FILE_FIELDS, stored_refs
+from secondopinion.operations.integrity import integrity_check
 from secondopinion.records.models import DiscImport
 from tests.core.helpers import document_store, orphan_write
 from tests.factories import make_case
@@ -30,12 +30,9 @@ def case_with_every_kind_of_file(case):
 
 
 def _case_files(case) -> set[str]:
-    from importlib import import_module
-
     names = set()
-    for dotted in FILE_SOURCES:
-        module, func = dotted.rsplit(".", 1)
-        names.update(getattr(import_module(module), func)(case))
+    for source in FILE_SOURCES:
+        names.update(source(case))
     return names
 
 

@@ -9,7 +9,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondopinion.core.integrity import (
+from secondopinion.operations.integrity import (
     DEFAULT_MIN_AGE,
     RepairRefused,
     integrity_check,

@@ -1,15 +1,12 @@
-"""Prepare this installation: apply database migrations, load the bundled data, and take a quick
-look at the stored files (a warning line when something is missing)."""
-
-from importlib import import_module
+"""Prepare this installation: apply database migrations and take a quick look at the stored files
+(a warning line when something is missing). Bundled data ships in data migrations."""
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from secondopinion.core.bundled import BUNDLED_DATA_LOADERS
-from secondopinion.core.integrity import check_line, integrity_check
 from secondopinion.core.privacy import make_private
+from secondopinion.operations.integrity import check_line, integrity_check
 
 
 class Command(BaseCommand):
@@ -17,11 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        for dotted in BUNDLED_DATA_LOADERS:
-            module_name, func_name = dotted.rsplit(".", 1)
-            line = getattr(import_module(module_name), func_name)()
-            if line:
-                self.stdout.write(line)
         self.stdout.write("The database is ready.")
         # Installations from before folders were made private: fix them once, say so.
         fixed = make_private(settings.DATA_DIR)

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from secondopinion.core import views_case
+from secondopinion.operations import views_case
 
-app_name = "core_case"
+app_name = "operations_case"
 urlpatterns = [
     path("export/", views_case.case_export_view, name="export"),
 ]

@@ -3,6 +3,7 @@
 A backup is a folder:
     database.sqlite3 | database.pgdump    the database, taken consistently (see below)
     files/<storage name>                  every stored file, byte for byte
+    secret_key                            the installation's secret key (readable by its owner only)
     manifest.json                         format, engine, and size + SHA-256 of every file above
     SHA256SUMS                            the same digests, for `sha256sum -c` by hand
 
@@ -18,6 +19,13 @@ Restore checks everything first (every digest in the manifest, the database file
 and refuses a damaged backup before anything on the installation is touched. Only then does it
 replace the database (SQLite: the backup API again, into the live file, so the WAL stays coherent;
 PostgreSQL: `pg_restore --clean --single-transaction`) and swap in the files folder.
+
+The secret key travels with the backup, so after a restore the sessions, share links and invite
+links that were valid still are (they are signed or hashed with it). The backup folder is
+readable by its owner only (0700, the key file 0600): it holds everything. When the key comes from
+the SECRET_KEY environment variable, restore cannot change it and says so if the two differ.
+
+Restore refuses while the app runs (`serve` holds the lock in core/applock.py).
 """
 
 from __future__ import annotations
@@ -32,10 +40,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
-from secondopinion.core.integrity import storage_walk
+from secondopinion.core.applock import AppRunning, app_lock
+from secondopinion.operations.integrity import storage_walk
 from secondopinion.opinions.packet import SUMS_NAME, sums_line
 
 BACKUP_FORMAT = "secondopinion-backup/1"
@@ -43,6 +53,7 @@ MANIFEST = "manifest.json"
 CHUNK_SIZE = 1024 * 1024
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
+KEY_NAME = "secret_key"
 
 
 class BackupError(Exception):
@@ -168,7 +179,7 @@ def installation_backup(*, out: Path, storage: Storage | None = None) -> BackupR
     work = out.parent / f".{out.name}.partial"
     if work.exists():
         shutil.rmtree(work)  # left by an interrupted earlier run of this same backup
-    work.mkdir()
+    work.mkdir(mode=0o700)
     try:
         db_name = SQLITE_NAME if engine == "sqlite" else PG_NAME
         if engine == "sqlite":
@@ -196,15 +207,22 @@ def installation_backup(*, out: Path, storage: Storage | None = None) -> BackupR
                 os.fsync(dest.fileno())
             files.append({"path": f"files/{name}", "size": size, "sha256": digest.hexdigest()})
             total += size
+        key_file = work / KEY_NAME
+        key_file.touch(mode=0o600)
+        key_file.write_text(settings.SECRET_KEY)
+        key_digest, key_size = _sha256_path(key_file)
+        secret_key = {"path": KEY_NAME, "size": key_size, "sha256": key_digest}
         manifest = {
             "format": BACKUP_FORMAT,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "engine": engine,
             "database": database,
+            "secret_key": secret_key,
             "files": files,
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2))
         sums = [sums_line(database["sha256"], database["path"])]
+        sums.append(sums_line(secret_key["sha256"], secret_key["path"]))
         sums += [sums_line(f["sha256"], f["path"]) for f in files]
         (work / SUMS_NAME).write_text("".join(sums))
         os.replace(work, out)
@@ -229,7 +247,9 @@ def backup_verify(path: Path) -> dict:
         raise BackupError(f"{MANIFEST} in {path} is damaged.") from None
     if manifest.get("format") != BACKUP_FORMAT:
         raise BackupError(f"{path} is not a backup this version can read.")
-    entries = [manifest["database"], *manifest.get("files", [])]
+    # Backups made before the key was carried have no "secret_key" entry; they still restore.
+    key_entry = [manifest["secret_key"]] if manifest.get("secret_key") else []
+    entries = [manifest["database"], *key_entry, *manifest.get("files", [])]
     root = path.resolve()
     for entry in entries:
         file = (path / entry["path"]).resolve()
@@ -331,13 +351,44 @@ def _files_restore(backup: Path, manifest: dict, storage: Storage) -> None:
             raise BackupError(f"The storage renamed {name} to {saved}; restore stopped.")
 
 
+def _secret_key_restore(backup: Path, manifest: dict, data_dir: Path) -> str:
+    """Put the backup's secret key in place; returns a plain note on what happened to the key."""
+    if not manifest.get("secret_key"):
+        return "The backup holds no secret key (an older backup): everyone signs in again."
+    key = (backup / manifest["secret_key"]["path"]).read_text().strip()
+    if os.environ.get("SECRET_KEY"):
+        if key == os.environ["SECRET_KEY"]:
+            return "The secret key matches SECRET_KEY: sessions and links stay valid."
+        return (
+            "The backup's secret key differs from the SECRET_KEY environment variable. Set "
+            f"SECRET_KEY to the key in {backup / KEY_NAME} to keep sessions and links valid."
+        )
+    target = Path(data_dir) / KEY_NAME
+    staged = target.with_name(f".{KEY_NAME}.restoring")
+    staged.unlink(missing_ok=True)
+    staged.touch(mode=0o600)
+    staged.write_text(key)
+    os.replace(staged, target)
+    return "The secret key was restored: sessions and links stay valid after the next start."
+
+
 def installation_restore(*, path: Path, storage: Storage | None = None) -> dict:
     """Replace this installation's database and files with the backup at `path`.
 
-    Everything is verified first; a damaged backup raises BackupError with nothing changed.
+    Everything is verified first; a damaged backup raises BackupError with nothing changed, and so
+    does a running app (the lock `serve` holds). The manifest is returned with "key_note" added.
     """
-    storage = storage or default_storage
-    path = Path(path)
+    try:
+        with app_lock(settings.DATA_DIR):
+            return _restore(Path(path), storage or default_storage)
+    except AppRunning:
+        raise BackupError(
+            "The app is running (it holds the lock in the data folder). Stop it (Ctrl+C where "
+            "it runs, and any worker), then restore again. Nothing was changed."
+        ) from None
+
+
+def _restore(path: Path, storage: Storage) -> dict:
     try:
         manifest = backup_verify(path)
     except BackupError as exc:
@@ -354,4 +405,5 @@ def installation_restore(*, path: Path, storage: Storage | None = None) -> dict:
     else:
         _pg_restore(database)
     _files_restore(path, manifest, storage)
+    manifest["key_note"] = _secret_key_restore(path, manifest, settings.DATA_DIR)
     return manifest
