@@ -12,8 +12,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from secondopinion.pathology import textfile
-from secondopinion.pathology.textfile import TextExtractionError
+from secondopinion.core import textfile
+from secondopinion.core.textfile import TextExtractionError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CHARS = 1_000_000  # about 350 dense pages; read in about 5 s (the work grows linearly)

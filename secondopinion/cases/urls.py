@@ -8,7 +8,6 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
     path("<uuid:case_id>/edit/", views.case_edit, name="edit"),
-    path("<uuid:case_id>/first-plan/", views.first_plan, name="first_plan"),
     path("<uuid:case_id>/timeline/", views.timeline, name="timeline"),
     path("<uuid:case_id>/goals/", views.goals, name="goals"),
     path("<uuid:case_id>/delete/", views.case_delete, name="delete"),

@@ -9,7 +9,6 @@ from secondopinion.cases.access import case_view, cases_visible_to
 from secondopinion.cases.forms import CaseForm, GoalsForm, TimelineForm
 from secondopinion.cases.journey import journey_for
 from secondopinion.cases.messages import wait_question
-from secondopinion.opinions import readings
 
 
 def home(request):
@@ -49,35 +48,12 @@ def case_edit(request, case):
     if request.method == "POST" and form.is_valid():
         case = form.save()
         if case.first_plan.strip() and case.first_plan != case.first_plan_read_from:
-            # New words for the first plan: read them, and ask the patient to check them.
-            readings.case_plan_store(case)
+            # New words for the first plan: the opinions app reads them; the patient checks them.
             messages.success(request, "Saved. Please check what we read from your first plan.")
-            return redirect("cases:first_plan", case.public_id)
+            return redirect("opinions:first_plan", case.public_id)
         messages.success(request, "Saved.")
         return redirect("cases:detail", case.public_id)
     return render(request, "cases/case_form.html", {"form": form, "case": case})
-
-
-@case_view(write=True)
-def first_plan(request, case):
-    """The first plan read into treatments, for the patient to check and correct."""
-    from secondopinion.opinions.views import components_check
-
-    reading = readings.case_reading(case)
-    dicts, unread = readings.editable(reading), list(reading.unread)
-    response = components_check(
-        request,
-        components=dicts,
-        unread=unread,
-        source=case.first_plan,
-        save=lambda corrected: readings.case_plan_store(case, components=corrected),
-        template="cases/first_plan.html",
-        context={"case": case},
-    )
-    if response is None:
-        messages.success(request, "Thank you. Your first plan is saved as you checked it.")
-        return redirect("opinions:compare", case.public_id)
-    return response
 
 
 @case_view()

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CentersConfig(AppConfig):
     name = "secondopinion.centers"
     label = "centers"
+
+    def ready(self) -> None:
+        from secondopinion.centers.geo import zip_table_warm  # noqa: PLC0415
+        from secondopinion.core.warmup import WARMERS  # noqa: PLC0415
+
+        WARMERS.register(zip_table_warm)

@@ -11,9 +11,9 @@ import os
 
 from gunicorn.glogging import Logger
 
-from secondopinion.centers.geo import zip_table_warm
 from secondopinion.core.env import env_int, env_str
 from secondopinion.core.logmask import MaskingFilter, mask
+from secondopinion.core.warmup import warm_in_background
 
 bind = env_str("WEB_BIND", "127.0.0.1:8000")
 # Threads per process: pages wait mostly on the database, so a few threads per worker process
@@ -56,5 +56,5 @@ logger_class = TokenHidingLogger
 
 
 def post_worker_init(worker):
-    # Build the ZIP table in each worker before it serves, so no patient's first search waits.
-    zip_table_warm()
+    # Each worker does its start-up work (the ZIP table) now, so no patient's first page waits.
+    warm_in_background()

@@ -5,6 +5,7 @@ from secondopinion.opinions import views
 app_name = "opinions"
 urlpatterns = [
     path("", views.opinions_home, name="home"),
+    path("first-plan/", views.first_plan, name="first_plan"),
     path("packet/<uuid:service_id>/", views.packet_preview, name="packet_preview"),
     path("packets/<uuid:build_id>/", views.packet_status, name="packet_status"),
     path("packets/<uuid:build_id>/download/", views.packet_download, name="packet_download"),

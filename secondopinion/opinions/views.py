@@ -546,3 +546,23 @@ def calendar_download(request, case):
     return _attachment(
         HttpResponse(data, content_type="text/calendar; charset=utf-8"), "second-opinion-dates.ics"
     )
+
+
+@case_view(write=True)
+def first_plan(request, case):
+    """The first plan read into treatments, for the patient to check and correct."""
+    reading = readings.case_reading(case)
+    dicts, unread = readings.editable(reading), list(reading.unread)
+    response = components_check(
+        request,
+        components=dicts,
+        unread=unread,
+        source=case.first_plan,
+        save=lambda corrected: readings.case_plan_store(case, components=corrected),
+        template="opinions/first_plan.html",
+        context={"case": case},
+    )
+    if response is None:
+        messages.success(request, "Thank you. Your first plan is saved as you checked it.")
+        return redirect("opinions:compare", case.public_id)
+    return response

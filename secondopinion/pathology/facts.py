@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core.textfile import TextExtractionError, text_from_file
 from secondopinion.pathology import glossary
 from secondopinion.pathology.extractor import FIELDS, extract
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
-from secondopinion.pathology.textfile import TextExtractionError, text_from_file
 
 # The case's own cancer list, mapped to the glossary's cancer names.
 CASE_CANCER = {

@@ -180,7 +180,7 @@ def test_it_compares_by_treatment_and_walks_the_journey_to_the_end(
     page.set_viewport_size({"width": 390, "height": 844})
     for path, name in [
         (f"/cases/{case_id}/opinions/compare/", "compare-11-phone-compare"),
-        (f"/cases/{case_id}/first-plan/", "compare-12-phone-check"),
+        (f"/cases/{case_id}/opinions/first-plan/", "compare-12-phone-check"),
         (f"/cases/{case_id}/", "compare-13-phone-done"),
     ]:
         page.goto(path)

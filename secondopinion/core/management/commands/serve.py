@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
 from waitress import serve
 
-from secondopinion.centers.geo import zip_table_warm
 from secondopinion.core.applock import AppRunning, app_lock
+from secondopinion.core.warmup import warm_in_background
 
 WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
 
@@ -106,9 +106,8 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if signum is not None:
                 signal.signal(signum, _exit_cleanly)
-        # The ZIP table takes a moment to build: do it now, so the first search is as quick as
-        # the later ones.
-        threading.Thread(target=zip_table_warm, name="zip-warm", daemon=True).start()
+        # What takes a moment the first time (the ZIP table) is done now, not on the first page.
+        warm_in_background()
         self.stdout.write(f"Second Opinion Navigator is running at http://{host}:{port}/")
         self.stdout.write("Open that address in your web browser. Press Ctrl+C here to stop.")
         self.stdout.flush()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from secondopinion.core.textfile import TextExtractionError, text_from_file
 from secondopinion.pathology import glossary
 from secondopinion.pathology.batch import batch_dumps, batch_lines
 from secondopinion.pathology.extractor import extract
-from secondopinion.pathology.textfile import TextExtractionError, text_from_file
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from secondopinion.pathology.textfile import (
+from secondopinion.core.textfile import (
     MAX_FILE_BYTES,
     TextExtractionError,
     text_from_bytes,

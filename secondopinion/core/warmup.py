@@ -1,0 +1,26 @@
+"""Work a server does once at start, so no patient's first page waits for it.
+
+An app registers a function here from its AppConfig.ready() (the centers app builds its ZIP table);
+`serve` and each gunicorn worker run them all in a background thread before the first request.
+Commands run nothing of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from secondopinion.core.registry import Registry
+
+WARMERS: Registry[Callable[[], None]] = Registry("start-up warmers")
+
+
+def warm_in_background() -> threading.Thread:
+    thread = threading.Thread(target=_warm_all, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_all() -> None:
+    for warm in WARMERS:
+        warm()
