@@ -262,8 +262,13 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             continue
         if modality in DRUG_MODALITIES:
             sf, so = _drugs(f), _drugs(o)
-            # A drug on one side that the other side neither names nor could mean.
-            if any(not _covers(f, d) for d in so - sf) or any(not _covers(o, d) for d in sf - so):
+            # A drug on one side that the other side neither names (in its plan, or as given
+            # already) nor could mean by an unspecific word.
+            hf = _drugs(c for c in first.history if c.modality == modality)
+            ho = _drugs(c for c in opinion.history if c.modality == modality)
+            if any(not _covers(f, d) for d in so - sf - hf) or any(
+                not _covers(o, d) for d in sf - so - ho
+            ):
                 add("changed", modality, f, o)
                 continue
             if sf and so:

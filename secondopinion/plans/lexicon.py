@@ -174,14 +174,30 @@ def _deletions(word: str) -> set[str]:
     return {word[:k] + word[k + 1 :] for k in range(len(word))}
 
 
+LOCAL_STEPS = {"radiation": "@radiation", "radiotherapy": "@radiation", "surgery": "@surgery"}
+
+
 def _phases(sequence: str, drugs: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Phases of a regimen's `sequence`: its drugs, plus "@radiation" / "@surgery" where the
+    sequence names them ("carboplatin+paclitaxel weekly with radiation > surgery")."""
     if not sequence.strip() or sequence.strip().lower() == "together":
         return (drugs,)
     phases = []
+    by_length = sorted(drugs, key=len, reverse=True)
     for part in sequence.split(">"):
-        names = tuple(d.strip() for d in part.split("+") if d.strip())
-        if names:
-            phases.append(names)
+        text = part.lower()
+        found: list[tuple[int, str]] = []
+        for generic in by_length:
+            at = text.find(generic)
+            if at >= 0:
+                found.append((at, generic))
+                text = text[:at] + " " * len(generic) + text[at + len(generic) :]
+        for word, step in LOCAL_STEPS.items():
+            hit = re.search(rf"\b{word}\b", text)
+            if hit and step not in (name for _, name in found):
+                found.append((hit.start(), step))
+        if found:
+            phases.append(tuple(name for _, name in sorted(found)))
     return tuple(phases) or (drugs,)
 
 

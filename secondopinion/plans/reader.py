@@ -770,10 +770,17 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         lex = lexicon()
         for k, phase_drugs in enumerate(m.regimen_phases or (m.drugs,)):
             by_modality: dict[str, list[str]] = {}
+            local = []
             for generic in phase_drugs:
+                if generic.startswith("@"):  # radiation or surgery named in the sequence
+                    local.append(generic[1:])
+                    continue
                 drug = lex.drug(generic)
                 modality = drug.modality if drug else "other"
                 by_modality.setdefault(modality, []).append(generic)
+            for modality in local:
+                comp = Component(modality=modality, specific=False, regimen=m.regimen, **common)
+                out.append((comp, m.steps[k] if k < len(m.steps) else m.step))
             if (
                 all(_steroid(d) for d in by_modality.get("chemotherapy", ["x"]))
                 and len(by_modality) > 1

@@ -185,3 +185,18 @@ def test_a_conditional_first_plan_item_is_not_omitted():
 
 def test_not_a_candidate_for_surgery_is_a_refusal():
     assert kinds("Not a candidate for surgery. SBRT.", "SABR in 5 fractions.") == set()
+
+
+def test_drugs_the_opinion_says_were_already_given_are_not_a_change():
+    assert kinds("AC-T", "She has completed 4 cycles of AC. Next: weekly paclitaxel x 12.") == set()
+
+
+def test_a_regimen_that_includes_radiation_and_surgery_brings_them():
+    assert (
+        kinds(
+            "Chemo (carboplatin + paclitaxel weekly) with radiation, then esophagectomy",
+            "CROSS, followed by surgery.",
+        )
+        == set()
+    )
+    assert kinds("radiation then temozolomide", "Stupp protocol") == set()
