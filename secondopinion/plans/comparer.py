@@ -255,8 +255,9 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             continue
 
         if o and not f:
-            if not f_known:
-                add("added", modality, (), o)
+            firm = [c for c in o if not c.conditional]  # "may be indicated depending on the result"
+            if firm and not f_known:
+                add("added", modality, (), firm)
             continue
         if not f or not o:
             continue

@@ -91,6 +91,7 @@ class Lexicon:
         self.exact: dict[str, tuple[str, str]] = {}  # case-sensitive key -> (kind, id)
         self.folded: dict[str, tuple[str, str]] = {}  # lower-case key -> (kind, id)
         self.word_like: set[str] = set()
+        self.lower_short: set[str] = set()
         self.max_tokens = 1
         for alias, kind, ident in aliases:
             key = _key(alias)
@@ -104,6 +105,9 @@ class Lexicon:
                     self.word_like.add(key)
             else:
                 self.folded.setdefault(key.lower(), (kind, ident))
+                if len(key) <= 4 and key.islower():
+                    # "ipi", "nivo", "bev": never in capitals, where "IPI" is a prognostic index
+                    self.lower_short.add(key)
         # One-typo index for long single-word names ("pacitaxel", "letrozol"); a variant that
         # could be two different drugs is dropped.
         fuzzy: dict[str, str | None] = {}
@@ -138,6 +142,13 @@ class Lexicon:
                 parts.append(text[tokens[j][0] : tokens[j][1]])
                 joined = "".join(parts)
                 found = self.folded.get(joined.lower())
+                if (
+                    found is not None
+                    and not capitals
+                    and joined.isupper()
+                    and joined.lower() in self.lower_short
+                ):
+                    found = None
                 if found is None:
                     found = self.exact.get(SEP.join(parts))
                     if found is not None and capitals and joined in self.word_like:

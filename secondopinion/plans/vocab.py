@@ -434,7 +434,8 @@ AGREE_ALL = re.compile(
 # Named as one possible option, or left to a later decision: neither added nor omitted.
 OPTION_SENTENCE = re.compile(
     r"\b(?:(?:an?\s+)?(?:equally\s+(?:good|reasonable|effective)\s+)?alternative(?:ly)?|either\s+(?:is|would\s+be|option)|equally\s+(?:good|reasonable|effective)"
-    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible))\b",
+    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible)"
+    r"|(?:are\s+)?both\s+(?:standard|reasonable|acceptable|options|appropriate))\b",
     F,
 )
 OPTION_BEFORE = re.compile(

@@ -200,3 +200,27 @@ def test_a_regimen_that_includes_radiation_and_surgery_brings_them():
         == set()
     )
     assert kinds("radiation then temozolomide", "Stupp protocol") == set()
+
+
+def test_the_issue_report_agreeing_in_other_words_flags_only_the_new_test():
+    first = "Lumpectomy done. Plan radiation, then letrozole for 5 years."
+    opinion = (
+        "Agree: left breast invasive ductal carcinoma, pT2 pN1a (2/3 sentinel nodes), ER 95%. "
+        "Recommendations: radiation as planned; endocrine therapy as planned. I also recommend a "
+        "21-gene recurrence score, as chemotherapy may be indicated depending on the result."
+    )
+    assert kinds(first, opinion) == {("test_added", "test")}
+
+
+def test_a_prognostic_index_in_capitals_is_not_ipilimumab():
+    assert kinds("R-CHOP x6, IPI 3", "Six cycles of R-CHOP (CNS-IPI low).") == set()
+
+
+def test_two_standard_options_named_together_add_nothing():
+    assert (
+        kinds(
+            "radical prostatectomy",
+            "Radical prostatectomy and radiation are both standard. I agree with surgery.",
+        )
+        == set()
+    )
