@@ -207,7 +207,7 @@ NEXT_NOT_ORDER = re.compile(
     re.IGNORECASE,
 )
 LOWER_SHORT_OK = frozenset(
-    {"mri", "ngs", "chemo", "echo", "adt", "rt", "sbrt", "imrt", "turbt", "slnb"}
+    {"mri", "ngs", "chemo", "echo", "adt", "sbrt", "imrt", "turbt", "slnb", "rads"}
 )
 FILLER = re.compile(
     r"^(?:[\s,]|\d[\d.,/%]*(?:mg|g|mcg|mg/m2|gy)?|mg(?:/m2)?|mcg|gy|units?|daily|weekly|monthly|"
@@ -440,13 +440,39 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
+class _End:
+    """A sentence end: a match of SENTENCE_END, or an inline list number ("2) surgery")."""
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start, self._end, self._text = start, end, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+
+INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
+
+
 def _segments(scan: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, int]]]:
     """Sentences (start, end, is numbered list item) and clauses (start, end)."""
     sentences: list[tuple[int, int, bool]] = []
     numbered_starts = {m.start("num") for m in LIST_MARK.finditer(scan) if m.group("num")}
+    inline = {m.start(): m.group(1) for m in INLINE_NUMBER.finditer(scan)}
+    inline_breaks = set(inline) if {"1", "2"} <= set(inline.values()) else set()
+    numbered_starts |= inline_breaks
     bullet_ends = {m.end(): bool(m.group("num")) for m in LIST_MARK.finditer(scan)}
     pos = 0
-    for m in SENTENCE_END.finditer(scan):
+    ends = sorted(
+        [(m.start(), m.end(), m.group()) for m in SENTENCE_END.finditer(scan)]
+        + [(b, b, "") for b in inline_breaks]
+    )
+    for m in (_End(*e) for e in ends):
         # a decimal point ("2.5 mg") or a list number ("1.") is not a sentence end
         if m.group() == "." and m.start() > 0 and scan[m.start() - 1].isdigit():
             line_start = scan.rfind("\n", 0, m.start()) + 1

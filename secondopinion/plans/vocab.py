@@ -210,7 +210,7 @@ RADIATION = [
 RADIATION_UNSPECIFIC = (
     r"(?:external[- ]beam\s+|adjuvant\s+|post[- ]?(?:operative|mastectomy)\s+|pelvic\s+|chest\s+wall\s+)?"
     r"(?:radiation(?:\s+therapy|\s+treatments?)?|radiotherapy|irradiation|radiatoin|raditation|radation)"
-    r"|\bXRT\b|\bEBRT\b|\bRT\b|\bPMRT\b|\bradiation\b"
+    r"|\bXRT\b|\bEBRT\b|\bRT\b|\bPMRT\b|\bradiation\b|\brads\b"
 )
 CHEMORADIATION = r"chemo-?\s?radi(?:ation|otherapy)(?:\s+therapy)?|\bCRT\b|chemo\s*(?:and|\+|&|with)\s*radiation(?:\s+together)?"
 
@@ -240,7 +240,11 @@ UNSPECIFIC = [
         "endocrine",
         "GnRH",
     ),
-    (r"aromatase\s+inhibitors?", "endocrine", "aromatase inhibitor"),
+    (
+        r"aromatase\s+inhibitors?|\bAIs?\b(?=\s+(?:pills?|tablets?|therapy|treatment|for\b))",
+        "endocrine",
+        "aromatase inhibitor",
+    ),
     (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy", None),
     (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted", None),
 ]
@@ -445,7 +449,7 @@ OPTION_BEFORE = re.compile(
 CONDITIONAL_BEFORE = re.compile(
     r"\b(?:if|otherwise|depending\s+on|in\s+case|should\s+there|unless)\b[^,;.]{0,40}$", F
 )
-CONDITIONAL_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:if|unless|depending\s+on|in\s+case)\b", F)
+CONDITIONAL_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:if|unless|depending|in\s+case)\b", F)
 
 AS_PLANNED = re.compile(r"\bas\s+(?:planned|proposed|outlined|recommended|scheduled)\b", F)
 RESULT = re.compile(
