@@ -626,7 +626,7 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
         if (cs, ce) not in options:
             options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce))
         status = PLAN
-        if vocab.REFUSE_BEFORE.search(before) and not re.search(r"\bnot\s+only\b", before, re.I):
+        if vocab.REFUSE_BEFORE.search(before) and not vocab.KEEP_BEFORE.search(before):
             status = REFUSED
         elif vocab.REFUSE_AFTER.match(after) or vocab.REFUSE_AFTER.match(sentence_after):
             status = REFUSED

@@ -412,6 +412,13 @@ REFUSE_BEFORE = re.compile(
     r"(?:\s+(?:\w+\s+){0,2}?)?\s*$",
     F,
 )
+# "Not" that keeps the treatment: "I would not change the chemotherapy", "no need to stop X".
+KEEP_BEFORE = re.compile(
+    r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}?(?:change|changes|changing|alter|stop|stopping|"
+    r"modify|switch|delay|delaying|hold|interrupt|reduce|shorten|only|less|fewer|later|see\s+a\s+reason\s+to\s+(?:stop|change))\b"
+    r"|\bno\s+(?:change|changes|modification)s?\s+(?:to|in)\b",
+    F,
+)
 # Refusal after the treatment ("X is not needed", "X adds no benefit", "no X needed").
 REFUSE_AFTER = re.compile(
     r"^[\s,]*(?:\([^)]{0,80}\)\s*)?(?:[A-Za-z-]+\s+){0,2}?(?:(?:alone\s+)?(?:is|are|was|would\s+be|will\s+be|should\s+be|can\s+be|could\s+be|would|seems?)?\s*(?:not|n't|un)\s*(?:really\s+|strictly\s+|routinely\s+|be\s+)?(?:needed|necessary|recommended|indicated|required|warranted|advised|beneficial|helpful|appropriate|an\s+option|useful|justified|benefit)"

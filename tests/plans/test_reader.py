@@ -187,3 +187,10 @@ def test_patient_shorthand_is_read():
         "endocrine",
     ]
     assert reading.components[-1].duration_months == 60
+
+
+def test_not_changing_a_treatment_keeps_it():
+    reading = read_plan("I would not change the chemotherapy: FOLFOX.")
+    assert reading.refused == ()
+    assert read_plan("No need to stop tamoxifen.").components[0].drugs == ("tamoxifen",)
+    assert read_plan("Radiation, not tamoxifen.").refused[0].drugs == ("tamoxifen",)
