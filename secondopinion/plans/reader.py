@@ -670,12 +670,17 @@ def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
     ):
         return HISTORY  # "disease on CT", "nodes seen on ultrasound": a result, not a request
     if re.match(
-        r"^\s*(?:\([^)]*\)\s*)?(?:testing\s+|test\s+|scan\s+|score\s+)?(?:came\s+back|showed|shows|showing|revealed|demonstrated|found|was\s+(?!recommended|ordered|advised)|were\s+|is\s+(?:\d|negative|positive|low|high)|of\s+\d|score\s+of|:\s*\d|\d|results?|negative|positive|findings|done|from\s+\w+\s+(?:ago|showed))",
+        r"^\s*(?:\([^)]*\)\s*)?(?:testing\s+|test\s+|scan\s+|score\s+)?(?:came\s+back|showed|shows|showing|revealed|demonstrated|confirmed|indicated|suggested|found|was\s+(?!recommended|ordered|advised)|were\s+|is\s+(?:\d|negative|positive|low|high)|of\s+\d|score\s+of|:\s*\d|\d|results?|findings|done|from\s+\w+\s+(?:ago|showed)"
+        r"|[-\s]*(?:status\s+)?(?:stable|high|low|deficient|proficient|intact|negative|positive|unstable|normal|abnormal|equivocal|unremarkable|clear))",
         after,
         re.IGNORECASE,
     ):
         return HISTORY
-    if status == HISTORY:
+    if status == HISTORY or re.search(
+        r"\b(?:was|were|is|are|recent|prior|previous|outside|earlier)\s+(?:the\s+|her\s+|his\s+)?$",
+        before,
+        re.IGNORECASE,
+    ):
         return HISTORY
     return PLAN
 

@@ -224,3 +224,14 @@ def test_two_standard_options_named_together_add_nothing():
         )
         == set()
     )
+
+
+def test_test_results_in_an_opinion_are_not_new_tests():
+    for opinion in (
+        "The biopsy confirmed ER-positive disease. Letrozole.",
+        "Letrozole. Her tumour was MSI-stable and PD-L1 negative.",
+        "The recent MRI shows a 2 cm mass. Continue letrozole.",
+        "Her CT from March showed no distant disease. Letrozole is appropriate.",
+    ):
+        assert kinds("letrozole", opinion) == set(), opinion
+    assert kinds("letrozole", "Letrozole. Check MSI status and PD-L1.") == {("test_added", "test")}
