@@ -202,6 +202,7 @@ CHAIN_GAP = re.compile(
     r"[A-Za-z-]+\s+)?)?(?:\([^()]{0,120}\)\s*)?$",
     re.IGNORECASE,
 )
+FIRST_AFTER = re.compile(r"[\s,]*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?first\b(?![- ]line)", re.I)
 NEXT_NOT_ORDER = re.compile(
     r"next\s+(?:week|month|year|visit|appointment|few|time|scan|step\s+is\s+to\s+decide)",
     re.IGNORECASE,
@@ -323,6 +324,9 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
             lambda m, k=kind: _Mention(m.start(), m.end(), "test", procedure=k, kind=k),
             2,
         )
+    for g in re.finditer(vocab.GENERIC_TEST, scan):  # case-sensitive: a capitalised marker
+        kind = re.sub(r"\s+", " ", g.group()).strip()
+        out.append(_Mention(g.start(), g.end(), "test", procedure=kind, kind=kind, priority=0))
     add(
         rf"\b(?:{vocab.FOLLOW_UP})",
         lambda m: _Mention(
@@ -624,7 +628,10 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             tail.end : min(sentences[tail.sentence][1], tail.end + 90, next_start)
         ]
         if (cs, ce) not in options:
-            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce))
+            s_start, s_end = sentences[head.sentence][:2]
+            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce)) and not (
+                vocab.RECOMMEND_IT.search(scan, s_start, s_end)  # "... and I recommend it"
+            )
         status = PLAN
         if vocab.REFUSE_BEFORE.search(before) and not vocab.KEEP_BEFORE.search(before):
             status = REFUSED
@@ -741,8 +748,10 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
     seen_any = False
     last_end_in_sentence: dict[int, int] = {}
     prev_sentence = -1
-    for m in mentions:
-        if m.sentence != prev_sentence:
+    advance = False  # the previous treatment was said to come "first"
+    for index, m in enumerate(mentions):
+        new_sentence = m.sentence != prev_sentence
+        if new_sentence:
             if sentences[m.sentence][2] and seen_any:
                 cur = math.floor(maxstep) + 1
             prev_sentence = m.sentence
@@ -753,8 +762,10 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
         if any(
             not NEXT_NOT_ORDER.match(scan, cue.start(), min(len(scan), cue.start() + 40))
             for cue in vocab.THEN.finditer(gap)
-        ):
+        ) or (advance and (new_sentence or not CHAIN_GAP.match(gap))):
             cur = math.floor(maxstep) + 1
+        following = mentions[index + 1].start if index + 1 < len(mentions) else len(scan)
+        advance = bool(FIRST_AFTER.match(scan[m.end : min(following, m.end + 40)]))
         last_end_in_sentence[m.sentence] = m.end
         before = scan[max(m.clause[0], m.start - 40) : m.start]
         if m.status == HISTORY:

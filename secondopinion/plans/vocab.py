@@ -322,7 +322,11 @@ TESTS = [
         r"fertility\s+(?:preservation\s+)?(?:consult\w*|counsel\w*|referral)",
         "fertility consultation",
     ),
+    (r"(?:FR(?:α|alpha|a)|folate\s+receptor(?:\s+alpha)?)\s+(?:testing|test|IHC)", "FRα testing"),
+    (r"(?:claudin|CLDN)\s*18(?:\.2)?\s+(?:testing|test|IHC)", "claudin 18.2 testing"),
 ]
+# Any other "<marker> testing" or "<name> assay" is a test too, of its own kind.
+GENERIC_TEST = r"(?:[A-Z][A-Za-z0-9α/.-]{1,15})\s+(?:testing|assay|staining|IHC)"
 # Follow-up scans are monitoring, not new work-up: kept as tests but never "test_added".
 FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?|MRIs?)|(?:MRI|CT|imaging|scan|PSA|skin|ultrasound)\s+(?:surveillance|follow-?up|checks?|monitoring)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
 
@@ -456,7 +460,14 @@ OPTION_BEFORE = re.compile(
 CONDITIONAL_BEFORE = re.compile(
     r"\b(?:if|otherwise|depending\s+on|in\s+case|should\s+there|unless)\b[^,;.]{0,40}$", F
 )
-CONDITIONAL_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:if|unless|depending|in\s+case)\b", F)
+CONDITIONAL_AFTER = re.compile(
+    r"^[^,;.]{0,25}?\b(?:if|unless|depending|in\s+case)\b|^\s*(?:eligibility|candidacy)\b", F
+)
+# An alternative the writer then recommends: "a standard alternative, and I recommend it".
+RECOMMEND_IT = re.compile(
+    r"\b(?:recommend|favou?r|prefer|suggest|advise|endorse)\s+(?:it|this|them|that(?:\s+approach)?)\b",
+    F,
+)
 
 AS_PLANNED = re.compile(r"\bas\s+(?:planned|proposed|outlined|recommended|scheduled)\b", F)
 RESULT = re.compile(

@@ -235,3 +235,27 @@ def test_test_results_in_an_opinion_are_not_new_tests():
     ):
         assert kinds("letrozole", opinion) == set(), opinion
     assert kinds("letrozole", "Letrozole. Check MSI status and PD-L1.") == {("test_added", "test")}
+
+
+def test_a_main_operation_added_beside_a_shared_one_is_a_changed_surgery():
+    assert kinds(
+        "repeat TURBT then BCG", "Repeat TURBT, then radical cystectomy rather than BCG."
+    ) == {
+        ("changed", "surgery"),
+        ("omitted", "immunotherapy"),
+    }
+    assert kinds("lumpectomy", "lumpectomy with sentinel node biopsy") == set()
+
+
+def test_what_comes_first_orders_the_rest():
+    assert kinds(
+        "Nephrectomy, then nivolumab and ipilimumab.",
+        "Nivolumab plus ipilimumab first; nephrectomy later.",
+    ) == {("order_changed", "immunotherapy")}
+
+
+def test_an_alternative_the_writer_then_recommends_counts():
+    assert kinds(
+        "mastectomy",
+        "Lumpectomy with radiation is a standard alternative, and I would recommend it over mastectomy.",
+    ) == {("changed", "surgery"), ("added", "radiation")}
