@@ -587,7 +587,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     components = [c for c in placed if c.status == PLAN]
     refused = [c for c in placed if c.status == REFUSED]
     history = [c for c in placed if c.status in (HISTORY, ANCHOR, OPTION)]
-    unread = _unread(source, scan, mentions, clauses, capitals) + unread_tail
+    unread = _unread(source, scan, mentions, clauses, capitals, sentences) + unread_tail
     return PlanReading(tuple(components), tuple(unread), tuple(history), tuple(refused), agrees)
 
 
@@ -935,7 +935,15 @@ def _citation(scan: str, start: int, end: int) -> bool:
     return ")" not in scan[open_at + 1 : start] and "(" not in inside and len(inside) <= 40
 
 
-def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
+NOT_A_NAME = re.compile(
+    r"[pcy]?(?:[TNM][0-4x][a-d]?(?:mi|is)?){1,3}|[A-Z]\d{2,4}[A-Z*]|[A-Z]{1,2}\d{1,3}|exon\d*", re.I
+)
+NOTHING_PLANNED = re.compile(
+    r"\bno\s+(?:further|other|additional|more|adjuvant)?\s*(?:treatment|therapy|tx)\b", re.I
+)
+
+
+def _unread(source, scan, mentions, clauses, capitals, sentences=()) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
     covered = [(m.start, m.end) for m in mentions]
@@ -967,6 +975,10 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                     continue
                 if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
                     continue
+                if NOT_A_NAME.fullmatch(word) or re.match(
+                    r"[\s\w-]{0,15}\b(?:trial|study)\b", scan[te : te + 25], re.I
+                ):
+                    continue  # a stage (N1a), a variant (L858R), or a trial being cited
                 near = scan[max(0, ts - 40) : te + 40]
                 if (
                     has_mention(max(s, ts - 25), min(e, te + 25))
@@ -974,9 +986,15 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                     or re.search(r"\bplan\b|\bstart", near, re.I)
                 ):
                     out.append(source[ts:te])
-        if has_mention(s, e):
+    for s, e, _numbered in sentences:
+        piece = scan[s:e]
+        if has_mention(s, e) or not piece.strip():
             continue
-        if vocab.TREATMENT_WORDS.search(piece) and not vocab.AGREE_ALL.search(piece):
+        if (
+            vocab.TREATMENT_WORDS.search(piece)
+            and not vocab.AGREE_ALL.search(piece)
+            and not NOTHING_PLANNED.search(piece)
+        ):
             text = source[s:e].strip()
             if text and len(text) <= 300:
                 out.append(re.sub(r"\s+", " ", TAG.sub(" ", text)).strip())
