@@ -28,6 +28,7 @@ EXTRA = ROOT / "tests" / "plans" / "data" / "extra_pairs.jsonl"  # our own, tune
 BLIND = ROOT / "tests" / "plans" / "data" / "blind_pairs.jsonl"  # our own, scored before tuning
 BLIND2 = ROOT / "tests" / "plans" / "data" / "blind2_pairs.jsonl"  # harder, scored before tuning
 BLIND3 = ROOT / "tests" / "plans" / "data" / "blind3_pairs.jsonl"  # reviewer prose, likewise
+BLIND4 = ROOT / "tests" / "plans" / "data" / "blind4_pairs.jsonl"  # written last, likewise
 INPUT_FIELDS = ("id", "cancer", "first_plan", "opinion")
 
 
@@ -148,7 +149,7 @@ def main() -> None:
     parser.add_argument("--pairs", nargs="*", type=Path, help="Labelled JSONL files")
     parser.add_argument("--show", action="store_true", help="List each pair scored wrong")
     args = parser.parse_args()
-    files = args.pairs or [p for p in (DEV, EXTRA, BLIND, BLIND2, BLIND3) if p.exists()]
+    files = args.pairs or [p for p in (DEV, EXTRA, BLIND, BLIND2, BLIND3, BLIND4) if p.exists()]
     last = None
     for path in files:
         rows = load(path)

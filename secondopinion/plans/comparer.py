@@ -147,12 +147,36 @@ def _durations(components, drug: str | None) -> set[float]:
     }
 
 
-def _procedures_differ(first, opinion) -> bool | None:
-    """True: a procedure differs; False: the same; None: not specific enough on one side."""
+# Surgery families whose procedure rides along with the main operation ("with sentinel node
+# biopsy", "and neck dissection"): named on one side only, they are not a change.
+MINOR_FAMILIES = frozenset({"axilla", "adnexa", "breast-margin", "neck", "peritoneum", ""})
+
+
+def _family(procedure: str) -> str:
+    return PROCEDURE_TREE.get(procedure, ("", None))[0]
+
+
+def _procedures_differ(first, opinion, known_first=(), known_opinion=()) -> bool | None:
+    """True: a procedure differs; False: the same; None: not specific enough on one side.
+
+    For surgery, a main operation of another kind on one side only (a cystectomy beside the
+    TURBT both plans share) is a change too, unless the other side names it as history."""
     fp = {c.procedure for c in first if c.procedure}
     op = {c.procedure for c in opinion if c.procedure}
     if not fp or not op:
         return None
+    if any(c.modality == "surgery" for c in (*first, *opinion)):
+        seen_first = {_family(p) for p in fp} | {
+            _family(c.procedure) for c in known_first if c.procedure
+        }
+        seen_opinion = {_family(p) for p in op} | {
+            _family(c.procedure) for c in known_opinion if c.procedure
+        }
+        for fam in ({_family(p) for p in op} - seen_first) | (
+            {_family(p) for p in fp} - seen_opinion
+        ):
+            if fam not in MINOR_FAMILIES:
+                return True
     by_family: dict[str, tuple[set[str], set[str]]] = {}
     for side, procs in ((0, fp), (1, op)):
         for p in procs:
@@ -255,15 +279,21 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             continue
 
         if o and not f:
-            if not f_known:
-                add("added", modality, (), o)
+            firm = [c for c in o if not c.conditional]  # "may be indicated depending on the result"
+            if firm and not f_known:
+                add("added", modality, (), firm)
             continue
         if not f or not o:
             continue
         if modality in DRUG_MODALITIES:
             sf, so = _drugs(f), _drugs(o)
-            # A drug on one side that the other side neither names nor could mean.
-            if any(not _covers(f, d) for d in so - sf) or any(not _covers(o, d) for d in sf - so):
+            # A drug on one side that the other side neither names (in its plan, or as given
+            # already) nor could mean by an unspecific word.
+            hf = _drugs(c for c in first.history if c.modality == modality)
+            ho = _drugs(c for c in opinion.history if c.modality == modality)
+            if any(not _covers(f, d) for d in so - sf - hf) or any(
+                not _covers(o, d) for d in sf - so - ho
+            ):
                 add("changed", modality, f, o)
                 continue
             if sf and so:
@@ -285,7 +315,12 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
                 else:
                     same.append(Pairing(modality, tuple(f), tuple(o)))
         elif modality in LOCAL:
-            verdict = _procedures_differ(f, o)
+            verdict = _procedures_differ(
+                f,
+                o,
+                [c for c in first.history if c.modality == modality],
+                [c for c in opinion.history if c.modality == modality],
+            )
             if verdict is True:
                 add("changed", modality, f, o)
             elif verdict is None and (any(c.procedure for c in f) != any(c.procedure for c in o)):

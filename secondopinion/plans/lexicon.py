@@ -91,6 +91,7 @@ class Lexicon:
         self.exact: dict[str, tuple[str, str]] = {}  # case-sensitive key -> (kind, id)
         self.folded: dict[str, tuple[str, str]] = {}  # lower-case key -> (kind, id)
         self.word_like: set[str] = set()
+        self.lower_short: set[str] = set()
         self.max_tokens = 1
         for alias, kind, ident in aliases:
             key = _key(alias)
@@ -104,6 +105,9 @@ class Lexicon:
                     self.word_like.add(key)
             else:
                 self.folded.setdefault(key.lower(), (kind, ident))
+                if len(key) <= 4 and key.islower():
+                    # "ipi", "nivo", "bev": never in capitals, where "IPI" is a prognostic index
+                    self.lower_short.add(key)
         # One-typo index for long single-word names ("pacitaxel", "letrozol"); a variant that
         # could be two different drugs is dropped.
         fuzzy: dict[str, str | None] = {}
@@ -138,6 +142,13 @@ class Lexicon:
                 parts.append(text[tokens[j][0] : tokens[j][1]])
                 joined = "".join(parts)
                 found = self.folded.get(joined.lower())
+                if (
+                    found is not None
+                    and not capitals
+                    and joined.isupper()
+                    and joined.lower() in self.lower_short
+                ):
+                    found = None
                 if found is None:
                     found = self.exact.get(SEP.join(parts))
                     if found is not None and capitals and joined in self.word_like:
@@ -174,14 +185,30 @@ def _deletions(word: str) -> set[str]:
     return {word[:k] + word[k + 1 :] for k in range(len(word))}
 
 
+LOCAL_STEPS = {"radiation": "@radiation", "radiotherapy": "@radiation", "surgery": "@surgery"}
+
+
 def _phases(sequence: str, drugs: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Phases of a regimen's `sequence`: its drugs, plus "@radiation" / "@surgery" where the
+    sequence names them ("carboplatin+paclitaxel weekly with radiation > surgery")."""
     if not sequence.strip() or sequence.strip().lower() == "together":
         return (drugs,)
     phases = []
+    by_length = sorted(drugs, key=len, reverse=True)
     for part in sequence.split(">"):
-        names = tuple(d.strip() for d in part.split("+") if d.strip())
-        if names:
-            phases.append(names)
+        text = part.lower()
+        found: list[tuple[int, str]] = []
+        for generic in by_length:
+            at = text.find(generic)
+            if at >= 0:
+                found.append((at, generic))
+                text = text[:at] + " " * len(generic) + text[at + len(generic) :]
+        for word, step in LOCAL_STEPS.items():
+            hit = re.search(rf"\b{word}\b", text)
+            if hit and step not in (name for _, name in found):
+                found.append((hit.start(), step))
+        if found:
+            phases.append(tuple(name for _, name in sorted(found)))
     return tuple(phases) or (drugs,)
 
 

@@ -202,12 +202,13 @@ CHAIN_GAP = re.compile(
     r"[A-Za-z-]+\s+)?)?(?:\([^()]{0,120}\)\s*)?$",
     re.IGNORECASE,
 )
+FIRST_AFTER = re.compile(r"[\s,]*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?first\b(?![- ]line)", re.I)
 NEXT_NOT_ORDER = re.compile(
     r"next\s+(?:week|month|year|visit|appointment|few|time|scan|step\s+is\s+to\s+decide)",
     re.IGNORECASE,
 )
 LOWER_SHORT_OK = frozenset(
-    {"mri", "ngs", "chemo", "echo", "adt", "rt", "sbrt", "imrt", "turbt", "slnb"}
+    {"mri", "ngs", "chemo", "echo", "adt", "sbrt", "imrt", "turbt", "slnb", "rads"}
 )
 FILLER = re.compile(
     r"^(?:[\s,]|\d[\d.,/%]*(?:mg|g|mcg|mg/m2|gy)?|mg(?:/m2)?|mcg|gy|units?|daily|weekly|monthly|"
@@ -323,6 +324,9 @@ def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
             lambda m, k=kind: _Mention(m.start(), m.end(), "test", procedure=k, kind=k),
             2,
         )
+    for g in re.finditer(vocab.GENERIC_TEST, scan):  # case-sensitive: a capitalised marker
+        kind = re.sub(r"\s+", " ", g.group()).strip()
+        out.append(_Mention(g.start(), g.end(), "test", procedure=kind, kind=kind, priority=0))
     add(
         rf"\b(?:{vocab.FOLLOW_UP})",
         lambda m: _Mention(
@@ -440,13 +444,39 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
     return sorted(taken, key=lambda m: m.start)
 
 
+class _End:
+    """A sentence end: a match of SENTENCE_END, or an inline list number ("2) surgery")."""
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start, self._end, self._text = start, end, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+
+INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
+
+
 def _segments(scan: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, int]]]:
     """Sentences (start, end, is numbered list item) and clauses (start, end)."""
     sentences: list[tuple[int, int, bool]] = []
     numbered_starts = {m.start("num") for m in LIST_MARK.finditer(scan) if m.group("num")}
+    inline = {m.start(): m.group(1) for m in INLINE_NUMBER.finditer(scan)}
+    inline_breaks = set(inline) if {"1", "2"} <= set(inline.values()) else set()
+    numbered_starts |= inline_breaks
     bullet_ends = {m.end(): bool(m.group("num")) for m in LIST_MARK.finditer(scan)}
     pos = 0
-    for m in SENTENCE_END.finditer(scan):
+    ends = sorted(
+        [(m.start(), m.end(), m.group()) for m in SENTENCE_END.finditer(scan)]
+        + [(b, b, "") for b in inline_breaks]
+    )
+    for m in (_End(*e) for e in ends):
         # a decimal point ("2.5 mg") or a list number ("1.") is not a sentence end
         if m.group() == "." and m.start() > 0 and scan[m.start() - 1].isdigit():
             line_start = scan.rfind("\n", 0, m.start()) + 1
@@ -557,7 +587,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     components = [c for c in placed if c.status == PLAN]
     refused = [c for c in placed if c.status == REFUSED]
     history = [c for c in placed if c.status in (HISTORY, ANCHOR, OPTION)]
-    unread = _unread(source, scan, mentions, clauses, capitals) + unread_tail
+    unread = _unread(source, scan, mentions, clauses, capitals, sentences) + unread_tail
     return PlanReading(tuple(components), tuple(unread), tuple(history), tuple(refused), agrees)
 
 
@@ -598,9 +628,12 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             tail.end : min(sentences[tail.sentence][1], tail.end + 90, next_start)
         ]
         if (cs, ce) not in options:
-            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce))
+            s_start, s_end = sentences[head.sentence][:2]
+            options[(cs, ce)] = bool(vocab.OPTION_SENTENCE.search(scan, cs, ce)) and not (
+                vocab.RECOMMEND_IT.search(scan, s_start, s_end)  # "... and I recommend it"
+            )
         status = PLAN
-        if vocab.REFUSE_BEFORE.search(before) and not re.search(r"\bnot\s+only\b", before, re.I):
+        if vocab.REFUSE_BEFORE.search(before) and not vocab.KEEP_BEFORE.search(before):
             status = REFUSED
         elif vocab.REFUSE_AFTER.match(after) or vocab.REFUSE_AFTER.match(sentence_after):
             status = REFUSED
@@ -644,12 +677,17 @@ def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
     ):
         return HISTORY  # "disease on CT", "nodes seen on ultrasound": a result, not a request
     if re.match(
-        r"^\s*(?:\([^)]*\)\s*)?(?:testing\s+|test\s+|scan\s+|score\s+)?(?:came\s+back|showed|shows|showing|revealed|demonstrated|found|was\s+(?!recommended|ordered|advised)|were\s+|is\s+(?:\d|negative|positive|low|high)|of\s+\d|score\s+of|:\s*\d|\d|results?|negative|positive|findings|done|from\s+\w+\s+(?:ago|showed))",
+        r"^\s*(?:\([^)]*\)\s*)?(?:testing\s+|test\s+|scan\s+|score\s+)?(?:came\s+back|showed|shows|showing|revealed|demonstrated|confirmed|indicated|suggested|found|was\s+(?!recommended|ordered|advised)|were\s+|is\s+(?:\d|negative|positive|low|high)|of\s+\d|score\s+of|:\s*\d|\d|results?|findings|done|from\s+\w+\s+(?:ago|showed)"
+        r"|[-\s]*(?:status\s+)?(?:stable|high|low|deficient|proficient|intact|negative|positive|unstable|normal|abnormal|equivocal|unremarkable|clear))",
         after,
         re.IGNORECASE,
     ):
         return HISTORY
-    if status == HISTORY:
+    if status == HISTORY or re.search(
+        r"\b(?:was|were|is|are|recent|prior|previous|outside|earlier)\s+(?:the\s+|her\s+|his\s+)?$",
+        before,
+        re.IGNORECASE,
+    ):
         return HISTORY
     return PLAN
 
@@ -710,8 +748,10 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
     seen_any = False
     last_end_in_sentence: dict[int, int] = {}
     prev_sentence = -1
-    for m in mentions:
-        if m.sentence != prev_sentence:
+    advance = False  # the previous treatment was said to come "first"
+    for index, m in enumerate(mentions):
+        new_sentence = m.sentence != prev_sentence
+        if new_sentence:
             if sentences[m.sentence][2] and seen_any:
                 cur = math.floor(maxstep) + 1
             prev_sentence = m.sentence
@@ -722,8 +762,10 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
         if any(
             not NEXT_NOT_ORDER.match(scan, cue.start(), min(len(scan), cue.start() + 40))
             for cue in vocab.THEN.finditer(gap)
-        ):
+        ) or (advance and (new_sentence or not CHAIN_GAP.match(gap))):
             cur = math.floor(maxstep) + 1
+        following = mentions[index + 1].start if index + 1 < len(mentions) else len(scan)
+        advance = bool(FIRST_AFTER.match(scan[m.end : min(following, m.end + 40)]))
         last_end_in_sentence[m.sentence] = m.end
         before = scan[max(m.clause[0], m.start - 40) : m.start]
         if m.status == HISTORY:
@@ -770,10 +812,17 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         lex = lexicon()
         for k, phase_drugs in enumerate(m.regimen_phases or (m.drugs,)):
             by_modality: dict[str, list[str]] = {}
+            local = []
             for generic in phase_drugs:
+                if generic.startswith("@"):  # radiation or surgery named in the sequence
+                    local.append(generic[1:])
+                    continue
                 drug = lex.drug(generic)
                 modality = drug.modality if drug else "other"
                 by_modality.setdefault(modality, []).append(generic)
+            for modality in local:
+                comp = Component(modality=modality, specific=False, regimen=m.regimen, **common)
+                out.append((comp, m.steps[k] if k < len(m.steps) else m.step))
             if (
                 all(_steroid(d) for d in by_modality.get("chemotherapy", ["x"]))
                 and len(by_modality) > 1
@@ -886,7 +935,15 @@ def _citation(scan: str, start: int, end: int) -> bool:
     return ")" not in scan[open_at + 1 : start] and "(" not in inside and len(inside) <= 40
 
 
-def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
+NOT_A_NAME = re.compile(
+    r"[pcy]?(?:[TNM][0-4x][a-d]?(?:mi|is)?){1,3}|[A-Z]\d{2,4}[A-Z*]|[A-Z]{1,2}\d{1,3}|exon\d*", re.I
+)
+NOTHING_PLANNED = re.compile(
+    r"\bno\s+(?:further|other|additional|more|adjuvant)?\s*(?:treatment|therapy|tx)\b", re.I
+)
+
+
+def _unread(source, scan, mentions, clauses, capitals, sentences=()) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
     covered = [(m.start, m.end) for m in mentions]
@@ -918,6 +975,10 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                     continue
                 if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
                     continue
+                if NOT_A_NAME.fullmatch(word) or re.match(
+                    r"[\s\w-]{0,15}\b(?:trial|study)\b", scan[te : te + 25], re.I
+                ):
+                    continue  # a stage (N1a), a variant (L858R), or a trial being cited
                 near = scan[max(0, ts - 40) : te + 40]
                 if (
                     has_mention(max(s, ts - 25), min(e, te + 25))
@@ -925,9 +986,15 @@ def _unread(source, scan, mentions, clauses, capitals) -> tuple[str, ...]:
                     or re.search(r"\bplan\b|\bstart", near, re.I)
                 ):
                     out.append(source[ts:te])
-        if has_mention(s, e):
+    for s, e, _numbered in sentences:
+        piece = scan[s:e]
+        if has_mention(s, e) or not piece.strip():
             continue
-        if vocab.TREATMENT_WORDS.search(piece) and not vocab.AGREE_ALL.search(piece):
+        if (
+            vocab.TREATMENT_WORDS.search(piece)
+            and not vocab.AGREE_ALL.search(piece)
+            and not NOTHING_PLANNED.search(piece)
+        ):
             text = source[s:e].strip()
             if text and len(text) <= 300:
                 out.append(re.sub(r"\s+", " ", TAG.sub(" ", text)).strip())

@@ -210,7 +210,7 @@ RADIATION = [
 RADIATION_UNSPECIFIC = (
     r"(?:external[- ]beam\s+|adjuvant\s+|post[- ]?(?:operative|mastectomy)\s+|pelvic\s+|chest\s+wall\s+)?"
     r"(?:radiation(?:\s+therapy|\s+treatments?)?|radiotherapy|irradiation|radiatoin|raditation|radation)"
-    r"|\bXRT\b|\bEBRT\b|\bRT\b|\bPMRT\b|\bradiation\b"
+    r"|\bXRT\b|\bEBRT\b|\bRT\b|\bPMRT\b|\bradiation\b|\brads\b"
 )
 CHEMORADIATION = r"chemo-?\s?radi(?:ation|otherapy)(?:\s+therapy)?|\bCRT\b|chemo\s*(?:and|\+|&|with)\s*radiation(?:\s+together)?"
 
@@ -240,7 +240,11 @@ UNSPECIFIC = [
         "endocrine",
         "GnRH",
     ),
-    (r"aromatase\s+inhibitors?", "endocrine", "aromatase inhibitor"),
+    (
+        r"aromatase\s+inhibitors?|\bAIs?\b(?=\s+(?:pills?|tablets?|therapy|treatment|for\b))",
+        "endocrine",
+        "aromatase inhibitor",
+    ),
     (r"immunotherapy|immune\s+therapy|checkpoint\s+inhibitors?|immuno\b", "immunotherapy", None),
     (r"targeted\s+(?:therapy|treatment|drugs?|pills?)", "targeted", None),
 ]
@@ -318,7 +322,11 @@ TESTS = [
         r"fertility\s+(?:preservation\s+)?(?:consult\w*|counsel\w*|referral)",
         "fertility consultation",
     ),
+    (r"(?:FR(?:α|alpha|a)|folate\s+receptor(?:\s+alpha)?)\s+(?:testing|test|IHC)", "FRα testing"),
+    (r"(?:claudin|CLDN)\s*18(?:\.2)?\s+(?:testing|test|IHC)", "claudin 18.2 testing"),
 ]
+# Any other "<marker> testing" or "<name> assay" is a test too, of its own kind.
+GENERIC_TEST = r"(?:[A-Z][A-Za-z0-9α/.-]{1,15})\s+(?:testing|assay|staining|IHC)"
 # Follow-up scans are monitoring, not new work-up: kept as tests but never "test_added".
 FOLLOW_UP = r"(?:surveillance|follow-?up)\s+(?:scans?|imaging|CTs?|MRIs?)|(?:MRI|CT|imaging|scan|PSA|skin|ultrasound)\s+(?:surveillance|follow-?up|checks?|monitoring)|scans?\s+every\s+\d+\s+months?|(?:just\s+)?(?:regular\s+)?scans\b"
 
@@ -408,6 +416,13 @@ REFUSE_BEFORE = re.compile(
     r"(?:\s+(?:\w+\s+){0,2}?)?\s*$",
     F,
 )
+# "Not" that keeps the treatment: "I would not change the chemotherapy", "no need to stop X".
+KEEP_BEFORE = re.compile(
+    r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}?(?:change|changes|changing|alter|stop|stopping|"
+    r"modify|switch|delay|delaying|hold|interrupt|reduce|shorten|only|less|fewer|later|see\s+a\s+reason\s+to\s+(?:stop|change))\b"
+    r"|\bno\s+(?:change|changes|modification)s?\s+(?:to|in)\b",
+    F,
+)
 # Refusal after the treatment ("X is not needed", "X adds no benefit", "no X needed").
 REFUSE_AFTER = re.compile(
     r"^[\s,]*(?:\([^)]{0,80}\)\s*)?(?:[A-Za-z-]+\s+){0,2}?(?:(?:alone\s+)?(?:is|are|was|would\s+be|will\s+be|should\s+be|can\s+be|could\s+be|would|seems?)?\s*(?:not|n't|un)\s*(?:really\s+|strictly\s+|routinely\s+|be\s+)?(?:needed|necessary|recommended|indicated|required|warranted|advised|beneficial|helpful|appropriate|an\s+option|useful|justified|benefit)"
@@ -434,7 +449,8 @@ AGREE_ALL = re.compile(
 # Named as one possible option, or left to a later decision: neither added nor omitted.
 OPTION_SENTENCE = re.compile(
     r"\b(?:(?:an?\s+)?(?:equally\s+(?:good|reasonable|effective)\s+)?alternative(?:ly)?|either\s+(?:is|would\s+be|option)|equally\s+(?:good|reasonable|effective)"
-    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible))\b",
+    r"|equivalent\s+(?:choice|option|alternative)|optional|not\s+insist|(?:is|are)\s+also\s+(?:an\s+)?(?:option|possible)"
+    r"|(?:are\s+)?both\s+(?:standard|reasonable|acceptable|options|appropriate))\b",
     F,
 )
 OPTION_BEFORE = re.compile(
@@ -444,7 +460,14 @@ OPTION_BEFORE = re.compile(
 CONDITIONAL_BEFORE = re.compile(
     r"\b(?:if|otherwise|depending\s+on|in\s+case|should\s+there|unless)\b[^,;.]{0,40}$", F
 )
-CONDITIONAL_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:if|unless|depending\s+on|in\s+case)\b", F)
+CONDITIONAL_AFTER = re.compile(
+    r"^[^,;.]{0,25}?\b(?:if|unless|depending|in\s+case)\b|^\s*(?:eligibility|candidacy)\b", F
+)
+# An alternative the writer then recommends: "a standard alternative, and I recommend it".
+RECOMMEND_IT = re.compile(
+    r"\b(?:recommend|favou?r|prefer|suggest|advise|endorse)\s+(?:it|this|them|that(?:\s+approach)?)\b",
+    F,
+)
 
 AS_PLANNED = re.compile(r"\bas\s+(?:planned|proposed|outlined|recommended|scheduled)\b", F)
 RESULT = re.compile(

@@ -104,3 +104,24 @@ def test_a_batch_line_with_wrong_types_is_an_error_line():
     assert "error" in batch_record('{"id": 1, "first_plan": ["x"], "opinion": "y"}')
     assert "error" in batch_record("[1, 2]")
     assert "error" in batch_record('{"id": "deep", "first_plan": ' + "[" * 5000 + "]" * 5000 + "}")
+
+
+def test_shuffled_plan_words_never_crash_and_spans_stay_exact():
+    import json
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "dev_pairs.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    words = " ".join(r["first_plan"] + " " + r["opinion"] for r in rows).split()
+    rng = random.Random(11)
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 50)))
+        text = "".join(c if rng.random() > 0.05 else rng.choice("();:,.-/+\n1)2)") for c in text)
+        if rng.random() < 0.2:
+            text = text.upper()
+        reading = read_plan(text)
+        for c in reading.components + reading.history + reading.refused:
+            assert text[c.start : c.end] == c.text
+            assert c.phase >= 1
+        compare_plans(reading, read_plan(" ".join(rng.sample(words, 20))))

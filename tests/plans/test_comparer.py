@@ -185,3 +185,77 @@ def test_a_conditional_first_plan_item_is_not_omitted():
 
 def test_not_a_candidate_for_surgery_is_a_refusal():
     assert kinds("Not a candidate for surgery. SBRT.", "SABR in 5 fractions.") == set()
+
+
+def test_drugs_the_opinion_says_were_already_given_are_not_a_change():
+    assert kinds("AC-T", "She has completed 4 cycles of AC. Next: weekly paclitaxel x 12.") == set()
+
+
+def test_a_regimen_that_includes_radiation_and_surgery_brings_them():
+    assert (
+        kinds(
+            "Chemo (carboplatin + paclitaxel weekly) with radiation, then esophagectomy",
+            "CROSS, followed by surgery.",
+        )
+        == set()
+    )
+    assert kinds("radiation then temozolomide", "Stupp protocol") == set()
+
+
+def test_the_issue_report_agreeing_in_other_words_flags_only_the_new_test():
+    first = "Lumpectomy done. Plan radiation, then letrozole for 5 years."
+    opinion = (
+        "Agree: left breast invasive ductal carcinoma, pT2 pN1a (2/3 sentinel nodes), ER 95%. "
+        "Recommendations: radiation as planned; endocrine therapy as planned. I also recommend a "
+        "21-gene recurrence score, as chemotherapy may be indicated depending on the result."
+    )
+    assert kinds(first, opinion) == {("test_added", "test")}
+
+
+def test_a_prognostic_index_in_capitals_is_not_ipilimumab():
+    assert kinds("R-CHOP x6, IPI 3", "Six cycles of R-CHOP (CNS-IPI low).") == set()
+
+
+def test_two_standard_options_named_together_add_nothing():
+    assert (
+        kinds(
+            "radical prostatectomy",
+            "Radical prostatectomy and radiation are both standard. I agree with surgery.",
+        )
+        == set()
+    )
+
+
+def test_test_results_in_an_opinion_are_not_new_tests():
+    for opinion in (
+        "The biopsy confirmed ER-positive disease. Letrozole.",
+        "Letrozole. Her tumour was MSI-stable and PD-L1 negative.",
+        "The recent MRI shows a 2 cm mass. Continue letrozole.",
+        "Her CT from March showed no distant disease. Letrozole is appropriate.",
+    ):
+        assert kinds("letrozole", opinion) == set(), opinion
+    assert kinds("letrozole", "Letrozole. Check MSI status and PD-L1.") == {("test_added", "test")}
+
+
+def test_a_main_operation_added_beside_a_shared_one_is_a_changed_surgery():
+    assert kinds(
+        "repeat TURBT then BCG", "Repeat TURBT, then radical cystectomy rather than BCG."
+    ) == {
+        ("changed", "surgery"),
+        ("omitted", "immunotherapy"),
+    }
+    assert kinds("lumpectomy", "lumpectomy with sentinel node biopsy") == set()
+
+
+def test_what_comes_first_orders_the_rest():
+    assert kinds(
+        "Nephrectomy, then nivolumab and ipilimumab.",
+        "Nivolumab plus ipilimumab first; nephrectomy later.",
+    ) == {("order_changed", "immunotherapy")}
+
+
+def test_an_alternative_the_writer_then_recommends_counts():
+    assert kinds(
+        "mastectomy",
+        "Lumpectomy with radiation is a standard alternative, and I would recommend it over mastectomy.",
+    ) == {("changed", "surgery"), ("added", "radiation")}

@@ -168,3 +168,29 @@ def test_it_reads_core_words_with_one_typo():
     reading = read_plan("lumpectmy, then radiaton, then tamoxifin")
     assert [c.modality for c in reading.components] == ["surgery", "radiation", "endocrine"]
     assert read_plan("radiating pain in the arm").components == ()
+
+
+def test_an_inline_numbered_list_is_a_sequence():
+    reading = read_plan("1) TCHP x 6 2) surgery 3) Kadcyla or Herceptin depending on the response")
+    surgery = only(reading, "surgery")[0]
+    assert only(reading, "chemotherapy")[0].phase < surgery.phase
+    assert only(reading, "antibody-drug conjugate")[0].phase > surgery.phase
+    assert only(reading, "antibody-drug conjugate")[0].conditional is True
+
+
+def test_patient_shorthand_is_read():
+    reading = read_plan("chemo 4 rounds then surgery then rads. An AI pill for 5 yrs after.")
+    assert [c.modality for c in reading.components] == [
+        "chemotherapy",
+        "surgery",
+        "radiation",
+        "endocrine",
+    ]
+    assert reading.components[-1].duration_months == 60
+
+
+def test_not_changing_a_treatment_keeps_it():
+    reading = read_plan("I would not change the chemotherapy: FOLFOX.")
+    assert reading.refused == ()
+    assert read_plan("No need to stop tamoxifen.").components[0].drugs == ("tamoxifen",)
+    assert read_plan("Radiation, not tamoxifen.").refused[0].drugs == ("tamoxifen",)
