@@ -49,6 +49,22 @@ def zip_limits() -> safezip.ZipLimits:
     )
 
 
+class TooManyStudies(Exception):
+    """The disc holds more studies than one import may add (`RECORDS_IMPORT_MAX_STUDIES`)."""
+
+    def __init__(self, found: int, cap: int) -> None:
+        self.message = (
+            f"This disc holds {found:,} studies; one import can add at most {cap:,}. "
+            "Nothing was kept. Ask the hospital for a disc with only the scans you need."
+        )
+        super().__init__(self.message)
+
+
+def import_max_studies() -> int:
+    """Most studies one disc import may add: a real disc holds a few; thousands is an attack."""
+    return getattr(settings, "RECORDS_IMPORT_MAX_STUDIES", 500)
+
+
 def upload_max_bytes() -> int:
     return getattr(settings, "UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
@@ -109,6 +125,8 @@ def disc_import_run(
         clock = _Clock()
         scan.source_scan(source, tmp_dir=root)
         clock.lap("scan")
+        if len(scan.index.studies) > import_max_studies():
+            raise TooManyStudies(len(scan.index.studies), import_max_studies())
         # Staged files (object storage) are copies on their way to the bucket: no fsync.
         _flush_while_warming(scan, fsync=fsync and local)
         clock.lap("flush")
@@ -130,7 +148,7 @@ def disc_import_run(
             disc_import.finished_at = timezone.now()
             disc_import.error = ""
             disc_import.save()
-    except (safezip.ZipProblem, storage_io.StorageError) as exc:
+    except (safezip.ZipProblem, storage_io.StorageError, TooManyStudies) as exc:
         _published_remove(published)
         scan.cleanup()
         _failed(disc_import, exc.message)

@@ -166,3 +166,21 @@ def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings
     assert result.status == "failed" and "damaged" in result.error
     assert _stored(settings) == []
     assert ImagingInstance.objects.count() == 0
+
+
+def test_it_refuses_a_disc_with_more_studies_than_one_import_may_add(case, tmp_path, settings):
+    settings.RECORDS_IMPORT_MAX_STUDIES = 2
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "failed"
+    assert result.error.startswith("This disc holds 3 studies; one import can add at most 2.")
+    assert not ImagingStudy.objects.filter(case=case).exists()
+    assert not ImagingInstance.objects.filter(case=case).exists()
+    assert _stored(settings) == []
+
+
+def test_it_imports_a_disc_with_exactly_the_most_studies_allowed(case, tmp_path, settings):
+    settings.RECORDS_IMPORT_MAX_STUDIES = 3
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    assert _run(case, tmp_path / "cd").status == "done"
+    assert ImagingStudy.objects.filter(case=case).count() == 3
