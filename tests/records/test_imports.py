@@ -91,19 +91,17 @@ def test_a_failure_while_writing_rows_leaves_no_rows_and_no_files(
     case, tmp_path, settings, monkeypatch
 ):
     small_cd(tmp_path / "cd", studies=2, series=2, images=2)
-    real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
 
-    def failing_bulk_create(objs, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_bulk_create(objs, **kwargs)
+    def failing_bulk_update(objs, fields, **kwargs):
+        # The last write: studies, series and instances are already in the transaction.
+        calls.append(ImagingInstance.objects.count())
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(ImagingStudy.objects, "bulk_update", failing_bulk_update)
     with pytest.raises(RuntimeError):
         _run(case, tmp_path / "cd")
-    assert len(calls) == 3  # two series were written before the failure, then rolled back
+    assert calls == [8]  # all eight instances were written before the failure, then rolled back
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
     assert _stored(settings) == []
