@@ -182,3 +182,31 @@ def test_it_imports_a_disc_with_exactly_the_most_studies_allowed(case, tmp_path,
     small_cd(tmp_path / "cd", studies=3, series=1, images=1)
     assert _run(case, tmp_path / "cd").status == "done"
     assert ImagingStudy.objects.filter(case=case).count() == 3
+
+
+def _rows_queries(case, folder, monkeypatch) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    real = imports._rows_write
+    counted = []
+
+    def counting(**kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            real(**kwargs)
+        counted.append(len(queries))
+
+    monkeypatch.setattr(imports, "_rows_write", counting)
+    assert _run(case, folder).status == "done"
+    return counted[0]
+
+
+def test_it_writes_the_rows_of_ten_studies_with_as_many_queries_as_one(case, tmp_path, monkeypatch):
+    small_cd(tmp_path / "one", studies=1, series=2, images=2)
+    small_cd(tmp_path / "ten", studies=10, series=2, images=2)
+    one = _rows_queries(case, tmp_path / "one", monkeypatch)
+    ImagingStudy.objects.all().delete()
+    ten = _rows_queries(case, tmp_path / "ten", monkeypatch)
+    assert one == ten
+    assert ImagingStudy.objects.filter(case=case).count() == 10
+    assert ImagingInstance.objects.filter(case=case).count() == 40
