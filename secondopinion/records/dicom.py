@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from secondopinion.records.dicom_fast import fast_header
+from secondopinion.records.dicom_fast import fast_header, length_overrun
 
 PREAMBLE = 128
 FAST_BYTES = 65536
@@ -244,6 +244,7 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
         if kind is None:
             kind = dicom_sniff(head)
         if kind == "dicom":
+            _refuse_overrun(head, size)
             fields = fast_header(head, complete=len(head) == size)
             if fields is not None:
                 header = header_from_fields(fields)
@@ -441,15 +442,25 @@ def header_from_fields(fields: dict[str, Any], *, bare: bool = False) -> Instanc
     )
 
 
-def header_from_head(head: bytes, *, complete: bool) -> InstanceHeader | None:
+def header_from_head(head: bytes, *, complete: bool, size: int) -> InstanceHeader | None:
     """The header from bytes already in memory, or None when pydicom must read the file.
 
-    Raises `DicomProblem` when the header is readable but unusable (e.g. no study identifier).
+    `size` is the whole file's size. Raises `DicomProblem` when the header is readable but
+    unusable (e.g. no study identifier, or an element declared longer than the file).
     """
+    _refuse_overrun(head, size)
     fields = fast_header(head, complete=complete)
     if fields is None:
         return None
     return header_from_fields(fields)
+
+
+def _refuse_overrun(head: bytes, size: int) -> None:
+    if length_overrun(head, size):
+        raise DicomProblem(
+            "This DICOM file is cut short or damaged: a part of it declares a length past the "
+            "end of the file, so it was not imported."
+        )
 
 
 def da_parse(value: str) -> date | None:

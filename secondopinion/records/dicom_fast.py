@@ -229,3 +229,54 @@ def _convert(
             else:
                 out[keyword] = text.split("\\")[0] if vr == "CS" else text
     return out
+
+
+def length_overrun(buf: bytes, size: int) -> bool:
+    """True when an element in `buf` (the first bytes of a file of `size` bytes) declares a length
+    that runs past the end of the file, e.g. pixel data declaring 2 GB in a 2 KB file.
+
+    Walks every element's length as far as `buf` reaches; sequences and items of undefined length
+    are walked into, so their contents are checked too. Only little endian files with the DICM
+    marker are checked; for others it answers False and pydicom's own reading decides.
+    """
+    if buf[128:132] != b"DICM":
+        return False
+    try:
+        pos, syntax = _meta_walk(buf, size)
+        if pos < 0:
+            return True
+        if not syntax or syntax in NOT_EXPLICIT_LE and syntax != IMPLICIT_LE:
+            return False
+        return _lengths_overrun(buf, pos, size, explicit=syntax != IMPLICIT_LE)
+    except (_Stop, struct.error, UnicodeDecodeError):
+        return False
+
+
+def _meta_walk(buf: bytes, size: int) -> tuple[int, str]:
+    """Walk the file meta group: where the dataset starts (-1 on an overrun), and its syntax."""
+    pos, syntax = 132, ""
+    while pos + 8 <= len(buf) and struct.unpack_from("<H", buf, pos)[0] == 0x0002:
+        tag, _vr, length, pos = _element_explicit(buf, pos)
+        if length == UNDEFINED:
+            raise _Stop
+        if pos + length > size:
+            return -1, syntax
+        if tag == 0x00020010:
+            syntax = _ui(buf[pos : pos + length])
+        pos += length
+    return pos, syntax
+
+
+def _lengths_overrun(buf: bytes, pos: int, size: int, *, explicit: bool) -> bool:
+    while pos + 8 <= len(buf):
+        if explicit:
+            _tag, _vr, length, pos = _element_explicit(buf, pos)
+        else:
+            length = struct.unpack_from("<I", buf, pos + 4)[0]
+            pos += 8
+        if length == UNDEFINED:
+            continue  # a sequence, item or encapsulated data: its parts follow, walked in turn
+        if pos + length > size:
+            return True
+        pos += length
+    return False

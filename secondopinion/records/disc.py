@@ -143,7 +143,9 @@ class DiscScan:
         header = None
         if kind == "dicom":
             try:
-                header = dicom.header_from_head(head, complete=len(head) < dicom.FAST_BYTES)
+                header = dicom.header_from_head(
+                    head, complete=len(head) < dicom.FAST_BYTES, size=size
+                )
             except dicom.DicomProblem as exc:
                 return _Outcome(name, size, problem=exc.message)
             if header is not None and (

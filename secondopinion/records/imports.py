@@ -4,7 +4,10 @@ Two phases, so a failure anywhere leaves nothing behind:
 1. Scan (no database transaction held): files are streamed into storage, hashed on the way, and
    indexed (`disc.DiscScan`). Progress is saved on the `DiscImport` row as it goes, so a page can
    show it; holding a transaction here would lock SQLite for the whole import.
-2. Write: every study, series and instance row is created in one transaction.
+2. Write: every study, series and instance row is created in one transaction of a fixed
+   handful of bulk queries (each covering up to `BATCH` rows), whatever the number of studies,
+   so the write lock is held for well under a second; a disc over `RECORDS_IMPORT_MAX_STUDIES`
+   is refused before any row is written.
 If either phase fails, the transaction rolls back and every stored file of this import is removed.
 
 On object storage the scan writes into the local staging folder, and every kept file is moved
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from secondopinion.records import dicom, disc, safezip, storage_io
@@ -47,6 +51,22 @@ def zip_limits() -> safezip.ZipLimits:
         max_ratio=getattr(settings, "RECORDS_ZIP_MAX_RATIO", base.max_ratio),
         max_depth=getattr(settings, "RECORDS_ZIP_MAX_DEPTH", base.max_depth),
     )
+
+
+class TooManyStudies(Exception):
+    """The disc holds more studies than one import may add (`RECORDS_IMPORT_MAX_STUDIES`)."""
+
+    def __init__(self, found: int, cap: int) -> None:
+        self.message = (
+            f"This disc holds {found:,} studies; one import can add at most {cap:,}. "
+            "Nothing was kept. Ask the hospital for a disc with only the scans you need."
+        )
+        super().__init__(self.message)
+
+
+def import_max_studies() -> int:
+    """Most studies one disc import may add: a real disc holds a few; thousands is an attack."""
+    return getattr(settings, "RECORDS_IMPORT_MAX_STUDIES", 500)
 
 
 def upload_max_bytes() -> int:
@@ -109,6 +129,8 @@ def disc_import_run(
         clock = _Clock()
         scan.source_scan(source, tmp_dir=root)
         clock.lap("scan")
+        if len(scan.index.studies) > import_max_studies():
+            raise TooManyStudies(len(scan.index.studies), import_max_studies())
         # Staged files (object storage) are copies on their way to the bucket: no fsync.
         _flush_while_warming(scan, fsync=fsync and local)
         clock.lap("flush")
@@ -130,7 +152,7 @@ def disc_import_run(
             disc_import.finished_at = timezone.now()
             disc_import.error = ""
             disc_import.save()
-    except (safezip.ZipProblem, storage_io.StorageError) as exc:
+    except (safezip.ZipProblem, storage_io.StorageError, TooManyStudies) as exc:
         _published_remove(published)
         scan.cleanup()
         _failed(disc_import, exc.message)
@@ -209,59 +231,121 @@ def _upload_remove(disc_import: DiscImport) -> None:
 
 
 def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
-    case = disc_import.case
-    for entry in scan.index.studies.values():
-        study, _ = ImagingStudy.objects.get_or_create(
-            case=case,
-            study_uid=entry.uid,
-            defaults={
-                "disc_import": disc_import,
-                "study_date": entry.date_value(),
-                "description": entry.description,
-                "institution": entry.institution,
-                "accession_number": entry.accession_number,
-                "patient_name": entry.patient.display_name() if entry.patient.name else "",
-                "patient_id": entry.patient.patient_id,
-                "patient_birth_date": entry.patient.birth_date,
-            },
-        )
-        for series_entry in entry.series.values():
-            series, _ = ImagingSeries.objects.get_or_create(
-                study=study,
-                series_uid=series_entry.uid,
-                defaults={
-                    "description": series_entry.description,
-                    "modality": series_entry.modality,
-                    "body_part": series_entry.body_part,
-                    "number": series_entry.number,
-                },
+    """Write the studies, series and instances of a scan with a fixed handful of bulk queries.
+
+    The number of queries does not grow with the number of studies (each query covers up to
+    `BATCH` rows), so the write lock is held briefly even for a disc at the studies cap.
+    """
+    studies = _studies_write(disc_import=disc_import, scan=scan)
+    series = _series_write(studies=studies, scan=scan)
+    ImagingInstance.objects.bulk_create(
+        [
+            ImagingInstance(
+                case=disc_import.case,
+                series=series[(entry.uid, series_entry.uid)],
+                sop_instance_uid=i.sop_instance_uid,
+                instance_number=i.instance_number,
+                original_path=i.path[:500],
+                stored_name=i.stored_name,
+                size=i.size,
+                sha256=i.sha256,
             )
-            instances = [
-                ImagingInstance(
-                    case=case,
-                    series=series,
-                    sop_instance_uid=i.sop_instance_uid,
-                    instance_number=i.instance_number,
-                    original_path=i.path[:500],
-                    stored_name=i.stored_name,
-                    size=i.size,
-                    sha256=i.sha256,
-                )
-                for i in series_entry.instances
-            ]
-            ImagingInstance.objects.bulk_create(instances, batch_size=BATCH)
-            series.image_count = series.instances.count()
-            preview = scan.previews.get(series_entry.uid, "")
-            if preview and not series.preview_name:
-                series.preview_name = preview
-            elif preview:
-                scan_preview_drop(scan, preview)
-            series.save()
-        study.image_count = ImagingInstance.objects.filter(series__study=study).count()
-        study.modalities = ", ".join(
-            sorted({m for m in study.series.values_list("modality", flat=True) if m})
+            for entry in scan.index.studies.values()
+            for series_entry in entry.series.values()
+            for i in series_entry.instances
+        ],
+        batch_size=BATCH,
+    )
+    _counts_update(studies=list(studies.values()), series=list(series.values()))
+
+
+def _studies_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> dict[str, ImagingStudy]:
+    """Every study of the scan by UID: the case's existing ones, and new ones created in bulk."""
+    case = disc_import.case
+    entries = scan.index.studies
+    studies = {
+        s.study_uid: s for s in ImagingStudy.objects.filter(case=case, study_uid__in=list(entries))
+    }
+    ImagingStudy.objects.bulk_create(
+        [
+            ImagingStudy(
+                case=case,
+                study_uid=entry.uid,
+                disc_import=disc_import,
+                study_date=entry.date_value(),
+                description=entry.description,
+                institution=entry.institution,
+                accession_number=entry.accession_number,
+                patient_name=entry.patient.display_name() if entry.patient.name else "",
+                patient_id=entry.patient.patient_id,
+                patient_birth_date=entry.patient.birth_date,
+            )
+            for entry in entries.values()
+            if entry.uid not in studies
+        ],
+        batch_size=BATCH,
+    )
+    return {
+        s.study_uid: s for s in ImagingStudy.objects.filter(case=case, study_uid__in=list(entries))
+    }
+
+
+def _series_write(
+    *, studies: dict[str, ImagingStudy], scan: disc.DiscScan
+) -> dict[tuple[str, str], ImagingSeries]:
+    """Every series of the scan by (study UID, series UID), created in bulk where new; a new
+    preview goes to a series without one, and is dropped for a series that has one."""
+
+    def existing() -> dict[tuple[str, str], ImagingSeries]:
+        found = ImagingSeries.objects.filter(study__in=list(studies.values())).select_related(
+            "study"
         )
-        study.save()
+        return {(s.study.study_uid, s.series_uid): s for s in found}
+
+    series = existing()
+    new = [
+        ImagingSeries(
+            study=studies[entry.uid],
+            series_uid=series_entry.uid,
+            description=series_entry.description,
+            modality=series_entry.modality,
+            body_part=series_entry.body_part,
+            number=series_entry.number,
+        )
+        for entry in scan.index.studies.values()
+        for series_entry in entry.series.values()
+        if (entry.uid, series_entry.uid) not in series
+    ]
+    ImagingSeries.objects.bulk_create(new, batch_size=BATCH)
+    series = existing()
+    for (_study_uid, series_uid), one in series.items():
+        preview = scan.previews.get(series_uid, "")
+        if preview and not one.preview_name:
+            one.preview_name = preview
+        elif preview:
+            scan_preview_drop(scan, preview)
+    return series
+
+
+def _counts_update(*, studies: list[ImagingStudy], series: list[ImagingSeries]) -> None:
+    """Image counts and modality lists, counted in the database, written back in bulk."""
+    per_series = dict(
+        ImagingInstance.objects.filter(series__in=series)
+        .values_list("series_id")
+        .annotate(n=Count("id"))
+    )
+    modalities: dict[int, set[str]] = {}
+    per_study: dict[int, int] = {}
+    for one in series:
+        one.image_count = per_series.get(one.pk, 0)
+        per_study[one.study_id] = per_study.get(one.study_id, 0) + one.image_count
+        if one.modality:
+            modalities.setdefault(one.study_id, set()).add(one.modality)
+    ImagingSeries.objects.bulk_update(series, ["image_count", "preview_name"], batch_size=BATCH)
+    for study in studies:
+        study.image_count = per_study.get(study.pk, 0)
+        study.modalities = ", ".join(sorted(modalities.get(study.pk, set())))
+    ImagingStudy.objects.bulk_update(studies, ["image_count", "modalities"], batch_size=BATCH)
 
 
 def scan_preview_drop(scan: disc.DiscScan, name: str) -> None:

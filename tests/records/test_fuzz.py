@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pydicom.uid import generate_uid
 
 from secondopinion.records import dicom, safezip
-from secondopinion.records.dicom_fast import fast_header
+from secondopinion.records.dicom_fast import fast_header, length_overrun
 from tests.records.helpers import dicom_bytes
 
 SAMPLE = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid(), size=8)
@@ -39,6 +39,7 @@ def test_damaged_dicom_gives_a_header_or_a_plain_problem(tmp_path, edits, cut):
     data = _mutate(SAMPLE, edits, cut)
     path.write_bytes(data)
     fast_header(data, complete=True)  # must not raise
+    length_overrun(data, len(data))  # nor this
     try:
         dicom.header_read(path)
     except dicom.DicomProblem as exc:

@@ -91,19 +91,17 @@ def test_a_failure_while_writing_rows_leaves_no_rows_and_no_files(
     case, tmp_path, settings, monkeypatch
 ):
     small_cd(tmp_path / "cd", studies=2, series=2, images=2)
-    real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
 
-    def failing_bulk_create(objs, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_bulk_create(objs, **kwargs)
+    def failing_bulk_update(objs, fields, **kwargs):
+        # The last write: studies, series and instances are already in the transaction.
+        calls.append(ImagingInstance.objects.count())
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(ImagingStudy.objects, "bulk_update", failing_bulk_update)
     with pytest.raises(RuntimeError):
         _run(case, tmp_path / "cd")
-    assert len(calls) == 3  # two series were written before the failure, then rolled back
+    assert calls == [8]  # all eight instances were written before the failure, then rolled back
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
     assert _stored(settings) == []
@@ -166,3 +164,49 @@ def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings
     assert result.status == "failed" and "damaged" in result.error
     assert _stored(settings) == []
     assert ImagingInstance.objects.count() == 0
+
+
+def test_it_refuses_a_disc_with_more_studies_than_one_import_may_add(case, tmp_path, settings):
+    settings.RECORDS_IMPORT_MAX_STUDIES = 2
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "failed"
+    assert result.error.startswith("This disc holds 3 studies; one import can add at most 2.")
+    assert not ImagingStudy.objects.filter(case=case).exists()
+    assert not ImagingInstance.objects.filter(case=case).exists()
+    assert _stored(settings) == []
+
+
+def test_it_imports_a_disc_with_exactly_the_most_studies_allowed(case, tmp_path, settings):
+    settings.RECORDS_IMPORT_MAX_STUDIES = 3
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    assert _run(case, tmp_path / "cd").status == "done"
+    assert ImagingStudy.objects.filter(case=case).count() == 3
+
+
+def _rows_queries(case, folder, monkeypatch) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    real = imports._rows_write
+    counted = []
+
+    def counting(**kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            real(**kwargs)
+        counted.append(len(queries))
+
+    monkeypatch.setattr(imports, "_rows_write", counting)
+    assert _run(case, folder).status == "done"
+    return counted[0]
+
+
+def test_it_writes_the_rows_of_ten_studies_with_as_many_queries_as_one(case, tmp_path, monkeypatch):
+    small_cd(tmp_path / "one", studies=1, series=2, images=2)
+    small_cd(tmp_path / "ten", studies=10, series=2, images=2)
+    one = _rows_queries(case, tmp_path / "one", monkeypatch)
+    ImagingStudy.objects.all().delete()
+    ten = _rows_queries(case, tmp_path / "ten", monkeypatch)
+    assert one == ten
+    assert ImagingStudy.objects.filter(case=case).count() == 10
+    assert ImagingInstance.objects.filter(case=case).count() == 40

@@ -138,20 +138,17 @@ def test_a_failure_during_a_cd_import_leaves_no_object_and_no_rows(
     case, s3, settings, tmp_path, monkeypatch
 ):
     small_cd(tmp_path / "cd", studies=2, series=2, images=2)
-    real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
 
-    def failing_bulk_create(objs, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_bulk_create(objs, **kwargs)
+    def failing_bulk_update(objs, fields, **kwargs):
+        calls.append(ImagingInstance.objects.count())  # the last write of the rows
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(ImagingStudy.objects, "bulk_update", failing_bulk_update)
     disc_import = imports.disc_import_start(case=case, source_name="cd")
     with pytest.raises(RuntimeError):
         imports.disc_import_run(disc_import=disc_import, source=tmp_path / "cd")
-    assert len(calls) == 3  # the files were in the bucket when the rows failed
+    assert calls == [8]  # the files were in the bucket when the rows failed
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
     assert DiscImport.objects.get().status == "failed"
