@@ -247,9 +247,7 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
             _refuse_overrun(head, size)
             fields = fast_header(head, complete=len(head) == size)
             if fields is not None:
-                header = header_from_fields(fields)
-                _refuse_pixel_overrun(raw, head, size)
-                return header
+                return header_from_fields(fields)
         raw.seek(0)
         if kind == "executable":
             raise DicomProblem(
@@ -269,7 +267,6 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
                     specific_tags=HEADER_TAGS,
                 )
             header = header_from_fields(_fields_of(ds), bare=(kind == "bare"))
-            _refuse_pixel_overrun(raw, head, size)
         except DicomProblem:
             raise
         except (InvalidDicomError, EOFError) as exc:
@@ -278,61 +275,6 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
             # Broad on purpose: a hostile file must never stop an import of thousands.
             raise DicomProblem("This DICOM file is damaged and could not be read.") from exc
     return header
-
-
-_PIXEL_TAG = b"\xe0\x7f\x10\x00"  # (7FE0,0010) Pixel Data, little endian
-_UNDEFINED = 0xFFFFFFFF
-_LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT"}
-
-
-def _pixel_claim(head: bytes, at: int) -> tuple[int, int] | None:
-    """(where the value starts, its declared length) for a Pixel Data element at `at`."""
-    vr = head[at + 4 : at + 6]
-    if vr in _LONG_VRS and len(head) >= at + 12:
-        return at + 12, int.from_bytes(head[at + 8 : at + 12], "little")
-    if len(head) >= at + 8:  # implicit VR: the 4 bytes after the tag are the length
-        return at + 8, int.from_bytes(head[at + 4 : at + 8], "little")
-    return None
-
-
-def pixel_length_check(path: str | os.PathLike[str], head: bytes, size: int) -> None:
-    """`_refuse_pixel_overrun` for a stored file whose header came from `head` already."""
-    if _overrun_suspected(head, size):
-        with open(path, "rb") as raw:
-            _refuse_pixel_overrun(raw, head, size)
-
-
-def _overrun_suspected(head: bytes, size: int) -> bool:
-    at = head.rfind(_PIXEL_TAG)
-    claim = _pixel_claim(head, at) if at >= 0 else None
-    if claim is None:
-        return False
-    start, length = claim
-    return length != _UNDEFINED and start + length > size
-
-
-def _refuse_pixel_overrun(raw: BinaryIO, head: bytes, size: int) -> None:
-    """Refuse a file whose image element declares more bytes than the file holds (2 GB said,
-    64 bytes there): nothing could ever show it, and a reader that trusts the length could try
-    to allocate it. A quick look in the first bytes finds the element; pydicom confirms that it
-    is the real one (not the same four bytes inside another value) before anything is refused."""
-    if not _overrun_suspected(head, size):
-        return
-    at = head.rfind(_PIXEL_TAG)
-    import pydicom  # only for a suspicious file: confirm where the pixel element really is
-
-    raw.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pydicom.dcmread(_CappedReader(raw, size), stop_before_pixels=True)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - unreadable here: the caller's own checks decide
-        return
-    if raw.tell() == at:
-        raise DicomProblem(
-            "This DICOM file says its image is larger than the file itself, so it is damaged or "
-            "cut short. It was not imported. Please copy it from the disc again."
-        )
 
 
 def _fields_of(ds: Any) -> dict[str, Any]:

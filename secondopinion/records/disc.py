@@ -163,12 +163,6 @@ class DiscScan:
             folder_ready=self._folder_ready,
         )
         self.stored.append(stored.name)  # at once, so a failure later still cleans it up
-        if header is not None:
-            try:
-                dicom.pixel_length_check(stored.path, head, stored.size)
-            except dicom.DicomProblem as exc:
-                self._unstore(stored.name)
-                return _Outcome(name, stored.size, problem=exc.message)
         if header is None:
             try:
                 header = dicom.header_read(stored.path, kind=kind)

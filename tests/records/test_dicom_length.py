@@ -24,17 +24,14 @@ def _overstated(declared: int = 2_000_000_000, held: int = 64) -> bytes:
 def test_it_refuses_an_image_element_longer_than_the_file(tmp_path):
     path = tmp_path / "bad.dcm"
     path.write_bytes(_overstated())
-    with pytest.raises(dicom.DicomProblem, match="larger than the file"):
+    with pytest.raises(dicom.DicomProblem, match="past the"):
         dicom.header_read(path)
 
 
-def test_it_refuses_it_from_bytes_already_read_too(tmp_path):
+def test_it_refuses_it_from_bytes_already_read_too():
     data = _overstated()
-    path = tmp_path / "bad.dcm"
-    path.write_bytes(data)
-    assert dicom.header_from_head(data, complete=True) is not None  # the header itself is fine
-    with pytest.raises(dicom.DicomProblem, match="larger than the file"):
-        dicom.pixel_length_check(path, data, len(data))
+    with pytest.raises(dicom.DicomProblem, match="past the"):
+        dicom.header_from_head(data, complete=True, size=len(data))
 
 
 def test_an_ordinary_file_and_one_cut_by_a_byte_are_told_apart(tmp_path):
@@ -42,19 +39,10 @@ def test_an_ordinary_file_and_one_cut_by_a_byte_are_told_apart(tmp_path):
     path = tmp_path / "good.dcm"
     path.write_bytes(good)
     assert dicom.header_read(path).study_uid
-    dicom.pixel_length_check(path, good, len(good))  # no exception
+    assert dicom.header_from_head(good, complete=True, size=len(good)) is not None
     path.write_bytes(good[:-1])
     with pytest.raises(dicom.DicomProblem):
         dicom.header_read(path)
-
-
-def test_the_same_four_bytes_inside_another_value_are_not_mistaken_for_the_image(tmp_path):
-    """A text value that happens to hold the tag's bytes must not get a good file refused."""
-    good = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
-    path = tmp_path / "good.dcm"
-    path.write_bytes(good)
-    fake_head = good + PIXEL_TAG + b"OW\x00\x00" + struct.pack("<I", 2_000_000_000)
-    dicom.pixel_length_check(path, fake_head, len(good))  # pydicom says the real one fits
 
 
 def test_a_cd_import_lists_it_as_a_problem_and_keeps_nothing(case, tmp_path, capsys):
@@ -66,5 +54,5 @@ def test_a_cd_import_lists_it_as_a_problem_and_keeps_nothing(case, tmp_path, cap
     disc.mkdir(parents=True)
     (disc / "IM0001").write_bytes(_overstated())
     call_command("import-cd", str(tmp_path / "disc"), "--case", str(case.public_id), "--json")
-    assert "larger than the file" in capsys.readouterr().out
+    assert "past the" in capsys.readouterr().out
     assert not ImagingStudy.objects.filter(case=case).exists()
