@@ -11,6 +11,7 @@ from secondopinion.ocr.reader import (
     ocr_image,
     ocr_pdf,
     page_read,
+    scan_like,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "ocr_image",
     "ocr_pdf",
     "page_read",
+    "scan_like",
 ]

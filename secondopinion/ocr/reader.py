@@ -237,6 +237,21 @@ def tnm_fix(text: str) -> str:
 Progress = Callable[[int, int], None]  # (pages done, pages to read)
 
 
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*", b"GIF8", b"RIFF", b"BM")
+
+
+def scan_like(path: str | Path, problem: str = "") -> bool:
+    """A photo, or a PDF whose text reader said it has no text layer: worth reading with OCR."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    if head.startswith(IMAGE_MAGIC) or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return True
+    return head.lstrip()[:5] == b"%PDF-" and "no text layer" in problem
+
+
 def ocr_file(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None):
     """Read a PDF or a photo, deciding the type from the bytes."""
     p = Path(path)
