@@ -20,6 +20,7 @@ not kept. Nothing here guesses; the caller shows what was read and says it came 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import statistics
 from collections.abc import Callable
@@ -34,6 +35,7 @@ MIN_LINE_SCORE = 0.5  # a line read with less confidence than this is dropped
 MIN_PAGE_SCORE = 0.7  # mean confidence of a page's kept lines, weighted by length
 MIN_PAGE_CHARS = 12  # letters and digits a page needs to count as read
 LOW_SCORE = 0.85  # below this, other orientations are tried
+SPACE_GAP = 0.25  # a blank gap this wide (times the line height) inside a line is a space
 
 READ, BLANK, UNREADABLE = "read", "blank", "unreadable"
 
@@ -112,15 +114,66 @@ def engine_get():
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # Python 3.13+ has no wheel of this engine yet
         raise OcrError("Reading scans is not available on this installation.") from exc
-    return RapidOCR()
+    # A few threads at most: the worker shares the machine with the web process (and, hosted,
+    # with other workers); more threads than cores make onnxruntime slower, not faster.
+    threads = max(1, min(4, os.cpu_count() or 1))
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
 
 
 def _engine_lines(gray) -> list[tuple[list, str, float]]:
     import numpy as np
 
-    rgb = np.stack([np.asarray(gray)] * 3, axis=-1)
-    result, _ = engine_get()(rgb, use_cls=False)
-    return result or []
+    pixels = np.asarray(gray)
+    rgb = np.stack([pixels] * 3, axis=-1)
+    result, _ = engine_get()(rgb, use_cls=False, return_word_box=True)
+    lines = []
+    for item in result or []:
+        box, text, score = item[0], item[1], float(item[2])
+        chars = item[3] if len(item) > 3 else None
+        lines.append((box, spaces_restore(pixels, box, text, chars), score))
+    return lines
+
+
+def spaces_restore(pixels, box, text: str, chars) -> str:
+    """Put back the spaces between words that the engine's models leave out.
+
+    The recogniser (trained mostly on Chinese) often joins English words ("pT2pN0"). The page
+    itself shows where words end: a run of blank columns inside the line wider than a fifth of
+    the line height. A space goes between two characters whose positions straddle such a gap.
+    """
+    if not chars or len(chars) != len(text):
+        return text
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    x0, x1 = max(0, int(min(xs))), int(max(xs))
+    y0, y1 = int(min(ys)), int(max(ys))
+    height = y1 - y0
+    if height < 6 or x1 - x0 < 4:
+        return text
+    band = pixels[y0 : y1 + 1, x0 : x1 + 1]
+    if band.size == 0:
+        return text
+    # A column with a few dark specks (fax noise) is still blank.
+    inked = (band < 128).sum(axis=0) >= max(1, height // 12)
+    gaps = []
+    run_start = None
+    for x, ink in enumerate(inked):
+        if not ink and run_start is None:
+            run_start = x
+        elif ink and run_start is not None:
+            if x - run_start >= max(3, height * SPACE_GAP):
+                gaps.append(x0 + (run_start + x) / 2)
+            run_start = None
+    if not gaps:
+        return text
+    centres = [sum(p[0] for p in c) / len(c) for c in chars]
+    out = [text[0]]
+    for i in range(1, len(text)):
+        if text[i] != " " and text[i - 1] != " ":
+            if any(centres[i - 1] < g < centres[i] for g in gaps):
+                out.append(" ")
+        out.append(text[i])
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,14 +214,20 @@ def _score(lines) -> tuple[float, int]:
 
 
 def _standing(lines) -> bool:
-    """Most text boxes are taller than wide: the page is on its side."""
+    """Most text boxes are taller than wide: the page is on its side (the engine turns such
+    boxes to read them, so the words can come out right but the lines in the wrong order)."""
     tall = 0
-    for box, text, _ in lines:
+    for box, _, _ in lines:
         xs = [p[0] for p in box]
         ys = [p[1] for p in box]
-        if (max(ys) - min(ys)) > 1.5 * (max(xs) - min(xs)) and len(text) > 2:
+        if (max(ys) - min(ys)) > 1.5 * (max(xs) - min(xs)):
             tall += 1
-    return len(lines) >= 2 and tall > len(lines) / 2
+    return bool(lines) and tall > len(lines) / 2
+
+
+def _value(lines) -> tuple[float, int, float]:
+    score, chars = _score(lines)
+    return score, chars, score * chars * (0.5 if _standing(lines) else 1.0)
 
 
 def page_read(image, *, number: int = 1) -> OcrPage:
@@ -178,22 +237,21 @@ def page_read(image, *, number: int = 1) -> OcrPage:
         return OcrPage(number, BLANK)
     best_lines = _engine_lines(gray)
     best_angle = 0
-    score, chars = _score(best_lines)
+    best = _value(best_lines)
     if _standing(best_lines):
         tries = (90, 270)
-    elif score < LOW_SCORE or chars < MIN_PAGE_CHARS:
+    elif best[0] < LOW_SCORE or best[1] < MIN_PAGE_CHARS:
         tries = (180, 90, 270)
     else:
         tries = ()
-    best = (score, chars)
     for angle in tries:
         lines = _engine_lines(gray.rotate(angle, expand=True, fillcolor=255))
-        s, c = _score(lines)
-        if s * c > best[0] * best[1]:
-            best, best_lines, best_angle = (s, c), lines, angle
-        if best[0] >= LOW_SCORE and best[1] >= MIN_PAGE_CHARS:
+        value = _value(lines)
+        if value[2] > best[2]:
+            best, best_lines, best_angle = value, lines, angle
+        if best[0] >= LOW_SCORE and best[1] >= MIN_PAGE_CHARS and not _standing(best_lines):
             break
-    score, chars = best
+    score, chars, _ = best
     if chars < MIN_PAGE_CHARS or score < MIN_PAGE_SCORE:
         return OcrPage(number, UNREADABLE, score=round(score, 3), angle=best_angle)
     text = tnm_fix(lines_join([ln for ln in best_lines if ln[2] >= MIN_LINE_SCORE]))
@@ -223,7 +281,7 @@ def lines_join(lines) -> str:
     return "\n".join(" ".join(i[3] for i in sorted(row, key=lambda i: i[2])) for row in rows)
 
 
-_TNM_LETTER_O = re.compile(r"\b((?:y|r|m)?p[TNM])O\b")
+_TNM_LETTER_O = re.compile(r"\b((?:y|r|m)?p[TNM])[Oo]\b")
 
 
 def tnm_fix(text: str) -> str:
