@@ -86,7 +86,7 @@ def document_text_extract(document_pk: int) -> None:
         return
     text = text.replace("\x00", "")
     updates = {"text": text, "text_status": TextStatus.DONE}
-    if not document.type_confirmed:
+    if not document.type_confirmed and text.strip():  # no words (a blank scan): keep the type
         suggested = detect.type_suggest(text)
         updates["suggested_type"] = suggested
         updates["doc_type"] = suggested
