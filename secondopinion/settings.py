@@ -266,6 +266,8 @@ WHITENOISE_USE_FINDERS = True  # ./run serves straight from the package, no coll
 MEDIA_ROOT = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 2048, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("UPLOAD_MAX_FILES", 100, minimum=1)
+# Pages of one scanned PDF read with OCR (a few seconds each, in the background).
+OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Only this computer's user may read the data folder (see also the umask set by the command line).
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -69,9 +69,11 @@ def _document_text(document) -> tuple[str, str]:
     here, because the records app only reads PDFs."""
     if document.text:
         return document.text, ""
+    if document.kind in ("pdf", "image") and document.text_status == "pending":
+        return "", "pending"  # the records app is still reading it (OCR takes a while)
+    if document.text_source == "ocr":
+        return "", document.text_note or "We could not read any words on this scan."
     if document.kind == "pdf":
-        if document.text_status == "pending":
-            return "", "pending"
         return "", "We could not find text in this PDF. It may be a scan without a text layer."
     if document.kind == "text":
         from secondopinion.records.storage import local_copy

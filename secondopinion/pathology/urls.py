@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secondopinion.pathology import views
+from secondopinion.pathology import views, views_manual
 
 app_name = "pathology"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
         views.document_confirm_all,
         name="document_confirm_all",
     ),
+    path("documents/<uuid:document_id>/type-in/", views_manual.manual_facts, name="manual"),
     path("facts/<uuid:fact_id>/", views.fact_update, name="fact_update"),
 ]

@@ -77,7 +77,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
             f"\u201c{existing.original_name}\u201d. We did not save it twice.",
             document=existing,
         )
-    reads_text = detected.kind in ("pdf", "text")
+    reads_text = detected.kind in ("pdf", "text", "image")  # images: OCR
     try:
         file_publish(name=stored.name, root=root)
         with transaction.atomic():

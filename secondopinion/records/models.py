@@ -44,6 +44,11 @@ class Document(models.Model):
     text_status = models.CharField(
         max_length=10, choices=TextStatus.choices, default=TextStatus.NONE
     )
+    # "ocr" when the text was read from a scan (no text layer): every fact from it needs checking.
+    text_source = models.CharField(max_length=10, blank=True)
+    text_note = models.CharField(max_length=300, blank=True)  # plain words: pages not read, ...
+    text_pages_done = models.PositiveSmallIntegerField(default=0)  # OCR progress
+    text_pages_total = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-document_date", "-created_at"]

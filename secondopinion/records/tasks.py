@@ -20,8 +20,35 @@ log = logging.getLogger(__name__)
 # from pathology reports). Each is called after the text is saved, and again when the patient
 # changes the type.
 TEXT_READY_HOOKS: Registry[Callable[[int], None]] = Registry("text-ready hooks")
-TEXT_KINDS = ("pdf", "text")
+TEXT_KINDS = ("pdf", "text", "image")
 MAX_TEXT_CHARS = 2_000_000
+
+
+class OcrRefused(Exception):
+    """The scan cannot be read; the message is for the patient."""
+
+
+def _needs_ocr(text: str) -> bool:
+    return sum(ch.isalnum() for ch in text) < 20  # the same test as "no text layer"
+
+
+def _ocr_text(document_pk: int, path) -> str:
+    """Read a scan page by page, saving progress on the document; "" when nothing was read."""
+    from django.conf import settings
+
+    from secondopinion.ocr import OcrError, ocr_file
+
+    def progress(done: int, total: int) -> None:
+        Document.objects.filter(pk=document_pk).update(text_pages_done=done, text_pages_total=total)
+
+    try:
+        result = ocr_file(path, max_pages=settings.OCR_MAX_PAGES, progress=progress)
+    except OcrError as exc:
+        raise OcrRefused(str(exc)) from exc
+    Document.objects.filter(pk=document_pk).update(
+        text_source="ocr", text_note=result.message[:300]
+    )
+    return result.text
 
 
 def text_ready_notify(document_pk: int) -> None:
@@ -42,16 +69,26 @@ def document_text_extract(document_pk: int) -> None:
         with local_copy(document.stored_name) as path:
             if document.kind == "pdf":
                 text = detect.pdf_text(path)
+                if _needs_ocr(text):
+                    text = _ocr_text(document_pk, path)
+            elif document.kind == "image":
+                text = _ocr_text(document_pk, path)
             else:
                 with open(path, "rb") as fh:
                     text = text_decode(fh.read(MAX_TEXT_CHARS), partial=True) or ""
+    except OcrRefused as exc:
+        Document.objects.filter(pk=document_pk).update(
+            text_status=TextStatus.FAILED, text_source="ocr", text_note=str(exc)[:300]
+        )
+        text_ready_notify(document_pk)
+        return
     except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
         return
     text = text.replace("\x00", "")
     updates = {"text": text, "text_status": TextStatus.DONE}
-    if not document.type_confirmed:
+    if not document.type_confirmed and text.strip():  # no words (a blank scan): keep the type
         suggested = detect.type_suggest(text)
         updates["suggested_type"] = suggested
         updates["doc_type"] = suggested

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from secondopinion.core.textfile import TextExtractionError, text_from_file
+from secondopinion.ocr import OcrError, ocr_file, scan_like
 from secondopinion.pathology import glossary
 from secondopinion.pathology.batch import batch_dumps, batch_lines
 from secondopinion.pathology.extractor import extract
@@ -39,14 +40,25 @@ class Command(BaseCommand):
             return
         if not options["file"]:
             raise CommandError("Give a FILE to read, or --jsonl IN for a batch.")
+        note = None
         try:
             text = text_from_file(options["file"])
         except TextExtractionError as exc:
-            raise CommandError(str(exc)) from exc
+            # A scan (a PDF without a text layer, or a photo) is read with OCR instead.
+            if not scan_like(options["file"], str(exc)):
+                raise CommandError(str(exc)) from exc
+            text, note = self._ocr(options["file"])
         result = extract(text)
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            data = result.as_dict()
+            if note is not None:
+                data.update(source="ocr", ocr_note=note)
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
+        if note is not None:
+            self.stdout.write("Read from a scan with OCR: please check each fact against the page.")
+            if note:
+                self.stdout.write(note)
         if not result.fields:
             self.stdout.write("No facts found. Nothing was guessed.")
             return
@@ -56,6 +68,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"    words: {fact['text']!r} (characters {fact['start']}-{fact['end']})"
             )
+
+    def _ocr(self, file: str) -> tuple[str, str]:
+        from django.conf import settings
+
+        def progress(done: int, total: int) -> None:
+            if done:
+                self.stderr.write(f"OCR: page {done} of {total} read")
+
+        try:
+            result = ocr_file(file, max_pages=settings.OCR_MAX_PAGES, progress=progress)
+        except OcrError as exc:
+            raise CommandError(str(exc)) from exc
+        if not result.readable:
+            raise CommandError(result.message)
+        return result.text, result.message
 
     def _batch(self, source: str, out: str | None) -> None:
         path = Path(source)
