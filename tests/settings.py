@@ -18,3 +18,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S3
 # The live server for browser tests speaks plain http.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The live server's request threads share one in-memory database connection: take turns.
+MIDDLEWARE = ["tests.middleware.one_request_at_a_time", *MIDDLEWARE]  # noqa: F405

@@ -348,12 +348,19 @@ def report_store(*, case, upload) -> StoredReport:
     upload.seek(0)
     try:
         reader = PdfReader(upload)
-        if not reader.is_encrypted:
+        encrypted = reader.is_encrypted
+        if not encrypted:
             _ = len(reader.pages)
     except (PdfReadError, ValueError, OSError, KeyError, TypeError):
         raise ReportRejected(
             "This PDF could not be read. It may be damaged. Nothing was saved."
         ) from None
+    if encrypted:
+        # Nobody could open it later without its password, and the patient's copy must open.
+        raise ReportRejected(
+            "This PDF is protected by a password or by restrictions. Please save a copy without "
+            "them (for example, print it to a new PDF) and upload that. Nothing was saved."
+        )
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

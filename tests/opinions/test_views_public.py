@@ -200,6 +200,22 @@ def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(
     assert not Opinion.objects.exists()
 
 
+def test_it_refuses_a_password_protected_report_and_keeps_nothing(client, case, link_and_token):
+    from fpdf import FPDF
+
+    _, token = link_and_token
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 8, "Second opinion report")
+    pdf.set_encryption(owner_password="owner-secret", user_password="reader-secret")
+    locked = SimpleUploadedFile("report.pdf", bytes(pdf.output()), content_type="application/pdf")
+    response = client.post(reverse("share:report", args=[token]), {"report": locked})
+    assert response.status_code == 400 and b"protected by a password" in response.content
+    assert b"Thank you" not in response.content
+    assert not Opinion.objects.exists()
+
+
 def test_it_refuses_upload_through_a_revoked_link(client, link_and_token):
     link, token = link_and_token
     link.revoked_at = timezone.now()
