@@ -2,13 +2,16 @@
 
 Pure core: no Django. Built with fpdf2 (pure Python, installs from a wheel everywhere).
 
-Font decision: we ship DejaVu Sans (regular and bold) inside the package, in data/fonts/, with
-its licence (Bitstream Vera licence plus public-domain DejaVu changes; redistribution is allowed
-as long as the notice travels with it). The PDF core fonts only cover Latin-1, which would break
-names like "Łukasz" or "Nguyễn" and curly quotes; relying on system fonts would work on Debian
-but not on a patient's Mac or Windows laptop. fpdf2 embeds only the glyphs used, so each PDF
-stays small. The rare character DejaVu lacks (for example Chinese) is replaced with "?" rather
-than silently dropped, so the reader can see something was there.
+Font decision: we ship the fonts inside the package, in data/fonts/, with their licences, so a
+PDF looks the same on Debian, a Mac or a Windows laptop (the PDF core fonts only cover Latin-1).
+DejaVu Sans (Bitstream Vera licence plus public-domain changes) draws Latin, Vietnamese, Greek,
+Cyrillic and Arabic. For what it lacks, fpdf2 falls back, character by character, to Noto Sans
+Arabic, Noto Sans Devanagari (Hindi) and a subset of Noto Sans CJK SC holding the common
+Chinese, Japanese and Korean characters (all SIL OFL 1.1; scripts/subset_cjk_font.py makes the
+subset). Text shaping (uharfbuzz) joins Arabic letters, orders right-to-left text and builds
+Devanagari clusters. fpdf2 embeds only the glyphs used, so each PDF stays small. A character no
+bundled font has (a rare hanzi outside the common set) is replaced with "?" rather than
+silently dropped, so the reader can see something was there.
 """
 
 from __future__ import annotations
@@ -80,15 +83,37 @@ class Handoff:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# (family, regular file, bold file or None). The CJK subset has one weight; bold CJK text is
+# drawn in the regular weight (fpdf2 falls back across styles).
+FALLBACKS = (
+    ("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    ("NotoDevanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("NotoCJK", "NotoSansCJKsc-Common.ttf", None),
+)
+
+
+def _add_fonts(pdf: FPDF) -> None:
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    for family, regular, bold in FALLBACKS:
+        pdf.add_font(family, "", str(FONT_DIR / regular))
+        if bold:
+            pdf.add_font(family, "B", str(FONT_DIR / bold))
+    pdf.set_fallback_fonts([family for family, _, _ in FALLBACKS], exact_match=False)
+    pdf.set_text_shaping(True)
+
+
 @cache
 def _font_cmap() -> frozenset[int]:
+    """Every code point some bundled regular font can draw."""
     probe = FPDF()
-    probe.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    return frozenset(probe.fonts[FONT.lower()].cmap)
+    _add_fonts(probe)
+    families = [FONT, *(family for family, _, _ in FALLBACKS)]
+    return frozenset().union(*(probe.fonts[family.lower()].cmap for family in families))
 
 
 def clean(text: str) -> str:
-    """Replace characters the bundled font cannot draw with "?" (and drop control characters)."""
+    """Replace characters no bundled font can draw with "?" (and drop control characters)."""
     cmap = _font_cmap()
     out = []
     for ch in str(text):
@@ -111,13 +136,21 @@ class _Doc(FPDF):
         super().__init__(format="Letter")
         self.doc_title = title
         self.base = base
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        _add_fonts(self)
+        self._unused = {key: len(font.subset) for key, font in self.fonts.items()}
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
         self.set_title(clean(title))
         self.set_creator("Second Opinion Navigator")
         self.add_page()
+
+    def output(self, *args, **kwargs):
+        # fpdf2 embeds every added font, even one no character used; leave out the fallback
+        # fonts this document did not need (each would add a few kilobytes for nothing).
+        for key, start in self._unused.items():
+            if not key.startswith(FONT.lower()) and len(self.fonts[key].subset) == start:
+                del self.fonts[key]
+        return super().output(*args, **kwargs)
 
     def multi_cell(self, *args, align: str = "L", **kwargs):
         # fpdf2 justifies by default, which stretches short headings across the line; ragged
