@@ -22,6 +22,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -83,8 +84,8 @@ class Handoff:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-# (family, regular file, bold file or None). The CJK subset has one weight; bold CJK text is
-# drawn in the regular weight (fpdf2 falls back across styles).
+# (family, regular file, bold file or None), in the order fpdf2 tries them after DejaVu. The CJK
+# subset has one weight; bold CJK text is drawn in the regular weight.
 FALLBACKS = (
     ("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
     ("NotoDevanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
@@ -92,24 +93,20 @@ FALLBACKS = (
 )
 
 
-def _add_fonts(pdf: FPDF) -> None:
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    for family, regular, bold in FALLBACKS:
-        pdf.add_font(family, "", str(FONT_DIR / regular))
-        if bold:
-            pdf.add_font(family, "B", str(FONT_DIR / bold))
-    pdf.set_fallback_fonts([family for family, _, _ in FALLBACKS], exact_match=False)
-    pdf.set_text_shaping(True)
-
-
 @cache
+def _cmaps() -> dict[str, frozenset[int]]:
+    """The code points of DejaVu and of each fallback family, read once per process."""
+    files = {FONT: "DejaVuSans.ttf", **{family: regular for family, regular, _ in FALLBACKS}}
+    out = {}
+    for family, name in files.items():
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            out[family] = frozenset(font.getBestCmap())
+    return out
+
+
 def _font_cmap() -> frozenset[int]:
-    """Every code point some bundled regular font can draw."""
-    probe = FPDF()
-    _add_fonts(probe)
-    families = [FONT, *(family for family, _, _ in FALLBACKS)]
-    return frozenset().union(*(probe.fonts[family.lower()].cmap for family in families))
+    """Every code point some bundled font can draw."""
+    return frozenset().union(*_cmaps().values())
 
 
 def clean(text: str) -> str:
@@ -136,26 +133,47 @@ class _Doc(FPDF):
         super().__init__(format="Letter")
         self.doc_title = title
         self.base = base
-        _add_fonts(self)
-        self._unused = {key: len(font.subset) for key, font in self.fonts.items()}
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_text_shaping(True)
+        self.fallbacks: list[str] = []
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
         self.set_title(clean(title))
         self.set_creator("Second Opinion Navigator")
         self.add_page()
 
-    def output(self, *args, **kwargs):
-        # fpdf2 embeds every added font, even one no character used; leave out the fallback
-        # fonts this document did not need (each would add a few kilobytes for nothing).
-        for key, start in self._unused.items():
-            if not key.startswith(FONT.lower()) and len(self.fonts[key].subset) == start:
-                del self.fonts[key]
-        return super().output(*args, **kwargs)
+    def _fonts_for(self, text: object) -> None:
+        # Fallback fonts are added only when a character needs one: parsing the 9 MB CJK font
+        # for every Latin-only PDF would triple the time, and fpdf2 embeds every added font.
+        cmaps = _cmaps()
+        missing = {ord(ch) for ch in str(text)} - cmaps[FONT]
+        added = False
+        for family, regular, bold in FALLBACKS:
+            if family in self.fallbacks or not missing & cmaps[family]:
+                continue
+            self.add_font(family, "", str(FONT_DIR / regular))
+            if bold:
+                self.add_font(family, "B", str(FONT_DIR / bold))
+            self.fallbacks.append(family)
+            added = True
+        if added:
+            order = [family for family, _, _ in FALLBACKS if family in self.fallbacks]
+            self.set_fallback_fonts(order, exact_match=False)
 
-    def multi_cell(self, *args, align: str = "L", **kwargs):
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        self._fonts_for(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def write(self, h=None, text="", *args, **kwargs):
+        self._fonts_for(text)
+        return super().write(h, text, *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, align: str = "L", **kwargs):
         # fpdf2 justifies by default, which stretches short headings across the line; ragged
         # right is also easier to read.
-        return super().multi_cell(*args, align=align, **kwargs)
+        self._fonts_for(text)
+        return super().multi_cell(w, h, text, *args, align=align, **kwargs)
 
     def footer(self) -> None:
         self.set_y(-14)

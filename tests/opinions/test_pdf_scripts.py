@@ -44,8 +44,7 @@ def found(name: str, text: str) -> bool:
     wanted = plain(name)
     if wanted in text:
         return True
-    # Right-to-left text may come back in visual order: accept the name reversed, or failing
-    # that, every letter of it present.
+    # Text may come back in visual order: accept the name reversed too.
     return wanted[::-1] in text
 
 
