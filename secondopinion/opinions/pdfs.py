@@ -2,13 +2,16 @@
 
 Pure core: no Django. Built with fpdf2 (pure Python, installs from a wheel everywhere).
 
-Font decision: we ship DejaVu Sans (regular and bold) inside the package, in data/fonts/, with
-its licence (Bitstream Vera licence plus public-domain DejaVu changes; redistribution is allowed
-as long as the notice travels with it). The PDF core fonts only cover Latin-1, which would break
-names like "Łukasz" or "Nguyễn" and curly quotes; relying on system fonts would work on Debian
-but not on a patient's Mac or Windows laptop. fpdf2 embeds only the glyphs used, so each PDF
-stays small. The rare character DejaVu lacks (for example Chinese) is replaced with "?" rather
-than silently dropped, so the reader can see something was there.
+Font decision: we ship the fonts inside the package, in data/fonts/, with their licences, so a
+PDF looks the same on Debian, a Mac or a Windows laptop (the PDF core fonts only cover Latin-1).
+DejaVu Sans (Bitstream Vera licence plus public-domain changes) draws Latin, Vietnamese, Greek,
+Cyrillic and Arabic. For what it lacks, fpdf2 falls back, character by character, to Noto Sans
+Arabic, Noto Sans Devanagari (Hindi) and a subset of Noto Sans CJK SC holding the common
+Chinese, Japanese and Korean characters (all SIL OFL 1.1; scripts/subset_cjk_font.py makes the
+subset). Text shaping (uharfbuzz) joins Arabic letters, orders right-to-left text and builds
+Devanagari clusters. fpdf2 embeds only the glyphs used, so each PDF stays small. A character no
+bundled font has (a rare hanzi outside the common set) is replaced with "?" rather than
+silently dropped, so the reader can see something was there.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -82,15 +86,33 @@ class Handoff:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# (family, regular file, bold file or None), in the order fpdf2 tries them after DejaVu. The CJK
+# subset has one weight; bold CJK text is drawn in the regular weight.
+FALLBACKS = (
+    ("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    ("NotoDevanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("NotoCJK", "NotoSansCJKsc-Common.ttf", None),
+)
+
+
 @cache
+def _cmaps() -> dict[str, frozenset[int]]:
+    """The code points of DejaVu and of each fallback family, read once per process."""
+    files = {FONT: "DejaVuSans.ttf", **{family: regular for family, regular, _ in FALLBACKS}}
+    out = {}
+    for family, name in files.items():
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            out[family] = frozenset(font.getBestCmap())
+    return out
+
+
 def _font_cmap() -> frozenset[int]:
-    probe = FPDF()
-    probe.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    return frozenset(probe.fonts[FONT.lower()].cmap)
+    """Every code point some bundled font can draw."""
+    return frozenset().union(*_cmaps().values())
 
 
 def clean(text: str) -> str:
-    """Replace characters the bundled font cannot draw with "?" (and drop control characters)."""
+    """Replace characters no bundled font can draw with "?" (and drop control characters)."""
     cmap = _font_cmap()
     out = []
     for ch in str(text):
@@ -115,16 +137,45 @@ class _Doc(FPDF):
         self.base = base
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_text_shaping(True)
+        self.fallbacks: list[str] = []
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
         self.set_title(clean(title))
         self.set_creator("Second Opinion Navigator")
         self.add_page()
 
-    def multi_cell(self, *args, align: str = "L", **kwargs):
+    def _fonts_for(self, text: object) -> None:
+        # Fallback fonts are added only when a character needs one: parsing the 9 MB CJK font
+        # for every Latin-only PDF would triple the time, and fpdf2 embeds every added font.
+        cmaps = _cmaps()
+        missing = {ord(ch) for ch in str(text)} - cmaps[FONT]
+        added = False
+        for family, regular, bold in FALLBACKS:
+            if family in self.fallbacks or not missing & cmaps[family]:
+                continue
+            self.add_font(family, "", str(FONT_DIR / regular))
+            if bold:
+                self.add_font(family, "B", str(FONT_DIR / bold))
+            self.fallbacks.append(family)
+            added = True
+        if added:
+            order = [family for family, _, _ in FALLBACKS if family in self.fallbacks]
+            self.set_fallback_fonts(order, exact_match=False)
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        self._fonts_for(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def write(self, h=None, text="", *args, **kwargs):
+        self._fonts_for(text)
+        return super().write(h, text, *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, align: str = "L", **kwargs):
         # fpdf2 justifies by default, which stretches short headings across the line; ragged
         # right is also easier to read.
-        return super().multi_cell(*args, align=align, **kwargs)
+        self._fonts_for(text)
+        return super().multi_cell(w, h, text, *args, align=align, **kwargs)
 
     def footer(self) -> None:
         self.set_y(-14)

@@ -50,7 +50,8 @@ def test_it_writes_a_cover_letter_with_the_question_goals_and_enclosures():
 
 
 def test_it_replaces_characters_the_font_cannot_draw():
-    assert clean("Nguyễn 王") == "Nguyễn ?"
+    # U+2A6D6, a rare CJK Extension B ideograph, is in no bundled font.
+    assert clean("Nguyễn 王\U0002a6d6") == "Nguyễn 王?"
     assert clean("a\x00b") == "ab"
 
 
