@@ -4,8 +4,16 @@ Two phases, so a failure anywhere leaves nothing behind:
 1. Scan (no database transaction held): files are streamed into storage, hashed on the way, and
    indexed (`disc.DiscScan`). Progress is saved on the `DiscImport` row as it goes, so a page can
    show it; holding a transaction here would lock SQLite for the whole import.
-2. Write: every study, series and instance row is created in one transaction.
-If either phase fails, the transaction rolls back and every stored file of this import is removed.
+2. Write: new studies, with their series and images, are written in bounded batches
+   (`CD_WRITE_BATCH` rows each), each batch its own short transaction with a pause after it, so
+   nobody else waits on SQLite's write lock for long. The rows carry the import and the pages
+   show only studies of finished imports (`ImagingStudy.objects.visible()`), so the whole import
+   still appears at once, in the final short transaction that flips it to "done". Images added to
+   studies the case already had are written in that final transaction too (so they cannot show
+   early); that is rare (the same study on two discs) and small.
+If either phase fails, every row of this import is deleted (in batches too) and every stored file
+of this import is removed. A disc with more than `CD_MAX_STUDIES` studies is refused before any
+row is written.
 
 On object storage the scan writes into the local staging folder, and every kept file is moved
 into the bucket (same names) after the scan and before the rows commit; a failure removes the
@@ -35,6 +43,26 @@ from secondopinion.records.storage import (
 __all__ = ["disc_import_run", "disc_import_start", "storage_root", "upload_max_bytes"]
 
 BATCH = 500
+# The pause after each write batch, as a share of the time the batch held the write lock, so
+# that others' requests (whose busy handler polls SQLite's lock) find it free between batches.
+PAUSE_SHARE = 1.0
+PAUSE_MIN_SECONDS = 0.005
+
+
+class ImportRefused(Exception):
+    """A disc this import will not take (too many studies); `message` is for the patient."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def max_studies() -> int:
+    return getattr(settings, "CD_MAX_STUDIES", 2000)
+
+
+def write_batch_rows() -> int:
+    return max(1, getattr(settings, "CD_WRITE_BATCH", 1000))
 
 
 def zip_limits() -> safezip.ZipLimits:
@@ -109,6 +137,7 @@ def disc_import_run(
         clock = _Clock()
         scan.source_scan(source, tmp_dir=root)
         clock.lap("scan")
+        _studies_cap(len(scan.index.studies))
         # Staged files (object storage) are copies on their way to the bucket: no fsync.
         _flush_while_warming(scan, fsync=fsync and local)
         clock.lap("flush")
@@ -120,8 +149,9 @@ def disc_import_run(
         warnings = dicom.patient_warnings(
             scan.index.studies.values(), case_patient=case_patient(disc_import.case)
         )
+        merge = _rows_write_batched(disc_import=disc_import, scan=scan)
         with transaction.atomic():
-            _rows_write(disc_import=disc_import, scan=scan)
+            _rows_merge(disc_import=disc_import, scan=scan, entries=merge)
             clock.lap("rows")
             disc_import.status = DiscImport.Status.DONE
             disc_import.summary = {**scan.index.summary(), "seconds": clock.laps}
@@ -130,11 +160,13 @@ def disc_import_run(
             disc_import.finished_at = timezone.now()
             disc_import.error = ""
             disc_import.save()
-    except (safezip.ZipProblem, storage_io.StorageError) as exc:
+    except (safezip.ZipProblem, storage_io.StorageError, ImportRefused) as exc:
+        _rows_remove(disc_import)
         _published_remove(published)
         scan.cleanup()
         _failed(disc_import, exc.message)
     except BaseException:
+        _rows_remove(disc_import)
         _published_remove(published)
         scan.cleanup()
         _failed(
@@ -208,23 +240,131 @@ def _upload_remove(disc_import: DiscImport) -> None:
         disc_import.upload_name = ""
 
 
-def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
-    case = disc_import.case
-    for entry in scan.index.studies.values():
-        study, _ = ImagingStudy.objects.get_or_create(
-            case=case,
-            study_uid=entry.uid,
-            defaults={
-                "disc_import": disc_import,
-                "study_date": entry.date_value(),
-                "description": entry.description,
-                "institution": entry.institution,
-                "accession_number": entry.accession_number,
-                "patient_name": entry.patient.display_name() if entry.patient.name else "",
-                "patient_id": entry.patient.patient_id,
-                "patient_birth_date": entry.patient.birth_date,
-            },
+def _studies_cap(count: int) -> None:
+    cap = max_studies()
+    if count > cap:
+        raise ImportRefused(
+            f"This disc holds {count:,} imaging studies; one import takes at most {cap:,}. "
+            "Nothing was kept. Please import the disc in parts (for example one ZIP file per "
+            "folder of the disc), or ask the imaging center for a disc of the studies you need."
         )
+
+
+def _rows_write_batched(*, disc_import: DiscImport, scan: disc.DiscScan) -> list:
+    """Write the studies the case does not have yet, in short transactions of bounded size.
+
+    Returns the study entries the case already has: their new series and images are written in
+    the final transaction (`_rows_merge`), so nothing shows before the import is done.
+    """
+    case = disc_import.case
+    entries = list(scan.index.studies.values())
+    existing = set(ImagingStudy.objects.filter(case=case).values_list("study_uid", flat=True))
+    merge = [e for e in entries if e.uid in existing]
+    limit = write_batch_rows()
+    batch: list = []
+    rows = 0
+    for entry in entries:
+        if entry.uid in existing:
+            continue
+        batch.append(entry)
+        rows += 1 + len(entry.series) + entry.image_count
+        if rows >= limit:
+            _batch_write(disc_import, scan, batch)
+            batch, rows = [], 0
+    if batch:
+        _batch_write(disc_import, scan, batch)
+    return merge
+
+
+def _batch_write(disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
+    """One short transaction: these new studies, their series and their images."""
+    case = disc_import.case
+    started = time.monotonic()
+    with transaction.atomic():
+        studies = ImagingStudy.objects.bulk_create(
+            [_study_row(disc_import, entry) for entry in entries], batch_size=BATCH
+        )
+        series_rows: list[ImagingSeries] = []
+        series_entries = []
+        for study, entry in zip(studies, entries, strict=True):
+            for series_entry in entry.series.values():
+                series_rows.append(
+                    ImagingSeries(
+                        study=study,
+                        series_uid=series_entry.uid,
+                        description=series_entry.description,
+                        modality=series_entry.modality,
+                        body_part=series_entry.body_part,
+                        number=series_entry.number,
+                        image_count=series_entry.image_count,
+                        preview_name=scan.previews.get(series_entry.uid, ""),
+                    )
+                )
+                series_entries.append(series_entry)
+        series_rows = ImagingSeries.objects.bulk_create(series_rows, batch_size=BATCH)
+        ImagingInstance.objects.bulk_create(
+            [
+                _instance_row(case, series, i)
+                for series, series_entry in zip(series_rows, series_entries, strict=True)
+                for i in series_entry.instances
+            ],
+            batch_size=BATCH,
+        )
+    held = time.monotonic() - started
+    time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
+
+
+def _study_row(disc_import: DiscImport, entry) -> ImagingStudy:
+    return ImagingStudy(
+        case=disc_import.case,
+        disc_import=disc_import,
+        study_uid=entry.uid,
+        study_date=entry.date_value(),
+        description=entry.description,
+        institution=entry.institution,
+        accession_number=entry.accession_number,
+        patient_name=entry.patient.display_name() if entry.patient.name else "",
+        patient_id=entry.patient.patient_id,
+        patient_birth_date=entry.patient.birth_date,
+        image_count=entry.image_count,
+        modalities=", ".join(entry.modalities),
+    )
+
+
+def _instance_row(case, series: ImagingSeries, i) -> ImagingInstance:
+    return ImagingInstance(
+        case=case,
+        series=series,
+        sop_instance_uid=i.sop_instance_uid,
+        instance_number=i.instance_number,
+        original_path=i.path[:500],
+        stored_name=i.stored_name,
+        size=i.size,
+        sha256=i.sha256,
+    )
+
+
+def _rows_remove(disc_import: DiscImport) -> None:
+    """Delete every row this import wrote, a batch of studies per short transaction."""
+    while True:
+        ids = list(
+            ImagingStudy.objects.filter(disc_import=disc_import).values_list("pk", flat=True)[
+                :BATCH
+            ]
+        )
+        if not ids:
+            return
+        with transaction.atomic():
+            ImagingInstance.objects.filter(series__study_id__in=ids).delete()
+            ImagingSeries.objects.filter(study_id__in=ids).delete()
+            ImagingStudy.objects.filter(pk__in=ids).delete()
+
+
+def _rows_merge(*, disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
+    """New series and images of studies the case already had (inside the final transaction)."""
+    case = disc_import.case
+    for entry in entries:
+        study = ImagingStudy.objects.get(case=case, study_uid=entry.uid)
         for series_entry in entry.series.values():
             series, _ = ImagingSeries.objects.get_or_create(
                 study=study,
@@ -236,20 +376,10 @@ def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
                     "number": series_entry.number,
                 },
             )
-            instances = [
-                ImagingInstance(
-                    case=case,
-                    series=series,
-                    sop_instance_uid=i.sop_instance_uid,
-                    instance_number=i.instance_number,
-                    original_path=i.path[:500],
-                    stored_name=i.stored_name,
-                    size=i.size,
-                    sha256=i.sha256,
-                )
-                for i in series_entry.instances
-            ]
-            ImagingInstance.objects.bulk_create(instances, batch_size=BATCH)
+            ImagingInstance.objects.bulk_create(
+                [_instance_row(case, series, i) for i in series_entry.instances],
+                batch_size=BATCH,
+            )
             series.image_count = series.instances.count()
             preview = scan.previews.get(series_entry.uid, "")
             if preview and not series.preview_name:

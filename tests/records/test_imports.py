@@ -90,22 +90,54 @@ def test_a_failure_part_way_through_the_scan_leaves_no_rows_and_no_files(case, t
 def test_a_failure_while_writing_rows_leaves_no_rows_and_no_files(
     case, tmp_path, settings, monkeypatch
 ):
-    small_cd(tmp_path / "cd", studies=2, series=2, images=2)
+    settings.CD_WRITE_BATCH = 1  # one study per transaction: two batches commit, then one fails
+    small_cd(tmp_path / "cd", studies=4, series=2, images=2)
     real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
+    seen = []
 
     def failing_bulk_create(objs, **kwargs):
         calls.append(1)
         if len(calls) == 3:
+            seen.append((ImagingStudy.objects.count(), ImagingStudy.objects.visible().count()))
             raise RuntimeError("database went away")
         return real_bulk_create(objs, **kwargs)
 
     monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
     with pytest.raises(RuntimeError):
         _run(case, tmp_path / "cd")
-    assert len(calls) == 3  # two series were written before the failure, then rolled back
+    assert len(calls) == 3
+    assert seen == [(3, 0)]  # two batches written and the third begun, none of them shown
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
+    assert _stored(settings) == []
+    assert DiscImport.objects.get().status == "failed"
+
+
+def test_it_shows_no_study_of_an_import_until_it_is_done(case, tmp_path, settings, monkeypatch):
+    settings.CD_WRITE_BATCH = 1
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    shown = []
+    real_batch_write = imports._batch_write
+
+    def watching(*args):
+        real_batch_write(*args)
+        shown.append(ImagingStudy.objects.visible().filter(case=case).count())
+
+    monkeypatch.setattr(imports, "_batch_write", watching)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "done"
+    assert shown == [0, 0, 0]
+    assert ImagingStudy.objects.visible().filter(case=case).count() == 3
+
+
+def test_it_refuses_a_disc_with_more_studies_than_the_cap(case, tmp_path, settings):
+    settings.CD_MAX_STUDIES = 2
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "failed"
+    assert "holds 3 imaging studies; one import takes at most 2" in result.error
+    assert ImagingStudy.objects.count() == ImagingInstance.objects.count() == 0
     assert _stored(settings) == []
 
 

@@ -137,7 +137,8 @@ def test_it_imports_a_cd_zip_into_the_bucket_with_previews(
 def test_a_failure_during_a_cd_import_leaves_no_object_and_no_rows(
     case, s3, settings, tmp_path, monkeypatch
 ):
-    small_cd(tmp_path / "cd", studies=2, series=2, images=2)
+    settings.CD_WRITE_BATCH = 1  # one study per transaction: two commit, the third fails
+    small_cd(tmp_path / "cd", studies=4, series=2, images=2)
     real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
 
