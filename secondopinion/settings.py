@@ -119,15 +119,25 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
             "OPTIONS": {
-                # WAL lets the worker write while pages read; IMMEDIATE avoids "database is locked"
-                # on upgrade from a read to a write transaction.
+                # WAL lets the worker write while pages read. IMMEDIATE takes the write lock at
+                # the start of every transaction, where SQLite's busy handler waits for it; a
+                # deferred one that upgrades from read to write after another writer committed
+                # fails at once with "database is locked", whatever the timeout.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a request waits for the write lock before failing. No writer holds it
+                # for long (the CD import writes in short batches, CD_WRITE_BATCH), so this is
+                # only reached when something is truly stuck.
+                "timeout": env_int("SQLITE_TIMEOUT", 20, minimum=1),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# CD imports: studies one import takes (a disc with more is refused with a plain message), and
+# the rows written per short transaction (studies, series and images together).
+CD_MAX_STUDIES = env_int("CD_MAX_STUDIES", 2000, minimum=1)
+CD_WRITE_BATCH = env_int("CD_WRITE_BATCH", 1000, minimum=1)
 
 # Background work: the database-backed queue by default; Redis (RQ) when hosted.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")

@@ -10,11 +10,13 @@ A test (tests/core/test_filerefs.py) keeps the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+
+from secondopinion.records.imports import disc_import_rows_discard
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,13 @@ class JobTable:
     error_field: str = "error"
     finished_field: str = "finished_at"
     created_field: str = "created_at"
+    # Rows the job wrote before it died (kept hidden until it finished): removed when it is
+    # marked failed. `(pk) -> None`.
+    discard: Callable[[int], None] | None = None
 
 
 JOB_TABLES: list[JobTable] = [
-    JobTable("records.DiscImport"),
+    JobTable("records.DiscImport", discard=disc_import_rows_discard),
     JobTable("opinions.PacketBuild"),
 ]
 INTERRUPTED_MESSAGE = (

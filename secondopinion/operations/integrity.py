@@ -206,6 +206,9 @@ def _job_fail(problem: Problem) -> str:
             table.finished_field: timezone.now(),
         }
     )
+    if updated and table.discard is not None:
+        table.discard(problem.pk)
+        return "marked failed; what it had written was removed"
     return "marked failed" if updated else "no longer running"
 
 

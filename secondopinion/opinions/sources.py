@@ -98,10 +98,10 @@ def _series_label(series) -> str:
 
 
 def _imaging(case) -> list[VaultItem]:
-    from secondopinion.records.models import ImagingInstance
+    from secondopinion.records.models import INSTANCE_VISIBLE, ImagingInstance
 
     instances = (
-        ImagingInstance.objects.filter(case=case)
+        ImagingInstance.objects.filter(INSTANCE_VISIBLE, case=case)
         .select_related("series__study")
         .order_by(
             "series__study__study_date",

@@ -242,7 +242,7 @@ def vault_changed_at(case):
 
     times = [
         Document.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
-        ImagingStudy.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
+        ImagingStudy.objects.visible().filter(case=case).aggregate(t=Max("created_at"))["t"],
     ]
     return max((t for t in times if t), default=None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from secondopinion.records import needs
-from secondopinion.records.models import Document, ImagingInstance
+from secondopinion.records.models import INSTANCE_VISIBLE, Document, ImagingInstance
 
 
 def vault_holdings(case) -> tuple[dict[str, int], int]:
@@ -16,7 +16,7 @@ def vault_holdings(case) -> tuple[dict[str, int], int]:
         .annotate(n=Count("id"))
         .values_list("doc_type", "n")
     )
-    dicom_images = ImagingInstance.objects.filter(case=case).count()
+    dicom_images = ImagingInstance.objects.filter(INSTANCE_VISIBLE, case=case).count()
     dicom_images += Document.objects.filter(case=case, kind="dicom").count()
     return held, dicom_images
 

@@ -4,11 +4,16 @@ Two phases, so a failure anywhere leaves nothing behind:
 1. Scan (no database transaction held): files are streamed into storage, hashed on the way, and
    indexed (`disc.DiscScan`). Progress is saved on the `DiscImport` row as it goes, so a page can
    show it; holding a transaction here would lock SQLite for the whole import.
-2. Write: every study, series and instance row is created in one transaction of a fixed
-   handful of bulk queries (each covering up to `BATCH` rows), whatever the number of studies,
-   so the write lock is held for well under a second; a disc over `RECORDS_IMPORT_MAX_STUDIES`
-   is refused before any row is written.
-If either phase fails, the transaction rolls back and every stored file of this import is removed.
+2. Write: new studies, with their series and images, are written in bounded batches
+   (`CD_WRITE_BATCH` rows each), each batch its own short transaction with a pause after it, so
+   nobody else waits on SQLite's write lock for long. The rows carry the import and the pages
+   show only studies of finished imports (`ImagingStudy.objects.visible()`), so the whole import
+   still appears at once, in the final short transaction that flips it to "done". Images added to
+   studies the case already had are written in that final transaction too (so they cannot show
+   early); that is rare (the same study on two discs) and small.
+If either phase fails, every row of this import is deleted (in batches too) and every stored file
+of this import is removed. A disc with more than `CD_MAX_STUDIES` studies is refused before any
+row is written.
 
 On object storage the scan writes into the local staging folder, and every kept file is moved
 into the bucket (same names) after the scan and before the rows commit; a failure removes the
@@ -24,7 +29,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from secondopinion.records import dicom, disc, safezip, storage_io
@@ -39,6 +43,26 @@ from secondopinion.records.storage import (
 __all__ = ["disc_import_run", "disc_import_start", "storage_root", "upload_max_bytes"]
 
 BATCH = 500
+# The pause after each write batch, as a share of the time the batch held the write lock, so
+# that others' requests (whose busy handler polls SQLite's lock) find it free between batches.
+PAUSE_SHARE = 1.0
+PAUSE_MIN_SECONDS = 0.005
+
+
+class ImportRefused(Exception):
+    """A disc this import will not take (too many studies); `message` is for the patient."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def max_studies() -> int:
+    return getattr(settings, "CD_MAX_STUDIES", 2000)
+
+
+def write_batch_rows() -> int:
+    return max(1, getattr(settings, "CD_WRITE_BATCH", 1000))
 
 
 def zip_limits() -> safezip.ZipLimits:
@@ -51,22 +75,6 @@ def zip_limits() -> safezip.ZipLimits:
         max_ratio=getattr(settings, "RECORDS_ZIP_MAX_RATIO", base.max_ratio),
         max_depth=getattr(settings, "RECORDS_ZIP_MAX_DEPTH", base.max_depth),
     )
-
-
-class TooManyStudies(Exception):
-    """The disc holds more studies than one import may add (`RECORDS_IMPORT_MAX_STUDIES`)."""
-
-    def __init__(self, found: int, cap: int) -> None:
-        self.message = (
-            f"This disc holds {found:,} studies; one import can add at most {cap:,}. "
-            "Nothing was kept. Ask the hospital for a disc with only the scans you need."
-        )
-        super().__init__(self.message)
-
-
-def import_max_studies() -> int:
-    """Most studies one disc import may add: a real disc holds a few; thousands is an attack."""
-    return getattr(settings, "RECORDS_IMPORT_MAX_STUDIES", 500)
 
 
 def upload_max_bytes() -> int:
@@ -129,8 +137,7 @@ def disc_import_run(
         clock = _Clock()
         scan.source_scan(source, tmp_dir=root)
         clock.lap("scan")
-        if len(scan.index.studies) > import_max_studies():
-            raise TooManyStudies(len(scan.index.studies), import_max_studies())
+        _studies_cap(len(scan.index.studies))
         # Staged files (object storage) are copies on their way to the bucket: no fsync.
         _flush_while_warming(scan, fsync=fsync and local)
         clock.lap("flush")
@@ -142,8 +149,9 @@ def disc_import_run(
         warnings = dicom.patient_warnings(
             scan.index.studies.values(), case_patient=case_patient(disc_import.case)
         )
+        merge = _rows_write_batched(disc_import=disc_import, scan=scan)
         with transaction.atomic():
-            _rows_write(disc_import=disc_import, scan=scan)
+            _rows_merge(disc_import=disc_import, scan=scan, entries=merge)
             clock.lap("rows")
             disc_import.status = DiscImport.Status.DONE
             disc_import.summary = {**scan.index.summary(), "seconds": clock.laps}
@@ -152,11 +160,13 @@ def disc_import_run(
             disc_import.finished_at = timezone.now()
             disc_import.error = ""
             disc_import.save()
-    except (safezip.ZipProblem, storage_io.StorageError, TooManyStudies) as exc:
+    except (safezip.ZipProblem, storage_io.StorageError, ImportRefused) as exc:
+        _rows_remove(disc_import)
         _published_remove(published)
         scan.cleanup()
         _failed(disc_import, exc.message)
     except BaseException:
+        _rows_remove(disc_import)
         _published_remove(published)
         scan.cleanup()
         _failed(
@@ -230,122 +240,177 @@ def _upload_remove(disc_import: DiscImport) -> None:
         disc_import.upload_name = ""
 
 
-def _rows_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> None:
-    """Write the studies, series and instances of a scan with a fixed handful of bulk queries.
+def _studies_cap(count: int) -> None:
+    cap = max_studies()
+    if count > cap:
+        raise ImportRefused(
+            f"This disc holds {count:,} imaging studies; one import takes at most {cap:,}. "
+            "Nothing was kept. Please import the disc in parts (for example one ZIP file per "
+            "folder of the disc), or ask the imaging center for a disc of the studies you need."
+        )
 
-    The number of queries does not grow with the number of studies (each query covers up to
-    `BATCH` rows), so the write lock is held briefly even for a disc at the studies cap.
+
+def _rows_write_batched(*, disc_import: DiscImport, scan: disc.DiscScan) -> list:
+    """Write the studies the case does not have yet, in short transactions of bounded size.
+
+    Returns the study entries the case already has: their new series and images are written in
+    the final transaction (`_rows_merge`), so nothing shows before the import is done.
     """
-    studies = _studies_write(disc_import=disc_import, scan=scan)
-    series = _series_write(studies=studies, scan=scan)
-    ImagingInstance.objects.bulk_create(
-        [
-            ImagingInstance(
-                case=disc_import.case,
-                series=series[(entry.uid, series_entry.uid)],
-                sop_instance_uid=i.sop_instance_uid,
-                instance_number=i.instance_number,
-                original_path=i.path[:500],
-                stored_name=i.stored_name,
-                size=i.size,
-                sha256=i.sha256,
-            )
-            for entry in scan.index.studies.values()
-            for series_entry in entry.series.values()
-            for i in series_entry.instances
-        ],
-        batch_size=BATCH,
-    )
-    _counts_update(studies=list(studies.values()), series=list(series.values()))
-
-
-def _studies_write(*, disc_import: DiscImport, scan: disc.DiscScan) -> dict[str, ImagingStudy]:
-    """Every study of the scan by UID: the case's existing ones, and new ones created in bulk."""
     case = disc_import.case
-    entries = scan.index.studies
-    studies = {
-        s.study_uid: s for s in ImagingStudy.objects.filter(case=case, study_uid__in=list(entries))
-    }
-    ImagingStudy.objects.bulk_create(
-        [
-            ImagingStudy(
-                case=case,
-                study_uid=entry.uid,
-                disc_import=disc_import,
-                study_date=entry.date_value(),
-                description=entry.description,
-                institution=entry.institution,
-                accession_number=entry.accession_number,
-                patient_name=entry.patient.display_name() if entry.patient.name else "",
-                patient_id=entry.patient.patient_id,
-                patient_birth_date=entry.patient.birth_date,
-            )
-            for entry in entries.values()
-            if entry.uid not in studies
-        ],
-        batch_size=BATCH,
+    entries = list(scan.index.studies.values())
+    existing = set(ImagingStudy.objects.filter(case=case).values_list("study_uid", flat=True))
+    merge = [e for e in entries if e.uid in existing]
+    limit = write_batch_rows()
+    batch: list = []
+    rows = 0
+    for entry in entries:
+        if entry.uid in existing:
+            continue
+        batch.append(entry)
+        rows += 1 + len(entry.series) + entry.image_count
+        if rows >= limit:
+            _batch_write(disc_import, scan, batch)
+            batch, rows = [], 0
+    if batch:
+        _batch_write(disc_import, scan, batch)
+    return merge
+
+
+def _batch_write(disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
+    """One short transaction: these new studies, their series and their images."""
+    case = disc_import.case
+    started = time.monotonic()
+    with transaction.atomic():
+        studies = ImagingStudy.objects.bulk_create(
+            [_study_row(disc_import, entry) for entry in entries], batch_size=BATCH
+        )
+        series_rows: list[ImagingSeries] = []
+        series_entries = []
+        for study, entry in zip(studies, entries, strict=True):
+            for series_entry in entry.series.values():
+                series_rows.append(
+                    ImagingSeries(
+                        study=study,
+                        series_uid=series_entry.uid,
+                        description=series_entry.description,
+                        modality=series_entry.modality,
+                        body_part=series_entry.body_part,
+                        number=series_entry.number,
+                        image_count=series_entry.image_count,
+                        preview_name=scan.previews.get(series_entry.uid, ""),
+                    )
+                )
+                series_entries.append(series_entry)
+        series_rows = ImagingSeries.objects.bulk_create(series_rows, batch_size=BATCH)
+        ImagingInstance.objects.bulk_create(
+            [
+                _instance_row(case, series, i)
+                for series, series_entry in zip(series_rows, series_entries, strict=True)
+                for i in series_entry.instances
+            ],
+            batch_size=BATCH,
+        )
+    held = time.monotonic() - started
+    time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
+
+
+def _study_row(disc_import: DiscImport, entry) -> ImagingStudy:
+    return ImagingStudy(
+        case=disc_import.case,
+        disc_import=disc_import,
+        study_uid=entry.uid,
+        study_date=entry.date_value(),
+        description=entry.description,
+        institution=entry.institution,
+        accession_number=entry.accession_number,
+        patient_name=entry.patient.display_name() if entry.patient.name else "",
+        patient_id=entry.patient.patient_id,
+        patient_birth_date=entry.patient.birth_date,
+        image_count=entry.image_count,
+        modalities=", ".join(entry.modalities),
     )
-    return {
-        s.study_uid: s for s in ImagingStudy.objects.filter(case=case, study_uid__in=list(entries))
-    }
 
 
-def _series_write(
-    *, studies: dict[str, ImagingStudy], scan: disc.DiscScan
-) -> dict[tuple[str, str], ImagingSeries]:
-    """Every series of the scan by (study UID, series UID), created in bulk where new; a new
-    preview goes to a series without one, and is dropped for a series that has one."""
+def _instance_row(case, series: ImagingSeries, i) -> ImagingInstance:
+    return ImagingInstance(
+        case=case,
+        series=series,
+        sop_instance_uid=i.sop_instance_uid,
+        instance_number=i.instance_number,
+        original_path=i.path[:500],
+        stored_name=i.stored_name,
+        size=i.size,
+        sha256=i.sha256,
+    )
 
-    def existing() -> dict[tuple[str, str], ImagingSeries]:
-        found = ImagingSeries.objects.filter(study__in=list(studies.values())).select_related(
-            "study"
-        )
-        return {(s.study.study_uid, s.series_uid): s for s in found}
 
-    series = existing()
-    new = [
-        ImagingSeries(
-            study=studies[entry.uid],
-            series_uid=series_entry.uid,
-            description=series_entry.description,
-            modality=series_entry.modality,
-            body_part=series_entry.body_part,
-            number=series_entry.number,
-        )
-        for entry in scan.index.studies.values()
-        for series_entry in entry.series.values()
-        if (entry.uid, series_entry.uid) not in series
+def disc_import_rows_discard(disc_import_pk: int) -> None:
+    """The rows an interrupted import wrote before it died (hidden, never finished), and their
+    files: removed when the integrity repair marks the import failed."""
+    disc_import = DiscImport.objects.filter(pk=disc_import_pk).first()
+    if disc_import is None:
+        return
+    studies = ImagingStudy.objects.filter(disc_import=disc_import)
+    names = [
+        *ImagingInstance.objects.filter(series__study__in=studies).values_list(
+            "stored_name", flat=True
+        ),
+        *ImagingSeries.objects.filter(study__in=studies)
+        .exclude(preview_name="")
+        .values_list("preview_name", flat=True),
     ]
-    ImagingSeries.objects.bulk_create(new, batch_size=BATCH)
-    series = existing()
-    for (_study_uid, series_uid), one in series.items():
-        preview = scan.previews.get(series_uid, "")
-        if preview and not one.preview_name:
-            one.preview_name = preview
-        elif preview:
-            scan_preview_drop(scan, preview)
-    return series
+    _rows_remove(disc_import)
+    _published_remove(names)
 
 
-def _counts_update(*, studies: list[ImagingStudy], series: list[ImagingSeries]) -> None:
-    """Image counts and modality lists, counted in the database, written back in bulk."""
-    per_series = dict(
-        ImagingInstance.objects.filter(series__in=series)
-        .values_list("series_id")
-        .annotate(n=Count("id"))
-    )
-    modalities: dict[int, set[str]] = {}
-    per_study: dict[int, int] = {}
-    for one in series:
-        one.image_count = per_series.get(one.pk, 0)
-        per_study[one.study_id] = per_study.get(one.study_id, 0) + one.image_count
-        if one.modality:
-            modalities.setdefault(one.study_id, set()).add(one.modality)
-    ImagingSeries.objects.bulk_update(series, ["image_count", "preview_name"], batch_size=BATCH)
-    for study in studies:
-        study.image_count = per_study.get(study.pk, 0)
-        study.modalities = ", ".join(sorted(modalities.get(study.pk, set())))
-    ImagingStudy.objects.bulk_update(studies, ["image_count", "modalities"], batch_size=BATCH)
+def _rows_remove(disc_import: DiscImport) -> None:
+    """Delete every row this import wrote, a batch of studies per short transaction."""
+    while True:
+        ids = list(
+            ImagingStudy.objects.filter(disc_import=disc_import).values_list("pk", flat=True)[
+                :BATCH
+            ]
+        )
+        if not ids:
+            return
+        with transaction.atomic():
+            ImagingInstance.objects.filter(series__study_id__in=ids).delete()
+            ImagingSeries.objects.filter(study_id__in=ids).delete()
+            ImagingStudy.objects.filter(pk__in=ids).delete()
+
+
+def _rows_merge(*, disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
+    """New series and images of studies the case already had (inside the final transaction)."""
+    case = disc_import.case
+    for entry in entries:
+        study = ImagingStudy.objects.get(case=case, study_uid=entry.uid)
+        for series_entry in entry.series.values():
+            series, _ = ImagingSeries.objects.get_or_create(
+                study=study,
+                series_uid=series_entry.uid,
+                defaults={
+                    "description": series_entry.description,
+                    "modality": series_entry.modality,
+                    "body_part": series_entry.body_part,
+                    "number": series_entry.number,
+                },
+            )
+            ImagingInstance.objects.bulk_create(
+                [_instance_row(case, series, i) for i in series_entry.instances],
+                batch_size=BATCH,
+            )
+            series.image_count = series.instances.count()
+            preview = scan.previews.get(series_entry.uid, "")
+            if preview and not series.preview_name:
+                series.preview_name = preview
+            elif preview:
+                scan_preview_drop(scan, preview)
+            series.save()
+        study.image_count = ImagingInstance.objects.filter(series__study=study).count()
+        study.modalities = ", ".join(
+            sorted({m for m in study.series.values_list("modality", flat=True) if m})
+        )
+        study.save()
 
 
 def scan_preview_drop(scan: disc.DiscScan, name: str) -> None:

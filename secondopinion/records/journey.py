@@ -16,7 +16,7 @@ TITLE = "Gather your records"
 def stages(case, today: datetime.date) -> list[Stage]:
     url = reverse("records:index", args=[case.public_id])
     documents = Document.objects.filter(case=case).count()
-    studies = ImagingStudy.objects.filter(case=case).count()
+    studies = ImagingStudy.objects.visible().filter(case=case).count()
     warned = [
         w
         for warnings in DiscImport.objects.filter(case=case, status=DiscImport.Status.DONE)

@@ -106,6 +106,16 @@ class DiscImport(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+class ImagingStudyQuerySet(models.QuerySet):
+    def visible(self) -> ImagingStudyQuerySet:
+        """Studies the pages may show: not those of a CD import still being written (or one
+        that failed), which become visible all at once when the import is done."""
+        return self.filter(
+            models.Q(disc_import__isnull=True)
+            | models.Q(disc_import__status=DiscImport.Status.DONE)
+        )
+
+
 class ImagingStudy(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="imaging_studies")
@@ -123,6 +133,8 @@ class ImagingStudy(models.Model):
     patient_id = models.CharField(max_length=64, blank=True)
     patient_birth_date = models.CharField(max_length=8, blank=True)
     image_count = models.PositiveIntegerField(default=0)
+
+    objects = ImagingStudyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-study_date", "description"]
@@ -180,3 +192,9 @@ class ImagingInstance(models.Model):
 
     def __str__(self) -> str:
         return self.sop_instance_uid
+
+
+# The same rule as `ImagingStudyQuerySet.visible`, for queries on images.
+INSTANCE_VISIBLE = models.Q(series__study__disc_import__isnull=True) | models.Q(
+    series__study__disc_import__status=DiscImport.Status.DONE
+)

@@ -63,7 +63,7 @@ def index(request, case):
         )
         for document in matches:
             document.snippet = _snippet(document.text, query)
-    studies = ImagingStudy.objects.filter(case=case).prefetch_related("series")
+    studies = ImagingStudy.objects.visible().filter(case=case).prefetch_related("series")
     imports = DiscImport.objects.filter(case=case).order_by("-created_at")[:5]
     holdings = vault_holdings(case)
     services = [
@@ -248,7 +248,7 @@ def import_detail(request, case, import_id):
                 "done": not disc_import.is_active,
             }
         )
-    studies = disc_import.studies.prefetch_related("series")
+    studies = disc_import.studies.visible().prefetch_related("series")
     return render(
         request,
         "records/import_detail.html",
@@ -258,7 +258,7 @@ def import_detail(request, case, import_id):
 
 @case_view()
 def study_detail(request, case, study_id):
-    study = get_object_or_404(ImagingStudy, case=case, public_id=study_id)
+    study = get_object_or_404(ImagingStudy.objects.visible(), case=case, public_id=study_id)
     return render(
         request,
         "records/study_detail.html",
@@ -268,7 +268,11 @@ def study_detail(request, case, study_id):
 
 @case_view()
 def series_preview(request, case, series_id):
-    series = get_object_or_404(ImagingSeries, study__case=case, public_id=series_id)
+    series = get_object_or_404(
+        ImagingSeries.objects.filter(study__in=ImagingStudy.objects.visible()),
+        study__case=case,
+        public_id=series_id,
+    )
     if not series.preview_name:
         raise Http404("No preview.")
     # Our own PNG, made by us from the pixels: safe to show inline as an image.

@@ -150,13 +150,13 @@ def import_cd(marker: Path, data_dir: Path, *, pause_in_transaction: bool) -> No
     command = import_module("secondopinion.records.management.commands.import-cd")
     imports = import_module("secondopinion.records.imports")
     if pause_in_transaction:
-        rows_write = imports._rows_write
+        batch_write = imports._batch_write
 
-        def rows_write_paused(**kwargs):
-            rows_write(**kwargs)
+        def batch_write_paused(*args, **kwargs):
+            batch_write(*args, **kwargs)
             _pause(marker)
 
-        imports._rows_write = rows_write_paused
+        imports._batch_write = batch_write_paused
     else:
 
         def progress_paused(self, done: int, total: int) -> None:
@@ -202,9 +202,16 @@ def verify() -> dict:
     def visible() -> dict:
         return {
             "documents": sorted(Document.objects.values_list("original_name", flat=True)),
-            "studies": ImagingStudy.objects.count(),
-            "series": ImagingSeries.objects.count(),
-            "instances": ImagingInstance.objects.count(),
+            # What the pages show (an unfinished import's rows stay hidden) ...
+            "studies": ImagingStudy.objects.visible().count(),
+            "series": ImagingSeries.objects.filter(
+                study__in=ImagingStudy.objects.visible()
+            ).count(),
+            "instances": ImagingInstance.objects.filter(
+                series__study__in=ImagingStudy.objects.visible()
+            ).count(),
+            # ... and every row, whether shown or not.
+            "rows": ImagingStudy.objects.count() + ImagingInstance.objects.count(),
             "imports": list(DiscImport.objects.values_list("status", flat=True)),
             "packets": list(PacketBuild.objects.values("status", "file_name")),
         }

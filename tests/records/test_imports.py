@@ -90,20 +90,54 @@ def test_a_failure_part_way_through_the_scan_leaves_no_rows_and_no_files(case, t
 def test_a_failure_while_writing_rows_leaves_no_rows_and_no_files(
     case, tmp_path, settings, monkeypatch
 ):
-    small_cd(tmp_path / "cd", studies=2, series=2, images=2)
+    settings.CD_WRITE_BATCH = 1  # one study per transaction: two batches commit, then one fails
+    small_cd(tmp_path / "cd", studies=4, series=2, images=2)
+    real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
+    seen = []
 
-    def failing_bulk_update(objs, fields, **kwargs):
-        # The last write: studies, series and instances are already in the transaction.
-        calls.append(ImagingInstance.objects.count())
-        raise RuntimeError("database went away")
+    def failing_bulk_create(objs, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            seen.append((ImagingStudy.objects.count(), ImagingStudy.objects.visible().count()))
+            raise RuntimeError("database went away")
+        return real_bulk_create(objs, **kwargs)
 
-    monkeypatch.setattr(ImagingStudy.objects, "bulk_update", failing_bulk_update)
+    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
     with pytest.raises(RuntimeError):
         _run(case, tmp_path / "cd")
-    assert calls == [8]  # all eight instances were written before the failure, then rolled back
+    assert len(calls) == 3
+    assert seen == [(3, 0)]  # two batches written and the third begun, none of them shown
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
+    assert _stored(settings) == []
+    assert DiscImport.objects.get().status == "failed"
+
+
+def test_it_shows_no_study_of_an_import_until_it_is_done(case, tmp_path, settings, monkeypatch):
+    settings.CD_WRITE_BATCH = 1
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    shown = []
+    real_batch_write = imports._batch_write
+
+    def watching(*args):
+        real_batch_write(*args)
+        shown.append(ImagingStudy.objects.visible().filter(case=case).count())
+
+    monkeypatch.setattr(imports, "_batch_write", watching)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "done"
+    assert shown == [0, 0, 0]
+    assert ImagingStudy.objects.visible().filter(case=case).count() == 3
+
+
+def test_it_refuses_a_disc_with_more_studies_than_the_cap(case, tmp_path, settings):
+    settings.CD_MAX_STUDIES = 2
+    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
+    result = _run(case, tmp_path / "cd")
+    assert result.status == "failed"
+    assert "holds 3 imaging studies; one import takes at most 2" in result.error
+    assert ImagingStudy.objects.count() == ImagingInstance.objects.count() == 0
     assert _stored(settings) == []
 
 
@@ -164,49 +198,3 @@ def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings
     assert result.status == "failed" and "damaged" in result.error
     assert _stored(settings) == []
     assert ImagingInstance.objects.count() == 0
-
-
-def test_it_refuses_a_disc_with_more_studies_than_one_import_may_add(case, tmp_path, settings):
-    settings.RECORDS_IMPORT_MAX_STUDIES = 2
-    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
-    result = _run(case, tmp_path / "cd")
-    assert result.status == "failed"
-    assert result.error.startswith("This disc holds 3 studies; one import can add at most 2.")
-    assert not ImagingStudy.objects.filter(case=case).exists()
-    assert not ImagingInstance.objects.filter(case=case).exists()
-    assert _stored(settings) == []
-
-
-def test_it_imports_a_disc_with_exactly_the_most_studies_allowed(case, tmp_path, settings):
-    settings.RECORDS_IMPORT_MAX_STUDIES = 3
-    small_cd(tmp_path / "cd", studies=3, series=1, images=1)
-    assert _run(case, tmp_path / "cd").status == "done"
-    assert ImagingStudy.objects.filter(case=case).count() == 3
-
-
-def _rows_queries(case, folder, monkeypatch) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    real = imports._rows_write
-    counted = []
-
-    def counting(**kwargs):
-        with CaptureQueriesContext(connection) as queries:
-            real(**kwargs)
-        counted.append(len(queries))
-
-    monkeypatch.setattr(imports, "_rows_write", counting)
-    assert _run(case, folder).status == "done"
-    return counted[0]
-
-
-def test_it_writes_the_rows_of_ten_studies_with_as_many_queries_as_one(case, tmp_path, monkeypatch):
-    small_cd(tmp_path / "one", studies=1, series=2, images=2)
-    small_cd(tmp_path / "ten", studies=10, series=2, images=2)
-    one = _rows_queries(case, tmp_path / "one", monkeypatch)
-    ImagingStudy.objects.all().delete()
-    ten = _rows_queries(case, tmp_path / "ten", monkeypatch)
-    assert one == ten
-    assert ImagingStudy.objects.filter(case=case).count() == 10
-    assert ImagingInstance.objects.filter(case=case).count() == 40

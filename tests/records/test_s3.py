@@ -137,18 +137,22 @@ def test_it_imports_a_cd_zip_into_the_bucket_with_previews(
 def test_a_failure_during_a_cd_import_leaves_no_object_and_no_rows(
     case, s3, settings, tmp_path, monkeypatch
 ):
-    small_cd(tmp_path / "cd", studies=2, series=2, images=2)
+    settings.CD_WRITE_BATCH = 1  # one study per transaction: two commit, the third fails
+    small_cd(tmp_path / "cd", studies=4, series=2, images=2)
+    real_bulk_create = ImagingInstance.objects.bulk_create
     calls = []
 
-    def failing_bulk_update(objs, fields, **kwargs):
-        calls.append(ImagingInstance.objects.count())  # the last write of the rows
-        raise RuntimeError("database went away")
+    def failing_bulk_create(objs, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return real_bulk_create(objs, **kwargs)
 
-    monkeypatch.setattr(ImagingStudy.objects, "bulk_update", failing_bulk_update)
+    monkeypatch.setattr(ImagingInstance.objects, "bulk_create", failing_bulk_create)
     disc_import = imports.disc_import_start(case=case, source_name="cd")
     with pytest.raises(RuntimeError):
         imports.disc_import_run(disc_import=disc_import, source=tmp_path / "cd")
-    assert calls == [8]  # the files were in the bucket when the rows failed
+    assert len(calls) == 3  # the files were in the bucket when the rows failed
     assert ImagingStudy.objects.count() == ImagingSeries.objects.count() == 0
     assert ImagingInstance.objects.count() == 0
     assert DiscImport.objects.get().status == "failed"
