@@ -210,6 +210,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="so-bench-lock-"))
     os.environ["SECONDOPINION_DATA_DIR"] = str(work / "data")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # plain-http cookies, fast hashing
+    # This measures SQLite's write lock: never the PostgreSQL a caller's DATABASE_URL names.
+    os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()

@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_keeps_sign_ins_and_uploads_working_during_a_large_cd_import():
-    env = {k: v for k, v in os.environ.items() if k != "SECONDOPINION_DATA_DIR"}
+    # The bench measures SQLite's write lock in its own data folder, whatever database this run uses.
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECONDOPINION_DATA_DIR", "DATABASE_URL")
+    }
     completed = subprocess.run(
         [
             sys.executable,
