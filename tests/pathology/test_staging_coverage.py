@@ -3,7 +3,7 @@ stay silent. Every example is invented; several wordings for each rule."""
 
 import pytest
 
-from secondopinion.pathology.extractor import extract
+from secondopinion.pathology.extractor import DERIVED, extract
 
 
 def tnm(text):
@@ -70,3 +70,125 @@ def test_it_reads_staging_lines_in_the_forms_reports_use(text, want):
 )
 def test_it_stays_silent_on_lookalikes_of_staging_lines(text):
     assert tnm(text) == {}
+
+
+# ---------------------------------------------------------------------------------------
+# pT worked out from the words (status "derived", the rule named), per cancer
+
+
+def derived_t(text):
+    fact = extract(text).get("pT")
+    if fact is None:
+        return None
+    assert fact.status == DERIVED
+    assert fact.details["rule"]
+    assert text[fact.start : fact.end] == fact.text
+    return fact.value
+
+
+COLON = "Colon, sigmoid, resection: adenocarcinoma, moderately differentiated. "
+BLADDER = "Urinary bladder, cystectomy: invasive urothelial carcinoma, high grade. "
+KIDNEY = "Kidney, left, radical nephrectomy: clear cell renal cell carcinoma. "
+PROSTATE = "Prostate, radical prostatectomy: acinar adenocarcinoma, Gleason 3+4=7. "
+THYROID = "Thyroid, total thyroidectomy: papillary thyroid carcinoma. "
+ESOPHAGUS = "Esophagus, esophagectomy: squamous cell carcinoma. "
+STOMACH = "Stomach, gastrectomy: adenocarcinoma, intestinal type. "
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (COLON + "The tumor invades the muscularis propria.", "T2"),
+        (COLON + "Tumor invades into but not through the muscularis propria.", "T2"),
+        (COLON + "Carcinoma invades through the muscularis propria into pericolic fat.", "T3"),
+        (COLON + "It invades through the muscularis propria into subserosal tissue.", "T3"),
+        (COLON + "Tumor extent: Subserosa.", "T3"),
+        (COLON + "The tumor extends into the pericolorectal adipose tissue.", "T3"),
+        (COLON + "Tumor penetrates the visceral peritoneum.", "T4a"),
+        (COLON + "Adenocarcinoma invading into the submucosa.", "T1"),
+        (BLADDER + "The carcinoma invades the muscularis propria (detrusor muscle).", "T2"),
+        (BLADDER + "Tumor extent: Muscularis propria.", "T2"),
+        (BLADDER + "Tumor extends into the perivesical fat.", "T3"),
+        (BLADDER + "Carcinoma invading the lamina propria; muscularis propria not present.", "T1"),
+        (BLADDER + "Carcinoma invading lamina propria, muscularis propria uninvolved.", "T1"),
+        (KIDNEY + "Tumor size: 3.2 cm. The tumor is confined to the kidney.", "T1a"),
+        (KIDNEY + "Tumor size: 5.5 cm. Tumor extent: Limited to kidney.", "T1b"),
+        (KIDNEY + "Tumor size: 8.4 cm. Confined within the renal capsule.", "T2a"),
+        (KIDNEY + "The carcinoma (11.0 cm) is confined to the kidney.", "T2b"),
+        (KIDNEY + "Tumor extends into perinephric fat.", "T3a"),
+        (KIDNEY + "The tumor invades into the renal sinus adipose tissue.", "T3a"),
+        (KIDNEY + "A tumor thrombus is present in the renal vein.", "T3a"),
+        (PROSTATE + "Tumor invades the right seminal vesicle.", "T3b"),
+        (PROSTATE + "Extraprostatic extension: present, focal.", "T3a"),
+        (PROSTATE + "The tumor extends into periprostatic fat.", "T3a"),
+        (PROSTATE + "The carcinoma is confined to the prostate.", "T2"),
+        (PROSTATE + "No extraprostatic extension. Seminal vesicles: negative.", "T2"),
+        (THYROID + "Tumor size: 1.6 cm. Extrathyroidal extension: not identified.", "T1b"),
+        (THYROID + "Tumor size: 3.1 cm. The tumor is confined to the thyroid.", "T2"),
+        (THYROID + "Size = 4.6 cm. No extrathyroidal extension.", "T3a"),
+        (ESOPHAGUS + "The tumor invades the muscularis propria.", "T2"),
+        (ESOPHAGUS + "Carcinoma infiltrating adventitia.", "T3"),
+        (STOMACH + "The tumor invades the muscularis propria.", "T2"),
+        (STOMACH + "Carcinoma invading the lamina propria.", "T1"),
+    ],
+)
+def test_it_works_out_t_from_the_words_where_the_rule_is_fixed(text, value):
+    assert derived_t(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # negated, hedged or only near
+        COLON + "The tumor does not invade the muscularis propria.",
+        COLON + "No invasion of the muscularis propria is identified.",
+        COLON + "Tumor extends to within 1 mm of the serosal surface.",
+        COLON + "Suspicious for invasion of the muscularis propria.",
+        BLADDER + "Muscularis propria is present and free of tumor.",
+        BLADDER + "Invasion into the muscularis propria cannot be excluded.",
+        KIDNEY + "There is no extension into the perinephric fat. Renal vein: not involved.",
+        KIDNEY + "The tumor bulges into the renal sinus without infiltrative borders.",
+        KIDNEY + "Tumor cells present in uninvolved kidney and perinephric fat sections.",
+        PROSTATE + "Seminal vesicles, no tumor present.",
+        PROSTATE + "Extraprostatic extension: not identified.",
+        ESOPHAGUS + "Carcinoma invades at least into the lamina propria.",
+        # no size, or two different sizes: T1 and T2 cannot be told apart
+        KIDNEY + "The tumor is confined to the kidney.",
+        KIDNEY + "The carcinoma (4.5 cm) is confined to the kidney. The tumor measures 4.0 cm.",
+        # the words disagree
+        KIDNEY
+        + "Tumor size: 9 cm. Confined within the renal capsule; it involves sinus adipose tissue.",
+        PROSTATE + "The tumor is confined to the prostate. Extraprostatic extension is present.",
+        # a higher or unclear category is named: nothing is derived
+        BLADDER + "Tumor invades perivesical fat and the soft tissue around the prostate.",
+        KIDNEY + "Tumor extends into perinephric fat and invades the adrenal gland.",
+        PROSTATE + "Tumor invades the bladder neck and the right seminal vesicle.",
+        COLON + "Tumor invades through the muscularis propria and into the urinary bladder.",
+        # editions disagree: stomach subserosa (T2b in AJCC 6, T3 later), thyroid with spread
+        STOMACH + "The tumor invades the muscularis propria and the subserosa.",
+        STOMACH + "Extent of invasion: Serosa (visceral peritoneum).",
+        THYROID + "Tumor size: 2.5 cm. Extrathyroidal extension: present, microscopic.",
+        # not the right specimen or cancer
+        "Prostate, needle biopsy: adenocarcinoma, Gleason 3+3=6. Confined to the prostate.",
+        "Breast, lumpectomy: invasive ductal carcinoma, 1.8 cm, invades the dermis.",
+        "Lung, lobectomy: adenocarcinoma, 2.5 cm, invades the visceral pleura.",
+        # history, not this report
+        COLON + "Clinical history: tumor invades the muscularis propria on prior biopsy.",
+    ],
+)
+def test_it_derives_no_t_from_negated_hedged_or_unclear_words(text):
+    assert extract(text).get("pT") is None
+
+
+def test_a_stated_pt_is_never_replaced_by_a_derived_one():
+    text = COLON + "Tumor invades through the muscularis propria into pericolic fat. pT4a pN0."
+    fact = extract(text).get("pT")
+    assert (fact.value, fact.status) == ("T4a", "stated")
+
+
+def test_the_deepest_layer_named_sets_the_derived_t():
+    text = (
+        BLADDER + "Tumor invades the lamina propria. Deeper sections: invades the "
+        "muscularis propria and extends into the perivesical fat."
+    )
+    assert derived_t(text) == "T3"

@@ -53,6 +53,7 @@ from secondopinion.pathology.extraction.site import (
     _site_candidates,
     _specimen_candidates,
 )
+from secondopinion.pathology.extraction.t_words import derive_t
 from secondopinion.pathology.extraction.tnm import (
     _CORRECTION_BEFORE,
     _edition_candidates,
@@ -203,4 +204,9 @@ def extract(text: str) -> Extraction:
         if f.details.get("definition") or f.details.get("prefixes") is not None:
             d = {k: v for k, v in f.details.items() if k not in ("definition",)}
             fields[name] = replace(f, details=d)
-    return Extraction(fields=fields, cancer=_cancer(fields), truncated=truncated)
+    cancer = _cancer(fields)
+    if "pT" not in fields:
+        derived_t = derive_t(work, fields, cancer)
+        if derived_t is not None:
+            fields["pT"] = derived_t
+    return Extraction(fields=fields, cancer=cancer, truncated=truncated)
