@@ -192,3 +192,115 @@ def test_the_deepest_layer_named_sets_the_derived_t():
         "muscularis propria and extends into the perivesical fat."
     )
     assert derived_t(text) == "T3"
+
+
+# ---------------------------------------------------------------------------------------
+# Node counts in words
+
+
+def nodes(text):
+    found = extract(text).fields
+    return {
+        name: found[name].value
+        for name in ("nodes_positive", "nodes_examined", "pN")
+        if name in found
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "examined"),
+    [
+        ("All 12 lymph nodes are negative for carcinoma.", 12),
+        ("all twelve nodes negative", 12),
+        ("Lymph nodes: all 12 negative.", 12),
+        ("Left pelvic lymph nodes: Seven lymph nodes, no tumor present.", 7),
+        ("Four lymph nodes, no tumor present.", 4),
+        ("TWO lymph nodes, no tumor.", 2),
+        ("One paracaval lymph node is negative for tumor.", 1),
+        ("A single regional lymph node is negative for tumor.", 1),
+        ("Regional lymph nodes (positive/total): Zero (0) / thirty (30).", 30),
+        ("Eight lymph nodes with no evidence of malignancy.", 8),
+    ],
+)
+def test_it_reads_negative_node_counts_written_in_words(text, examined):
+    assert nodes(text) == {"nodes_positive": 0, "nodes_examined": examined, "pN": "N0"}
+    assert extract(text).get("pN").status == DERIVED
+
+
+@pytest.mark.parametrize(
+    ("text", "positive", "examined"),
+    [
+        ("Metastatic carcinoma in two of fifteen lymph nodes.", 2, 15),
+        ("Three (3) of twelve (12) lymph nodes positive.", 3, 12),
+        ("Regional lymph nodes (positive/total): Two (2) / eleven (11).", 2, 11),
+    ],
+)
+def test_it_reads_positive_node_counts_written_in_words(text, positive, examined):
+    found = nodes(text)
+    assert (found["nodes_positive"], found["nodes_examined"]) == (positive, examined)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no node was examined: that is pNX, never pN0
+        "No lymph nodes identified.",
+        "No lymph nodes are identified in the specimen.",
+        "Regional lymph nodes: none submitted.",
+        # words and digits that disagree
+        "Regional lymph nodes (positive/total): Two (2) / eleven (12).",
+        # positive words
+        "Three positive lymph nodes, no extranodal extension.",
+        "all 3 lymph nodes positive",
+    ],
+)
+def test_it_gives_no_n0_where_no_node_was_counted_negative(text):
+    assert extract(text).value("pN") != "N0"
+    assert extract(text).value("nodes_positive") != 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two lymph nodes, no tumor present. One lymph node with metastatic carcinoma.",
+        "Seven lymph nodes, no tumor present; extracapsular extension present.",
+        "Right neck: four lymph nodes, negative. Left neck: micrometastasis in a lymph node.",
+    ],
+)
+def test_a_negative_group_beside_a_positive_one_is_not_the_total(text):
+    found = nodes(text)
+    assert found.get("nodes_positive") != 0
+    assert "pN" not in found
+
+
+# ---------------------------------------------------------------------------------------
+# OCR zero for the letter o inside words
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Number of lymph n0des examined: 12", "nodes_examined", 12),
+        ("Number of lymph n0des positive: 2", "nodes_positive", 2),
+        ("Estr0gen recept0r: p0sitive (90%)", "er", "positive"),
+        ("Lymph0vascular invasi0n: absent", "lvi", "absent"),
+        ("Perineural invasi0n: identified", "pni", "present"),
+        ("Lymph N0des: t0tal 12 lymph nodes negative", "nodes_examined", 12),
+    ],
+)
+def test_a_zero_read_for_the_letter_o_inside_a_word_does_not_hide_the_fact(text, field, value):
+    fact = extract(text).get(field)
+    assert fact.value == value
+    assert text[fact.start : fact.end] == fact.text  # the words as written, zeros and all
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("pT0N0M0", {"pT": "T0", "pN": "N0", "pM": "M0"}),
+        ("ypT0 ypN0", {"pT": "T0", "pN": "N0"}),
+        ("pTisN0M0", {"pT": "Tis", "pN": "N0", "pM": "M0"}),
+    ],
+)
+def test_a_real_zero_in_a_tnm_token_stays_a_zero(text, want):
+    assert tnm(text) == want

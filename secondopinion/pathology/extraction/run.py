@@ -15,6 +15,7 @@ from secondopinion.pathology.extraction.core import (
     Extraction,
     Fact,
     _addendum_starts,
+    _ocr_words,
 )
 from secondopinion.pathology.extraction.findings import (
     _ENE,
@@ -116,11 +117,20 @@ def _correction(text: str, f: Fact) -> int:
 _INTERNAL = {"nodes_fraction", "margin_distance", "mmr_protein"}
 
 
+def _from_original(work: str, words: str, found: list[Fact]) -> list[Fact]:
+    """Facts read from the OCR-mended copy keep the original words as their text."""
+    if words is work:
+        return found
+    return [replace(f, text=work[f.start : f.end]) for f in found]
+
+
 def _candidates(work: str) -> list[Fact]:
     addenda = _addendum_starts(work)
+    words = _ocr_words(work)
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
-        found = fn(work)
+        source = work if fn is _tnm_candidates else words
+        found = _from_original(work, source, fn(source))
         # A real report has a handful of candidates per field; garbage can have thousands.
         # Keeping the first few hundred bounds the work that follows.
         if len(found) > MAX_CANDIDATES:
@@ -206,7 +216,8 @@ def extract(text: str) -> Extraction:
             fields[name] = replace(f, details=d)
     cancer = _cancer(fields)
     if "pT" not in fields:
-        derived_t = derive_t(work, fields, cancer)
+        words = _ocr_words(work)
+        derived_t = derive_t(words, fields, cancer)
         if derived_t is not None:
-            fields["pT"] = derived_t
+            fields["pT"] = _from_original(work, words, [derived_t])[0]
     return Extraction(fields=fields, cancer=cancer, truncated=truncated)
