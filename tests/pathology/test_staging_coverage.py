@@ -161,6 +161,8 @@ def test_it_works_out_t_from_the_words_where_the_rule_is_fixed(text, value):
         PROSTATE + "The tumor is confined to the prostate. Extraprostatic extension is present.",
         # a higher or unclear category is named: nothing is derived
         BLADDER + "Tumor invades perivesical fat and the soft tissue around the prostate.",
+        BLADDER + "Tumor extent: Muscularis propria. Focal extracapsular extension.",
+        BLADDER + "Carcinoma invades the muscularis propria with extravesical spread.",
         KIDNEY + "Tumor extends into perinephric fat and invades the adrenal gland.",
         PROSTATE + "Tumor invades the bladder neck and the right seminal vesicle.",
         COLON + "Tumor invades through the muscularis propria and into the urinary bladder.",

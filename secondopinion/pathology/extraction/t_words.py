@@ -210,8 +210,11 @@ _BLADDER = (
         "bladder: the tumour grows into the layer under the lining (lamina propria) (T1)",
     ),
 )
+# A T4 organ named, or words that the tumour left the wall ("extravesical", "extracapsular
+# extension", "beyond the bladder wall") beside a layer inside it: nothing is derived.
 _BLADDER_BLOCK = _ci(
     _VERB + r"[^.;]{0,80}(?:prostat|seminal|uter|vagin|pelvic\s+wall|abdominal\s+wall|rect)"
+    r"|extra-?\s?vesical|extra-?\s?capsular\s+extension|beyond\s+the\s+(?:bladder\s+)?wall"
 )
 
 # Prostate (radical prostatectomy only): seminal vesicle, spread outside the gland, or
