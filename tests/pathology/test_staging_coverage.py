@@ -50,6 +50,17 @@ def tnm(text):
         ("pathologic stage: T2N0", {"pT": "T2", "pN": "N0"}),
         ("tumor stage: pT3b", {"pT": "T3b"}),
         ("Staging for renal cell carcinoma: p T3a Tumor invades", {"pT": "T3a"}),
+        # stray spaces, OCR letters and line wraps
+        ("p T2 p N0", {"pT": "T2", "pN": "N0"}),
+        ("pT2\npN0", {"pT": "T2", "pN": "N0"}),
+        ("TNM: T2 NO MX", {"pT": "T2", "pN": "N0", "pM": "MX"}),
+        ("Pathologic stage:\nT3 N1", {"pT": "T3", "pN": "N1"}),
+        ("Primary tumor (pT) :\n\npT2", {"pT": "T2"}),
+        ("AJCC stage: pT3bpN1", {"pT": "T3b", "pN": "N1"}),
+        ("Stage (pTNM): T 2 N 0 M X", {"pT": "T2", "pN": "N0", "pM": "MX"}),
+        # older editions keep their main category
+        ("AJCC 5th edition: pT2 pN1bii", {"pT": "T2", "pN": "N1"}),
+        ("pT2c N0 MX (AJCC 6th)", {"pT": "T2c", "pN": "N0", "pM": "MX"}),
     ],
 )
 def test_it_reads_staging_lines_in_the_forms_reports_use(text, want):
