@@ -42,11 +42,13 @@ HAND_WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "pathology" / 
 
 
 def axis_mentioned(text: str, axis: str) -> bool:
-    """Any token of the axis at all ("pT2", "T 3", "ypN0", "NX", "Tis"), however noisy."""
+    """Any token of the axis at all ("pT2", "T 3", "ypN0", "NX", "Tis"), however noisy:
+    also glued to "AJCC" by a lost space ("AJCCpT2"), with a capital P ("PT1") or an OCR
+    "i" for 1 ("pTic")."""
     pattern = (
-        r"(?<![A-Za-z])[ymr]{0,2}p?"
+        r"(?:(?<![A-Za-z])|(?<=AJCC))[ymr]{0,2}[pP]?"
         + axis
-        + r"\s?(?:[0-4]|[OolI](?![a-z]{2})|[Xx](?![a-z])|is(?![a-z]))"
+        + r"\s?(?:[0-4]|[OolIi](?![a-z]{2})|[Xx](?![a-z])|is(?![a-z]))"
     )
     return re.search(pattern, text) is not None
 

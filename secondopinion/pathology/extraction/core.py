@@ -193,6 +193,17 @@ def _to_int(word: str) -> int | None:
     return None
 
 
+# OCR reads the letter o as a zero inside words ("lymph n0des", "t0tal", "p0sitive",
+# "Estr0gen recept0r"). A zero with a lower-case letter on one side and a letter on the other
+# is read as "o" for the word rules; TNM tokens ("pT0N0M0", "N0") are read from the text as
+# given. The copy has the same length, so every offset still points into the original.
+_ZERO_IN_WORD = re.compile(r"(?<=[a-z])0(?=[A-Za-z])|(?<=[A-Za-z])0(?=[a-z]{2})")
+
+
+def _ocr_words(text: str) -> str:
+    return _ZERO_IN_WORD.sub("o", text) if "0" in text else text
+
+
 def _roman(token: str) -> str:
     """Normalise OCR'd roman numerals: 'Illc' -> 'IIIC', 'lV' -> 'IV'."""
     token = token.strip()

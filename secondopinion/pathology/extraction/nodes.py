@@ -73,9 +73,30 @@ _NODES_ALL_NEG = re.compile(
     r"(?:\s+\w+){0,2}?\s+(?:in|seen\s+in|identified\s+in)\s+(?P<n1>"
     + _NUMBER_WORD
     + r")\s+(?:\(\d{1,3}\)\s+)?(?:\w+\s+){0,2}?(?:lymph\s+)?nodes?)"
-    r"|(?P<n2>" + _NUMBER_WORD + r")\s+(?:\(\d{1,3}\)\s+)?(?:benign\s+|reactive\s+)?"
-    r"(?:regional\s+)?lymph\s+nodes?[,;]?\s+(?:negative|free|uninvolved|benign|with\s+no)"
-    r"(?:\s+for\s+(?:metasta\w+|tumou?r|carcinoma|malignancy))?)"
+    r"|(?P<n2>"
+    + _NUMBER_WORD
+    + r"|(?:a\s+)?single)\s+(?:\(\d{1,3}\)\s+)?(?:benign\s+|reactive\s+)?"
+    r"(?:regional\s+)?(?:[a-z]+\s+)?lymph\s+nodes?[,;]?\s+(?:(?:is|are|was|were)\s+(?:all\s+)?)?"
+    r"(?:negative|free|uninvolved|benign|with\s+no"
+    r"|no\s+(?:evidence\s+of\s+)?(?:tumou?r|carcinoma|malignancy|metasta\w+)"
+    r"(?:\s+(?:present|seen|identified))?)"
+    r"(?:\s+for\s+(?:metasta\w+|tumou?r|carcinoma|malignancy))?"
+    # "all 12 lymph nodes are negative", "all twelve nodes free of tumor"
+    r"|\ball\s+(?P<n3>" + _NUMBER_WORD + r")\s+(?:\w+\s+){0,2}?(?:lymph\s+)?nodes?\s+"
+    r"(?:(?:are|were)\s+)?(?:negative|free|uninvolved|benign)"
+    # "Lymph nodes: all 12 negative"
+    r"|lymph\s+nodes?\s*:\s*all\s+(?P<n4>"
+    + _NUMBER_WORD
+    + r")\s+(?:are\s+)?(?:negative|free|benign)"
+    r")"
+)
+# "Regional lymph nodes (positive/total): Zero (0) / thirty (30)": words with digits beside.
+_NODES_WORD_FRACTION = re.compile(
+    r"(?i)\b(?P<pos>"
+    + _NUMBER_WORD
+    + r")\s*\((?P<posd>\d{1,3})\)\s*/\s*(?P<tot>"
+    + _NUMBER_WORD
+    + r")\s*\((?P<totd>\d{1,3})\)"
 )
 _NODE_ANCHOR = _Anchor(r"nodes?\b")
 # Words that mean some node (or deposit) holds cancer even without a "n/m" count.
@@ -163,9 +184,15 @@ def _fractions(text: str, node_windows) -> list[tuple[int, int, re.Match[str]]]:
             continue
         fractions.append((pos, tot, m))
     for m in _finditer_windows(_NODES_ALL_NEG, text, node_windows):
-        n = _to_int(m.group("n1") or m.group("n2") or "")
+        word = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or ""
+        n = 1 if word.lower().endswith("single") else _to_int(word)
         if n:
             fractions.append((0, n, m))
+    for m in _finditer_windows(_NODES_WORD_FRACTION, text, node_windows):
+        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
+        # The words and the digits must agree, or neither is trusted.
+        if pos == int(m.group("posd")) and tot == int(m.group("totd")) and tot and pos <= tot:
+            fractions.append((pos, tot, m))
     return fractions
 
 
@@ -217,7 +244,12 @@ def _node_candidates(text: str) -> list[Fact]:
             out.append(_fact("nodes_positive", n, text, m.start(), m.end(), rank=3))
     merged = _merge_fractions(text, _fractions(text, node_windows))
     # A single count is a stated fact; several partial counts only say "all negative".
-    if len(merged) == 1:
+    if len(merged) == 1 and merged[0][0] == 0 and _node_positive_mentioned(text):
+        # "Two lymph nodes, no tumor. One lymph node with metastatic carcinoma": the negative
+        # count is one group of several, so it says nothing about the total.
+        pos, tot, start, end = merged[0]
+        out.append(_fact("nodes_fraction", (pos, tot), text, start, end, rank=0))
+    elif len(merged) == 1:
         pos, tot, start, end = merged[0]
         out.append(_fact("nodes_positive", pos, text, start, end, rank=1))
         out.append(_fact("nodes_examined", tot, text, start, end, rank=1))

@@ -91,7 +91,12 @@ def _merge_prefixes(pt: Fact | None, text: str) -> Fact | None:
 
 def _derive_nodes(text: str, cands: list[Fact], fields: dict[str, Fact]) -> None:
     fractions = [f for f in cands if f.field == "nodes_fraction"]
-    if "nodes_positive" not in fields and fractions and all(f.value[0] == 0 for f in fractions):
+    if (
+        "nodes_positive" not in fields
+        and fractions
+        and all(f.value[0] == 0 for f in fractions)
+        and not _node_positive_mentioned(text)
+    ):
         first = min(fractions, key=lambda f: f.start)
         total = sum(f.value[1] for f in fractions)
         fields["nodes_positive"] = replace(

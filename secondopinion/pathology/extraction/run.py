@@ -15,6 +15,7 @@ from secondopinion.pathology.extraction.core import (
     Extraction,
     Fact,
     _addendum_starts,
+    _ocr_words,
 )
 from secondopinion.pathology.extraction.findings import (
     _ENE,
@@ -53,6 +54,7 @@ from secondopinion.pathology.extraction.site import (
     _site_candidates,
     _specimen_candidates,
 )
+from secondopinion.pathology.extraction.t_words import derive_t
 from secondopinion.pathology.extraction.tnm import (
     _CORRECTION_BEFORE,
     _edition_candidates,
@@ -115,11 +117,20 @@ def _correction(text: str, f: Fact) -> int:
 _INTERNAL = {"nodes_fraction", "margin_distance", "mmr_protein"}
 
 
+def _from_original(work: str, words: str, found: list[Fact]) -> list[Fact]:
+    """Facts read from the OCR-mended copy keep the original words as their text."""
+    if words is work:
+        return found
+    return [replace(f, text=work[f.start : f.end]) for f in found]
+
+
 def _candidates(work: str) -> list[Fact]:
     addenda = _addendum_starts(work)
+    words = _ocr_words(work)
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
-        found = fn(work)
+        source = work if fn is _tnm_candidates else words
+        found = _from_original(work, source, fn(source))
         # A real report has a handful of candidates per field; garbage can have thousands.
         # Keeping the first few hundred bounds the work that follows.
         if len(found) > MAX_CANDIDATES:
@@ -203,4 +214,10 @@ def extract(text: str) -> Extraction:
         if f.details.get("definition") or f.details.get("prefixes") is not None:
             d = {k: v for k, v in f.details.items() if k not in ("definition",)}
             fields[name] = replace(f, details=d)
-    return Extraction(fields=fields, cancer=_cancer(fields), truncated=truncated)
+    cancer = _cancer(fields)
+    if "pT" not in fields:
+        words = _ocr_words(work)
+        derived_t = derive_t(words, fields, cancer)
+        if derived_t is not None:
+            fields["pT"] = _from_original(work, words, [derived_t])[0]
+    return Extraction(fields=fields, cancer=cancer, truncated=truncated)

@@ -22,8 +22,11 @@ from secondopinion.pathology.extraction.core import (
 # TNM
 
 _T_CAT = r"(?P<tc>is|IS|Is|a(?![A-Za-z0-9])|i(?=[a-d](?![a-oq-z]))|[0-4]|[Xx]|[lI|](?=[a-dA-D\s\W]|$)|[Oo](?=[\s\W]|$))"
+# "AJCCpN0": a staging token glued to "AJCC" by a lost space still starts a token.
+_TNM_START = r"(?:(?<![A-Za-z0-9])|(?<=AJCC))"
 _T_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
+    _TNM_START
+    + r"(?P<pre>[yYrRmM]{0,2})(?P<p>[pP])[ ]?T[ ]?"
     + _T_CAT
     + r"(?P<ts>[a-dA-D](?![a-oq-z]))?(?P<ts2>[12](?![\d.]))?(?P<tmi>mic?(?![a-z]))?"
     r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
@@ -35,13 +38,16 @@ _BARE_T_TOKEN = re.compile(
     r"(?P<tm>[ ]?\((?:m|\d{1,2}|sn)\))?"
 )
 _N_BODY = (
-    r"N[ ]?(?P<nc>[0-3]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ns>[a-cA-C](?![a-oq-z]))?"
+    r"N(?:[ ]|-(?=[0-3Xx]\b))?(?P<nc>[0-3]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ns>[a-cA-C](?![a-oq-z]))?"
     r"(?P<nmi>\(?mi\)?(?![a-z]))?(?P<nq>[ ]?\((?i:i|mol|sn|sn[,\s]*i|i[,\s]*sn)[+-]?\)|[ ]?\((?i:sn)\))?"
 )
-_P_N_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
+_P_N_TOKEN = re.compile(_TNM_START + r"(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _N_BODY)
 _M_BODY = r"M[ ]?(?P<mc>[01]|[Xx]|[Oo](?![a-z])|[lI](?![a-z]))(?P<ms>[a-dA-D](?![a-oq-z]))?"
 _P_M_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<pre>[yY]?)(?P<p>[pP])[ ]?" + _M_BODY)
-_FOLLOW_N = re.compile(r"[ ,;/\-]{0,3}(?:R[0-2X][ ,;/\-]{0,2})?(?P<p>[pP]?)[ ]?" + _N_BODY)
+# "T2. N-0." in a one-line staging summary: a full stop may part T from N.
+_FOLLOW_N = re.compile(
+    r"(?:\.[ ]|[ ,;/\-]{0,3})(?:R[0-2X][ ,;/\-]{0,2})?(?P<p>[pP]?)[ ]?" + _N_BODY
+)
 _FOLLOW_M = re.compile(r"[ ,;/\-]{0,3}(?:\([^()]{1,20}\)[ ,;]{0,2})?(?P<p>[pPcC]?)[ ]?" + _M_BODY)
 
 # Context that makes a bare "T2 N0" pathologic rather than clinical.
@@ -49,7 +55,12 @@ _PATH_STAGE_CONTEXT = re.compile(
     r"(?i)(?:p?TNM|patholog\w*\s+(?:stag\w*|tnm|classification)|stag(?:e|ing)\s*(?:\(|:|-)"
     r"|stag(?:e|ing)\s+(?:form|summary)\s*:"
     r"|primary\s+tumou?r\s*(?:\(p?T\))?|AJCC)[^.]{0,40}$"
+    r"|(?i:staging\s+data|patholog\w*\s+staging)\W{0,3}$"
 )
+# A bare group is also pathologic when AJCC (or TNM/UICC) is named right after it:
+# "T2a N1 [AJCC 7th ed]". A compact full group "T4N2M1" needs no label at all.
+_STAGING_NAMED_AFTER = re.compile(r"[\s,;]{0,3}[\[(]?\s?(?:AJCC|UICC|TNM)\b")
+_COMPACT_GROUP_REST = re.compile(r"N[0-3Xx][a-c]?(?:\([a-z+\-]{1,6}\))?M[01Xx]")
 _CLINICAL_CONTEXT = re.compile(r"(?i)(?:clinical|\bc[TNM]\b|history|pre-?op|radiolog)")
 _DEFINITION_AFTER = re.compile(r"\s*[:=\-]\s*[A-Z]?[a-z]")
 
@@ -115,17 +126,31 @@ def _prefixes(pre: str, multiple: bool) -> list[str]:
     return flags
 
 
+def _bare_group_named(text: str, t_end: int) -> bool:
+    """A bare T is staging without a label before it when it opens a compact full group
+    ("T4N2M1") or a group followed by the name of the staging system."""
+    if _COMPACT_GROUP_REST.match(text, t_end):
+        return True
+    nm = _FOLLOW_N.match(text, t_end)
+    if not nm:
+        return False
+    end = nm.end()
+    mm = _FOLLOW_M.match(text, end)
+    if mm:
+        end = mm.end()
+    return _STAGING_NAMED_AFTER.match(text, end) is not None
+
+
 def _tnm_candidates(text: str) -> list[Fact]:
     out: list[Fact] = []
     t_spans: list[tuple[int, int]] = []
-    t_hits: list[tuple[re.Match[str], bool]] = []
-    for m in _T_TOKEN.finditer(text):
-        t_hits.append((m, True))
+    t_hits: list[tuple[re.Match[str], bool]] = [(m, True) for m in _T_TOKEN.finditer(text)]
     for m in _BARE_T_TOKEN.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
-        if not _PATH_STAGE_CONTEXT.search(before) or _CLINICAL_CONTEXT.search(before[-30:]):
+        if _CLINICAL_CONTEXT.search(before[-30:]):
             continue
-        t_hits.append((m, False))
+        if _PATH_STAGE_CONTEXT.search(before) or _bare_group_named(text, m.end()):
+            t_hits.append((m, False))
     t_hits.sort(key=lambda h: h[0].start())
 
     for m, has_p in t_hits:
@@ -227,23 +252,25 @@ def _tnm_candidates(text: str) -> list[Fact]:
 # "Regional lymph nodes (pN): cannot be assessed" / "Primary tumor (pT): T3" / "pN: N1"
 _LABELLED_TNM = re.compile(
     r"(?i)(?P<label>primary\s+tumou?r\s*\(p?T\)|regional\s+lymph\s+nodes\s*\(p?N\)"
-    r"|distant\s+metastas[ie]s\s*\(p?M\)|\b[TNM]\s+stage,?\s+pathologic|\bp[TNM]\s+category)"
+    r"|distant\s+metastas[ie]s\s*\(p?M\)|\b[TNM]\s+stage,?\s+pathologic|\bp[TNM]\s+category"
+    r"|\bpatholog(?:ic|ical)\s+[TN](?![A-Za-z])\s?[.:]|\b[TN]\s+category\s+\(patholog\w*\))"
     r"\s*[:\-]?\s*(?P<val>[^.;\n]{0,60})"
 )
 
 
-_LABELLED_TNM_ANCHOR = _Anchor(r"\(p?[tnm]\)|stage,?\s+pathologic|category")
+_LABELLED_TNM_ANCHOR = _Anchor(r"\(p?[tnm]\)|stage,?\s+pathologic|category|patholog")
+_LABEL_AXIS = re.compile(r"(?i)\(p?([tnm])\)|^p?([tnm])\b|patholog\w*\s+([tn])\b")
 
 
 def _labelled_tnm(text: str) -> list[Fact]:
     out = []
     for m in _finditer_near(_LABELLED_TNM, text, _LABELLED_TNM_ANCHOR, 40, 90):
         label = m.group("label").lower()
-        axis = "T" if ("tumo" in label or label.lstrip().startswith("t")) else None
-        if axis is None:
-            axis = "N" if ("node" in label or label.lstrip().startswith(("n", "pn"))) else "M"
-        if label.startswith("pt"):
-            axis = "T"
+        named = _LABEL_AXIS.search(label)
+        if named:
+            axis = next(g for g in named.groups() if g).upper()
+        else:
+            axis = "T" if "tumo" in label else ("N" if "node" in label else "M")
         val = m.group("val")
         vstart = m.start("val")
         if re.match(
