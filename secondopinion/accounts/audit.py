@@ -63,6 +63,9 @@ ACTION_WORDS: dict[str, str] = {
     "link.download": "downloaded files through a share link",
     "link.report_uploaded": "uploaded a written report through a share link",
     "link.passcode_failed": "typed a wrong passcode on a share link",
+    "link.passcode_paused": "typed too many wrong passcodes on a share link: that address must "
+    "wait before trying again",
+    "link.passcode_reset": "let every address try the share link's passcode again",
     "opinion.create": "added a second opinion",
     "decision.save": "saved a decision",
     "sharing.added": "shared the case with {target} ({role})",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import readings, report_pages, writes
+from secondopinion.opinions import passcodes, readings, report_pages, writes
 from secondopinion.opinions.forms import (
     ComponentFormSet,
     DecisionForm,
@@ -222,8 +222,24 @@ def link_detail(request, case, link_id):
     return render(
         request,
         "opinions/link_detail.html",
-        {"case": case, "link": link, "events": link.events.all()[:500], "can_edit": can_edit(case)},
+        {
+            "case": case,
+            "link": link,
+            "events": link.events.all()[:500],
+            "can_edit": can_edit(case),
+            "pauses": passcodes.passcode_pauses(link=link),
+        },
     )
+
+
+@case_view(write=True)
+@require_POST
+def link_passcodes_reset(request, case, link_id):
+    link = _link(case, link_id)
+    passcodes.passcode_reset(link=link)
+    audit_record(action="link.passcode_reset", request=request, case=case, obj=link)
+    messages.success(request, "Every address may try the passcode again.")
+    return redirect("opinions:link_detail", case_id=case.public_id, link_id=link.public_id)
 
 
 @case_view(write=True)
