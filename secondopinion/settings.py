@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "secondopinion.accounts.middleware.session_limits",
     "secondopinion.accounts.middleware.audit_actor",
+    "secondopinion.core.middleware.StaleEditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
