@@ -45,7 +45,7 @@ PROJECT_PREFIX = "secondopinion."
 EXCLUDED_MODELS = {"accounts.auditevent", "opinions.linkevent"}
 # Fields that change by themselves while work runs, or on every sign-in: never worth a line.
 NOISE_FIELDS: dict[str, set[str]] = {
-    "*": {"heartbeat_at", "heartbeat", "attempts", "updated_at", "version"},
+    "*": {"heartbeat_at", "heartbeat", "attempts", "updated_at"},
     "accounts.user": {"last_login", "session_token"},
     "accounts.recoverycodedevice": {
         "throttling_failure_timestamp",
@@ -308,7 +308,8 @@ def _changed_fields(instance: models.Model, update_fields) -> set[str]:
         names = {name for name, value in now.items() if name in before and before[name] != value}
         if update_fields:
             names &= {instance._meta.get_field(n).attname for n in update_fields}
-    return {instance._meta.get_field(n).name if not n.endswith("_id") else n[:-3] for n in names}
+    names_by_attname = {f.attname: f.name for f in instance._meta.concrete_fields}
+    return {names_by_attname.get(n, n) for n in names}
 
 
 def _on_init(sender, instance, **kwargs) -> None:

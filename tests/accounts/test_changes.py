@@ -19,6 +19,7 @@ from tests.core.helpers import document_store
 from tests.factories import make_case
 from tests.formdata import post_forms
 from tests.providers.factories import make_service
+from tests.records.helpers import make_study
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,26 @@ def test_deleting_a_case_writes_no_lines_for_its_rows(
     assert not AuditEvent.objects.filter(action=DELETED, object_type="Document").exists()
     assert AuditEvent.objects.filter(action="case.deleted").exists()
     assert Case.objects.filter(pk=other.pk).exists()
+
+
+def test_a_field_whose_name_ends_in_id_is_named_as_it_is(case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        study = make_study(case, with_preview=False)
+    AuditEvent.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        study.patient_id = "MRN-2"
+        study.save()
+    (row,) = changes(case)
+    assert (row.object_type, row.detail) == ("ImagingStudy", "patient_id")
+
+
+def test_a_series_finds_its_case_through_its_study(case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        study = make_study(case, with_preview=False)
+    AuditEvent.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        series = study.series.first()
+        series.description = "AXIAL 2"
+        series.save()
+    (row,) = changes(case)
+    assert (row.object_type, row.case_id, row.detail) == ("ImagingSeries", case.pk, "description")
