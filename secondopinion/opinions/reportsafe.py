@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
+
 from secondopinion.core.pdfsafe import PdfRefused, pdf_disarm
 
 __all__ = ["PdfRefused", "ReportCopy", "report_disarm"]
@@ -43,7 +45,15 @@ def report_disarm(upload) -> ReportCopy:
                 out.write(chunk)
         upload.seek(0)
         target = folder / "disarmed.pdf"
-        result = pdf_disarm(source, target)
+        try:
+            result = pdf_disarm(source, target)
+        except PdfRefused:
+            raise
+        except (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+            raise PdfRefused(
+                "This PDF could not be checked for programs hidden inside it. Please save it "
+                "again (or print it to a new PDF) and upload the copy."
+            ) from exc
         source.unlink()
         if not result.changed:
             shutil.rmtree(folder, ignore_errors=True)

@@ -11,8 +11,16 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
+
 from secondopinion.core.pdfsafe import PdfRefused, pdf_disarm
 from secondopinion.records import storage_io
+
+# pypdf (detect.py) read the file, but qpdf may still fail on it while rewriting: refused, plainly.
+UNSAFE_MESSAGE = (
+    "This PDF could not be checked for programs hidden inside it, so it was not saved. Please "
+    "save it again (or print it to a new PDF) and upload the copy."
+)
 
 __all__ = ["DisarmedPdf", "PdfRefused", "removed_words", "stored_pdf_disarm"]
 
@@ -35,7 +43,12 @@ def stored_pdf_disarm(*, root: Path, stored: storage_io.StoredFile) -> DisarmedP
     encrypted or unreadable PDF; the upload is never changed."""
     scratch = root / f"{storage_io.TMP_PREFIX}disarm-{secrets.token_hex(8)}.pdf"
     try:
-        result = pdf_disarm(stored.path, scratch)
+        try:
+            result = pdf_disarm(stored.path, scratch)
+        except PdfRefused:
+            raise
+        except (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+            raise PdfRefused(UNSAFE_MESSAGE) from exc
         if not result.changed:
             return DisarmedPdf()
         copy = storage_io.file_store(scratch, root=root)
