@@ -16,12 +16,15 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from secondopinion.cases.models import Case
+from secondopinion.operations.backup import installation_backup, installation_restore
 from secondopinion.operations.export import case_export
 from secondopinion.operations.filerefs import stored_refs
-from secondopinion.operations.integrity import integrity_check
+from secondopinion.operations.integrity import integrity_check, storage_walk
 from secondopinion.opinions.models import Opinion
 from secondopinion.opinions.sources import vault_items
 from secondopinion.records.models import Document
+from tests.factories import make_case, make_user
 from tests.opinions.factories import make_build, make_link, tiny_pdf
 from tests.providers.factories import make_service
 from tests.records.helpers import pdf_bytes
@@ -185,3 +188,25 @@ def test_a_plain_report_keeps_no_second_copy(client, case):
     opinion = Opinion.objects.get(case=case)
     assert (opinion.report_kept_name, opinion.report_removed) == ("", "")
     assert stored(opinion.report_name) == data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_carries_the_original_and_a_restore_brings_both_back(client, tmp_path):
+    owner = make_user("owner@example.org")
+    case = make_case(owner, patient_name="Olive Owner")
+    client.force_login(owner)
+    original = armed(pdf_bytes())
+    upload(client, case, original)
+    document = Document.objects.get(case=case)
+    safe = stored(document.stored_name)
+    installation_backup(out=tmp_path / "backup")
+
+    Case.objects.all().delete()
+    for name in storage_walk(default_storage):
+        default_storage.delete(name)
+    installation_restore(path=tmp_path / "backup")
+
+    document = Document.objects.get(pk=document.pk)
+    assert stored(document.kept_original_name) == original
+    assert stored(document.stored_name) == safe
+    assert integrity_check(min_age=0).ok
