@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "secondopinion.accounts.middleware.session_limits",
+    "secondopinion.accounts.middleware.audit_actor",
+    "secondopinion.core.middleware.StaleEditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -197,6 +199,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # so an attacker elsewhere cannot lock the real user out, and the lock ends by itself.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+# A share link's passcode: wrong tries allowed from one address within the cool-off, in minutes.
+SHARE_PASSCODE_TRIES = env_int("SHARE_PASSCODE_TRIES", 10, minimum=1)
+SHARE_PASSCODE_COOLOFF_MINUTES = env_int("SHARE_PASSCODE_COOLOFF_MINUTES", 15, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form field (holds the email address)
 AXES_RESET_ON_SUCCESS = True

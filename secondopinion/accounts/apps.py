@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "secondopinion.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from secondopinion.accounts.changes import changes_connect  # noqa: PLC0415 - apps loaded
+
+        changes_connect()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from secondopinion.accounts.changes import object_named
 from secondopinion.accounts.models import AuditEvent
 
 
@@ -29,14 +30,20 @@ def audit_record(
 ) -> AuditEvent:
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
+    object_type = object_type_name(obj)
+    object_id = (
+        str(getattr(obj, "public_id", "") or getattr(obj, "pk", "") or "")
+        if obj is not None
+        else ""
+    )
+    if object_id:
+        object_named(object_type, object_id)  # its "created" / "deleted" line would repeat this
     return AuditEvent.objects.create(
         action=action,
         user=user,
         case=case,
-        object_type=object_type_name(obj),
-        object_id=str(getattr(obj, "public_id", "") or getattr(obj, "pk", "") or "")
-        if obj is not None
-        else "",
+        object_type=object_type,
+        object_id=object_id,
         ip_address=client_ip(request),
         detail=detail[:200],
     )
@@ -63,7 +70,11 @@ ACTION_WORDS: dict[str, str] = {
     "link.download": "downloaded files through a share link",
     "link.report_uploaded": "uploaded a written report through a share link",
     "link.passcode_failed": "typed a wrong passcode on a share link",
+    "link.passcode_paused": "typed too many wrong passcodes on a share link: that address must "
+    "wait before trying again",
+    "link.passcode_reset": "let every address try the share link's passcode again",
     "opinion.create": "added a second opinion",
+    "doctor.research_refreshed": "asked the app to look a doctor up again",
     "decision.save": "saved a decision",
     "sharing.added": "shared the case with {target} ({role})",
     "sharing.role_changed": "changed what {target} may do to: {role}",

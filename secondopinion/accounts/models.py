@@ -137,6 +137,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=200, blank=True)
+    # Who, when there is no account: "system" (the background worker, a command) or "link"
+    # (someone with a share link). Empty for a person's request.
+    actor = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from secondopinion.accounts.audit import action_words
+from secondopinion.accounts.changes import change_words
 from secondopinion.accounts.models import AuditEvent, CaseMembership, User
 
 PAGE_SIZE = 50
@@ -26,12 +27,18 @@ def _name(user: User) -> str:
     return user.display_name or user.email
 
 
+def _nobody(event: AuditEvent) -> str:
+    if event.actor == "system":
+        return "The app (in the background)"
+    if event.actor == "link" or event.action.startswith("link."):
+        return "Someone with a share link"
+    return "Someone without an account"
+
+
 def _who(event: AuditEvent, case, viewer, roles: dict[int, str]) -> str:
     user = event.user
     if user is None:
-        if event.action.startswith("link."):
-            return "Someone with a share link"
-        return "Someone without an account"
+        return _nobody(event)
     if viewer is not None and user.pk == viewer.pk:
         return "You"
     if user.pk == case.owner_id:
@@ -62,7 +69,9 @@ def trail_page(*, case, viewer, page_number: str | int | None) -> tuple[Page, li
     lines = [
         TrailLine(
             who=_who(event, case, viewer, roles),
-            what=action_words(
+            what=change_words(event.action, event.object_type, event.detail)
+            if event.action.startswith("record.")
+            else action_words(
                 event.action,
                 target=targets.get(event.object_id, "a person who has since left"),
                 detail=event.detail,

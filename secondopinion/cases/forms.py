@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from secondopinion.cases.models import Case
+from secondopinion.core.editguard import EditGuardMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -74,7 +75,7 @@ class CaseForm(forms.ModelForm):
         return data
 
 
-class TimelineForm(forms.ModelForm):
+class TimelineForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -115,7 +116,7 @@ class TimelineForm(forms.ModelForm):
         return data
 
 
-class GoalsForm(forms.ModelForm):
+class GoalsForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [

@@ -12,6 +12,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from secondopinion.core.editguard import StaleEdit
 
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -46,3 +49,19 @@ def forwarded_client(get_response: Callable[[HttpRequest], HttpResponse]):
         return get_response(request)
 
     return middleware
+
+
+class StaleEditMiddleware:
+    """A save that lost a race of milliseconds to another one (core/editguard.StaleEdit) gets a
+    plain page, not an error: the browser's Back button brings the form back as it was typed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, StaleEdit):
+            return None
+        return render(request, "core/stale_edit.html", status=409)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
+from secondopinion.accounts.audit import audit_record
 from secondopinion.doctors import actions
 from secondopinion.doctors.forms import ChooseForm, NoteForm, ResearchForm
 from secondopinion.doctors.models import DoctorNote, DoctorResearch
@@ -84,6 +85,8 @@ def research_detail(request, case, research_id):
 def research_refresh(request, case, research_id):
     research = _research(case, research_id)
     actions.research_refresh(research=research)
+    # The answers arrive in the background (written without signals): this line says who asked.
+    audit_record(action="doctor.research_refreshed", request=request, case=case, obj=research)
     return redirect("doctors:detail", case.public_id, research.public_id)
 
 
@@ -97,6 +100,7 @@ def research_choose(request, case, research_id):
         messages.error(request, "Please choose one of the doctors listed.")
         return redirect("doctors:detail", case.public_id, research.public_id)
     actions.research_choose_npi(research=research, npi=form.cleaned_data["npi"])
+    audit_record(action="doctor.research_refreshed", request=request, case=case, obj=research)
     messages.success(request, "Saved your choice. The summary is being updated.")
     return redirect("doctors:detail", case.public_id, research.public_id)
 

@@ -43,11 +43,16 @@ class FileField:
 
 FILE_FIELDS: list[FileField] = [
     FileField("records.Document", "stored_name", "sha256", "size"),
+    # The untouched upload of a PDF whose active content was removed (kept private).
+    FileField(
+        "records.Document", "kept_original_name", "kept_original_sha256", "kept_original_size"
+    ),
     FileField("records.ImagingInstance", "stored_name", "sha256", "size"),
     FileField("records.ImagingSeries", "preview_name", case_path="study__case"),
     FileField("records.DiscImport", "upload_name"),
     FileField("opinions.PacketBuild", "file_name", size_field="file_size"),
     FileField("opinions.Opinion", "report_name", "report_sha256", "report_size"),
+    FileField("opinions.Opinion", "report_kept_name", "report_kept_sha256", "report_kept_size"),
 ]
 
 
@@ -96,14 +101,13 @@ def stored_refs(*, case=None) -> Iterator[StoredRef]:
 
 def names_of_objects(objects) -> list[str]:
     """The storage names held by these model instances (used when rows are quarantined)."""
-    by_model = {spec.model.lower(): spec for spec in FILE_FIELDS}
     names = []
     for obj in objects:
-        spec = by_model.get(obj._meta.label_lower)
-        if spec is not None:
-            value = getattr(obj, spec.name_field, "")
-            if value:
-                names.append(value)
+        for spec in FILE_FIELDS:  # a model may hold several files (a report and its original)
+            if spec.model.lower() == obj._meta.label_lower:
+                value = getattr(obj, spec.name_field, "")
+                if value:
+                    names.append(value)
     return names
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from secondopinion.core.editguard import EditGuardMixin
 from secondopinion.opinions.models import (
     Agrees,
     Decision,
@@ -110,7 +111,7 @@ class ReportUploadForm(forms.ModelForm):
         self.order_fields(["report", "doctor_name", *STRUCTURED])
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(EditGuardMixin, forms.ModelForm):
     report = forms.FileField(label="The written report (PDF, optional)", required=False)
 
     class Meta:
@@ -258,7 +259,7 @@ def formset_components(formset) -> list[dict]:
     return [d for f in formset.forms if (d := f.component_dict()) is not None]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["choice", "reasons", "decided_on", "treatment_start"]
@@ -277,14 +278,14 @@ class QuestionForm(forms.ModelForm):
         labels = {"text": "Your own question"}
 
 
-class QuestionAnswerForm(forms.ModelForm):
+class QuestionAnswerForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = PatientQuestion
         fields = ["asked", "answer"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
 
 
-class HandoffForm(forms.ModelForm):
+class HandoffForm(EditGuardMixin, forms.ModelForm):
     class Meta:
         model = Handoff
         fields = ["delivered_on", "delivered_how", "response", "response_on", "followup_at"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
@@ -20,7 +21,10 @@ def stages(case, today: datetime.date) -> list[Stage]:
     compare_url = reverse("opinions:compare", args=[case.public_id])
     packets = PacketBuild.objects.filter(case=case, status=PacketBuild.Status.DONE).count()
     failed = PacketBuild.objects.filter(case=case, status=PacketBuild.Status.FAILED).exists()
-    links = case.share_links.count()
+    counts = case.share_links.aggregate(
+        links=Count("pk"), tried=Count("pk", filter=Q(failed_passcodes__gt=0, revoked_at=None))
+    )
+    links = counts["links"]
     reviewer_took = LinkEvent.objects.filter(
         link__case=case,
         action__in=[LinkEvent.Action.PACKET, LinkEvent.Action.FILE, LinkEvent.Action.REPORT],
@@ -71,6 +75,11 @@ def stages(case, today: datetime.date) -> list[Stage]:
             60,
         )
 
+    if counts["tried"]:
+        send.notes.append(
+            "Someone typed a wrong passcode on a share link. Open the link's page to see how "
+            "often and from where, and let everyone try again if it was the reviewing doctor."
+        )
     if opinions:
         words = "opinion" if opinions == 1 else "opinions"
         receive = Stage(

@@ -14,4 +14,9 @@ def case_files(case) -> list[str]:
         .exclude(report_name="")
         .values_list("report_name", flat=True)
     )
+    names += (
+        Opinion.objects.filter(case=case)
+        .exclude(report_kept_name="")
+        .values_list("report_kept_name", flat=True)
+    )
     return names

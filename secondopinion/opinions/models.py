@@ -71,7 +71,10 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     passcode_hash = models.CharField(max_length=200, blank=True)
+    # Wrong passcodes since the owner last reset the count (shown to the owner). Tries are
+    # limited per address (see passcodes.py), never for everyone at once.
     failed_passcodes = models.PositiveIntegerField(default=0)
+    passcodes_reset_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -97,6 +100,7 @@ class LinkEvent(models.Model):
         FILE = "file", "Downloaded a file"
         REPORT = "report", "Uploaded a report"
         PASSCODE_FAILED = "passcode_failed", "Typed a wrong passcode"
+        PASSCODE_PAUSED = "passcode_paused", "Too many wrong passcodes: this address must wait"
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -208,6 +212,12 @@ class Opinion(models.Model):
     report_original = models.CharField(max_length=200, blank=True)
     report_size = models.BigIntegerField(default=0)
     report_sha256 = models.CharField(max_length=64, blank=True)
+    # A report that carried active content: `report_name` is the disarmed copy everybody opens;
+    # the upload as it came is kept here, private (never handed to the patient). Empty otherwise.
+    report_kept_name = models.CharField(max_length=300, blank=True)
+    report_kept_sha256 = models.CharField(max_length=64, blank=True)
+    report_kept_size = models.BigIntegerField(default=0)
+    report_removed = models.CharField(max_length=300, blank=True)  # plain words: what went
 
     class Meta:
         ordering = ["received_on", "created_at"]

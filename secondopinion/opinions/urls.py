@@ -12,6 +12,11 @@ urlpatterns = [
     path("links/new/<uuid:service_id>/", views.link_new, name="link_new"),
     path("links/<uuid:link_id>/", views.link_detail, name="link_detail"),
     path("links/<uuid:link_id>/revoke/", views.link_revoke, name="link_revoke"),
+    path(
+        "links/<uuid:link_id>/passcodes/reset/",
+        views.link_passcodes_reset,
+        name="link_passcodes_reset",
+    ),
     path("new/", views.opinion_new, name="opinion_new"),
     path("<uuid:opinion_id>/", views.opinion_detail, name="opinion_detail"),
     path("<uuid:opinion_id>/edit/", views.opinion_edit, name="opinion_edit"),

@@ -3,6 +3,8 @@ decide, questions, the handoff to the local doctor, and the calendar file."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.core.editguard import row_version, values_version
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import readings, report_pages, writes
+from secondopinion.opinions import passcodes, readings, report_pages, writes
 from secondopinion.opinions.forms import (
     ComponentFormSet,
     DecisionForm,
@@ -222,8 +225,24 @@ def link_detail(request, case, link_id):
     return render(
         request,
         "opinions/link_detail.html",
-        {"case": case, "link": link, "events": link.events.all()[:500], "can_edit": can_edit(case)},
+        {
+            "case": case,
+            "link": link,
+            "events": link.events.all()[:500],
+            "can_edit": can_edit(case),
+            "pauses": passcodes.passcode_pauses(link=link),
+        },
     )
+
+
+@case_view(write=True)
+@require_POST
+def link_passcodes_reset(request, case, link_id):
+    link = _link(case, link_id)
+    passcodes.passcode_reset(link=link)
+    audit_record(action="link.passcode_reset", request=request, case=case, obj=link)
+    messages.success(request, "Every address may try the passcode again.")
+    return redirect("opinions:link_detail", case_id=case.public_id, link_id=link.public_id)
 
 
 @case_view(write=True)
@@ -337,21 +356,58 @@ def opinion_edit(request, case, opinion_id):
     )
 
 
+def _posted_originals(request) -> list[dict]:
+    """The components a submitted confirm form was made from (its hidden `original` fields)."""
+    try:
+        count = min(int(request.POST.get("c-INITIAL_FORMS", "0")), 200)
+        rows = [json.loads(request.POST.get(f"c-{i}-original") or "null") for i in range(count)]
+    except ValueError:
+        return []
+    return [row for row in rows if isinstance(row, dict)]
+
+
+def component_words(component: dict) -> str:
+    """One treatment row in words, for the "saved meanwhile" list."""
+    topic = readings.TOPICS.get(component.get("modality"), component.get("modality") or "")
+    months = component.get("duration_months")
+    parts = [
+        ", ".join(component.get("drugs") or ()),
+        component.get("procedure") or "",
+        f"{months} months" if months else "",
+    ]
+    what = "; ".join(p for p in parts if p)
+    return f"{topic}: {what}" if what else str(topic)
+
+
 def components_check(request, *, components, unread, source, save, template, context):
     """The confirm step shared by the first plan, the patient's opinion and the reviewer's:
-    what the plan reader read, as rows a person can correct, remove or add to."""
+    what the plan reader read, as rows a person can correct, remove or add to.
+
+    The form carries the version of the rows it showed (core/editguard.py): if someone saved
+    other rows meanwhile, the save is refused and both lists are shown, with the form as typed.
+    """
     formset = ComponentFormSet(
         request.POST if request.method == "POST" else None,
         initial=component_initial(components),
         prefix="c",
     )
-    if request.method == "POST" and formset.is_valid():
+    version = values_version([components])
+    seen = request.POST.get("edit_base", "") if request.method == "POST" else ""
+    stale = bool(seen) and seen != version
+    if stale:  # the rows as this person saw them, so the form comes back as they left it
+        formset = ComponentFormSet(
+            request.POST, initial=component_initial(_posted_originals(request)), prefix="c"
+        )
+    if request.method == "POST" and not stale and formset.is_valid():
         save(formset_components(formset))
         return None
+    page = {"formset": formset, "unread": unread, "source": source, "edit_base": version}
+    if stale:
+        page["saved_meanwhile"] = [component_words(c) for c in components]
     return render(
         request,
         template,
-        {**context, "formset": formset, "unread": unread, "source": source},
+        {**context, **page},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -454,6 +510,8 @@ def compare_question_add(request, case):
 @case_view()
 def questions_page(request, case):
     mine = list(case.questions.all())
+    for question in mine:  # the version each answer form was made from (core/editguard.py)
+        question.edit_base = row_version(question, QuestionAnswerForm.Meta.fields)
     picked = {q.bank_key for q in mine if q.bank_key}
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -500,6 +558,17 @@ def question_update(request, case, question_id):
         form = QuestionAnswerForm(request.POST, instance=question)
         if form.is_valid():
             form.save()
+        elif form.stale:
+            # The page holds many answers: the refusal is told at the top, with both texts.
+            both = " ".join(
+                f"{d.label}: saved meanwhile “{d.theirs}”, yours “{d.yours}”."
+                for d in form.differences
+            )
+            messages.error(
+                request,
+                "Someone else saved this question while you were editing it, so your change is "
+                f"not saved yet. {both} Type yours again and save if you want to keep it.",
+            )
     return redirect(
         reverse("opinions:questions", args=[case.public_id]) + f"#q-{question.public_id}"
     )

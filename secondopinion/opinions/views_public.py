@@ -1,7 +1,8 @@
 """The reviewing doctor's side: a share link opens a page with no account.
 
-Every failure (unknown, tampered, expired, withdrawn link, wrong passcode, too many tries) gets
-the very same response, so the page tells a stranger nothing. Every open, download and upload is
+Every failure (unknown, tampered, expired, withdrawn link) gets the very same response, so the page
+tells a stranger nothing. A wrong passcode shows the passcode box again (whoever sees it already
+holds a working link); too many wrong tries from one address make that address wait (passcodes.py). Every open, download and upload is
 written to the link's log, which the patient sees. Responses are never cached, never indexed and
 never send the link to another site in a Referer header (same-origin: a stricter no-referrer
 makes browsers send `Origin: null` on the report form, which CSRF protection rightly refuses).
@@ -10,24 +11,23 @@ makes browsers send `Origin: null` on the report form, which CSRF protection rig
 from __future__ import annotations
 
 import functools
+import math
 import zipfile
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db.models import F
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from secondopinion.opinions import readings, tokens, writes
+from secondopinion.opinions import passcodes, readings, tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
 
 REQUESTS_PER_WINDOW = 120
 WINDOW_SECONDS = 600
-PASSCODE_TRIES = 10
 
 
 def _private(view):
@@ -95,8 +95,6 @@ def _open_link(request, token: str) -> tuple[ShareLink | None, str]:
             revoked_at=link.revoked_at,
             passcode_hash=link.passcode_hash,
         )
-        if link.failed_passcodes >= PASSCODE_TRIES:
-            return None, tokens.REFUSED
     outcome = tokens.link_check(token=token, link=state, now=timezone.now())
     if outcome == tokens.NEEDS_PASSCODE and request.session.get(_session_key(link)):
         outcome = tokens.OPEN
@@ -150,24 +148,42 @@ def share_open(request, token: str):
     if outcome == tokens.REFUSED:
         return refused(request)
     if outcome == tokens.NEEDS_PASSCODE:
-        form = PasscodeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if tokens.passcode_check(form.cleaned_data["passcode"], link.passcode_hash):
-                request.session.cycle_key()
-                request.session[_session_key(link)] = True
-                outcome = tokens.OPEN
-            else:
-                ShareLink.objects.filter(pk=link.pk).update(
-                    failed_passcodes=F("failed_passcodes") + 1
-                )
-                writes.link_event_record(
-                    link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED
-                )
-                return refused(request)
-        else:
-            return render(request, "opinions/share_passcode.html", {"form": form})
+        page = _passcode_step(request, link)
+        if page is not None:
+            return page
     writes.link_event_record(link=link, request=request, action=LinkEvent.Action.OPEN)
     return _reviewer_page(request, link, token, ReportUploadForm())
+
+
+def _paused_page(request, until) -> HttpResponse:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return render(request, "opinions/share_paused.html", {"minutes": minutes}, status=429)
+
+
+def _passcode_step(request, link: ShareLink) -> HttpResponse | None:
+    """None once this visitor typed the right passcode; else the page to show them."""
+    address = request.META.get("REMOTE_ADDR")
+    until = passcodes.passcode_paused_until(link=link, address=address)
+    if until is not None:
+        return _paused_page(request, until)
+    form = PasscodeForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "opinions/share_passcode.html", {"form": form})
+    if tokens.passcode_check(form.cleaned_data["passcode"], link.passcode_hash):
+        request.session.cycle_key()
+        request.session[_session_key(link)] = True
+        return None
+    passcodes.passcode_failure_count(link=link)
+    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED)
+    until = passcodes.passcode_paused_until(link=link, address=address)
+    if until is not None:
+        writes.link_event_record(
+            link=link, request=request, action=LinkEvent.Action.PASSCODE_PAUSED
+        )
+        return _paused_page(request, until)
+    return render(
+        request, "opinions/share_passcode.html", {"form": PasscodeForm(), "wrong": True}, status=403
+    )
 
 
 def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200) -> HttpResponse:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import pdfs, readings, tokens
+from secondopinion.opinions import pdfs, readings, reportsafe, tokens
 from secondopinion.opinions.models import (
     Decision,
     Handoff,
@@ -296,6 +296,7 @@ _AUDIT_ACTIONS = {
     LinkEvent.Action.FILE: "link.download",
     LinkEvent.Action.REPORT: "link.report_uploaded",
     LinkEvent.Action.PASSCODE_FAILED: "link.passcode_failed",
+    LinkEvent.Action.PASSCODE_PAUSED: "link.passcode_paused",
 }
 
 
@@ -327,6 +328,23 @@ class StoredReport:
     original: str
     size: int
     sha256: str
+    # Set when active content was removed: `name` is the disarmed copy, these are the upload's.
+    kept_name: str = ""
+    kept_size: int = 0
+    kept_sha256: str = ""
+    removed: str = ""
+
+    def attach_fields(self) -> dict:
+        return {
+            "report_name": self.name,
+            "report_original": self.original,
+            "report_size": self.size,
+            "report_sha256": self.sha256,
+            "report_kept_name": self.kept_name,
+            "report_kept_size": self.kept_size,
+            "report_kept_sha256": self.kept_sha256,
+            "report_removed": self.removed,
+        }
 
 
 def report_store(*, case, upload) -> StoredReport:
@@ -361,6 +379,10 @@ def report_store(*, case, upload) -> StoredReport:
             "This PDF is protected by a password or by restrictions. Please save a copy without "
             "them (for example, print it to a new PDF) and upload that. Nothing was saved."
         )
+    try:
+        copy = reportsafe.report_disarm(upload)
+    except reportsafe.PdfRefused as exc:
+        raise ReportRejected(f"{exc} Nothing was saved.") from None
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -368,18 +390,38 @@ def report_store(*, case, upload) -> StoredReport:
     upload.seek(0)
     name = default_storage.save(f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", upload)
     original = Path(upload.name or "report.pdf").name[:200]
-    return StoredReport(name=name, original=original, size=upload.size, sha256=digest.hexdigest())
+    stored = StoredReport(name=name, original=original, size=upload.size, sha256=digest.hexdigest())
+    if copy.path is None:
+        return stored
+    try:  # the copy is what everybody opens; the upload as it came is kept aside
+        with copy.path.open("rb") as fh:
+            safe = default_storage.save(
+                f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", File(fh)
+            )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    finally:
+        copy.discard()
+    return StoredReport(
+        name=safe,
+        original=original,
+        size=copy.size,
+        sha256=copy.sha256,
+        kept_name=name,
+        kept_size=stored.size,
+        kept_sha256=stored.sha256,
+        removed=copy.words(),
+    )
 
 
 def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
-    old = opinion.report_name
-    opinion.report_name = stored.name
-    opinion.report_original = stored.original
-    opinion.report_size = stored.size
-    opinion.report_sha256 = stored.sha256
+    old = [n for n in (opinion.report_name, opinion.report_kept_name) if n]
+    for key, value in stored.attach_fields().items():
+        setattr(opinion, key, value)
     opinion.save()
     if old:
-        transaction.on_commit(lambda: default_storage.delete(old))
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in old])
 
 
 def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) -> Opinion:
@@ -400,10 +442,7 @@ def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) ->
         recommendations=fields.get("recommendations", ""),
         tests_suggested=fields.get("tests_suggested", ""),
         trials_mentioned=fields.get("trials_mentioned", ""),
-        report_name=stored.name,
-        report_original=stored.original,
-        report_size=stored.size,
-        report_sha256=stored.sha256,
+        **stored.attach_fields(),
     )
     readings.opinion_plan_store(opinion)
     if service.status in ("agreed", "records_sent", "waiting", "contacted", "considering"):

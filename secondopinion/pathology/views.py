@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.core.editguard import row_version
 from secondopinion.pathology import glossary
 from secondopinion.pathology.facts import (
     cancer_for,
@@ -23,6 +24,9 @@ from secondopinion.pathology.facts import (
 )
 from secondopinion.pathology.models import ReportFact, ReportReading
 from secondopinion.records.models import Document
+
+# What a person's check of one fact sets: the version its form carries (core/editguard.py).
+FACT_REVIEW_FIELDS = ["review", "corrected_value"]
 
 
 @case_view()
@@ -57,6 +61,7 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
     items = [
         {
             "fact": f,
+            "edit_base": row_version(f, FACT_REVIEW_FIELDS),
             "label": glossary.label(f.field),
             "display": display_value(f.field, f.value),
             "corrected_display": display_value(f.field, f.corrected_value)
@@ -116,6 +121,18 @@ def fact_update(request: HttpRequest, case, fact_id) -> HttpResponse:
     fact = get_object_or_404(
         ReportFact.objects.select_related("reading__document"), case=case, public_id=fact_id
     )
+    url = reverse("pathology:document", args=[case.public_id, fact.reading.document.public_id])
+    seen = request.POST.get("edit_base", "")
+    if seen and seen != row_version(fact, FACT_REVIEW_FIELDS):
+        # Checked by someone else since the page was made: say what each of you chose.
+        theirs = fact.corrected_value or fact.get_review_display()
+        yours = request.POST.get("corrected_value", "") or request.POST.get("action", "")
+        messages.error(
+            request,
+            "Someone else checked this fact while you had the page open, so your answer is not "
+            f"saved yet. Saved meanwhile: “{theirs}”. Yours: “{yours}”. Choose again to keep yours.",
+        )
+        return redirect(f"{url}#fact-{fact.public_id}")
     try:
         fact_review(
             fact=fact,
@@ -125,7 +142,6 @@ def fact_update(request: HttpRequest, case, fact_id) -> HttpResponse:
         )
     except ValueError as exc:
         messages.error(request, str(exc))
-    url = reverse("pathology:document", args=[case.public_id, fact.reading.document.public_id])
     return redirect(f"{url}#fact-{fact.public_id}")
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from secondopinion.core.editguard import EditGuardMixin
 from secondopinion.providers.models import (
     CALL_FUTURE_DAYS,
     CALL_PAST_DAYS,
@@ -100,7 +101,7 @@ GROUPS = [
 ]
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(EditGuardMixin, forms.ModelForm):
     # Plain number fields so our own messages replace Django's generic ones.
     cost_amount = forms.DecimalField(
         label="What you would pay yourself",

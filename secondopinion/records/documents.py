@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from secondopinion.records import detect, storage_io
+from secondopinion.records.disarm import DisarmedPdf, PdfRefused, removed_words, stored_pdf_disarm
 from secondopinion.records.imports import disc_import_start
 from secondopinion.records.models import DiscImport, Document, TextStatus
 from secondopinion.records.storage import file_publish, storage_root, stored_delete
@@ -67,7 +69,9 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
             f"{name}: received. We are looking for scans in it; this can take a few minutes.",
             disc_import=disc_import,
         )
-    existing = Document.objects.filter(case=case, sha256=stored.sha256).first()
+    existing = Document.objects.filter(
+        Q(sha256=stored.sha256) | Q(kept_original_sha256=stored.sha256), case=case
+    ).first()
     if existing is not None:
         storage_io.stored_remove(root=root, name=stored.name)
         return UploadResult(
@@ -77,9 +81,20 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
             f"\u201c{existing.original_name}\u201d. We did not save it twice.",
             document=existing,
         )
+    disarmed = DisarmedPdf()
+    if detected.kind == "pdf":
+        try:
+            disarmed = stored_pdf_disarm(root=root, stored=stored)
+        except PdfRefused as exc:
+            storage_io.stored_remove(root=root, name=stored.name)
+            return UploadResult(name, "refused", f"{name}: {exc}")
+    opened = disarmed.copy or stored  # what everybody opens; the upload is kept aside if changed
+    kept = stored if disarmed.copy else None
+    names = [opened.name] + ([kept.name] if kept else [])
     reads_text = detected.kind in ("pdf", "text", "image")  # images: OCR
     try:
-        file_publish(name=stored.name, root=root)
+        for each in names:
+            file_publish(name=each, root=root)
         with transaction.atomic():
             document = Document.objects.create(
                 case=case,
@@ -89,9 +104,13 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
                 suggested_date=detected.suggested_date,
                 institution=detected.institution[:200],
                 original_name=name[:255],
-                stored_name=stored.name,
-                size=stored.size,
-                sha256=stored.sha256,
+                stored_name=opened.name,
+                size=opened.size,
+                sha256=opened.sha256,
+                kept_original_name=kept.name if kept else "",
+                kept_original_sha256=kept.sha256 if kept else "",
+                kept_original_size=kept.size if kept else 0,
+                active_removed=removed_words(disarmed.removed),
                 content_type=detected.content_type,
                 kind=detected.kind,
                 text_status=TextStatus.PENDING if reads_text else TextStatus.NONE,
@@ -100,17 +119,17 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
                 document_text_enqueue(document)
     except IntegrityError:
         # The same bytes arrived twice at once (two tabs): keep the first one.
-        stored_delete(name=stored.name)
+        for each in names:
+            stored_delete(name=each)
         return UploadResult(name, "duplicate", f"{name}: already in your records.")
     except BaseException:
-        stored_delete(name=stored.name)
+        for each in names:
+            stored_delete(name=each)
         raise
-    return UploadResult(
-        name,
-        "added",
-        f"{name}: added. Please check its type and date.",
-        document=document,
-    )
+    message = f"{name}: added. Please check its type and date."
+    if kept:
+        message += f" We removed {document.active_removed} from this PDF; the original is kept."
+    return UploadResult(name, "added", message, document=document)
 
 
 def document_update(
@@ -133,6 +152,6 @@ def document_update(
 
 
 def document_delete(*, document: Document) -> None:
-    name = document.stored_name
+    names = [n for n in (document.stored_name, document.kept_original_name) if n]
     document.delete()
-    transaction.on_commit(lambda: stored_delete(name=name))
+    transaction.on_commit(lambda: [stored_delete(name=n) for n in names])

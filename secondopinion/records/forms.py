@@ -6,13 +6,14 @@ import datetime
 
 from django import forms
 
+from secondopinion.core.editguard import EditGuardMixin
 from secondopinion.records.detect import DOCUMENT_TYPES
 from secondopinion.records.models import Document
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(EditGuardMixin, forms.ModelForm):
     doc_type = forms.ChoiceField(label="Type of record", choices=DOCUMENT_TYPES)
 
     class Meta:

@@ -7,6 +7,11 @@ from secondopinion.records.models import DiscImport, Document, ImagingInstance, 
 
 def case_files(case) -> list[str]:
     names = list(Document.objects.filter(case=case).values_list("stored_name", flat=True))
+    names += (
+        Document.objects.filter(case=case)
+        .exclude(kept_original_name="")
+        .values_list("kept_original_name", flat=True)
+    )
     names += ImagingInstance.objects.filter(case=case).values_list("stored_name", flat=True)
     names += (
         ImagingSeries.objects.filter(study__case=case)

@@ -39,6 +39,13 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(max_length=100)
     kind = models.CharField(max_length=20)  # pdf, image, dicom, office, text
+    # A PDF that carried active content (scripts, actions, forms, attachments): `stored_name` is
+    # the disarmed copy everybody opens; the upload as it came is kept here, private to the
+    # vault (never offered for download, never put in a packet). Empty when nothing was removed.
+    kept_original_name = models.CharField(max_length=255, blank=True)
+    kept_original_sha256 = models.CharField(max_length=64, blank=True)
+    kept_original_size = models.BigIntegerField(default=0)
+    active_removed = models.CharField(max_length=300, blank=True)  # plain words: what went
 
     text = models.TextField(blank=True)
     text_status = models.CharField(

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from secondopinion.accounts.models import AuditEvent
 from secondopinion.opinions.models import LinkEvent, Opinion
 from tests.opinions.factories import make_build, make_link, tiny_pdf
 from tests.providers.factories import make_service
@@ -68,24 +69,80 @@ def test_it_refuses_expired_revoked_unknown_and_tampered_links_identically(
     assert not LinkEvent.objects.filter(link__in=[expired, revoked]).exists()
 
 
-def test_it_asks_for_a_passcode_and_refuses_a_wrong_one_identically(client, case, service):
+def test_it_asks_for_a_passcode_and_offers_the_box_again_after_a_wrong_one(client, case, service):
     make_build(case, service)
     link, token = make_link(case, service, passcode="blue-river-7")
     assert b"Enter the passcode" in client.get(open_url(token)).content
-    baseline = refused_body(client)
     wrong = client.post(open_url(token), {"passcode": "nope"})
-    assert wrong.status_code == 404 and wrong.content == baseline
+    assert wrong.status_code == 403
+    assert b"That passcode is not right" in wrong.content
+    assert b'name="passcode"' in wrong.content and b"Olive Owner" not in wrong.content
     assert LinkEvent.objects.get(link=link).action == "passcode_failed"
     right = client.post(open_url(token), {"passcode": "blue-river-7"})
     assert right.status_code == 200 and b"Case for review" in right.content
     assert client.get(reverse("share:packet", args=[token])).status_code == 200
 
 
-def test_it_locks_a_link_after_too_many_wrong_passcodes(client, case, service):
+def test_it_pauses_one_address_after_too_many_wrong_passcodes_not_everyone(
+    client, case, service, settings
+):
+    settings.SHARE_PASSCODE_TRIES = 3
+    settings.SHARE_PASSCODE_COOLOFF_MINUTES = 15
+    make_build(case, service)
     link, token = make_link(case, service, passcode="blue-river-7")
-    for _ in range(10):
+    codes = [
+        client.post(open_url(token), {"passcode": "nope"}, REMOTE_ADDR="203.0.113.9").status_code
+        for _ in range(3)
+    ]
+    assert codes == [403, 403, 429]
+    paused = client.post(open_url(token), {"passcode": "blue-river-7"}, REMOTE_ADDR="203.0.113.9")
+    assert paused.status_code == 429 and b"try again in 15 minutes" in paused.content
+    # The reviewer, on another address, still gets in.
+    other = client.post(open_url(token), {"passcode": "blue-river-7"}, REMOTE_ADDR="198.51.100.4")
+    assert other.status_code == 200 and b"Case for review" in other.content
+    actions = list(AuditEvent.objects.filter(case=case).values_list("action", flat=True))
+    assert actions.count("link.passcode_failed") == 3 and "link.passcode_paused" in actions
+    link.refresh_from_db()
+    assert link.failed_passcodes == 3
+
+
+def test_the_paused_address_may_try_again_after_the_cool_off(client, case, service, settings):
+    settings.SHARE_PASSCODE_TRIES = 2
+    settings.SHARE_PASSCODE_COOLOFF_MINUTES = 10
+    make_build(case, service)
+    link, token = make_link(case, service, passcode="blue-river-7")
+    for _ in range(2):
         client.post(open_url(token), {"passcode": "nope"})
-    assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 404
+    assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 429
+    LinkEvent.objects.filter(link=link).update(at=timezone.now() - timedelta(minutes=11))
+    assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 200
+
+
+def test_the_owner_sees_the_wrong_tries_and_can_reset_them(
+    client, owner_client, case, service, settings
+):
+    settings.SHARE_PASSCODE_TRIES = 2
+    make_build(case, service)
+    link, token = make_link(case, service, passcode="blue-river-7")
+    for _ in range(2):
+        client.post(open_url(token), {"passcode": "nope"}, REMOTE_ADDR="203.0.113.9")
+    dashboard = owner_client.get(reverse("cases:detail", args=[case.public_id]))
+    assert b"Someone typed a wrong passcode on a share link" in dashboard.content
+    detail_url = reverse("opinions:link_detail", args=[case.public_id, link.public_id])
+    page = owner_client.get(detail_url).content.decode()
+    assert "wrong passcode 2 times" in page and "203.0.113.9, until" in page
+    trail = owner_client.get(reverse("sharing:activity", args=[case.public_id])).content.decode()
+    assert "typed too many wrong passcodes on a share link" in trail
+
+    reset = reverse("opinions:link_passcodes_reset", args=[case.public_id, link.public_id])
+    assert owner_client.get(reset).status_code == 405
+    assert owner_client.post(reset).status_code == 302
+    link.refresh_from_db()
+    assert link.failed_passcodes == 0 and link.passcodes_reset_at is not None
+    assert AuditEvent.objects.filter(case=case, action="link.passcode_reset").exists()
+    assert "203.0.113.9, until" not in owner_client.get(detail_url).content.decode()
+    again = client.post(open_url(token), {"passcode": "blue-river-7"}, REMOTE_ADDR="203.0.113.9")
+    assert again.status_code == 200
 
 
 def test_it_rate_limits_by_address(client, link_and_token, settings):
@@ -251,7 +308,7 @@ def test_it_keeps_live_tokens_out_of_the_request_log(client, case, service, capl
     make_build(case, service)
     _, token = make_link(case, service, passcode="blue-river-7")
     caplog.set_level("INFO", logger="django.request")
-    assert client.post(open_url(token), {"passcode": "nope"}).status_code == 404
+    assert client.post(open_url(token), {"passcode": "nope"}).status_code == 403
     assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 200
     fake = SimpleUploadedFile("report.pdf", b"not a pdf", content_type="application/pdf")
     assert client.post(reverse("share:report", args=[token]), {"report": fake}).status_code == 400
