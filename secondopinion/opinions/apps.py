@@ -10,7 +10,9 @@ class OpinionsConfig(AppConfig):
     def ready(self) -> None:
         from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
         from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
-        from secondopinion.opinions import journey, lifecycle  # noqa: PLC0415
+        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
+        from secondopinion.opinions import journey, lifecycle, tasks  # noqa: PLC0415
 
         STAGE_SOURCES.register(journey.stages)
         FILE_SOURCES.register(lifecycle.case_files)
+        job_kind_register(tasks.job_kind())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
 from django_tasks import task
 
+from secondopinion.core.jobrules import is_transient
+from secondopinion.core.jobs import job_enqueue, job_run
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
@@ -59,6 +60,12 @@ def text_ready_notify(document_pk: int) -> None:
 @task()
 def document_text_extract(document_pk: int) -> None:
     """Read the text of a PDF or text file so it can be searched and recognised."""
+    with job_run("text", document_pk) as go:
+        if go:
+            _text_extract(document_pk)
+
+
+def _text_extract(document_pk: int) -> None:
     from secondopinion.records.storage import local_copy
 
     document = Document.objects.filter(pk=document_pk).first()
@@ -82,7 +89,9 @@ def document_text_extract(document_pk: int) -> None:
         )
         text_ready_notify(document_pk)
         return
-    except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
+        if is_transient(exc):
+            raise  # the database or storage was busy: the job lifecycle tries again later
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
         return
@@ -103,6 +112,12 @@ def document_text_extract(document_pk: int) -> None:
 @task()
 def disc_import_task(disc_import_pk: int) -> None:
     """Import an uploaded CD ZIP; progress and the result are kept on the DiscImport row."""
+    with job_run("cd_import", disc_import_pk) as go:
+        if go:
+            _disc_import(disc_import_pk)
+
+
+def _disc_import(disc_import_pk: int) -> None:
     from secondopinion.records.imports import disc_import_run
     from secondopinion.records.storage import local_copy
 
@@ -127,8 +142,8 @@ def disc_import_task(disc_import_pk: int) -> None:
 
 
 def document_text_enqueue(document: Document) -> None:
-    transaction.on_commit(lambda: document_text_extract.enqueue(document.pk))
+    job_enqueue("text", document.pk, case_pk=document.case_id)
 
 
 def disc_import_enqueue(disc_import: DiscImport) -> None:
-    transaction.on_commit(lambda: disc_import_task.enqueue(disc_import.pk))
+    job_enqueue("cd_import", disc_import.pk, case_pk=disc_import.case_id)
