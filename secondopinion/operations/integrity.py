@@ -371,15 +371,7 @@ def integrity_repair(
     report.quarantine = str(folder)
     broken_rows = [p for p in report.problems if p.kind in ("missing", "changed")]
     for problem in report.problems:
-        if problem.kind == "orphan" and storage.exists(problem.name):
-            problem.action = "moved to " + _file_quarantine(storage, problem.name, folder)
-        elif problem.kind == "interrupted":
-            problem.action = _job_fail(problem)
-        elif problem.kind == "staging":
-            (staging_root() / problem.name).unlink(missing_ok=True)
-            problem.action = "deleted (a copy, not the stored file)"
-        elif problem.kind == "multipart":
-            problem.action = _multipart_abort(storage, problem)
+        problem.action = _leftover_repair(storage, problem, folder)
     for problem in broken_rows:
         moved = ""
         if problem.kind == "changed" and storage.exists(problem.name):
@@ -399,6 +391,20 @@ def integrity_repair(
         )
     (folder / "report.json").write_text(json.dumps(report.as_dict(), indent=2))
     return report
+
+
+def _leftover_repair(storage: Storage, problem: Problem, folder: Path) -> str:
+    """Repair one problem that is a leftover (not a broken row); "" when it is not one."""
+    if problem.kind == "orphan" and storage.exists(problem.name):
+        return "moved to " + _file_quarantine(storage, problem.name, folder)
+    if problem.kind == "interrupted":
+        return _job_fail(problem)
+    if problem.kind == "staging":
+        (staging_root() / problem.name).unlink(missing_ok=True)
+        return "deleted (a copy, not the stored file)"
+    if problem.kind == "multipart":
+        return _multipart_abort(storage, problem)
+    return ""
 
 
 def _multipart_abort(storage: Storage, problem: Problem) -> str:
