@@ -4,7 +4,9 @@ with their half-written files, and Try again."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 import time
 from datetime import timedelta
 
@@ -24,11 +26,13 @@ from secondopinion.core.jobs import (
     KINDS,
     JobKind,
     job_enqueue,
+    job_fail,
     job_retry,
     job_run,
     jobs_sweep,
 )
 from secondopinion.core.models import Job
+from secondopinion.records.models import DiscImport
 
 KIND = "test_kind"
 BODY: dict[int, object] = {}  # key -> what the job does (a callable)
@@ -295,3 +299,78 @@ def test_a_job_is_dead_when_its_heartbeat_is_older_than_the_threshold():
     assert jobrules.heartbeat_stale(beat, now=now, stale_after=20, started_at=beat)
     assert not jobrules.heartbeat_stale(beat, now=now, stale_after=60, started_at=beat)
     assert jobrules.heartbeat_stale(None, now=now, stale_after=0, started_at=now)
+
+
+# --- where it shows, and where it starts -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_import_and_document_pages_show_the_failure_and_try_again(owner_client, case):
+    from secondopinion.records.jobs import import_fail  # noqa: PLC0415 - the records app's kind
+    from tests.records.helpers import make_document  # noqa: PLC0415
+
+    disc_import = DiscImport.objects.create(case=case, source_name="cd.zip", status="running")
+    job = Job.objects.create(kind="cd_import", key=disc_import.pk, case_pk=case.pk, state="running")
+    assert job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED)
+    page = owner_client.get(f"/cases/{case.public_id}/records/imports/{disc_import.public_id}/")
+    text = page.content.decode()
+    assert INTERRUPTED_MESSAGE in text and "the import goes on" not in text
+    assert f"/cases/{case.public_id}/jobs/{job.public_id}/retry/" in text
+    import_fail(disc_import.pk, "x")  # idempotent: a second failure changes nothing shown
+
+    document = make_document(case)
+    job = Job.objects.create(kind="text", key=document.pk, case_pk=case.pk, state="running")
+    assert job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED)
+    page = owner_client.get(f"/cases/{case.public_id}/records/documents/{document.public_id}/")
+    assert f"/jobs/{job.public_id}/retry/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_serve_fails_every_running_job_before_it_starts_its_worker(kind):
+    from secondopinion.core.management.commands.serve import Command  # noqa: PLC0415
+
+    now = timezone.now()
+    Job.objects.create(kind=KIND, key=1, state="running", started_at=now, heartbeat_at=now)
+    DBTaskResult.objects.create(
+        task_path="tests.core.test_jobs.test_job",
+        args_kwargs={"args": [1], "kwargs": {}},
+        status="RUNNING",
+        backend_name="default",
+        queue_name="default",
+        run_after=now,
+        exception_class_path="",
+        traceback="",
+    )
+    Command()._jobs_dead()
+    assert (_job().state, _job().error_class) == ("failed", INTERRUPTED)
+    assert DBTaskResult.objects.get().status == "FAILED"
+
+
+def test_rq_jobs_carry_their_kinds_timeout(settings, capsys):
+    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not _redis_reachable(url):
+        message = f"REDIS NOT REACHABLE at {url}: the rq timeout test did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    import django_rq  # noqa: PLC0415 - only with rq
+
+    from secondopinion.opinions.tasks import packet_build_task  # noqa: PLC0415
+
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.TASKS = {
+        "default": {"BACKEND": "secondopinion.core.rqbackend.JobsRQBackend", "QUEUES": ["default"]}
+    }
+    settings.JOB_TIMEOUTS = {**settings.JOB_TIMEOUTS, "packet": 4321}
+    # Scheduled far ahead, so no worker of this Redis runs it before it is removed.
+    later = timezone.now() + timedelta(days=1)
+    result = packet_build_task.using(run_after=later).enqueue(0)
+    job = django_rq.get_queue("default").fetch_job(result.id)
+    try:
+        assert job.timeout == 4321
+    finally:
+        django_rq.get_queue("default").scheduled_job_registry.remove(job, delete_job=True)
