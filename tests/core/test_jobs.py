@@ -374,3 +374,46 @@ def test_rq_jobs_carry_their_kinds_timeout(settings, capsys):
         assert job.timeout == 4321
     finally:
         django_rq.get_queue("default").scheduled_job_registry.remove(job, delete_job=True)
+
+
+@pytest.mark.django_db
+def test_runs_rq_recorded_as_failed_are_fed_into_the_lifecycle(kind, settings, capsys, monkeypatch):
+    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not _redis_reachable(url):
+        message = f"REDIS NOT REACHABLE at {url}: the rq failed-runs test did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    import django_rq  # noqa: PLC0415 - only with rq
+    from django.apps import apps  # noqa: PLC0415
+    from rq.registry import FailedJobRegistry  # noqa: PLC0415
+
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    queue = django_rq.get_queue("default")
+    # A run rq saw die (its worker was killed, or it raised): in its failed-job registry.
+    dead = queue.create_job(test_job.module_path, args=[7])
+    dead.save()
+    earlier = queue.create_job(test_job.module_path, args=[8])  # an older run of job 8
+    earlier.save()
+    registry = FailedJobRegistry(queue=queue)
+    registry.add(dead, exc_string="AbandonedJobError")
+    registry.add(earlier, exc_string="AbandonedJobError")
+    now = timezone.now()
+    for key, task_id in ((7, dead.id), (8, "a-later-run")):
+        Job.objects.create(
+            kind=KIND, key=key, state="running", started_at=now, heartbeat_at=now, task_id=task_id
+        )
+    real_is_installed = apps.is_installed  # as with TASKS_BACKEND=rq
+    monkeypatch.setattr(apps, "is_installed", lambda n: n == "django_rq" or real_is_installed(n))
+    try:
+        fed = jobs_sweep()
+    finally:
+        for rq_job in (dead, earlier):
+            registry.remove(rq_job, delete_job=True)
+    assert [j.key for j in fed] == [7]
+    assert (_job(7).state, _job(7).error_class) == ("failed", INTERRUPTED)
+    assert _job(8).state == "running"  # its latest run is another one, maybe alive
