@@ -417,3 +417,15 @@ def test_runs_rq_recorded_as_failed_are_fed_into_the_lifecycle(kind, settings, c
     assert [j.key for j in fed] == [7]
     assert (_job(7).state, _job(7).error_class) == ("failed", INTERRUPTED)
     assert _job(8).state == "running"  # its latest run is another one, maybe alive
+
+
+@pytest.mark.django_db
+def test_deleting_a_case_deletes_its_job_records(case, stranger):
+    from secondopinion.cases.lifecycle import case_delete  # noqa: PLC0415
+    from tests.factories import make_case  # noqa: PLC0415
+
+    other = make_case(stranger, patient_name="Someone Else")
+    Job.objects.create(kind="packet", key=1, case_pk=case.pk, state="failed")
+    Job.objects.create(kind="packet", key=2, case_pk=other.pk, state="failed")
+    case_delete(case=case)
+    assert list(Job.objects.values_list("case_pk", flat=True)) == [other.pk]
