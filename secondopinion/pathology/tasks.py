@@ -8,7 +8,7 @@ from django_tasks import task
 
 from secondopinion.core.jobrules import is_transient
 from secondopinion.core.jobs import JobKind, job_enqueue, job_run
-from secondopinion.pathology.facts import reading_fail, reading_run
+from secondopinion.pathology import facts
 from secondopinion.records.models import Document
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,16 @@ def _extract(document_pk: int) -> None:
     if document is None:
         return
     try:
-        reading_run(document=document)
+        facts.reading_run(document=document)
     except Exception as exc:  # noqa: BLE001 - the page shows the failure; the task must not loop
         if is_transient(exc):
             raise  # a busy database: the job lifecycle tries again later
         # No health details in logs (an exception message could quote the report): the id and
         # the kind of error are enough to find it.
         log.error("pathology reading failed for document %s (%s)", document_pk, type(exc).__name__)
-        reading_fail(document=document, message="Something went wrong while reading the report.")
+        facts.reading_fail(
+            document=document, message="Something went wrong while reading the report."
+        )
 
 
 def pathology_text_ready(document_pk: int) -> None:
@@ -51,7 +53,7 @@ def pathology_extract_enqueue(document_pk: int) -> None:
 def _fail(document_pk: int, message: str) -> None:
     document = Document.objects.filter(pk=document_pk).first()
     if document is not None:
-        reading_fail(document=document, message=message)
+        facts.reading_fail(document=document, message=message)
 
 
 def _requeue(document_pk: int) -> bool:
