@@ -118,9 +118,7 @@ def _prefixes(pre: str, multiple: bool) -> list[str]:
 def _tnm_candidates(text: str) -> list[Fact]:
     out: list[Fact] = []
     t_spans: list[tuple[int, int]] = []
-    t_hits: list[tuple[re.Match[str], bool]] = []
-    for m in _T_TOKEN.finditer(text):
-        t_hits.append((m, True))
+    t_hits: list[tuple[re.Match[str], bool]] = [(m, True) for m in _T_TOKEN.finditer(text)]
     for m in _BARE_T_TOKEN.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         if not _PATH_STAGE_CONTEXT.search(before) or _CLINICAL_CONTEXT.search(before[-30:]):
