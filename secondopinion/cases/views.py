@@ -8,6 +8,7 @@ from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import case_view, cases_visible_to
 from secondopinion.cases.forms import CaseForm, GoalsForm, TimelineForm
 from secondopinion.cases.journey import journey_for
+from secondopinion.cases.lifecycle import case_delete as delete_everything
 from secondopinion.cases.messages import wait_question
 
 
@@ -87,8 +88,6 @@ def case_delete(request, case):
             return redirect("cases:delete", case.public_id)
         with transaction.atomic():
             audit_record(action="case.deleted", request=request, detail=str(case.public_id))
-            from secondopinion.cases.lifecycle import case_delete as delete_everything
-
             delete_everything(case=case)
         messages.success(request, "The case and all its files are deleted.")
         return redirect("cases:list")

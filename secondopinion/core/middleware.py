@@ -7,6 +7,7 @@ address is taken from the hop the proxy added (forwarded_client).
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Callable
 
@@ -42,10 +43,9 @@ def forwarded_client(get_response: Callable[[HttpRequest], HttpResponse]):
         peer = request.META.get("REMOTE_ADDR", "")
         if trusted and ("*" in trusted or peer in trusted):
             hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-            try:  # stored in IP address columns (audit trail, link log): only a real address
+            # Stored in IP address columns (audit trail, link log): only a real address.
+            with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(hops[-1]))
-            except ValueError:
-                pass
         return get_response(request)
 
     return middleware

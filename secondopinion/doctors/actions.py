@@ -7,11 +7,10 @@ import uuid
 from django.db import transaction
 
 from secondopinion.doctors.models import DoctorNote, DoctorResearch, ResearchStatus
+from secondopinion.doctors.tasks import doctor_research_run
 
 
 def _enqueue(research: DoctorResearch) -> None:
-    from secondopinion.doctors.tasks import doctor_research_run
-
     pk = research.pk
     transaction.on_commit(lambda: doctor_research_run.enqueue(pk))
 

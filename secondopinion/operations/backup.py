@@ -168,6 +168,21 @@ def _pg_snapshot(target: Path) -> None:
     _run([*cmd, "--file", str(target), *args], env, "pg_dump")
 
 
+def _stored_copy(storage: Storage, name: str, target: Path) -> dict:
+    """Copy one stored file to `target` (synced to disk); its manifest entry."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with storage.open(name, "rb") as source, target.open("wb") as dest:
+        while chunk := source.read(CHUNK_SIZE):
+            digest.update(chunk)
+            dest.write(chunk)
+            size += len(chunk)
+        dest.flush()
+        os.fsync(dest.fileno())
+    return {"path": f"files/{name}", "size": size, "sha256": digest.hexdigest()}
+
+
 def installation_backup(*, out: Path, storage: Storage | None = None) -> BackupResult:
     """Write a complete backup folder at `out`, which must not exist yet."""
     storage = storage or default_storage
@@ -194,19 +209,9 @@ def installation_backup(*, out: Path, storage: Storage | None = None) -> BackupR
         for name in sorted(storage_walk(storage)):
             if PurePosixPath(name).name.startswith("."):
                 continue  # a temporary file of a write under way is not data
-            target = work / "files" / PurePosixPath(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256()
-            size = 0
-            with storage.open(name, "rb") as source, target.open("wb") as dest:
-                while chunk := source.read(CHUNK_SIZE):
-                    digest.update(chunk)
-                    dest.write(chunk)
-                    size += len(chunk)
-                dest.flush()
-                os.fsync(dest.fileno())
-            files.append({"path": f"files/{name}", "size": size, "sha256": digest.hexdigest()})
-            total += size
+            entry = _stored_copy(storage, name, work / "files" / PurePosixPath(name))
+            files.append(entry)
+            total += entry["size"]
         key_file = work / KEY_NAME
         key_file.touch(mode=0o600)
         key_file.write_text(settings.SECRET_KEY)

@@ -26,12 +26,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.deletion import Collector
+from django.utils import timezone
 
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
@@ -175,8 +177,6 @@ def integrity_check(
 
 
 def _interrupted_jobs(cutoff: datetime) -> list[Problem]:
-    from django.apps import apps
-
     problems = []
     for table in JOB_TABLES:
         try:
@@ -194,9 +194,6 @@ def _interrupted_jobs(cutoff: datetime) -> list[Problem]:
 
 
 def _job_fail(problem: Problem) -> str:
-    from django.apps import apps
-    from django.utils import timezone
-
     table = next(t for t in JOB_TABLES if t.model == problem.model)
     model = apps.get_model(table.model)
     updated = model.objects.filter(pk=problem.pk, **{table.status_field: table.running}).update(
@@ -257,8 +254,6 @@ def _rows_quarantine(model_label: str, pk: int, folder: Path) -> tuple[str, list
 
     Returns the JSON file written and the storage names those rows held (to be set aside too).
     """
-    from django.apps import apps
-
     model = apps.get_model(model_label)
     obj = model.objects.filter(pk=pk).first()
     if obj is None:

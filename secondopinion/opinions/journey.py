@@ -12,11 +12,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.opinions.models import Decision, Handoff, LinkEvent, Opinion, PacketBuild
 
 
 def stages(case, today: datetime.date) -> list[Stage]:
-    from secondopinion.opinions.models import Decision, Handoff, LinkEvent, Opinion, PacketBuild
-
     home = reverse("opinions:home", args=[case.public_id])
     compare_url = reverse("opinions:compare", args=[case.public_id])
     packets = PacketBuild.objects.filter(case=case, status=PacketBuild.Status.DONE).count()

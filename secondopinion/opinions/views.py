@@ -40,7 +40,9 @@ from secondopinion.opinions.models import (
 )
 from secondopinion.opinions.pdfs import handoff_pdf
 from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
+from secondopinion.providers.facts import service_flags_now
 from secondopinion.providers.models import Service
+from secondopinion.providers.rules import STOP
 
 
 def _service(case, service_id) -> Service:
@@ -49,9 +51,6 @@ def _service(case, service_id) -> Service:
 
 def _stops(service: Service) -> list:
     """The service's stop signs (providers/rules.py, severity stop), most serious first."""
-    from secondopinion.providers.facts import service_flags_now
-    from secondopinion.providers.rules import STOP
-
     flags = service_flags_now(service, today=timezone.localdate())
     return [f for f in flags if f.severity == STOP]
 
@@ -339,16 +338,15 @@ def opinion_detail(request, case, opinion_id):
 def opinion_edit(request, case, opinion_id):
     opinion = _opinion(case, opinion_id)
     form = OpinionForm(request.POST or None, request.FILES or None, case=case, instance=opinion)
-    if request.method == "POST" and form.is_valid():
-        if _save_opinion(request, case, form, opinion):
-            messages.success(request, "The opinion is saved.")
-            if not opinion.plan_checked:
-                return redirect(
-                    "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
-                )
+    if request.method == "POST" and form.is_valid() and _save_opinion(request, case, form, opinion):
+        messages.success(request, "The opinion is saved.")
+        if not opinion.plan_checked:
             return redirect(
-                "opinions:opinion_detail", case_id=case.public_id, opinion_id=opinion.public_id
+                "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
             )
+        return redirect(
+            "opinions:opinion_detail", case_id=case.public_id, opinion_id=opinion.public_id
+        )
     return render(
         request,
         "opinions/opinion_form.html",

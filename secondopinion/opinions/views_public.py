@@ -25,6 +25,7 @@ from secondopinion.opinions import passcodes, readings, tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
+from secondopinion.opinions.views import components_check
 
 REQUESTS_PER_WINDOW = 120
 WINDOW_SECONDS = 600
@@ -327,8 +328,6 @@ def _share_report(request, token: str):
 @_methods("GET", "POST")
 def share_check(request, token: str, opinion_id):
     """The reviewer checks the treatments we read from their answers (their own upload only)."""
-    from secondopinion.opinions.views import components_check
-
     link, outcome = _open_link(request, token)
     if outcome != tokens.OPEN:
         return refused(request)

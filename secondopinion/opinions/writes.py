@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from secondopinion.accounts.audit import audit_record
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import pdfs, readings, reportsafe, tokens
 from secondopinion.opinions.models import (
@@ -31,6 +33,9 @@ from secondopinion.opinions.models import (
 )
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
 from secondopinion.opinions.sources import VaultItem, vault_items
+from secondopinion.pathology.facts import case_summary
+from secondopinion.providers.rules import BUSINESS, add_business_days
+from secondopinion.records.models import Document, ImagingStudy
 
 REPORT_MAX_BYTES = getattr(settings, "REPORT_MAX_BYTES", 50 * 1024 * 1024)
 
@@ -66,10 +71,6 @@ def case_diagnosis(case) -> str:
 
 def pathology_facts(case) -> list[tuple[str, str]]:
     """Facts the patient confirmed in their pathology reports (the pathology app's summary)."""
-    try:
-        from secondopinion.pathology.facts import case_summary
-    except ImportError:  # the pathology app is optional for packets
-        return []
     rows = []
     for row in case_summary(case):
         if row.values:
@@ -87,8 +88,10 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         timeline.append((case.diagnosis_date, "Diagnosis"))
     if case.first_plan_date:
         timeline.append((case.first_plan_date, "First treatment plan"))
-    for service in case.services.exclude(records_sent_on=None):
-        timeline.append((service.records_sent_on, f"Records sent to {service.name}"))
+    timeline.extend(
+        (service.records_sent_on, f"Records sent to {service.name}")
+        for service in case.services.exclude(records_sent_on=None)
+    )
     if case.planned_treatment_start:
         timeline.append((case.planned_treatment_start, "Planned start of treatment"))
     return pdfs.CaseSummary(
@@ -152,7 +155,8 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
 
 def packet_request(*, case, service, excluded: list[str] | None = None) -> PacketBuild:
     """Record a packet build and start it in the background once the row is committed."""
-    from secondopinion.opinions.tasks import packet_build_task
+    # The task module imports this one for packet_run; importing it at call time breaks the cycle.
+    from secondopinion.opinions.tasks import packet_build_task  # noqa: PLC0415
 
     if excluded is None:
         excluded = packet_default_excluded(case=case)
@@ -236,9 +240,6 @@ def _older_packets_remove(build: PacketBuild) -> None:
 def vault_changed_at(case):
     """When a record was last added to the vault (None if empty): a packet older than this
     is missing something."""
-    from django.db.models import Max
-
-    from secondopinion.records.models import Document, ImagingStudy
 
     times = [
         Document.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
@@ -305,8 +306,6 @@ def link_event_record(*, link: ShareLink, request, action: str, detail: str = ""
 
     The trail gets only the verb and the link's id: file names stay on the link's own log.
     """
-    from secondopinion.accounts.audit import audit_record
-
     audit_record(
         action=_AUDIT_ACTIONS[action], request=request, user=None, case=link.case, obj=link
     )
@@ -353,8 +352,8 @@ def report_store(*, case, upload) -> StoredReport:
     The browser's filename and content type are not trusted: we look at the bytes (the PDF
     header, and pypdf must be able to read it). Nothing is stored unless every check passes.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, only to read a PDF
+    from pypdf.errors import PdfReadError  # noqa: PLC0415 - heavy, only to read a PDF
 
     if upload.size is not None and upload.size > REPORT_MAX_BYTES:
         raise ReportRejected(
@@ -533,8 +532,6 @@ def call_title(service) -> str:
 
 
 def _expected_report(service):
-    from secondopinion.providers.rules import BUSINESS, add_business_days
-
     if not service.turnaround_days or service.status in (
         "report_received",
         "declined",
@@ -595,23 +592,23 @@ def calendar_items(case) -> list[ics.CalendarItem]:
                 "local-followup", "Call or visit with my local doctor", handoff.followup_at
             )
         )
-    for link in case.share_links.select_related("service"):
-        if link.revoked_at is None:
-            items.append(
-                ics.CalendarItem(
-                    f"link-{link.public_id}",
-                    f"Share link for {link.service.name} expires",
-                    timezone.localtime(link.expires_at).date(),
-                )
-            )
-    for opinion in case.opinions.select_related("service"):
-        items.append(
-            ics.CalendarItem(
-                f"opinion-{opinion.public_id}",
-                f"Opinion received: {opinion.label}",
-                opinion.received_on,
-            )
+    items.extend(
+        ics.CalendarItem(
+            f"link-{link.public_id}",
+            f"Share link for {link.service.name} expires",
+            timezone.localtime(link.expires_at).date(),
         )
+        for link in case.share_links.select_related("service")
+        if link.revoked_at is None
+    )
+    items.extend(
+        ics.CalendarItem(
+            f"opinion-{opinion.public_id}",
+            f"Opinion received: {opinion.label}",
+            opinion.received_on,
+        )
+        for opinion in case.opinions.select_related("service")
+    )
     decision = Decision.objects.filter(case=case).first()
     if (
         decision

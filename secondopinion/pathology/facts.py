@@ -19,6 +19,7 @@ from secondopinion.core.textfile import TextExtractionError, text_from_file
 from secondopinion.pathology import glossary
 from secondopinion.pathology.extractor import FIELDS, extract
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
+from secondopinion.records.storage import local_copy
 
 # The case's own cancer list, mapped to the glossary's cancer names.
 CASE_CANCER = {
@@ -76,16 +77,18 @@ def _document_text(document) -> tuple[str, str]:
     if document.kind == "pdf":
         return "", "We could not find text in this PDF. It may be a scan without a text layer."
     if document.kind == "text":
-        from secondopinion.records.storage import local_copy
-
-        try:
-            with local_copy(document.stored_name) as path:  # a temporary copy on object storage
-                return text_from_file(path), ""
-        except FileNotFoundError:
-            return "", "The file is missing from storage."
-        except TextExtractionError as exc:
-            return "", str(exc)
+        return _text_file_read(document)
     return "", "This kind of file has no text we can read. Upload the report as a PDF or text."
+
+
+def _text_file_read(document) -> tuple[str, str]:
+    try:
+        with local_copy(document.stored_name) as path:  # a temporary copy on object storage
+            return text_from_file(path), ""
+    except FileNotFoundError:
+        return "", "The file is missing from storage."
+    except TextExtractionError as exc:
+        return "", str(exc)
 
 
 def reading_run(*, document) -> ReportReading:

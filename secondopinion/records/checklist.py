@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from secondopinion.providers.models import RECORD_LABELS
 from secondopinion.records import needs
 from secondopinion.records.models import INSTANCE_VISIBLE, Document, ImagingInstance
 
@@ -22,8 +23,6 @@ def vault_holdings(case) -> tuple[dict[str, int], int]:
 
 
 def service_checklist(service, *, holdings: tuple[dict[str, int], int] | None = None):
-    from secondopinion.providers.models import RECORD_LABELS
-
     held, dicom_images = holdings or vault_holdings(service.case)
     asked = list(service.records_needed or [])
     if service.records_other.strip() and "other" not in asked:

@@ -92,6 +92,30 @@ def disc_import_start(*, case, source_name: str, upload_name: str = "") -> DiscI
     )
 
 
+def _progress_saver(
+    disc_import: DiscImport, on_progress: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
+    """A progress callback that saves the byte counts at most twice a second."""
+    last_saved = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last_saved[0] > 0.5:
+            last_saved[0] = now
+            DiscImport.objects.filter(pk=disc_import.pk).update(bytes_done=done, bytes_total=total)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    return progress
+
+
+def _undo(disc_import: DiscImport, *, published: list[str], scan: disc.DiscScan) -> None:
+    """Remove what a failed import wrote: its rows, its published objects, its stored files."""
+    _rows_remove(disc_import)
+    _published_remove(published)
+    scan.cleanup()
+
+
 def disc_import_run(
     *,
     disc_import: DiscImport,
@@ -108,16 +132,7 @@ def disc_import_run(
     local = storage_is_local()
     published: list[str] = []  # objects already in object storage (never on local storage)
     DiscImport.objects.filter(pk=disc_import.pk).update(status=DiscImport.Status.RUNNING)
-    last_saved = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last_saved[0] > 0.5:
-            last_saved[0] = now
-            DiscImport.objects.filter(pk=disc_import.pk).update(bytes_done=done, bytes_total=total)
-        if on_progress is not None:
-            on_progress(done, total)
-
+    progress = _progress_saver(disc_import, on_progress)
     # Files are written without a per-file fsync and flushed all at once before the rows
     # commit (`durable_make`): as durable, far fewer disc commits.
     scan = disc.DiscScan(
@@ -161,14 +176,10 @@ def disc_import_run(
             disc_import.error = ""
             disc_import.save()
     except (safezip.ZipProblem, storage_io.StorageError, ImportRefused) as exc:
-        _rows_remove(disc_import)
-        _published_remove(published)
-        scan.cleanup()
+        _undo(disc_import, published=published, scan=scan)
         _failed(disc_import, exc.message)
     except BaseException:
-        _rows_remove(disc_import)
-        _published_remove(published)
-        scan.cleanup()
+        _undo(disc_import, published=published, scan=scan)
         _failed(
             disc_import, "The import stopped because of an unexpected problem. Nothing was kept."
         )

@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.providers.models import Service
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.models import DiscImport, Document, ImagingStudy
 
@@ -90,10 +91,6 @@ def stages(case, today: datetime.date) -> list[Stage]:
 
 def _missing(case) -> list[str] | None:
     """Missing record labels across services, or None when no service has said what it needs."""
-    try:
-        from secondopinion.providers.models import Service
-    except ImportError:  # pragma: no cover
-        return None
     services = [s for s in Service.objects.filter(case=case) if s.records_needed or s.records_other]
     if not services:
         return None

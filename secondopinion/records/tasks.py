@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from secondopinion import ocr
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
+from secondopinion.records.imports import disc_import_run
 from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.storage import local_copy
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +38,13 @@ def _needs_ocr(text: str) -> bool:
 
 def _ocr_text(document_pk: int, path) -> str:
     """Read a scan page by page, saving progress on the document; "" when nothing was read."""
-    from django.conf import settings
-
-    from secondopinion.ocr import OcrError, ocr_file
 
     def progress(done: int, total: int) -> None:
         Document.objects.filter(pk=document_pk).update(text_pages_done=done, text_pages_total=total)
 
     try:
-        result = ocr_file(path, max_pages=settings.OCR_MAX_PAGES, progress=progress)
-    except OcrError as exc:
+        result = ocr.ocr_file(path, max_pages=settings.OCR_MAX_PAGES, progress=progress)
+    except ocr.OcrError as exc:
         raise OcrRefused(str(exc)) from exc
     Document.objects.filter(pk=document_pk).update(
         text_source="ocr", text_note=result.message[:300]
@@ -59,8 +60,6 @@ def text_ready_notify(document_pk: int) -> None:
 @task()
 def document_text_extract(document_pk: int) -> None:
     """Read the text of a PDF or text file so it can be searched and recognised."""
-    from secondopinion.records.storage import local_copy
-
     document = Document.objects.filter(pk=document_pk).first()
     if document is None or document.kind not in TEXT_KINDS:
         return
@@ -103,9 +102,6 @@ def document_text_extract(document_pk: int) -> None:
 @task()
 def disc_import_task(disc_import_pk: int) -> None:
     """Import an uploaded CD ZIP; progress and the result are kept on the DiscImport row."""
-    from secondopinion.records.imports import disc_import_run
-    from secondopinion.records.storage import local_copy
-
     disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
     if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
         return  # already run (tasks may be delivered twice)

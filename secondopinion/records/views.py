@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.providers.models import Service
 from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.documents import document_add, document_delete, document_update
@@ -38,10 +39,6 @@ from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 
 
 def _services(case):
-    try:
-        from secondopinion.providers.models import Service
-    except ImportError:  # pragma: no cover - providers is part of the product
-        return []
     return list(Service.objects.filter(case=case).order_by("name"))
 
 
@@ -319,8 +316,6 @@ def _stored_response(
 
 
 def _service(case, service_id):
-    from secondopinion.providers.models import Service
-
     return get_object_or_404(Service, case=case, public_id=service_id)
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondopinion.cases.models import Case
+from tests.factories import make_case
 
 TODAY = timezone.localdate()
 
@@ -134,8 +135,6 @@ class TestDelete:
 
 @pytest.mark.django_db
 def test_the_case_list_shows_own_and_shared_cases_only(client, case, caregiver, stranger):
-    from tests.factories import make_case
-
     make_case(stranger, patient_name="Someone Else")
     client.force_login(caregiver)
     page = client.get(reverse("cases:list")).content.decode()

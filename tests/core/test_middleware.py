@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from secondopinion.core.middleware import forwarded_client
+from secondopinion.opinions import views_public
 
 
 def _address(settings, proxies, remote, forwarded=None) -> str:
@@ -39,8 +40,6 @@ def test_it_ignores_the_header_from_anyone_else_or_without_a_proxy(settings):
 
 @pytest.mark.django_db
 def test_it_rate_limits_share_links_per_client_not_per_proxy(client, settings, monkeypatch):
-    from secondopinion.opinions import views_public
-
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     monkeypatch.setattr(views_public, "REQUESTS_PER_WINDOW", 2)
     cache.clear()

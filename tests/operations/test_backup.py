@@ -3,6 +3,8 @@
 
 import hashlib
 import json
+import os
+import stat
 
 import pytest
 from django.apps import apps
@@ -11,7 +13,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from secondopinion.cases.models import Case
-from secondopinion.operations.backup import BackupError, installation_backup, installation_restore
+from secondopinion.core.applock import app_lock
+from secondopinion.operations.backup import (
+    BackupError,
+    backup_verify,
+    installation_backup,
+    installation_restore,
+)
 from secondopinion.operations.integrity import storage_walk
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
@@ -117,10 +125,6 @@ def test_the_commands_report_what_they_did(installation, tmp_path, capsys):
 
 
 def test_it_carries_the_secret_key_privately_and_restores_it(installation, tmp_path, settings):
-    import os
-    import stat
-
-    from secondopinion.operations.backup import backup_verify
 
     key_file = settings.DATA_DIR / "secret_key"
     key_before = key_file.read_text().strip()
@@ -158,8 +162,6 @@ def test_it_restores_an_older_backup_without_a_key(installation, tmp_path):
 
 
 def test_restore_refuses_while_the_app_holds_the_lock(installation, tmp_path, settings, capsys):
-    from secondopinion.core.applock import app_lock
-
     installation_backup(out=tmp_path / "backup")
     Case.objects.all().delete()
     with app_lock(settings.DATA_DIR):

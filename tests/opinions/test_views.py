@@ -1,6 +1,7 @@
 """The patient's pages: packet preview and build, links and their log, opinions, compare and
 decide, questions, handoff and calendar."""
 
+import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,9 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from secondopinion.opinions import writes
-from secondopinion.opinions.models import Decision, Opinion, PacketBuild, PatientQuestion, ShareLink
-from tests.opinions.factories import make_link, make_opinion, tiny_pdf, vault_item
+from secondopinion.opinions import readings, writes
+from secondopinion.opinions.models import (
+    Decision,
+    Handoff,
+    Opinion,
+    PacketBuild,
+    PatientQuestion,
+    ShareLink,
+)
+from secondopinion.records.models import Document
+from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf, vault_item
 from tests.providers.factories import make_service
 
 
@@ -151,8 +160,6 @@ def test_it_compares_diagnosis_and_stage_from_the_structured_answers_only(owner_
 
 def test_the_patient_corrects_what_was_read_and_it_is_kept(owner_client, case):
     opinion = make_opinion(case, recommendations="Letrozole for 10 years.")
-    from secondopinion.opinions import readings
-
     readings.opinion_plan_store(opinion)
     page = owner_client.get(url("opinion_check", case, opinion.public_id))
     formset = page.context["formset"]
@@ -162,8 +169,6 @@ def test_the_patient_corrects_what_was_read_and_it_is_kept(owner_client, case):
         "c-MIN_NUM_FORMS": "0",
         "c-MAX_NUM_FORMS": "60",
     }
-    import json
-
     for n, form in enumerate(formset.forms):
         original = form.initial.get("original")
         data.update(
@@ -297,8 +302,6 @@ def test_it_gives_a_one_page_handoff_and_records_the_loop(owner_client, case):
 
 
 def test_it_writes_nothing_when_the_handoff_page_is_only_opened(owner_client, case):
-    from secondopinion.opinions.models import Handoff
-
     assert owner_client.get(url("handoff", case)).status_code == 200
     assert not Handoff.objects.filter(case=case).exists()
     owner_client.post(url("handoff", case), {"delivered_how": "At my visit"})
@@ -341,9 +344,6 @@ def test_it_keeps_only_the_newest_packet_file_per_service(
 
 
 def test_it_warns_when_records_were_added_after_the_packet(owner_client, case, service):
-    from secondopinion.records.models import Document
-    from tests.opinions.factories import make_build
-
     make_build(case, service)
     assert b"added records after" not in owner_client.get(url("home", case)).content
     Document.objects.create(

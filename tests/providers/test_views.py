@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from secondopinion.centers.models import Center
 from secondopinion.providers.models import Service
+from tests.factories import make_case
 from tests.providers.factories import make_service
 
 
@@ -176,8 +177,6 @@ def test_it_hides_services_from_a_stranger(client, case, stranger):
 
 
 def test_it_404s_a_service_of_another_case(owner_client, owner, case):
-    from tests.factories import make_case
-
     other = make_service(make_case(owner))
     assert (
         owner_client.get(

@@ -218,14 +218,14 @@ class EvidenceCard:
                     seen.add(article.pmid)
                     out.append(_article_link(article))
             out.append(EvidenceLink("All PubMed results for this search", self.pubmed.search_url))
-        for trial in self.trials_on_cancer:
-            out.append(
-                EvidenceLink(
-                    f"{trial.nct_id}: {trial.title}",
-                    trial.link,
-                    f"{trial.phase_words}; {trial.status_words}",
-                )
+        out.extend(
+            EvidenceLink(
+                f"{trial.nct_id}: {trial.title}",
+                trial.link,
+                f"{trial.phase_words}; {trial.status_words}",
             )
+            for trial in self.trials_on_cancer
+        )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -396,8 +396,7 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
             f"We found no articles or trials on {card.cancer.label} under this name. That does "
             "not mean the doctor has no experience."
         )
-    for problem in card.problems:
-        out.append(problem.message)  # each message already names its source
+    out.extend(problem.message for problem in card.problems)  # each names its source
     if card.stale and card.looked_up is not None:
         out.append(f"Could not refresh these results. They are from {day_words(card.looked_up)}.")
     namesakes = card.many_matches or (card.chosen_among_namesakes and not card.affiliation)
