@@ -232,7 +232,7 @@ def patient_warnings(read: PortalRead, *, name: str, birth_date: date | None) ->
             if patient.birth_date:
                 said += f", born {patient.birth_date}"
             warnings.append(
-                f"These records name a different {_join(diff)} from the person this case is for "
+                f"These records give a different {_join(diff)} from the person this case is for "
                 f"(the records say {said}). They may belong to someone else. Nothing is added "
                 "until you decide."
             )
