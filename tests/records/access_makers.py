@@ -13,3 +13,14 @@ MAKERS = {
     "study_id": lambda case: make_study(case).public_id,
     "series_id": _series,
 }
+
+
+def _portal_import(case):
+    from secondopinion.records.models import PortalImport
+
+    return PortalImport.objects.create(
+        case=case, source_name="portal.json", status="check"
+    ).public_id
+
+
+MAKERS["portal_import_id"] = _portal_import
