@@ -298,3 +298,22 @@ class PortalItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_label(self) -> str:
+        """The kind of treatment in plain words (procedures and cancer medicines)."""
+        return CATEGORY_WORDS.get(self.category, self.category)
+
+
+CATEGORY_WORDS = {
+    "surgery": "surgery",
+    "radiation": "radiation therapy",
+    "other": "other procedure",
+    "chemotherapy": "chemotherapy",
+    "endocrine": "hormone therapy",
+    "targeted": "targeted therapy",
+    "immunotherapy": "immunotherapy",
+    "antibody-drug conjugate": "antibody-drug conjugate (a targeted medicine carrying chemotherapy)",
+    "radiopharmaceutical": "radioactive medicine",
+    "supportive": "supportive care",
+}
