@@ -287,7 +287,7 @@ def test_it_refuses_100000_resources_in_a_bundle(tmp_path):
     started = time.monotonic()
     with pytest.raises(PortalRefused, match="more than 100,000 records"):
         _read(path, tmp_path)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # refused from a count of the bytes, before parsing
 
 
 def test_it_refuses_100000_resources_in_ndjson_and_keeps_nothing(tmp_path):

@@ -479,43 +479,33 @@ def spooled_document(data: bytes, meta: DocumentMeta, *, spool_dir: Path) -> Por
 
 
 def _drop_before(elem: etree._Element, tag: str) -> None:
-    """Remove finished earlier siblings of the same kind, so the tree built so far stays small."""
+    """Remove the finished sibling of the same kind before `elem`, so the tree built so far
+    stays small (each one removes the one before it, so there is at most one)."""
+    previous = elem.getprevious()
     parent = elem.getparent()
-    if parent is None:
-        return
-    for previous in list(elem.itersiblings(tag, preceding=True)):
+    if previous is not None and parent is not None and previous.tag == tag:
         parent.remove(previous)
 
 
 def narrative_text(elem: etree._Element) -> str:
     """A CDA narrative block as plain text: paragraphs and rows on their own lines, table
-    cells separated by " | ". (libxml2 caps nesting at 256 levels, so the walk is bounded.)"""
-    parts: list[str] = []
-    _walk(elem, parts)
+    cells separated by " | ". The breaks are put into the (already finished, soon cleared) tree
+    so that lxml joins the text in C."""
+    for node in elem.iter(*_BLOCK):
+        node.text = "\n" + (node.text or "")
+        node.tail = "\n" + (node.tail or "")
+    for node in elem.iter(*_CELL):
+        node.tail = "\t" + (node.tail or "")
     lines = []
-    for line in "".join(parts).splitlines():
-        cells = [" ".join(cell.split()) for cell in line.split("\t")]
-        cells = [cell for cell in cells if cell]
-        if cells:
-            lines.append(" | ".join(cells))
+    for line in "".join(elem.itertext()).split("\n"):
+        if "\t" in line:
+            cells = (" ".join(cell.split()) for cell in line.split("\t"))
+            line = " | ".join(cell for cell in cells if cell)
+        else:
+            line = " ".join(line.split())
+        if line:
+            lines.append(line)
     return "\n".join(lines)
-
-
-def _walk(node: etree._Element, parts: list[str]) -> None:
-    block = node.tag in _BLOCK
-    if block and parts and not parts[-1].endswith("\n"):
-        parts.append("\n")
-    if node.text:
-        parts.append(node.text)
-    for child in node:
-        if isinstance(child.tag, str):  # not a comment or processing instruction
-            _walk(child, parts)
-            if child.tag in _CELL:
-                parts.append("\t")
-        if child.tail:
-            parts.append(child.tail)
-    if block:
-        parts.append("\n")
 
 
 def _best_coded(elements: list[etree._Element], *, prefer: tuple[str, ...]):

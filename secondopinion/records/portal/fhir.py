@@ -150,7 +150,12 @@ class FhirReader:
                 f"{self.limits.max_bytes / 1_048_576:,.0f} MB. Nothing was imported."
             )
         with open(path, "rb") as fh:
-            data = _json_loads(fh.read(), name=name)
+            raw = fh.read()
+        # Refused before parsing: more resources than one import takes (counted from the bytes).
+        if raw.count(b'"resourceType"') > self.limits.max_resources + 1:
+            raise PortalRefused(_too_many(self.limits))
+        data = _json_loads(raw, name=name)
+        del raw
         self.resource(data, name=name, depth=0)
 
     def ndjson_read(self, path: Path, *, name: str) -> None:
