@@ -225,7 +225,7 @@ def _document(portal_import, doc: portal.PortalDocument, stored: list[str], skip
         skipped[reason] = skipped.get(reason, 0) + 1
         return None
     document = result.document
-    stored.append(document.stored_name)
+    stored.extend(n for n in (document.stored_name, document.kept_original_name) if n)
     document.doc_type = document.suggested_type = doc.doc_type
     document.type_source = "code" if doc.doc_type != "other" else ""
     document.document_date = document.suggested_date = _date(doc.date) or document.document_date

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_case_first_plan_components'),
-        ('records', '0002_document_text_source'),
+        ('records', '0003_document_kept_original'),
     ]
 
     operations = [
