@@ -140,6 +140,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the rows written per short transaction (studies, series and images together).
 CD_MAX_STUDIES = env_int("CD_MAX_STUDIES", 2000, minimum=1)
 CD_WRITE_BATCH = env_int("CD_WRITE_BATCH", 1000, minimum=1)
+# Patient-portal downloads (C-CDA, FHIR): the largest single XML or JSON file, and the most FHIR
+# resources (or CDA entries) one import reads; beyond either it is refused with a plain message.
+PORTAL_MAX_BYTES = env_int("PORTAL_MAX_MB", 100, minimum=1) * 1024 * 1024
+PORTAL_MAX_RESOURCES = env_int("PORTAL_MAX_RESOURCES", 100_000, minimum=1)
 
 # Background work: the database-backed queue by default; Redis (RQ) when hosted.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")

@@ -14,7 +14,7 @@ from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
 from secondopinion.records.imports import disc_import_run
-from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.models import DiscImport, Document, PortalImport, TextStatus
 from secondopinion.records.storage import local_copy
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ def document_text_extract(document_pk: int) -> None:
         return
     text = text.replace("\x00", "")
     updates = {"text": text, "text_status": TextStatus.DONE}
-    if not document.type_confirmed and text.strip():  # no words (a blank scan): keep the type
+    # No words (a blank scan): keep the type. A type from the record's own code stays too.
+    if not document.type_confirmed and document.type_source != "code" and text.strip():
         suggested = detect.type_suggest(text)
         updates["suggested_type"] = suggested
         updates["doc_type"] = suggested
@@ -128,3 +129,24 @@ def document_text_enqueue(document: Document) -> None:
 
 def disc_import_enqueue(disc_import: DiscImport) -> None:
     transaction.on_commit(lambda: disc_import_task.enqueue(disc_import.pk))
+
+
+@task()
+def portal_import_task(portal_import_pk: int) -> None:
+    """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
+    from secondopinion.records.portal_import import portal_import_run  # noqa: PLC0415 - cycle
+
+    portal_import = PortalImport.objects.select_related("case").filter(pk=portal_import_pk).first()
+    if portal_import is None or portal_import.status != PortalImport.Status.QUEUED:
+        return  # already run (tasks may be delivered twice)
+    if not portal_import.upload_name:
+        PortalImport.objects.filter(pk=portal_import_pk).update(
+            status=PortalImport.Status.FAILED, error="The uploaded file is no longer there."
+        )
+        return
+    with local_copy(portal_import.upload_name) as source:
+        portal_import_run(portal_import=portal_import, source=source)
+
+
+def portal_import_enqueue(portal_import: PortalImport) -> None:
+    transaction.on_commit(lambda: portal_import_task.enqueue(portal_import.pk))

@@ -26,7 +26,13 @@ from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.documents import document_add, document_delete, document_update
 from secondopinion.records.forms import DocumentForm, LetterForm
 from secondopinion.records.imports import upload_max_bytes
-from secondopinion.records.models import DiscImport, Document, ImagingSeries, ImagingStudy
+from secondopinion.records.models import (
+    DiscImport,
+    Document,
+    ImagingSeries,
+    ImagingStudy,
+    PortalImport,
+)
 from secondopinion.records.needs import PHYSICAL
 from secondopinion.records.storage import (
     storage_is_local,
@@ -62,6 +68,7 @@ def index(request, case):
             document.snippet = _snippet(document.text, query)
     studies = ImagingStudy.objects.visible().filter(case=case).prefetch_related("series")
     imports = DiscImport.objects.filter(case=case).order_by("-created_at")[:5]
+    portal_imports = PortalImport.objects.filter(case=case).order_by("-created_at")[:5]
     holdings = vault_holdings(case)
     services = [
         (service, service_checklist(service, holdings=holdings)) for service in _services(case)
@@ -74,6 +81,7 @@ def index(request, case):
             "documents": documents,
             "studies": studies,
             "imports": imports,
+            "portal_imports": portal_imports,
             "query": query,
             "matches": matches,
             "services": [
