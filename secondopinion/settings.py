@@ -12,7 +12,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from secondopinion.core.env import env_bool, env_int, env_list, env_path, env_str
+from secondopinion.core.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_path,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -75,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's /health/ is answered before the https redirect and the host check.
+    "secondopinion.core.middleware.health_probe",
     "secondopinion.core.middleware.forwarded_client",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,6 +165,12 @@ elif TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
+
+# Health checks (core.health): addresses besides this machine's own that may ask /health/ over
+# plain http, with any Host, and see the deep check (a load balancer, a monitor); and how recently
+# a queue worker must have been seen (rq workers check in every --worker-ttl minus 15 seconds).
+HEALTH_PROBE_ADDRESSES = env_networks("HEALTH_PROBE_ADDRESSES")
+HEALTH_WORKER_SECONDS = env_int("HEALTH_WORKER_SECONDS", 480, minimum=1)
 
 # Cache: counters such as the share-link rate limit live here. One process on a personal copy
 # needs only memory; several web processes must share one cache, or each keeps its own count.
