@@ -14,6 +14,7 @@ import dj_database_url
 
 from secondopinion.core.env import (
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_networks,
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a load balancer's /health/ is answered before the https redirect and the host check.
     "secondopinion.core.middleware.health_probe",
+    "secondopinion.core.middleware.request_id",
     "secondopinion.core.middleware.forwarded_client",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -161,7 +163,13 @@ elif TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run django-tasks' Task objects
+    # Workers run django-tasks' Task objects; the queue and worker classes carry the request id
+    # of the page that enqueued a job into the worker's log lines (core.rqjobs).
+    RQ = {
+        "JOB_CLASS": "secondopinion.core.rqjobs.Job",
+        "QUEUE_CLASS": "secondopinion.core.rqjobs.Queue",
+        "WORKER_CLASS": "secondopinion.core.rqjobs.Worker",
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
@@ -337,7 +345,9 @@ USE_TZ = True
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "secondopinion-navigator@example.org")
 NCBI_API_KEY = env_str("NCBI_API_KEY")
 
-# Logs never carry health details: only ids, counts and durations.
+# Logs never carry health details: only ids, counts and durations. LOG_FORMAT=json writes one
+# JSON object a line for a log collector; every line carries the request id (core.requestid).
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ["plain", "json"])
 # Share-link and invite tokens and query strings are masked in every line (core.logmask); times
 # are UTC with their offset.
 LOGGING = {
@@ -347,11 +357,12 @@ LOGGING = {
     "formatters": {
         "plain": {
             "()": "secondopinion.core.logmask.UTCFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        }
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "secondopinion.core.logmask.JSONFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask"]}
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["mask"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -60,6 +60,13 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise EnvError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def env_networks(name: str) -> list[str]:
     """A comma-separated list of IP addresses or networks (10.0.0.0/8), each checked."""
     items = env_list(name, [])

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from secondopinion.core.editguard import StaleEdit
-
+from secondopinion.core.requestid import request_id_accept, request_id_set
 from secondopinion.core.views import health_response
 
 HEALTH_PATH = "/health/"
@@ -116,3 +116,17 @@ class StaleEditMiddleware:
         if not isinstance(exception, StaleEdit):
             return None
         return render(request, "core/stale_edit.html", status=409)
+
+
+def request_id(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Every log line of a request (and of the jobs it enqueues) carries one id, sent back in
+    the X-Request-ID header. The proxy's id is kept when it is sane (core.requestid)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        with request_id_set(request_id_accept(request.META.get("HTTP_X_REQUEST_ID"))) as rid:
+            request.request_id = rid
+            response = get_response(request)
+            response["X-Request-ID"] = rid
+            return response
+
+    return middleware
