@@ -319,6 +319,12 @@ RECORDS_STAGING_DIR = env_str("RECORDS_STAGING_DIR", str(DATA_DIR / "tmp" / "rec
 # when any hosted service is configured; account forms then never reveal whether an account exists.
 HOSTED = env_bool("HOSTED", bool(DATABASE_URL) or STORAGE_BACKEND == "s3" or TASKS_BACKEND == "rq")
 
+# Backups (operations/backup.py): encrypted at rest when hosted, with the key in a file that is
+# kept apart from the backups; `backup --into` keeps the BACKUP_KEEP newest.
+BACKUP_ENCRYPT = env_bool("BACKUP_ENCRYPT", HOSTED)
+BACKUP_KEY_FILE = env_path("BACKUP_KEY_FILE", DATA_DIR / "backup.key")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+
 # Outgoing email (password reset). With EMAIL_HOST set, mail goes out by SMTP; without it a personal
 # copy sends nothing: messages are printed to the console and the pages that would send mail say so.
 EMAIL_HOST = env_str("EMAIL_HOST")
