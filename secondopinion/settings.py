@@ -350,6 +350,18 @@ USE_TZ = True
 # Outgoing requests to public research APIs (doctors app).
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "secondopinion-navigator@example.org")
 NCBI_API_KEY = env_str("NCBI_API_KEY")
+# Requests each worker process sends to each registry, as the registries ask (per process: with
+# several workers, divide the registry's limit among them).
+DOCTOR_LOOKUP_BUDGETS = {
+    "ncbi": (env_int("PUBMED_PER_SECOND", 10 if NCBI_API_KEY else 3, minimum=1), 1.0),
+    "nppes": (env_int("NPI_PER_SECOND", 2, minimum=1), 1.0),
+    "ctgov": (env_int("TRIALS_PER_MINUTE", 40, minimum=1), 60.0),
+}
+
+# Share links (opinions.views_public): requests from one address in a window, counted in the
+# cache, so across web processes when CACHE_URL is Redis.
+SHARE_LINK_REQUESTS = env_int("SHARE_LINK_REQUESTS", 120, minimum=1)
+SHARE_LINK_WINDOW_SECONDS = env_int("SHARE_LINK_WINDOW_SECONDS", 600, minimum=1)
 
 # Logs never carry health details: only ids, counts and durations. LOG_FORMAT=json writes one
 # JSON object a line for a log collector; every line carries the request id (core.requestid).
