@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -20,7 +21,11 @@ import django_rq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from rq import Worker
+
+from secondopinion.core.tasks import queue_ping
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -211,3 +216,16 @@ def test_status_prints_each_check_with_its_time(settings):
     }
     with pytest.raises(CommandError, match="cache failed"):
         call_command("status", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_on_a_personal_copy_a_task_waiting_too_long_means_the_worker_is_gone(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.HEALTH_WORKER_SECONDS = 60
+    queue_ping.enqueue("still waiting")
+    status, report = _deep(client)
+    assert status == 200 and report["checks"]["queue"]["facts"]["queued"] == 1
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    status, report = _deep(client)
+    assert status == 503 and report["failed"] == ["queue"]
+    assert "is the background worker running?" in report["checks"]["queue"]["reason"]

@@ -244,6 +244,8 @@ http {{
             _wait(f"http://127.0.0.1:{port}/health/", procs, deadline)
         _wait(f"http://127.0.0.1:{http_port}/health/", procs, deadline)
         booted = time.monotonic()
+        for port in (app1, app2):  # straight to gunicorn, plain http, an IP address as Host
+            assert httpx.get(f"http://127.0.0.1:{port}/health/").status_code == 200
         _journey(case, service, http_port=http_port, https_port=https_port, logs=logs)
     finally:
         for proc in reversed(procs):
