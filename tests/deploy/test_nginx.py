@@ -260,18 +260,30 @@ http {{
     with capsys.disabled():
         print(
             f"\n[deploy test: nginx + 2 gunicorn + moto S3 in {took:.1f} s, of which the journey "
-            f"{journey:.1f} s; CPU of the servers {cpu.children_user + cpu.children_system:.1f} s]",
+            f"{journey:.1f} s {STEPS}; CPU of the servers "
+            f"{cpu.children_user + cpu.children_system:.1f} s]",
             file=sys.stderr,
         )
 
 
+STEPS: dict[str, float] = {}
+
+
+def _step(name: str, since: list[float]) -> None:
+    now = time.monotonic()
+    STEPS[name] = round(now - since[0], 1)
+    since[0] = now
+
+
 def _journey(case, service, *, http_port: int, https_port: int, logs: Path) -> None:
     base = f"https://localhost:{https_port}"
+    since = [time.monotonic()]
     # The health check over plain http, through nginx and straight from gunicorn by IP address.
     plain = httpx.get(f"http://127.0.0.1:{http_port}/health/?deep=1", timeout=10)
     assert plain.status_code == 200, plain.text
     assert plain.json()["checks"]["storage"]["ok"]  # moto's bucket, written and read back
     assert httpx.get(f"http://127.0.0.1:{http_port}/cases/").status_code == 301
+    _step("health", since)
 
     with httpx.Client(base_url=base, verify=False, timeout=20) as browser:  # noqa: S501 - self-signed
         page = browser.get("/accounts/login/")
@@ -286,8 +298,10 @@ def _journey(case, service, *, http_port: int, https_port: int, logs: Path) -> N
             headers={"Referer": f"{base}/accounts/login/"},
         )
         assert signed_in.status_code == 302, signed_in.text[:2000]
+        _step("sign in", since)
         dashboard = browser.get(f"/cases/{case.public_id}/")
         assert dashboard.status_code == 200 and "Pat Patient" in dashboard.text
+        _step("dashboard", since)
         new_link = f"/cases/{case.public_id}/opinions/links/new/{service.public_id}/"
         form = browser.get(new_link)
         made = browser.post(
@@ -296,6 +310,7 @@ def _journey(case, service, *, http_port: int, https_port: int, logs: Path) -> N
             headers={"Referer": f"{base}{new_link}"},
         )
         assert made.status_code == 200, made.text[:2000]
+        _step("share link and packet", since)
         printed = re.search(rf"{re.escape(base)}/r/([\w-]+)/", made.text)
         assert printed, f"no share link with the port {https_port} on the page"
         token = printed.group(1)
@@ -304,6 +319,7 @@ def _journey(case, service, *, http_port: int, https_port: int, logs: Path) -> N
     with httpx.Client(verify=False, timeout=20) as reviewer:  # noqa: S501 - self-signed
         opened = reviewer.get(printed.group(0), headers={"Referer": printed.group(0)})
         assert opened.status_code == 200 and "Pat Patient" in opened.text
+        _step("reviewer", since)
         assert reviewer.get(f"{base}/static/core/site.css", headers={"Referer": printed.group(0)})
 
     time.sleep(0.2)  # nginx writes its access log line after the response
