@@ -26,7 +26,7 @@ from django.test import override_settings
 from secondopinion.core.logmask import JSONFormatter
 from secondopinion.core.requestid import request_id_set
 from tests.core.logjobs import share_notify
-from tests.core.test_health import REDIS_URL, _redis_or_skip
+from tests.core.test_health import _redis_or_skip, redis_db
 from tests.opinions.factories import make_build, make_link
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +109,7 @@ def test_a_worker_failure_carries_the_request_id_and_no_token(tmp_path, capsys):
 
     rq = {
         "TASKS": {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
-        "RQ_QUEUES": {"default": {"URL": REDIS_URL}},
+        "RQ_QUEUES": {"default": {"URL": redis_db(11)}},
         "RQ": {
             "JOB_CLASS": "secondopinion.core.rqjobs.Job",
             "QUEUE_CLASS": "secondopinion.core.rqjobs.Queue",
@@ -124,7 +124,7 @@ def test_a_worker_failure_carries_the_request_id_and_no_token(tmp_path, capsys):
         DJANGO_SETTINGS_MODULE="secondopinion.settings",
         SECONDOPINION_DATA_DIR=str(tmp_path / "data"),
         TASKS_BACKEND="rq",
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=redis_db(11),
         LOG_FORMAT="json",
         LOG_LEVEL="INFO",
     )

@@ -124,7 +124,9 @@ def _database_for_gunicorn(data_dir: Path) -> str:
     migrations are run once per test session, not again here), or the same PostgreSQL one."""
     if connection.vendor == "postgresql":
         s = connection.settings_dict
-        return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+        user, password = s.get("USER") or "postgres", s.get("PASSWORD") or ""
+        host, port = s.get("HOST") or "127.0.0.1", s.get("PORT") or 5432
+        return f"postgres://{user}:{password}@{host}:{port}/{s['NAME']}"
     data_dir.mkdir(parents=True, exist_ok=True)
     dest = sqlite3.connect(data_dir / "db.sqlite3")
     try:
