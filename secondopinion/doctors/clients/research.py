@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .base import Cache, LookupFailed, OfflineError, RateLimiter
+from .base import Cache, LookupFailed, OfflineError, RateLimiter, shared_limiter
 from .ctgov import CtGovClient, Trial, TrialSearch
 from .npi import NpiClient, NpiMatch, NpiSearch
 from .pubmed import Article, AuthorQuery, PubMedClient, PubMedProfile, topic_query
@@ -117,20 +117,31 @@ def clients_create(
     sleep: Callable[[float], None] | None = None,
     limiter: RateLimiter | None = None,
     now: Callable[[], datetime] | None = None,
+    budgets: dict[str, tuple[int, float]] | None = None,
 ) -> Clients:
     """The three clients sharing one cache and the process-wide rate limiters.
 
-    `limiter` replaces the per-registry limiters (tests pass one with a fake clock).
+    `budgets` sets a registry's limit, as (calls, per seconds) under "nppes", "ncbi" or "ctgov"
+    (settings.DOCTOR_LOOKUP_BUDGETS); each client's own default otherwise. `limiter` replaces
+    the per-registry limiters (tests pass one with a fake clock).
     """
     common: dict[str, Any] = {"cache": cache, "sleep": sleep}
-    if limiter is not None:
-        common["limiter"] = limiter
     if now is not None:
         common["now"] = now
+
+    def limited(name: str) -> dict[str, Any]:
+        if limiter is not None:
+            return {**common, "limiter": limiter}
+        if budgets and name in budgets:
+            calls, period = budgets[name]
+            shared = shared_limiter(name, max_calls=calls, period=period)
+            return {**common, "limiter": shared}
+        return common
+
     return Clients(
-        npi=NpiClient(**common),
-        pubmed=PubMedClient(email=email, api_key=api_key, **common),
-        ctgov=CtGovClient(**common),
+        npi=NpiClient(**limited("nppes")),
+        pubmed=PubMedClient(email=email, api_key=api_key, **limited("ncbi")),
+        ctgov=CtGovClient(**limited("ctgov")),
     )
 
 
