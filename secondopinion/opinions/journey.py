@@ -11,6 +11,7 @@ import datetime
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.core.words import count
 
 
 def stages(case, today: datetime.date) -> list[Stage]:
@@ -72,12 +73,11 @@ def stages(case, today: datetime.date) -> list[Stage]:
         )
 
     if opinions:
-        words = "opinion" if opinions == 1 else "opinions"
         receive = Stage(
             "receive",
             "Receive the opinion",
             DONE,
-            f"{opinions} {words} recorded.",
+            f"{count(opinions, 'opinion')} recorded.",
             "Compare them",
             compare_url,
             70,

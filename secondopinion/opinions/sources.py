@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from django.core.files.storage import default_storage
 from django.db.models import F
 
+from secondopinion.core import words
 from secondopinion.opinions.packet import SourceFile
 
 # Types left out unless the patient ticks them: an agreement with a service is between the
@@ -162,9 +163,7 @@ def _imaging(case) -> list[VaultItem]:
             PatientIdentity(study.patient_name, study.patient_id, study.patient_birth_date),
             patient,
         )
-        label = (
-            f"Scan images: {study_label}, {series_label} ({count} image{'s' if count != 1 else ''})"
-        )
+        label = f"Scan images: {study_label}, {series_label} ({words.count(count, 'image')})"
         if differs:
             label += f". Check first: its {' and '.join(differs)} differ from this case's"
         items.append(

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core.words import doctor_name, sentence
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import pdfs, readings, tokens
 from secondopinion.opinions.models import (
@@ -79,7 +80,7 @@ def pathology_facts(case) -> list[tuple[str, str]]:
 
 
 def case_summary_data(case) -> pdfs.CaseSummary:
-    first = ", ".join(x for x in (case.doctor_name, case.doctor_institution) if x)
+    first = ", ".join(x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x)
     if case.first_plan_date:
         first += f", {case.first_plan_date:%B %-d, %Y}"
     timeline = []
@@ -118,7 +119,7 @@ def packet_default_excluded(*, case) -> list[str]:
 
 
 def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
-    reviewer = service.doctor_name
+    reviewer = doctor_name(service.doctor_name)
     question = (
         f"Please review my diagnosis and the plan my doctor offered: {case.first_plan.strip()}"
         if case.first_plan.strip()
@@ -464,8 +465,10 @@ def handoff_data(case) -> pdfs.Handoff:
     return pdfs.Handoff(
         patient_name=case.patient_name,
         case_line=f"{case_diagnosis(case) or 'Cancer'}. The patient's first plan: "
-        f"{case.first_plan.strip() or 'not recorded'}.",
-        local_doctor=", ".join(x for x in (case.doctor_name, case.doctor_institution) if x),
+        + sentence(case.first_plan.strip() or "not recorded"),
+        local_doctor=", ".join(
+            x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x
+        ),
         opinions=[_sentence(c) for c in comparisons],
         differences=differences,
         unclear=unclear,
@@ -488,9 +491,7 @@ def call_title(service) -> str:
     name = service.doctor_name.strip()
     if not name:
         return f"Call with the reviewing doctor ({service.name})"
-    if not name.lower().startswith(("dr ", "dr.", "doctor ")):
-        name = f"Dr. {name}"
-    return f"Call with {name} ({service.name})"
+    return f"Call with {doctor_name(name)} ({service.name})"
 
 
 def _expected_report(service):
