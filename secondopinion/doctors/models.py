@@ -59,7 +59,7 @@ class ResearchStatus(models.TextChoices):
 
 STEP_WORDS = {
     "": "Waiting to start",
-    "npi": "Checking the NPI registry (licence and specialty)",
+    "npi": "Checking the NPI registry (license and specialty)",
     "pubmed": "Counting articles on PubMed",
     "trials": "Looking for clinical trials",
     "done": "Finished",
@@ -113,7 +113,7 @@ class DoctorResearch(models.Model):
 
 class NoteKind(models.TextChoices):
     BOARD = "board", "Board certification"
-    AWARD = "award", "Award or honour"
+    AWARD = "award", "Award or honor"
     OTHER = "other", "Other"
 
 

@@ -29,7 +29,7 @@ from fpdf.enums import XPos, YPos
 FONT_DIR = Path(__file__).parent / "data" / "fonts"
 FONT = "DejaVu"
 NOT_ADVICE = (
-    "Prepared by the patient with Second Opinion Navigator. It organises the patient's records; "
+    "Prepared by the patient with Second Opinion Navigator. It organizes the patient's records; "
     "it is not medical advice."
 )
 

@@ -63,7 +63,7 @@ def question_script(facts: ServiceFacts, *, cancer: str = "") -> QuestionScript:
             ask(
                 "doctor_name",
                 f"Which doctor would review my case? Please tell me their name, where they work "
-                f"now, and whether they specialise in {cancer}.",
+                f"now, and whether they specialize in {cancer}.",
                 STEP_DOCTOR,
             )
         else:
@@ -163,7 +163,7 @@ def question_script(facts: ServiceFacts, *, cancer: str = "") -> QuestionScript:
         title=f"Questions for {service}",
         opening=(
             f"Hello. I have {cancer} and I am looking for a second opinion from a specialist in "
-            f"it, without travelling if possible. Can a specialist in {cancer} at {service} "
+            f"it, without traveling if possible. Can a specialist in {cancer} at {service} "
             "review my case remotely? I have a few questions."
         ),
         questions=q,

@@ -176,7 +176,7 @@ REASONS: dict[str, str] = {
     ),
     "doctor_employer_refused": (
         "They will not tell you where the reviewing doctor works now. Do not go ahead or pay. "
-        "You have the right to know who gives your opinion and where they practise."
+        "You have the right to know who gives your opinion and where they practice."
     ),
     "doctor_employer_unknown": (
         "Ask where the reviewing doctor works now (the hospital or practice), so you can look "

@@ -173,7 +173,7 @@ class TestInviteLinks:
         invite, token = invite_link_create(case=case, role="viewer", created_by=owner)
         owner_client.post(reverse("sharing:link_cancel", args=[case.public_id, invite.public_id]))
         response = signed_in(stranger).get(reverse("accounts:invite_accept", args=[token]))
-        assert "cancelled" in response.content.decode()
+        assert "canceled" in response.content.decode()
 
     def test_it_refuses_a_made_up_token_without_naming_any_case(self, stranger, case):
         response = signed_in(stranger).get(reverse("accounts:invite_accept", args=["made-up"]))
