@@ -43,11 +43,48 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who the patient is and who treats them, for the reviewer: each row only when typed."""
+
+    legal_name: str = ""
+    birth_date: date | None = None
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    doctor: str = ""  # "Dr. Alan Reyes"
+    practice: str = ""
+    doctor_phone: str = ""
+    doctor_fax: str = ""
+    doctor_email: str = ""
+
+    def patient_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("Full legal name", self.legal_name),
+            ("Date of birth", _day(self.birth_date) if self.birth_date else ""),
+            ("Phone", self.phone),
+            ("Address", self.address),
+            ("Email", self.email),
+        ]
+        return [(k, v) for k, v in rows if v]
+
+    def doctor_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("Doctor", self.doctor),
+            ("Practice", self.practice),
+            ("Phone", self.doctor_phone),
+            ("Fax", self.doctor_fax),
+            ("Email", self.doctor_email),
+        ]
+        return [(k, v) for k, v in rows if v]
+
+
+@dataclass(frozen=True)
 class CoverLetter:
     patient_name: str
     service_name: str
     question: str
     patient_contact: str = ""  # phone or e-mail, as the patient typed it
+    identity: Identity = field(default_factory=Identity)
     reviewer_name: str = ""
     reviewer_employer: str = ""
     goals: Sequence[str] = ()
@@ -69,6 +106,7 @@ class CaseSummary:
     timeline: Sequence[tuple[date, str]] = ()
     safe_to_wait: date | None = None
     written_on: date | None = None
+    identity: Identity = field(default_factory=Identity)
 
 
 @dataclass(frozen=True)
@@ -258,8 +296,15 @@ def cover_letter_pdf(data: CoverLetter) -> bytes:
     doc.section("Enclosed")
     doc.bullets(list(data.enclosed) or ["Case summary"])
     doc.section("How to reach me")
-    contact = data.patient_name + (f" — {data.patient_contact}" if data.patient_contact else "")
-    doc.para(contact)
+    rows = data.identity.patient_rows()
+    if rows:
+        doc.pairs(rows, key_width=40)
+    else:
+        contact = data.patient_name + (f" — {data.patient_contact}" if data.patient_contact else "")
+        doc.para(contact)
+    if data.identity.doctor_rows():
+        doc.section("My local doctor")
+        doc.pairs(data.identity.doctor_rows(), key_width=40)
     if data.sender_note:
         doc.para(data.sender_note)
     return doc.done()
@@ -289,7 +334,9 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
         doc = _Doc("Case summary", base)
         doc.heading(f"Case summary: {data.patient_name}")
         rows = [("Prepared on", _day(data.written_on))]
-        if data.birth_date:
+        identity = data.identity.patient_rows()
+        rows += identity
+        if data.birth_date and not data.identity.birth_date:
             rows.append(("Date of birth", data.birth_date.isoformat()))
         rows.append(("Diagnosis", data.diagnosis or "Not recorded yet"))
         if data.safe_to_wait:
@@ -306,6 +353,9 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
             if len(facts) > keep:
                 facts = facts[:keep] + [("…", f"{len(facts) - keep} more facts in the report")]
             doc.pairs(facts)
+        if data.identity.doctor_rows():
+            doc.section("Local doctor")
+            doc.pairs(data.identity.doctor_rows())
         doc.section("First opinion")
         doc.para(data.first_opinion or "Not recorded.")
         if data.first_plan:

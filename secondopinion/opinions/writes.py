@@ -79,6 +79,22 @@ def pathology_facts(case) -> list[tuple[str, str]]:
     return rows
 
 
+def case_identity(case) -> pdfs.Identity:
+    """The patient's identity and the local doctor's contact, as typed on the case."""
+    return pdfs.Identity(
+        legal_name=case.full_name,
+        birth_date=case.date_of_birth,
+        phone=case.patient_phone.strip(),
+        address=case.patient_address.strip(),
+        email=case.owner.email,
+        doctor=doctor_name(case.doctor_name),
+        practice=case.doctor_institution.strip(),
+        doctor_phone=case.doctor_phone.strip(),
+        doctor_fax=case.doctor_fax.strip(),
+        doctor_email=case.doctor_email.strip(),
+    )
+
+
 def case_summary_data(case) -> pdfs.CaseSummary:
     first = ", ".join(x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x)
     if case.first_plan_date:
@@ -93,7 +109,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
     if case.planned_treatment_start:
         timeline.append((case.planned_treatment_start, "Planned start of treatment"))
     return pdfs.CaseSummary(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         diagnosis=case_diagnosis(case),
         birth_date=case.date_of_birth,
         pathology_facts=pathology_facts(case),
@@ -102,6 +118,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         timeline=timeline,
         safe_to_wait=case.safe_to_wait_until,
         written_on=timezone.localdate(),
+        identity=case_identity(case),
     )
 
 
@@ -128,8 +145,9 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
     enclosed = ["Case summary (1 to 2 pages)"] + [item.label for item in items]
     contact = case.owner.email
     cover = pdfs.CoverLetter(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         patient_contact=contact,
+        identity=case_identity(case),
         service_name=service.name,
         reviewer_name=reviewer,
         reviewer_employer=service.doctor_institution,

@@ -364,7 +364,7 @@ def request_letter(request, case, service_id):
             send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
         letter = letters.request_letter(
             letters.LetterData(
-                patient_name=case.patient_name,
+                patient_name=case.full_name,
                 patient_birth_date=case.date_of_birth,
                 institution=data["institution"],
                 items=[
@@ -378,7 +378,11 @@ def request_letter(request, case, service_id):
                 today=today,
                 needed_by=data.get("needed_by"),
                 send_to=send_to,
-                patient_contact=[request.user.email] if case.role == "owner" else [],
+                patient_contact=[
+                    *case.patient_address.splitlines(),
+                    case.patient_phone,
+                    request.user.email if case.role == "owner" else "",
+                ],
             )
         )
     return render(
