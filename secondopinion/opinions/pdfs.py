@@ -26,6 +26,8 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from secondopinion.records.letters import Letter as RequestLetter
+
 FONT_DIR = Path(__file__).parent / "data" / "fonts"
 FONT = "DejaVu"
 NOT_ADVICE = (
@@ -40,6 +42,17 @@ class Letter:
 
     title: str
     paragraphs: Sequence[str]
+
+
+@dataclass(frozen=True)
+class QuestionList:
+    """The patient's questions by group, as on the questions page."""
+
+    title: str
+    lead: str
+    # (group title, [(question, answer, asked)])
+    groups: Sequence[tuple[str, Sequence[tuple[str, str, bool]]]]
+    written_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +284,43 @@ def letter_pdf(letter: Letter) -> bytes:
     doc.heading(letter.title)
     for paragraph in letter.paragraphs:
         doc.para(paragraph)
+    return doc.done()
+
+
+def request_letter_pdf(letter: RequestLetter) -> bytes:
+    """The records request letter, laid out as on its page (records/letter.html)."""
+    doc = _Doc(letter.subject)
+    doc.para(letter.date_line)
+    doc.para("\n".join(letter.recipient))
+    doc.para(letter.subject, bold=True)
+    doc.para(letter.salutation)
+    doc.para(letter.paragraphs[0])
+    doc.bullets(letter.items)
+    doc.ln(1)
+    for paragraph in letter.paragraphs[1:]:
+        doc.para(paragraph)
+    doc.para(letter.closing)
+    doc.ln(6)
+    doc.para("Signature: ______________________")
+    doc.para("\n".join(letter.signature))
+    return doc.done()
+
+
+def questions_pdf(data: QuestionList) -> bytes:
+    """The question list to take to a call: each group, each question numbered, the answer
+    written under it, or lines to write one on."""
+    doc = _Doc(data.title)
+    doc.heading(data.title)
+    doc.para(f"{data.lead} {_day(data.written_on)}.")
+    for title, questions in data.groups:
+        if not questions:
+            continue
+        doc.section(title)
+        for number, (text, answer, asked) in enumerate(questions, 1):
+            doc.para(f"{number}. {text}" + (" (asked)" if asked else ""))
+            doc.para(f"Answer: {answer}" if answer else "Answer: ________________________________")
+    if not any(questions for _title, questions in data.groups):
+        doc.para("No questions picked yet.")
     return doc.done()
 
 
