@@ -266,6 +266,7 @@ def _save_opinion(request, case, form, opinion=None):
         if opinion.plan_text != opinion.plan_read_from or not opinion.plan_read_from:
             # New or changed words: read them again (earlier corrections were for other words).
             readings.opinion_plan_store(opinion)
+        writes.opinion_questions_sync(opinion=opinion)
     return opinion
 
 

@@ -28,6 +28,7 @@ from secondopinion.opinions.models import (
     LinkEvent,
     Opinion,
     PacketBuild,
+    PatientQuestion,
     ShareLink,
 )
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
@@ -401,6 +402,22 @@ def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
         transaction.on_commit(lambda: default_storage.delete(old))
 
 
+def opinion_questions_sync(*, opinion: Opinion) -> None:
+    """Put the questions typed on the opinion form ("Questions you still have") on the case's
+    question list, for the local doctor, once each: a question already on the list is not added
+    again; one deleted from the opinion goes from the list too, unless it was asked or answered."""
+    marker = f"opinion:{opinion.public_id.hex}"
+    case = opinion.case
+    lines = [q[:500] for q in opinion.question_list]
+    case.questions.filter(bank_key=marker, asked=False, answer="").exclude(text__in=lines).delete()
+    have = {q.lower() for q in case.questions.values_list("text", flat=True)}
+    PatientQuestion.objects.bulk_create(
+        PatientQuestion(case=case, group=PatientQuestion.Group.LOCAL, bank_key=marker, text=q)
+        for q in dict.fromkeys(lines)
+        if q.lower() not in have
+    )
+
+
 def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) -> Opinion:
     """The reviewer's upload becomes an opinion on the patient's case."""
     service = link.service
@@ -464,8 +481,10 @@ def handoff_data(case) -> pdfs.Handoff:
     comparisons = case_comparisons(case, opinions)
     decision = Decision.objects.filter(case=case).first()
     questions = [q.text for q in case.questions.filter(group="local", asked=False)]
+    seen = {q.lower() for q in questions}
     for opinion in opinions:
-        questions += opinion.question_list
+        # Opinions saved before their questions reached the list: theirs are added once.
+        questions += [q for q in opinion.question_list if q.lower() not in seen]
     differences, unclear = [], []
     for comp in comparisons:
         differences += [d.for_doctor for d in comp.differences]
