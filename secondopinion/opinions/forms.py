@@ -40,6 +40,14 @@ class LinkForm(forms.Form):
 class PasscodeForm(forms.Form):
     passcode = forms.CharField(label="Passcode", max_length=100, widget=forms.PasswordInput)
 
+    def wrong(self) -> None:
+        """A wrong passcode: say so beside the box, so the reviewer can type it again."""
+        self.add_error(
+            "passcode",
+            "That passcode did not work. Check it with the patient and type it again. "
+            "After several wrong tries the link stops working.",
+        )
+
 
 # The structured questions, asked the same way of the reviewer (share link) and the patient.
 STRUCTURED = [

@@ -163,7 +163,8 @@ def share_open(request, token: str):
                 writes.link_event_record(
                     link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED
                 )
-                return refused(request)
+                form.wrong()
+                return render(request, "opinions/share_passcode.html", {"form": form}, status=403)
         else:
             return render(request, "opinions/share_passcode.html", {"form": form})
     writes.link_event_record(link=link, request=request, action=LinkEvent.Action.OPEN)

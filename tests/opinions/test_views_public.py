@@ -68,13 +68,15 @@ def test_it_refuses_expired_revoked_unknown_and_tampered_links_identically(
     assert not LinkEvent.objects.filter(link__in=[expired, revoked]).exists()
 
 
-def test_it_asks_for_a_passcode_and_refuses_a_wrong_one_identically(client, case, service):
+def test_it_asks_for_a_passcode_and_offers_the_box_again_after_a_wrong_one(client, case, service):
     make_build(case, service)
     link, token = make_link(case, service, passcode="blue-river-7")
     assert b"Enter the passcode" in client.get(open_url(token)).content
-    baseline = refused_body(client)
     wrong = client.post(open_url(token), {"passcode": "nope"})
-    assert wrong.status_code == 404 and wrong.content == baseline
+    assert wrong.status_code == 403
+    page = wrong.content.decode()
+    assert "That passcode did not work" in page and 'name="passcode"' in page
+    assert "Olive Owner" not in page  # nothing of the case before the right passcode
     assert LinkEvent.objects.get(link=link).action == "passcode_failed"
     right = client.post(open_url(token), {"passcode": "blue-river-7"})
     assert right.status_code == 200 and b"Case for review" in right.content
@@ -251,7 +253,7 @@ def test_it_keeps_live_tokens_out_of_the_request_log(client, case, service, capl
     make_build(case, service)
     _, token = make_link(case, service, passcode="blue-river-7")
     caplog.set_level("INFO", logger="django.request")
-    assert client.post(open_url(token), {"passcode": "nope"}).status_code == 404
+    assert client.post(open_url(token), {"passcode": "nope"}).status_code == 403
     assert client.post(open_url(token), {"passcode": "blue-river-7"}).status_code == 200
     fake = SimpleUploadedFile("report.pdf", b"not a pdf", content_type="application/pdf")
     assert client.post(reverse("share:report", args=[token]), {"report": fake}).status_code == 400
