@@ -39,6 +39,7 @@ class Cell:
     text: str
     best: bool = False
     stopped: bool = False
+    service: str = ""  # the column's service name: the cell's label when a phone stacks the table
 
 
 @dataclass
@@ -144,7 +145,7 @@ def comparison(
     columns.sort(key=lambda c: c.stopped)
 
     def row(label: str, text: Callable[[Column], str], score=None) -> Row:
-        r = Row(label, [Cell(text(c), stopped=c.stopped) for c in columns])
+        r = Row(label, [Cell(text(c), stopped=c.stopped, service=c.service.name) for c in columns])
         return _mark(r, columns, score) if score else r
 
     def answer_row(label: str, attr: str) -> Row:
