@@ -130,7 +130,7 @@ def invite_link_revoke(*, case, invite_id, request: HttpRequest | None = None) -
         case=case, public_id=invite_id, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if not updated:
-        raise SharingError("This invite link was already used or cancelled.")
+        raise SharingError("This invite link was already used or canceled.")
     audit_record(
         action="sharing.link_revoked",
         request=request,
@@ -153,7 +153,7 @@ def invite_link_find(token: str) -> CaseInvite:
         )
     if invite.revoked_at is not None:
         raise SharingError(
-            "This invite link was cancelled by the person who made it. Ask them for a new one."
+            "This invite link was canceled by the person who made it. Ask them for a new one."
         )
     if invite.used_at is not None:
         raise SharingError(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,7 +21,15 @@ def home(request):
 
 @login_required
 def case_list(request):
-    cases = cases_visible_to(request.user).select_related("owner")
+    cases = list(cases_visible_to(request.user).select_related("owner"))
+    if not cases:
+        # A newcomer's first page: what this is, what it never does, where the data lives.
+        where = (
+            "on the server of the organization that runs this site"
+            if settings.HOSTED
+            else f"only on this computer, in the folder {settings.DATA_DIR}"
+        )
+        return render(request, "cases/first_page.html", {"data_where": where})
     return render(request, "cases/case_list.html", {"cases": cases})
 
 

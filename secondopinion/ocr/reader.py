@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secondopinion.core.words import plural
+
 MAX_SIDE = 2000  # pixels on the long side of a page given to the engine (A4 at about 170 dpi;
 # the engine itself shrinks anything larger to 2000)
 RENDER_DPI = 300  # a PDF page is rendered at this resolution, then bounded by MAX_SIDE
@@ -87,9 +89,7 @@ class OcrResult:
         if unread:
             parts.append(f"We could not read {_pages(unread)}.")
         if blank:
-            parts.append(
-                f"{_pages(blank).capitalize()} {'is' if len(blank) == 1 else 'are'} blank."
-            )
+            parts.append(f"{_pages(blank).capitalize()} {plural(len(blank), 'is', 'are')} blank.")
         if self.skipped:
             parts.append(
                 f"We read only the first {len(self.pages)} of {self.pages_total} pages; "

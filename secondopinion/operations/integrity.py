@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from secondopinion.core.words import count
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
     JOB_TABLES,
@@ -92,7 +93,7 @@ class IntegrityReport:
             counts[problem.kind] = counts.get(problem.kind, 0) + 1
         parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         n = len(self.problems)
-        return f"{n} problem{'s' if n != 1 else ''} with stored files ({parts})."
+        return f"{count(n, 'problem')} with stored files ({parts})."
 
 
 # --- looking ---------------------------------------------------------------------------------

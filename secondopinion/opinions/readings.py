@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from secondopinion.core.words import count
 from secondopinion.plans.comparer import Comparison, compare_plans
 from secondopinion.plans.reader import PlanReading, read_plan
 
@@ -151,9 +152,9 @@ def _duration(months) -> str:
     months = float(months)
     if months >= 12 and months % 12 == 0:
         years = int(months // 12)
-        return f"for {years} year{'s' if years != 1 else ''}"
+        return f"for {count(years, 'year')}"
     number = int(months) if months == int(months) else round(months, 1)
-    return f"for {number} month{'s' if number != 1 else ''}"
+    return f"for {count(number, 'month')}"
 
 
 def describe(component) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from django.core.files.storage import default_storage
 from django.db.models import F
 
+from secondopinion.core import words
 from secondopinion.opinions.packet import SourceFile
 from secondopinion.records.dicom import PatientIdentity, identity_differences
 from secondopinion.records.imports import case_patient
@@ -158,9 +159,7 @@ def _imaging(case) -> list[VaultItem]:
             PatientIdentity(study.patient_name, study.patient_id, study.patient_birth_date),
             patient,
         )
-        label = (
-            f"Scan images: {study_label}, {series_label} ({count} image{'s' if count != 1 else ''})"
-        )
+        label = f"Scan images: {study_label}, {series_label} ({words.count(count, 'image')})"
         if differs:
             label += f". Check first: its {' and '.join(differs)} differ from this case's"
         items.append(

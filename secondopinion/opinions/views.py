@@ -38,7 +38,7 @@ from secondopinion.opinions.models import (
     PatientQuestion,
     ShareLink,
 )
-from secondopinion.opinions.pdfs import handoff_pdf
+from secondopinion.opinions.pdfs import QuestionList, handoff_pdf, questions_pdf
 from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
 from secondopinion.providers.facts import service_flags_now
 from secondopinion.providers.models import Service
@@ -284,6 +284,7 @@ def _save_opinion(request, case, form, opinion=None):
         if opinion.plan_text != opinion.plan_read_from or not opinion.plan_read_from:
             # New or changed words: read them again (earlier corrections were for other words).
             readings.opinion_plan_store(opinion)
+        writes.opinion_questions_sync(opinion=opinion)
     return opinion
 
 
@@ -530,7 +531,40 @@ def questions_page(request, case):
     return render(
         request,
         "opinions/questions.html",
-        {"case": case, "groups": groups, "form": form, "can_edit": can_edit(case)},
+        {
+            "case": case,
+            "groups": groups,
+            "form": form,
+            "can_edit": can_edit(case),
+            "title": QUESTIONS_TITLE,
+            "lead": QUESTIONS_LEAD,
+        },
+    )
+
+
+QUESTIONS_TITLE = "Your questions"
+QUESTIONS_LEAD = (
+    "Pick questions from our list, add your own, and note the answers. "
+    "Print the list to take along."
+)
+QUESTIONS_PDF_LEAD = "Questions for the second opinion, prepared on"
+
+
+@case_view()
+def questions_download(request, case):
+    """The question list as a PDF: the same groups, titles and questions as the page."""
+    mine = list(case.questions.all())
+    data = QuestionList(
+        title=QUESTIONS_TITLE,
+        lead=QUESTIONS_PDF_LEAD,
+        groups=[
+            (title, [(q.text, q.answer, q.asked) for q in mine if q.group == key])
+            for key, title in GROUPS.items()
+        ],
+        written_on=timezone.localdate(),
+    )
+    return _attachment(
+        HttpResponse(questions_pdf(data), content_type="application/pdf"), "my-questions.pdf"
     )
 
 

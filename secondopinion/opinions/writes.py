@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from secondopinion.accounts.audit import audit_record
+from secondopinion.core.words import doctor_name, sentence
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import pdfs, readings, reportsafe, tokens
 from secondopinion.opinions.models import (
@@ -29,6 +30,7 @@ from secondopinion.opinions.models import (
     LinkEvent,
     Opinion,
     PacketBuild,
+    PatientQuestion,
     ShareLink,
 )
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
@@ -79,8 +81,24 @@ def pathology_facts(case) -> list[tuple[str, str]]:
     return rows
 
 
+def case_identity(case) -> pdfs.Identity:
+    """The patient's identity and the local doctor's contact, as typed on the case."""
+    return pdfs.Identity(
+        legal_name=case.full_name,
+        birth_date=case.date_of_birth,
+        phone=case.patient_phone.strip(),
+        address=case.patient_address.strip(),
+        email=case.owner.email,
+        doctor=doctor_name(case.doctor_name),
+        practice=case.doctor_institution.strip(),
+        doctor_phone=case.doctor_phone.strip(),
+        doctor_fax=case.doctor_fax.strip(),
+        doctor_email=case.doctor_email.strip(),
+    )
+
+
 def case_summary_data(case) -> pdfs.CaseSummary:
-    first = ", ".join(x for x in (case.doctor_name, case.doctor_institution) if x)
+    first = ", ".join(x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x)
     if case.first_plan_date:
         first += f", {case.first_plan_date:%B %-d, %Y}"
     timeline = []
@@ -95,7 +113,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
     if case.planned_treatment_start:
         timeline.append((case.planned_treatment_start, "Planned start of treatment"))
     return pdfs.CaseSummary(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         diagnosis=case_diagnosis(case),
         birth_date=case.date_of_birth,
         pathology_facts=pathology_facts(case),
@@ -104,6 +122,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         timeline=timeline,
         safe_to_wait=case.safe_to_wait_until,
         written_on=timezone.localdate(),
+        identity=case_identity(case),
     )
 
 
@@ -121,7 +140,7 @@ def packet_default_excluded(*, case) -> list[str]:
 
 
 def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
-    reviewer = service.doctor_name
+    reviewer = doctor_name(service.doctor_name)
     question = (
         f"Please review my diagnosis and the plan my doctor offered: {case.first_plan.strip()}"
         if case.first_plan.strip()
@@ -130,8 +149,9 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
     enclosed = ["Case summary (1 to 2 pages)"] + [item.label for item in items]
     contact = case.owner.email
     cover = pdfs.CoverLetter(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         patient_contact=contact,
+        identity=case_identity(case),
         service_name=service.name,
         reviewer_name=reviewer,
         reviewer_employer=service.doctor_institution,
@@ -423,6 +443,22 @@ def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
         transaction.on_commit(lambda: [default_storage.delete(n) for n in old])
 
 
+def opinion_questions_sync(*, opinion: Opinion) -> None:
+    """Put the questions typed on the opinion form ("Questions you still have") on the case's
+    question list, for the local doctor, once each: a question already on the list is not added
+    again; one deleted from the opinion goes from the list too, unless it was asked or answered."""
+    marker = f"opinion:{opinion.public_id.hex}"
+    case = opinion.case
+    lines = [q[:500] for q in opinion.question_list]
+    case.questions.filter(bank_key=marker, asked=False, answer="").exclude(text__in=lines).delete()
+    have = {q.lower() for q in case.questions.values_list("text", flat=True)}
+    PatientQuestion.objects.bulk_create(
+        PatientQuestion(case=case, group=PatientQuestion.Group.LOCAL, bank_key=marker, text=q)
+        for q in dict.fromkeys(lines)
+        if q.lower() not in have
+    )
+
+
 def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) -> Opinion:
     """The reviewer's upload becomes an opinion on the patient's case."""
     service = link.service
@@ -483,8 +519,10 @@ def handoff_data(case) -> pdfs.Handoff:
     comparisons = case_comparisons(case, opinions)
     decision = Decision.objects.filter(case=case).first()
     questions = [q.text for q in case.questions.filter(group="local", asked=False)]
+    seen = {q.lower() for q in questions}
     for opinion in opinions:
-        questions += opinion.question_list
+        # Opinions saved before their questions reached the list: theirs are added once.
+        questions += [q for q in opinion.question_list if q.lower() not in seen]
     differences, unclear = [], []
     for comp in comparisons:
         differences += [d.for_doctor for d in comp.differences]
@@ -502,8 +540,10 @@ def handoff_data(case) -> pdfs.Handoff:
     return pdfs.Handoff(
         patient_name=case.patient_name,
         case_line=f"{case_diagnosis(case) or 'Cancer'}. The patient's first plan: "
-        f"{case.first_plan.strip() or 'not recorded'}.",
-        local_doctor=", ".join(x for x in (case.doctor_name, case.doctor_institution) if x),
+        + sentence(case.first_plan.strip() or "not recorded"),
+        local_doctor=", ".join(
+            x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x
+        ),
         opinions=[_sentence(c) for c in comparisons],
         differences=differences,
         unclear=unclear,
@@ -526,9 +566,7 @@ def call_title(service) -> str:
     name = service.doctor_name.strip()
     if not name:
         return f"Call with the reviewing doctor ({service.name})"
-    if not name.lower().startswith(("dr ", "dr.", "doctor ")):
-        name = f"Dr. {name}"
-    return f"Call with {name} ({service.name})"
+    return f"Call with {doctor_name(name)} ({service.name})"
 
 
 def _expected_report(service):

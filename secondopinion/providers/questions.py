@@ -61,7 +61,7 @@ _QUESTIONS: tuple[tuple[str, Callable[[ServiceFacts], bool], str, str], ...] = (
         "doctor_name",
         lambda f: not _named(f),
         "Which doctor would review my case? Please tell me their name, where they work now, and "
-        "whether they specialise in {cancer}.",
+        "whether they specialize in {cancer}.",
         STEP_DOCTOR,
     ),
     (
@@ -182,7 +182,7 @@ def question_script(facts: ServiceFacts, *, cancer: str = "") -> QuestionScript:
         title=f"Questions for {service}",
         opening=(
             f"Hello. I have {cancer} and I am looking for a second opinion from a specialist in "
-            f"it, without travelling if possible. Can a specialist in {cancer} at {service} "
+            f"it, without traveling if possible. Can a specialist in {cancer} at {service} "
             "review my case remotely? I have a few questions."
         ),
         questions=q,

@@ -336,6 +336,16 @@ _TYPE_SIGNS: dict[str, list[tuple[str, int]]] = {
         (r"discharge summary", 4),
         (r"progress note", 3),
         (r"review of systems", 2),
+        # Consultation notes: the first visit with a specialist, often the first plan.
+        (r"\bconsult(ation)? note\b", 4),
+        (r"\b(oncology|new patient|initial|surgical) consult(ation)?\b", 3),
+        (r"reason for (the )?(consultation|consult|referral|visit)", 3),
+        (r"\bhistory and physical\b", 3),
+        (r"\b(clinic|office) (note|visit)\b", 3),
+        (r"past medical history", 2),
+        (r"physical exam(ination)?", 2),
+        (r"\breferring (physician|doctor|provider)\b", 2),
+        (r"\bimpression\b", 1),
     ],
     "second_opinion_report": [
         (r"second opinion", 4),

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from secondopinion.core.words import count
 from secondopinion.records.dicom_fast import fast_header, length_overrun
 
 PREAMBLE = 128
@@ -692,8 +693,7 @@ def patient_warnings(
             groups.append([study])
     if len(groups) > 1:
         people = "; ".join(
-            f"{_person_label(g[0].patient)} ({len(g)} {'study' if len(g) == 1 else 'studies'})"
-            for g in groups
+            f"{_person_label(g[0].patient)} ({count(len(g), 'study', 'studies')})" for g in groups
         )
         warnings.append(
             f"This disc holds scans of {len(groups)} different people: {people}. "

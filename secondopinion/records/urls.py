@@ -25,4 +25,5 @@ urlpatterns = [
     path("series/<uuid:series_id>/preview.png", views.series_preview, name="series_preview"),
     path("services/<uuid:service_id>/checklist/", views.checklist, name="checklist"),
     path("services/<uuid:service_id>/letter/", views.request_letter, name="letter"),
+    path("services/<uuid:service_id>/letter.pdf", views.request_letter_pdf, name="letter_pdf"),
 ]

@@ -34,6 +34,7 @@ from secondopinion.records.models import (
     PortalImport,
 )
 from secondopinion.records.needs import PHYSICAL
+from secondopinion.records.printing import LETTER_PDF_WRITERS
 from secondopinion.records.storage import (
     storage_is_local,
     storage_root,
@@ -344,9 +345,8 @@ def checklist(request, case, service_id):
     )
 
 
-@case_view()
-def request_letter(request, case, service_id):
-    service = _service(case, service_id)
+def _letter(request, case, service) -> tuple[LetterForm, list, letters.Letter | None]:
+    """The letter form, the items to ask for and the letter: one build for the page and PDF."""
     items = [i for i in service_checklist(service) if i.is_missing or i.status == PHYSICAL]
     today = timezone.localdate()
     initial = {
@@ -354,41 +354,76 @@ def request_letter(request, case, service_id):
         "needed_by": _needed_by_default(case, today),
     }
     form = LetterForm(request.GET or None, initial=initial)
-    letter = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
     elif not form.is_bound and initial["institution"]:
         data = {**initial, "send_to_service": False}
     else:
-        data = None
-    if data is not None and items:
-        send_to = []
-        if data.get("send_to_service"):
-            send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
-        letter = letters.request_letter(
-            letters.LetterData(
-                patient_name=case.patient_name,
-                patient_birth_date=case.date_of_birth,
-                institution=data["institution"],
-                items=[
-                    letters.RequestedItem(
-                        label=item.label,
-                        imaging=item.kind == "imaging_studies",
-                        detail=_letter_detail(item.kind),
-                    )
-                    for item in items
-                ],
-                today=today,
-                needed_by=data.get("needed_by"),
-                send_to=send_to,
-                patient_contact=[request.user.email] if case.role == "owner" else [],
-            )
+        return form, items, None
+    if not items:
+        return form, items, None
+    send_to = []
+    if data.get("send_to_service"):
+        send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
+    letter = letters.request_letter(
+        letters.LetterData(
+            patient_name=case.full_name,
+            patient_birth_date=case.date_of_birth,
+            institution=data["institution"],
+            items=[
+                letters.RequestedItem(
+                    label=item.label,
+                    imaging=item.kind == "imaging_studies",
+                    detail=_letter_detail(item.kind),
+                )
+                for item in items
+            ],
+            today=today,
+            needed_by=data.get("needed_by"),
+            send_to=send_to,
+            patient_contact=[
+                *case.patient_address.splitlines(),
+                case.patient_phone,
+                request.user.email if case.role == "owner" else "",
+            ],
         )
+    )
+    return form, items, letter
+
+
+@case_view()
+def request_letter(request, case, service_id):
+    service = _service(case, service_id)
+    form, items, letter = _letter(request, case, service)
     return render(
         request,
         "records/letter.html",
-        {"case": case, "service": service, "items": items, "form": form, "letter": letter},
+        {
+            "case": case,
+            "service": service,
+            "items": items,
+            "form": form,
+            "letter": letter,
+            "pdf_query": request.GET.urlencode(),
+            "can_print_pdf": bool(len(LETTER_PDF_WRITERS)),
+        },
     )
+
+
+@case_view()
+def request_letter_pdf(request, case, service_id):
+    """The same letter as a PDF, to attach to an email or a portal message."""
+    service = _service(case, service_id)
+    _form, _items, letter = _letter(request, case, service)
+    writer = next(iter(LETTER_PDF_WRITERS), None)
+    if writer is None:
+        raise Http404("PDFs cannot be made here.")
+    if letter is None:
+        messages.info(request, "Fill in who holds the records first; then the PDF can be made.")
+        return redirect("records:letter", case_id=case.public_id, service_id=service.public_id)
+    response = HttpResponse(writer(letter), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="records-request-letter.pdf"'
+    return response
 
 
 def _needed_by_default(case, today: datetime.date) -> datetime.date:

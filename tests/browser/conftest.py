@@ -138,7 +138,7 @@ def new_user(axe_check):
         page.get_by_label("Password:", exact=True).fill(PASSWORD)
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create my account").click()
-        page.get_by_role("heading", name="My cases").wait_for()
+        page.get_by_role("heading", name="Start here").wait_for()  # no case yet: the first page
         return email
 
     return sign_up

@@ -408,3 +408,21 @@ def test_it_records_the_local_doctor_follow_up_and_refuses_a_far_date(owner_clie
     owner_client.post(url("handoff", case), {"followup_at": f"{day.isoformat()}T08:15"})
     saved = timezone.localtime(writes.handoff_for(case).followup_at)
     assert (saved.date(), saved.hour, saved.minute) == (day, 8, 15)
+
+
+def test_questions_typed_on_the_opinion_form_reach_the_question_list(owner_client, case):
+    data = {
+        "received_on": "2026-05-01",
+        "stance": "proposes_changes",
+        "open_questions": "Should I see a surgeon first?\n- Is the MRI needed?",
+    }
+    owner_client.post(url("opinion_new", case), data)
+    opinion = Opinion.objects.get(case=case)
+    page = owner_client.get(url("questions", case)).content.decode()
+    assert "Should I see a surgeon first?" in page and "Is the MRI needed?" in page
+    # Saved again, with one question left out: no copies, and the removed one leaves the list.
+    edit = reverse("opinions:opinion_edit", args=[case.public_id, opinion.public_id])
+    owner_client.post(edit, {**data, "open_questions": "Should I see a surgeon first?"})
+    texts = list(case.questions.values_list("text", flat=True))
+    assert texts == ["Should I see a surgeon first?"]
+    assert list(writes.handoff_data(case).questions) == ["Should I see a surgeon first?"]

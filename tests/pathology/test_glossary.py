@@ -29,7 +29,7 @@ def test_it_explains_t2_differently_for_breast_prostate_and_colon():
         ("pT", "T3b", "prostate", "seminal vesicles"),
         ("pT", "T4a", "colon", "visceral"),
         ("pT", "T1a", "kidney", "4 cm or smaller"),
-        ("pT", "Ta", "bladder", "papillary tumour that has not invaded"),
+        ("pT", "Ta", "bladder", "papillary tumor that has not invaded"),
         ("pT", "T2a", "melanoma", "without ulceration"),
         ("pT", "T1b", "thyroid", "more than 1 cm and up to 2 cm"),
         ("pT", "T1a", "endometrium", "less than half"),

@@ -134,6 +134,30 @@ def test_it_suggests_a_type_from_the_text(text, expected):
     assert detect.type_suggest(text) == expected
 
 
+CONSULT_NOTE = """MEDICAL ONCOLOGY CONSULTATION
+Date of visit: 03/04/2026
+Referring physician: Dr. Grace Local
+Reason for consultation: newly diagnosed invasive ductal carcinoma of the left breast.
+Past medical history: hypertension.
+Physical examination: well appearing. 2 cm mass in the left breast.
+Pathology: core biopsy showed invasive ductal carcinoma, grade 2, ER positive.
+Impression: stage IIA breast cancer.
+Recommendations: lumpectomy, then radiation; endocrine therapy for 5 years.
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CONSULT_NOTE,
+        "CONSULT NOTE\nReason for consult: lung nodule\nPlan: PET scan",
+        "New patient consultation\nHistory and physical\nAssessment: prostate cancer",
+    ],
+)
+def test_a_consultation_note_is_a_visit_note_not_other(text):
+    assert detect.type_suggest(text) == "clinical_summary"
+
+
 def test_it_prefers_a_labelled_date_and_ignores_birth_dates():
     text = "DOB: 01/02/1960\nSome date 2025-01-05\nDate of service: March 3, 2025"
     assert detect.date_suggest(text) == datetime.date(2025, 3, 3)

@@ -334,6 +334,20 @@ def test_the_checklist_turns_from_missing_to_present(owner_client, case, tmp_pat
     assert "status-attention" not in page and "everything this service asked for" in page
 
 
+def test_the_checklist_counts_a_cd_of_five_images_as_one_study(owner_client, case, tmp_path):
+    service = _service(case, records_needed=["imaging_studies", "pathology_report"])
+    small_cd(tmp_path / "cd", series=1, images=5, patient_name="OWNER^OLIVE")
+    disc_import_run(
+        disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
+    )
+    make_document(case)
+    url = reverse("records:checklist", args=[case.public_id, service.public_id])
+    page = owner_client.get(url).content.decode()
+    assert "(1 imaging study in your records)" in page
+    assert "(1 document in your records)" in page
+    assert "5 in your records" not in page
+
+
 def test_it_supplies_missing_records_to_the_providers_rules(case):
     service = _service(case, records_needed=["pathology_report", "lab_results"])
     make_document(case)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from secondopinion.core.words import count
+
 from .base import Cache, LookupFailed, OfflineError, RateLimiter, shared_limiter
 from .ctgov import CtGovClient, Trial, TrialSearch
 from .npi import NpiClient, NpiMatch, NpiSearch
@@ -146,7 +148,7 @@ def clients_create(
 
 
 def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    return count(n, word, plural)
 
 
 @dataclass
@@ -378,16 +380,16 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
     out: list[str] = []
     where = f" in {card.state}" if card.state else ""
     if card.npi is not None and card.chosen is None:
-        count = len(card.npi.matches)
-        if count == 0:
+        found = len(card.npi.matches)
+        if found == 0:
             out.append(
                 f"No doctor with this name was found in the NPI registry{where}. Check the "
                 "spelling, or ask the service for the doctor's full name."
             )
-        elif count > 1:
+        elif found > 1:
             more = " or more" if card.npi.maybe_more else ""
             out.append(
-                f"{count}{more} doctors with this name are in the NPI registry{where}. The "
+                f"{found}{more} doctors with this name are in the NPI registry{where}. The "
                 "figures below may mix up different people. Choose the right one if you can."
             )
     if card.chosen_among_namesakes and not card.affiliation:
