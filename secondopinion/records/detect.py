@@ -81,6 +81,15 @@ def _zip(head: bytes) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
 
+def _portal_record(head: bytes) -> bool:
+    """A download from a patient portal: a C-CDA document (XML in the HL7 v3 namespace) or FHIR
+    resources (JSON naming a resourceType). Read by the portal import, never as a plain file."""
+    start = head.lstrip(b"\xef\xbb\xbf\r\n\t ")
+    if start.startswith(b"<"):
+        return b"urn:hl7-org:v3" in head or b"<ClinicalDocument" in head
+    return start.startswith((b"{", b"[")) and b'"resourceType"' in head
+
+
 def _office_zip(head: bytes) -> bool:
     return _zip(head) and (b"[Content_Types].xml" in head or b"word/" in head or b"xl/" in head)
 
@@ -105,6 +114,7 @@ _SNIFFS: tuple[tuple[Callable[[bytes], bool], str, str], ...] = (
         "application/octet-stream",
     ),
     (lambda h: h.startswith(_EXECUTABLE), "executable", ""),
+    (_portal_record, "portal", ""),
     (lambda h: bool(_MARKUP.match(h)), "markup", ""),
     (lambda h: dicom.dicom_sniff(h) == "bare", "dicom-bare", "application/dicom"),
     # Text in UTF-8, UTF-16 or Windows-1252/Latin-1 (a cut character at the end of the sample is
@@ -138,7 +148,7 @@ def file_check(
     if claimed_pdf and kind != "pdf":
         raise UnsupportedFile(
             "This file is named like a PDF but its contents are not a PDF. "
-            "It may be damaged or mislabelled. Please download it again from where it came from."
+            "It may be damaged or mislabeled. Please download it again from where it came from."
         )
     if kind == "pdf":
         return _pdf_check(path)
@@ -151,6 +161,12 @@ def file_check(
     if kind == "executable":
         raise UnsupportedFile(
             "This file is a computer program, not a medical record. For safety it was not saved."
+        )
+    if kind == "portal":
+        raise UnsupportedFile(
+            "This looks like a record downloaded from a patient portal (a health record file, "
+            "C-CDA or FHIR). Please add it with \u201cAdd records from your patient portal\u201d "
+            "on the records page: that reads the reports, diagnoses and medicines inside it."
         )
     if kind == "markup":
         raise UnsupportedFile(

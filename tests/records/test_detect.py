@@ -101,6 +101,33 @@ def test_it_refuses_programs_web_pages_and_unknown_bytes(tmp_path, data, word):
     assert word in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>CCD</title>',
+        b'\xef\xbb\xbf<ClinicalDocument xmlns="urn:hl7-org:v3">',
+        b'{"resourceType": "Bundle", "type": "collection", "entry": []}',
+        b'{"resourceType":"Patient","id":"1"}\n{"resourceType":"Condition","id":"2"}\n',
+        b'  [{"resourceType": "Observation"}]',
+    ],
+)
+def test_it_sends_a_patient_portal_download_to_the_portal_import(tmp_path, data):
+    with pytest.raises(detect.UnsupportedFile) as caught:
+        detect.file_check(_write(tmp_path, data), name="record.xml")
+    assert "Add records from your patient portal" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"note": "resourceType is just a word here"}',
+        b"Diagnosis: invasive carcinoma. <ClinicalDocument is mentioned in text",
+    ],
+)
+def test_json_and_text_that_merely_mention_portal_words_stay_text(tmp_path, data):
+    assert detect.file_check(_write(tmp_path, data), name="note.txt").kind == "text"
+
+
 def test_it_accepts_plain_text(tmp_path):
     found = detect.file_check(_write(tmp_path, b"Medication list: tamoxifen 20 mg daily"))
     assert found.kind == "text"

@@ -491,13 +491,13 @@ class FhirReader:
 
 def attachment_problem(path: Path, *, declared: str) -> str:
     """A skip reason when an attachment is refused by the upload checks or lies about its type."""
+    if declared in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
+        return f"attachments of type {declared} (web pages and XML are not kept as documents)"
     try:
         detected = detect.file_check(path, name="attachment")
     except detect.UnsupportedFile as exc:
         return f"attachments refused by the file checks: {exc.message}"
     expected = MIME_KIND.get(declared)
-    if declared in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
-        return f"attachments of type {declared} (web pages and XML are not kept as documents)"
     if expected is None:
         return f"attachments of a kind we do not keep ({declared or 'no type given'})"
     if detected.kind != expected:
