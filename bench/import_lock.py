@@ -121,11 +121,25 @@ class Person:
         self.uploads.append(time.perf_counter() - started)
 
 
+def _server_start():
+    """The app on a free local port, served from threads: (server, base URL)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args) -> None:  # no request lines on the terminal
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet)
+    server.set_app(get_wsgi_application())
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def run_mode(*, mode: str, studies: int, batch: int, archive: Path) -> dict:
     from django.conf import settings
     from django.core.management import call_command
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
 
     from secondopinion.records import imports
@@ -144,15 +158,7 @@ def run_mode(*, mode: str, studies: int, batch: int, archive: Path) -> dict:
     other = make_user("other@example.org")
     other_case = make_case(other)
 
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args) -> None:  # no request lines on the terminal
-            pass
-
-    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet)
-    server.set_app(get_wsgi_application())
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = _server_start()
     person = Person(base, other.email, str(other_case.public_id))
     person.signin()  # warm up: templates, URL resolver
     person.signins.clear()

@@ -208,7 +208,7 @@ def _summary(label: str, rows: list, seconds: float) -> str:
     )
 
 
-def _locust(env: dict, users: int, seconds: int, port: int, work: Path, tag: str) -> list:
+def _locust(env: dict, users: int, seconds: int, *, port: int, work: Path, tag: str) -> list:
     results = work / f"results-{tag}.json"
     env = {**env, "LOAD_RESULTS": str(results)}
     subprocess.run(
@@ -351,9 +351,9 @@ def main() -> None:
             f"gunicorn: {workers[0]} processes x {workers[1]} threads on 127.0.0.1:{port}; "
             f"{os.cpu_count()} CPUs; PostgreSQL {server.rsplit('@', 1)[-1]}"
         )
-        baseline = _locust(env, 1, args.baseline, port, work, "baseline")
+        baseline = _locust(env, 1, args.baseline, port=port, work=work, tag="baseline")
         _report(f"Baseline: 1 patient for {args.baseline} s", baseline, args.baseline)
-        loaded = _locust(env, args.users, args.duration, port, work, "loaded")
+        loaded = _locust(env, args.users, args.duration, port=port, work=work, tag="loaded")
         journey = _report(
             f"Load: {args.users} patients arriving {SPAWN_RATE}/s, then {args.duration} s",
             loaded,

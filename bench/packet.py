@@ -119,18 +119,17 @@ def file_list(cd: Path, pdf_dir: Path, copies: int) -> list[dict]:
     Only DICOM files from the CD go in (the import keeps those and skips viewers and autorun
     files), once per copy; `rel` is where the zip baseline sees the same file.
     """
-    items = []
-    for pdf in sorted(pdf_dir.glob("*.pdf")):
-        items.append(
-            {
-                "source": str(pdf),
-                "rel": f"pdfs/{pdf.name}",
-                "kind": "pathology_report",
-                "title": pdf.stem,
-                "study": "",
-                "series": "",
-            }
-        )
+    items = [
+        {
+            "source": str(pdf),
+            "rel": f"pdfs/{pdf.name}",
+            "kind": "pathology_report",
+            "title": pdf.stem,
+            "study": "",
+            "series": "",
+        }
+        for pdf in sorted(pdf_dir.glob("*.pdf"))
+    ]
     dicoms = [
         p for p in sorted(cd.rglob("*")) if p.is_file() and p.name != "DICOMDIR" and is_dicom(p)
     ]
@@ -228,7 +227,7 @@ def warm(paths: list[str]) -> None:
 
 
 def measure(
-    label: str, cd: Path, pdf_dir: Path, copies: int, runs: int, work: Path
+    label: str, cd: Path, pdf_dir: Path, *, copies: int, runs: int, work: Path
 ) -> tuple[dict[str, float], dict[str, float]]:
     items = file_list(cd, pdf_dir, copies)
     total_mb = sum(i["size"] for i in items) / 1e6
@@ -306,8 +305,8 @@ def main() -> None:
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; best of {args.runs} runs; peak = max RSS"
     )
-    t1, m1 = measure("CD", cd, pdf_dir, 1, args.runs, work)
-    t2, m2 = measure("CD x2", cd, pdf_dir, 2, args.runs, work)
+    t1, m1 = measure("CD", cd, pdf_dir, copies=1, runs=args.runs, work=work)
+    t2, m2 = measure("CD x2", cd, pdf_dir, copies=2, runs=args.runs, work=work)
     key = "packet_write durable"
     print(
         f"when the CD doubles: peak memory {m2[key] - m1[key]:+.1f} MB, time {t2[key] / t1[key]:.2f}x"

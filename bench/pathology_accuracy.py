@@ -117,6 +117,36 @@ def score(
     return precision, coverage, right, len(stated), len(labelled)
 
 
+def status_counts(results: list[dict]) -> dict[str, int]:
+    by_status: dict[str, int] = {}
+    for res in results:
+        for name in ("pT", "pN"):
+            fact = res.get("fields", {}).get(name)
+            if fact:
+                by_status[f"{name}:{fact['status']}"] = (
+                    by_status.get(f"{name}:{fact['status']}", 0) + 1
+                )
+    return dict(sorted(by_status.items()))
+
+
+def dev_harm_print(rows: list[dict], results: list[dict]) -> None:
+    print("harm on the dev set (X answers excluded):")
+    print(f"{'field':6} {'wrong':>6} {'silent':>7} {'missed':>7}   baseline wrong/silent/missed")
+    for axis in ("T", "N", "M"):
+        name = "p" + axis
+        ours, base = [], []
+        for row, res in zip(rows, results, strict=True):
+            gold = main_category(row.get("labels", {}).get(axis))
+            fact = res.get("fields", {}).get(name)
+            pred = main_category(fact["value"]) if fact else None
+            mentioned = axis_mentioned(row["text"], axis)
+            ours.append((pred, gold, bool(fact) and fact["status"] == "derived", mentioned))
+            base.append((main_category(baseline(row["text"], axis)), gold, False, mentioned))
+        w, si, mi = harm(ours)
+        bw, bs, bm = harm(base)
+        print(f"{name:6} {w:6} {si:7} {mi:7}   {bw}/{bs}/{bm}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsonl", default=DEFAULT)
@@ -170,32 +200,10 @@ def main() -> int:
     print(header)
     for name, (p, c, right, stated, labelled) in tables:
         print(f"{name:6} {p:9.3f} {c:9.3f} {right:6} {stated:7} {labelled:8}")
-    by_status: dict[str, int] = {}
-    for res in results:
-        for name in ("pT", "pN"):
-            fact = res.get("fields", {}).get(name)
-            if fact:
-                by_status[f"{name}:{fact['status']}"] = (
-                    by_status.get(f"{name}:{fact['status']}", 0) + 1
-                )
     print()
-    print("status counts:", dict(sorted(by_status.items())))
+    print("status counts:", status_counts(results))
     print()
-    print("harm on the dev set (X answers excluded):")
-    print(f"{'field':6} {'wrong':>6} {'silent':>7} {'missed':>7}   baseline wrong/silent/missed")
-    for axis in ("T", "N", "M"):
-        name = "p" + axis
-        ours, base = [], []
-        for row, res in zip(rows, results, strict=True):
-            gold = main_category(row.get("labels", {}).get(axis))
-            fact = res.get("fields", {}).get(name)
-            pred = main_category(fact["value"]) if fact else None
-            mentioned = axis_mentioned(row["text"], axis)
-            ours.append((pred, gold, bool(fact) and fact["status"] == "derived", mentioned))
-            base.append((main_category(baseline(row["text"], axis)), gold, False, mentioned))
-        w, si, mi = harm(ours)
-        bw, bs, bm = harm(base)
-        print(f"{name:6} {w:6} {si:7} {mi:7}   {bw}/{bs}/{bm}")
+    dev_harm_print(rows, results)
     hand = hand_written_harm()
     reports = len(list(HAND_WRITTEN.glob("*.txt")))
     print()

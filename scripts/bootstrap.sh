@@ -25,8 +25,17 @@ bootstrap() {
   want="$(cat pyproject.toml constraints.txt | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing what the app needs (this takes a minute the first time)..."
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$spec"
+    # pip and the build backend print notes even with --quiet (setuptools' "Editable
+    # installation ... be careful with folders ..." banner is one): they go to a log, shown only
+    # when the install fails.
+    local log=".venv/install.log"
+    if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+           .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+             -c constraints.txt -e "$spec"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "The installation failed; the messages above (also in $log) say why." >&2
+      exit 1
+    fi
     echo "$want" > "$stamp"
   fi
 }

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 from secondopinion.core.privacy import use_private_umask
 
 
@@ -10,8 +12,6 @@ def main(argv: list[str] | None = None) -> None:
     # Files the app writes (database, documents, backups, exports) are for this user only.
     use_private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secondopinion.settings")
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["secondopinion", *(sys.argv[1:] if argv is None else argv)])
 
 

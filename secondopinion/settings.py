@@ -12,7 +12,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from secondopinion.core.env import env_bool, env_int, env_list, env_path, env_str
+from secondopinion.core.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_path,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -75,6 +83,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's /health/ is answered before the https redirect and the host check.
+    "secondopinion.core.middleware.health_probe",
+    "secondopinion.core.middleware.request_id",
     "secondopinion.core.middleware.forwarded_client",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +151,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the rows written per short transaction (studies, series and images together).
 CD_MAX_STUDIES = env_int("CD_MAX_STUDIES", 2000, minimum=1)
 CD_WRITE_BATCH = env_int("CD_WRITE_BATCH", 1000, minimum=1)
+# Patient-portal downloads (C-CDA, FHIR): the largest single XML or JSON file, and the most FHIR
+# resources (or CDA entries) one import reads; beyond either it is refused with a plain message.
+PORTAL_MAX_BYTES = env_int("PORTAL_MAX_MB", 100, minimum=1) * 1024 * 1024
+PORTAL_MAX_RESOURCES = env_int("PORTAL_MAX_RESOURCES", 100_000, minimum=1)
 
 # Background work: the database-backed queue by default; Redis (RQ) when hosted.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -152,7 +167,13 @@ elif TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run django-tasks' Task objects
+    # Workers run django-tasks' Task objects; the queue and worker classes carry the request id
+    # of the page that enqueued a job into the worker's log lines (core.rqjobs).
+    RQ = {
+        "JOB_CLASS": "secondopinion.core.rqjobs.Job",
+        "QUEUE_CLASS": "secondopinion.core.rqjobs.Queue",
+        "WORKER_CLASS": "secondopinion.core.rqjobs.Worker",
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
@@ -175,6 +196,12 @@ JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120, minimum=1)
 JOB_RETRIES = env_int("JOB_RETRIES", 3, minimum=0)
 JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 10, minimum=1)
+
+# Health checks (core.health): addresses besides this machine's own that may ask /health/ over
+# plain http, with any Host, and see the deep check (a load balancer, a monitor); and how recently
+# a queue worker must have been seen (rq workers check in every --worker-ttl minus 15 seconds).
+HEALTH_PROBE_ADDRESSES = env_networks("HEALTH_PROBE_ADDRESSES")
+HEALTH_WORKER_SECONDS = env_int("HEALTH_WORKER_SECONDS", 480, minimum=1)
 
 # Cache: counters such as the share-link rate limit live here. One process on a personal copy
 # needs only memory; several web processes must share one cache, or each keeps its own count.
@@ -317,6 +344,12 @@ QUARANTINE_KEEP_DAYS = env_int("QUARANTINE_KEEP_DAYS", 30, minimum=1)
 # when any hosted service is configured; account forms then never reveal whether an account exists.
 HOSTED = env_bool("HOSTED", bool(DATABASE_URL) or STORAGE_BACKEND == "s3" or TASKS_BACKEND == "rq")
 
+# Backups (operations/backup.py): encrypted at rest when hosted, with the key in a file that is
+# kept apart from the backups; `backup --into` keeps the BACKUP_KEEP newest.
+BACKUP_ENCRYPT = env_bool("BACKUP_ENCRYPT", HOSTED)
+BACKUP_KEY_FILE = env_path("BACKUP_KEY_FILE", DATA_DIR / "backup.key")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+
 # Outgoing email (password reset). With EMAIL_HOST set, mail goes out by SMTP; without it a personal
 # copy sends nothing: messages are printed to the console and the pages that would send mail say so.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -342,8 +375,22 @@ USE_TZ = True
 # Outgoing requests to public research APIs (doctors app).
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "secondopinion-navigator@example.org")
 NCBI_API_KEY = env_str("NCBI_API_KEY")
+# Requests each worker process sends to each registry, as the registries ask (per process: with
+# several workers, divide the registry's limit among them).
+DOCTOR_LOOKUP_BUDGETS = {
+    "ncbi": (env_int("PUBMED_PER_SECOND", 10 if NCBI_API_KEY else 3, minimum=1), 1.0),
+    "nppes": (env_int("NPI_PER_SECOND", 2, minimum=1), 1.0),
+    "ctgov": (env_int("TRIALS_PER_MINUTE", 40, minimum=1), 60.0),
+}
 
-# Logs never carry health details: only ids, counts and durations.
+# Share links (opinions.views_public): requests from one address in a window, counted in the
+# cache, so across web processes when CACHE_URL is Redis.
+SHARE_LINK_REQUESTS = env_int("SHARE_LINK_REQUESTS", 120, minimum=1)
+SHARE_LINK_WINDOW_SECONDS = env_int("SHARE_LINK_WINDOW_SECONDS", 600, minimum=1)
+
+# Logs never carry health details: only ids, counts and durations. LOG_FORMAT=json writes one
+# JSON object a line for a log collector; every line carries the request id (core.requestid).
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ["plain", "json"])
 # Share-link and invite tokens and query strings are masked in every line (core.logmask); times
 # are UTC with their offset.
 LOGGING = {
@@ -353,11 +400,12 @@ LOGGING = {
     "formatters": {
         "plain": {
             "()": "secondopinion.core.logmask.UTCFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        }
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "secondopinion.core.logmask.JSONFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask"]}
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["mask"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

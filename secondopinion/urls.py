@@ -9,6 +9,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("about/", core_views.about, name="about"),
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("secondopinion.accounts.urls")),
     path("cases/", include("secondopinion.cases.urls")),
     path("centers/", include("secondopinion.centers.urls")),

@@ -7,6 +7,7 @@ tmp folder before moving them into the bucket.
 
 from __future__ import annotations
 
+import boto3
 import pytest
 from django.core.files.storage import storages
 from moto import mock_aws
@@ -25,8 +26,6 @@ def s3(settings, monkeypatch, tmp_path):
         monkeypatch.setenv(key, value)
     settings.RECORDS_STAGING_DIR = str(tmp_path / "staging")
     with mock_aws():
-        import boto3
-
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
         settings.STORAGES = {
             **settings.STORAGES,

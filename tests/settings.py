@@ -20,3 +20,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # The live server's request threads share one in-memory database connection: take turns.
 MIDDLEWARE = ["tests.middleware.one_request_at_a_time", *MIDDLEWARE]  # noqa: F405
+# Backups are plain unless a test asks for encryption (the PostgreSQL run counts as hosted).
+BACKUP_ENCRYPT = False

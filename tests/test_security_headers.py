@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from secondopinion import settings as real
+
 
 @pytest.mark.django_db
 def test_it_sends_strict_headers_on_pages(owner_client, case):
@@ -15,9 +17,7 @@ def test_it_sends_strict_headers_on_pages(owner_client, case):
 
 
 def test_production_cookies_are_secure_unless_debug():
-    from secondopinion import settings as real
-
-    assert real.SESSION_COOKIE_SECURE == (not real.DEBUG) or real.SECURE_COOKIES is False
+    assert (not real.DEBUG) == real.SESSION_COOKIE_SECURE or real.SECURE_COOKIES is False
     assert real.CSRF_COOKIE_HTTPONLY and real.SESSION_COOKIE_HTTPONLY
 
 

@@ -81,7 +81,7 @@ ACTION_WORDS: dict[str, str] = {
     "sharing.role_changed": "changed what {target} may do to: {role}",
     "sharing.removed": "stopped sharing the case with {target}",
     "sharing.link_created": "made an invite link ({role})",
-    "sharing.link_revoked": "cancelled an invite link",
+    "sharing.link_revoked": "canceled an invite link",
     "sharing.link_used": "joined the case through an invite link ({role})",
     "signin.success": "signed in",
     "signin.failure": "failed to sign in",

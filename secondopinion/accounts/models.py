@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 # PBKDF2 rounds for recovery codes: about 70 ms for one code on a small server. A code has 40 random
@@ -64,8 +65,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Django checks this hash on every request and ends sessions whose stored copy differs.
         # It already changes with the password; the extra token lets a person end other sessions
         # without changing their password.
-        from django.utils.crypto import salted_hmac
-
         key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
         value = self.password + (f":{self.session_token}" if self.session_token else "")
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()

@@ -11,8 +11,12 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from secondopinion.accounts.audit import audit_record
@@ -100,11 +104,6 @@ def invite_email_send(
     """Mail a one-time invite link to an address, whether or not it has an account (hosted): the
     person signs in, or makes an account on the way, and lands in the case. The answer to the
     owner is the same either way, so the form never tells who has an account here."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
     email = (email or "").strip().lower()
     if email == case.owner.email.lower():
         raise SharingError("That is your own email address. You already own this case.")
@@ -131,7 +130,7 @@ def invite_link_revoke(*, case, invite_id, request: HttpRequest | None = None) -
         case=case, public_id=invite_id, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if not updated:
-        raise SharingError("This invite link was already used or cancelled.")
+        raise SharingError("This invite link was already used or canceled.")
     audit_record(
         action="sharing.link_revoked",
         request=request,
@@ -154,7 +153,7 @@ def invite_link_find(token: str) -> CaseInvite:
         )
     if invite.revoked_at is not None:
         raise SharingError(
-            "This invite link was cancelled by the person who made it. Ask them for a new one."
+            "This invite link was canceled by the person who made it. Ask them for a new one."
         )
     if invite.used_at is not None:
         raise SharingError(

@@ -420,12 +420,19 @@ def twofactor_codes(request):
 # --- Invite links -----------------------------------------------------------------------------
 
 
-@login_required
 def invite_accept(request, token: str):
+    """The caregiver's link. Signed out, it says who invited her and to whose case (no health
+    details) and offers to make an account or sign in, then comes back here."""
     try:
         invite = invite_link_find(token)
     except SharingError as error:
         return render(request, "accounts/invite_problem.html", {"problem": str(error)}, status=410)
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "accounts/invite_welcome.html",
+            {"invite": invite, "inviter": invite.case.owner, "next": request.path},
+        )
     if request.method == "POST":
         try:
             membership = invite_link_accept(token=token, user=request.user, request=request)

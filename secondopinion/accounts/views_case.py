@@ -101,7 +101,7 @@ def sharing_link_cancel(request, case, invite_id):
     if request.method == "POST":
         try:
             sharing.invite_link_revoke(case=case, invite_id=invite_id, request=request)
-            messages.success(request, "The invite link is cancelled. It no longer works.")
+            messages.success(request, "The invite link is canceled. It no longer works.")
         except SharingError as error:
             messages.error(request, str(error))
     return redirect("sharing:page", case.public_id)

@@ -26,7 +26,7 @@ LABELS: dict[str, str] = {
     "included": "What the price includes",
     "extra_charges": "Extra charges",
     "insurance": "Insurance and financial help",
-    "refund": "Refunds and cancelling",
+    "refund": "Refunds and canceling",
     "reviewer": "Who reviews your case",
     "local_doctor": "Talking with your own doctor",
     "turnaround": "When the answer comes",

@@ -7,15 +7,15 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.accounts.models import User
+from secondopinion.cases.models import Case
+
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105 - a public demo account, stated in README
 
 
 @transaction.atomic
 def demo_create() -> tuple:
-    from secondopinion.accounts.models import User
-    from secondopinion.cases.models import Case
-
     user = User.objects.filter(email=DEMO_EMAIL).first()
     if user is None:
         user = User.objects.create_user(

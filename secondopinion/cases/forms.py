@@ -12,13 +12,25 @@ from secondopinion.core.editguard import EditGuardMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# Shown above the identity fields: why a stranger's doctor needs them.
+IDENTITY_REASON = (
+    "The reviewing doctor needs these to be sure the records are yours, to match them with "
+    "what your hospital sends, and to reach you or your doctor with a question. They go only "
+    "in what you send to a service. All optional."
+)
+
 
 class CaseForm(EditGuardMixin, forms.ModelForm):
+    identity_reason = IDENTITY_REASON
+
     class Meta:
         model = Case
         fields = [
             "patient_name",
+            "legal_name",
             "date_of_birth",
+            "patient_phone",
+            "patient_address",
             "cancer_type",
             "cancer_type_other",
             "diagnosis_date",
@@ -26,6 +38,7 @@ class CaseForm(EditGuardMixin, forms.ModelForm):
             "doctor_name",
             "doctor_institution",
             "doctor_phone",
+            "doctor_fax",
             "doctor_email",
             "first_plan",
             "first_plan_date",
@@ -36,9 +49,17 @@ class CaseForm(EditGuardMixin, forms.ModelForm):
             "diagnosis_date": DATE_INPUT,
             "first_plan_date": DATE_INPUT,
             "first_plan": forms.Textarea(attrs={"rows": 4}),
+            "patient_address": forms.Textarea(attrs={"rows": 3}),
+            "patient_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "doctor_phone": forms.TextInput(attrs={"type": "tel"}),
+            "doctor_fax": forms.TextInput(attrs={"type": "tel"}),
         }
         help_texts = {
-            "patient_name": "The person with cancer. A first name is enough.",
+            "patient_name": "The person with cancer, as you want us to call them here.",
+            "legal_name": "As on the insurance card and hospital records, for example "
+            "“Ana María Ruiz Torres”.",
+            "patient_address": "Street, city, state and ZIP code.",
+            "doctor_fax": "Many doctors' offices still take records and letters by fax.",
             "stage_told": 'For example "stage 2". Leave empty if you were not told.',
             "doctor_name": "The doctor treating you now. We use this name in messages we draft.",
             "first_plan": 'In your own words, for example "surgery, then radiation".',

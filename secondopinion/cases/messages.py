@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from secondopinion.cases.cancer_types import cancer_in_sentence
+from secondopinion.core.words import dear
 
 
 def wait_question(*, doctor_name: str, cancer_label: str, patient_name: str) -> str:
     """A short, polite note asking the treating doctor whether treatment can wait a few weeks."""
-    greeting = f"Dear Dr. {doctor_name}," if doctor_name else "Dear Doctor,"
+    greeting = dear(doctor_name)
     cancer = cancer_in_sentence(cancer_label) if cancer_label else "my cancer"
     signature = patient_name or ""
     return (

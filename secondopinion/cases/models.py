@@ -42,7 +42,11 @@ class Case(models.Model):
 
     # Who and what.
     patient_name = models.CharField("Patient's name", max_length=120)
+    # Identity and contact for the reviewing doctor (optional; see IDENTITY_REASON in forms.py).
+    legal_name = models.CharField("Full legal name", max_length=200, blank=True)
     date_of_birth = models.DateField("Date of birth", null=True, blank=True)
+    patient_phone = models.CharField("Phone", max_length=40, blank=True)
+    patient_address = models.TextField("Mailing address", max_length=500, blank=True)
     cancer_type = models.CharField("Type of cancer", max_length=30, choices=CHOICES)
     cancer_type_other = models.CharField("If other, what type", max_length=120, blank=True)
     diagnosis_date = models.DateField("Date of diagnosis", null=True, blank=True)
@@ -50,8 +54,11 @@ class Case(models.Model):
 
     # The treating (local) doctor.
     doctor_name = models.CharField("Doctor's name", max_length=120, blank=True)
-    doctor_institution = models.CharField("Hospital or clinic", max_length=200, blank=True)
+    doctor_institution = models.CharField(
+        "Practice, hospital or clinic", max_length=200, blank=True
+    )
     doctor_phone = models.CharField("Phone", max_length=40, blank=True)
+    doctor_fax = models.CharField("Fax", max_length=40, blank=True)
     doctor_email = models.EmailField("Email", blank=True)
 
     # The first opinion.
@@ -107,6 +114,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.patient_name
+
+    @property
+    def full_name(self) -> str:
+        """The legal name when given, else the name the patient goes by."""
+        return self.legal_name.strip() or self.patient_name.strip()
 
     @property
     def cancer(self):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -8,6 +9,7 @@ from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import case_view, cases_visible_to
 from secondopinion.cases.forms import CaseForm, GoalsForm, TimelineForm
 from secondopinion.cases.journey import journey_for
+from secondopinion.cases.lifecycle import case_delete as delete_everything
 from secondopinion.cases.messages import wait_question
 
 
@@ -19,7 +21,15 @@ def home(request):
 
 @login_required
 def case_list(request):
-    cases = cases_visible_to(request.user).select_related("owner")
+    cases = list(cases_visible_to(request.user).select_related("owner"))
+    if not cases:
+        # A newcomer's first page: what this is, what it never does, where the data lives.
+        where = (
+            "on the server of the organization that runs this site"
+            if settings.HOSTED
+            else f"only on this computer, in the folder {settings.DATA_DIR}"
+        )
+        return render(request, "cases/first_page.html", {"data_where": where})
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
@@ -87,8 +97,6 @@ def case_delete(request, case):
             return redirect("cases:delete", case.public_id)
         with transaction.atomic():
             audit_record(action="case.deleted", request=request, detail=str(case.public_id))
-            from secondopinion.cases.lifecycle import case_delete as delete_everything
-
             delete_everything(case=case)
         messages.success(request, "The case and all its files are deleted.")
         return redirect("cases:list")

@@ -163,18 +163,22 @@ def center_key(name: str, city: str, state: str) -> str:
 def _row_problems(row: dict[str, str]) -> tuple[list[str], Center | None]:
     problems: list[str] = []
     get = {k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
-    for col in ("name", "city", "state", "designation", "remote_second_opinion"):
-        if not get[col]:
-            problems.append(f"'{col}' is empty")
+    problems.extend(
+        f"'{col}' is empty"
+        for col in ("name", "city", "state", "designation", "remote_second_opinion")
+        if not get[col]
+    )
     if get["designation"] and get["designation"] not in DESIGNATIONS:
         problems.append(
             f"designation '{get['designation']}' is not one of {', '.join(DESIGNATIONS)}"
         )
     if get["state"] and get["state"] not in US_STATES:
         problems.append(f"state '{get['state']}' is not a US state code")
-    for col in ("phone", "second_opinion_phone"):
-        if get[col] and not PHONE_FORMAT.fullmatch(get[col]):
-            problems.append(f"{col} '{get[col]}' is not written like +1-617-555-0100")
+    problems.extend(
+        f"{col} '{get[col]}' is not written like +1-617-555-0100"
+        for col in ("phone", "second_opinion_phone")
+        if get[col] and not PHONE_FORMAT.fullmatch(get[col])
+    )
     remote = get["remote_second_opinion"]
     if remote and remote not in REMOTE_VALUES:
         problems.append(f"remote_second_opinion '{remote}' must be yes, no or unknown")

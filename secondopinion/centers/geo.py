@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import zipcodes
 
-from secondopinion.centers.directory import Center
+from secondopinion.centers.directory import Center, bundled_centers
 
 EARTH_RADIUS_MILES = 3958.8
 # Anything wider than half the Earth's circumference is just "any distance" said loudly.
@@ -201,6 +201,4 @@ def search_by_zip(
 @cache
 def bundled_index() -> CenterIndex:
     """Index over the directory shipped with the package (the CLI and the bench use it)."""
-    from secondopinion.centers.directory import bundled_centers
-
     return CenterIndex(bundled_centers())

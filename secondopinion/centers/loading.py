@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from secondopinion.centers import directory
+from secondopinion.centers.geo import CenterIndex
+from secondopinion.centers.models import Center
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def directory_replace(*, centers: Sequence[directory.Center], model=None) -> Loa
     `model` lets the data migration pass its historical model; normal callers leave it out.
     """
     if model is None:
-        from secondopinion.centers.models import Center as model
+        model = Center
     # An older data migration passes a historical model that lacks later columns.
     known = {f.name for f in model._meta.get_fields()}
     existing = {c.key: c for c in model.objects.all()}
@@ -75,7 +77,4 @@ def directory_replace(*, centers: Sequence[directory.Center], model=None) -> Loa
 
 def listed_index():
     """A search index over the centers currently listed (one query; about 75 rows)."""
-    from secondopinion.centers.geo import CenterIndex
-    from secondopinion.centers.models import Center
-
     return CenterIndex(c.as_record() for c in Center.objects.filter(listed=True))

@@ -11,6 +11,7 @@ from secondopinion.centers.forms import CenterSearchForm
 from secondopinion.centers.geo import Hit
 from secondopinion.centers.loading import listed_index
 from secondopinion.centers.usmap import MapPoint, map_svg
+from secondopinion.core.words import count
 
 
 def _kind(center) -> str:
@@ -21,7 +22,7 @@ def _kind(center) -> str:
 
 def miles_phrase(miles: float) -> str:
     whole = round(miles)
-    return f"{whole:,} mile{'' if whole == 1 else 's'} away"
+    return f"{count(whole, 'mile')} away"
 
 
 def _query_with(request, **extra) -> str:

@@ -34,13 +34,7 @@ def _decode(data: bytes, *, partial: bool) -> str | None:
     # NUL bytes are valid UTF-8, so UTF-16 without a byte-order mark is looked for first: every
     # other byte is NUL in English text.
     if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 3:
-        even_zero = sample[1::2].count(0) > len(sample) // 3
-        codec = "utf-16-le" if even_zero else "utf-16-be"
-        whole = data[: len(data) - len(data) % 2]
-        try:
-            return whole.decode(codec)
-        except UnicodeDecodeError:
-            return whole.decode(codec, errors="replace") if partial else None
+        return _utf16_decode(data, sample, partial=partial)
     if b"\x00" in sample:
         return None
     try:
@@ -48,6 +42,20 @@ def _decode(data: bytes, *, partial: bool) -> str | None:
     except UnicodeDecodeError as exc:
         if partial and exc.start >= len(data) - 4:
             return data[: exc.start].decode("utf-8")
+    return _not_utf8_decode(data)
+
+
+def _utf16_decode(data: bytes, sample: bytes, *, partial: bool) -> str | None:
+    even_zero = sample[1::2].count(0) > len(sample) // 3
+    codec = "utf-16-le" if even_zero else "utf-16-be"
+    whole = data[: len(data) - len(data) % 2]
+    try:
+        return whole.decode(codec)
+    except UnicodeDecodeError:
+        return whole.decode(codec, errors="replace") if partial else None
+
+
+def _not_utf8_decode(data: bytes) -> str | None:
     # Not UTF-8: most often Windows-1252 (a superset of Latin-1's printable characters). Only
     # when that does not fit either is the encoding guessed.
     try:

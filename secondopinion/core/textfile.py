@@ -80,8 +80,8 @@ def _looks_binary(text: str) -> bool:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, only to read a PDF
+    from pypdf.errors import PdfReadError  # noqa: PLC0415 - heavy, only to read a PDF
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:

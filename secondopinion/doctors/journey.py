@@ -6,7 +6,7 @@ import datetime
 
 from django.urls import reverse
 
-from secondopinion.cases.journey import DONE, STARTED, TODO, Stage
+from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
 from secondopinion.doctors.models import DoctorResearch, ResearchStatus
 
 
@@ -38,5 +38,11 @@ def stages(case, today: datetime.date) -> list[Stage]:
         return [
             Stage("doctor", title, STARTED, "Looking up the doctor now.", "See progress", url, 45)
         ]
+    unfinished = [r.doctor_name for r in done if r.incomplete]
+    if unfinished:
+        summary = (
+            f"Not finished for {', '.join(unfinished)}: a source did not answer. Look again later."
+        )
+        return [Stage("doctor", title, ATTENTION, summary, "See what we found", url, 45, notes)]
     names = ", ".join(r.doctor_name for r in done)
     return [Stage("doctor", title, DONE, f"Looked up: {names}.", "See the results", url, 45, notes)]

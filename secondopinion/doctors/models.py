@@ -57,9 +57,10 @@ class ResearchStatus(models.TextChoices):
     FAILED = "failed", "Could not finish"
 
 
+INCOMPLETE_WORDS = "Not finished: a source did not answer"
 STEP_WORDS = {
     "": "Waiting to start",
-    "npi": "Checking the NPI registry (licence and specialty)",
+    "npi": "Checking the NPI registry (license and specialty)",
     "pubmed": "Counting articles on PubMed",
     "trials": "Looking for clinical trials",
     "done": "Finished",
@@ -103,7 +104,28 @@ class DoctorResearch(models.Model):
         return self.status in (ResearchStatus.QUEUED, ResearchStatus.RUNNING)
 
     @property
+    def incomplete(self) -> bool:
+        """Finished, but a source did not answer (offline, an error, old results kept): the
+        lookup is not done, and the page must not say it is."""
+        card = self.card or {}
+        return self.status == ResearchStatus.DONE and bool(
+            card.get("problems") or card.get("stale")
+        )
+
+    @property
+    def complete(self) -> bool:
+        return self.status == ResearchStatus.DONE and not self.incomplete
+
+    @property
+    def status_words(self) -> str:
+        if self.incomplete:
+            return INCOMPLETE_WORDS
+        return self.get_status_display()
+
+    @property
     def step_words(self) -> str:
+        if self.incomplete:
+            return INCOMPLETE_WORDS
         return STEP_WORDS.get(self.step, self.step)
 
     @property
@@ -113,7 +135,7 @@ class DoctorResearch(models.Model):
 
 class NoteKind(models.TextChoices):
     BOARD = "board", "Board certification"
-    AWARD = "award", "Award or honour"
+    AWARD = "award", "Award or honor"
     OTHER = "other", "Other"
 
 

@@ -47,7 +47,10 @@ def _research(research_pk: int) -> None:
         DoctorResearch.objects.filter(pk=research.pk).update(step=step)
 
     clients = clients_create(
-        email=settings.CONTACT_EMAIL, api_key=settings.NCBI_API_KEY, cache=DatabaseCache()
+        email=settings.CONTACT_EMAIL,
+        api_key=settings.NCBI_API_KEY,
+        cache=DatabaseCache(),
+        budgets=settings.DOCTOR_LOOKUP_BUDGETS,
     )
     try:
         card = doctor_research(

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secondopinion.core.words import plural
+
 MAX_SIDE = 2000  # pixels on the long side of a page given to the engine (A4 at about 170 dpi;
 # the engine itself shrinks anything larger to 2000)
 RENDER_DPI = 300  # a PDF page is rendered at this resolution, then bounded by MAX_SIDE
@@ -87,9 +89,7 @@ class OcrResult:
         if unread:
             parts.append(f"We could not read {_pages(unread)}.")
         if blank:
-            parts.append(
-                f"{_pages(blank).capitalize()} {'is' if len(blank) == 1 else 'are'} blank."
-            )
+            parts.append(f"{_pages(blank).capitalize()} {plural(len(blank), 'is', 'are')} blank.")
         if self.skipped:
             parts.append(
                 f"We read only the first {len(self.pages)} of {self.pages_total} pages; "
@@ -112,7 +112,7 @@ def _pages(numbers: list[int]) -> str:
 def engine_get():
     """One engine per process (loading the models takes about half a second)."""
     try:
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime import RapidOCR  # noqa: PLC0415 - OCR stack, loaded on first scan
     except ImportError as exc:  # Python 3.13+ has no wheel of this engine yet
         raise OcrError("Reading scans is not available on this installation.") from exc
     # A few threads at most: the worker shares the machine with the web process (and, hosted,
@@ -124,7 +124,7 @@ def engine_get():
 
 
 def _engine_lines(gray) -> list[tuple[list, str, float]]:
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     pixels = np.asarray(gray)
     rgb = np.stack([pixels] * 3, axis=-1)
@@ -172,9 +172,9 @@ def spaces_restore(pixels, box, text: str, chars) -> str:
     centres = [sum(p[0] for p in c) / len(c) for c in chars]
     out = [text[0]]
     for i in range(1, len(text)):
-        if text[i] != " " and text[i - 1] != " ":
-            if any(centres[i - 1] < g < centres[i] for g in gaps):
-                out.append(" ")
+        between_letters = text[i] != " " and text[i - 1] != " "
+        if between_letters and any(centres[i - 1] < g < centres[i] for g in gaps):
+            out.append(" ")
         out.append(text[i])
     return "".join(out)
 
@@ -185,7 +185,7 @@ def spaces_restore(pixels, box, text: str, chars) -> str:
 
 def image_prepare(image):
     """Grey, bounded to MAX_SIDE on the long side, contrast stretched. Returns a new image."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     gray = image.convert("L")
     if max(gray.size) > MAX_SIDE:
@@ -195,7 +195,7 @@ def image_prepare(image):
 
 
 def _is_blank(gray) -> bool:
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     small = np.asarray(gray.resize((max(1, gray.width // 4), max(1, gray.height // 4))))
     # autocontrast makes any page span 0-255; a blank one has almost no dark pixels after it,
@@ -325,7 +325,7 @@ def ocr_file(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress
 
 def ocr_pdf(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None):
     """Render and read the first `max_pages` pages of a PDF, one page in memory at a time."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # noqa: PLC0415 - heavy, only to draw pages
 
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -367,7 +367,7 @@ def ocr_pdf(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress 
 
 def _heif_register() -> None:
     try:
-        import pillow_heif
+        import pillow_heif  # noqa: PLC0415 - OCR stack, loaded on first scan
     except ImportError:
         return
     pillow_heif.register_heif_opener()
@@ -375,7 +375,7 @@ def _heif_register() -> None:
 
 def ocr_image(path: str | Path, *, progress: Progress | None = None) -> OcrResult:
     """Read a photo or scan of one page (JPEG, PNG, TIFF, HEIC ...)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     _heif_register()
     try:

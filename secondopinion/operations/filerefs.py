@@ -50,6 +50,7 @@ FILE_FIELDS: list[FileField] = [
     FileField("records.ImagingInstance", "stored_name", "sha256", "size"),
     FileField("records.ImagingSeries", "preview_name", case_path="study__case"),
     FileField("records.DiscImport", "upload_name"),
+    FileField("records.PortalImport", "upload_name"),
     FileField("opinions.PacketBuild", "file_name", size_field="file_size"),
     FileField("opinions.Opinion", "report_name", "report_sha256", "report_size"),
     FileField("opinions.Opinion", "report_kept_name", "report_kept_sha256", "report_kept_size"),
@@ -133,6 +134,8 @@ class JobTable:
 
 JOB_TABLES: list[JobTable] = [
     JobTable("records.DiscImport", discard=disc_import_rows_discard),
+    # Writes all its rows in one transaction: an interrupted one left nothing to discard.
+    JobTable("records.PortalImport"),
     JobTable("opinions.PacketBuild"),
 ]
 INTERRUPTED_MESSAGE = (

@@ -35,17 +35,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.deletion import Collector
+from django.utils import timezone
 
 from secondopinion.core import jobrules
 from secondopinion.core.jobs import INTERRUPTED, job_fail, rq_failed_feed
 from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
 from secondopinion.core.models import Job
+from secondopinion.core.words import count
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
     JOB_TABLES,
@@ -104,7 +107,7 @@ class IntegrityReport:
             counts[problem.kind] = counts.get(problem.kind, 0) + 1
         parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         n = len(self.problems)
-        return f"{n} problem{'s' if n != 1 else ''} with stored files ({parts})."
+        return f"{count(n, 'problem')} with stored files ({parts})."
 
 
 # --- looking ---------------------------------------------------------------------------------
@@ -237,8 +240,6 @@ _TABLE_KINDS = {"records.DiscImport": "cd_import", "opinions.PacketBuild": "pack
 
 
 def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]]) -> list[Problem]:
-    from django.apps import apps
-
     covered_keys = {
         (kind, key)
         for kind, key in Job.objects.filter(pk__in=[pk for _, pk in covered]).values_list(
@@ -264,9 +265,6 @@ def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]])
 
 
 def _job_fail(problem: Problem) -> str:
-    from django.apps import apps
-    from django.utils import timezone
-
     if problem.model == "core.Job":
         job = Job.objects.filter(pk=problem.pk).first()
         if job is None or not job_fail(job, JOB_INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
@@ -333,8 +331,6 @@ def _rows_quarantine(model_label: str, pk: int, folder: Path) -> tuple[str, list
 
     Returns the JSON file written and the storage names those rows held (to be set aside too).
     """
-    from django.apps import apps
-
     model = apps.get_model(model_label)
     obj = model.objects.filter(pk=pk).first()
     if obj is None:

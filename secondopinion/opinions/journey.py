@@ -12,11 +12,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.core.words import count
+from secondopinion.opinions.models import Decision, Handoff, LinkEvent, Opinion, PacketBuild
 
 
 def stages(case, today: datetime.date) -> list[Stage]:
-    from secondopinion.opinions.models import Decision, Handoff, LinkEvent, Opinion, PacketBuild
-
     home = reverse("opinions:home", args=[case.public_id])
     compare_url = reverse("opinions:compare", args=[case.public_id])
     packets = PacketBuild.objects.filter(case=case, status=PacketBuild.Status.DONE).count()
@@ -81,12 +81,11 @@ def stages(case, today: datetime.date) -> list[Stage]:
             "often and from where, and let everyone try again if it was the reviewing doctor."
         )
     if opinions:
-        words = "opinion" if opinions == 1 else "opinions"
         receive = Stage(
             "receive",
             "Receive the opinion",
             DONE,
-            f"{opinions} {words} recorded.",
+            f"{count(opinions, 'opinion')} recorded.",
             "Compare them",
             compare_url,
             70,

@@ -476,6 +476,38 @@ def _hash_member(zf: zipfile.ZipFile, name: str, chunk_size: int) -> tuple[str |
     return digest.hexdigest(), size
 
 
+def _manifest_merge(
+    zf: zipfile.ZipFile,
+    manifest_name: str,
+    *,
+    expected: dict[str, str],
+    report: VerifyReport,
+    chunk_size: int,
+) -> dict[str, int]:
+    """Add manifest.json's files to `expected`; return the sizes it lists.
+
+    A manifest that SHA256SUMS lists with another digest, or that disagrees with it, is a problem.
+    """
+    manifest_sizes: dict[str, int] = {}
+    manifest_digest, _ = _hash_member(zf, manifest_name, chunk_size)
+    listed = expected.get(MANIFEST_NAME)
+    if manifest_digest is None or (listed and listed != manifest_digest):
+        report.problems.append(Problem(MANIFEST_NAME, "changed" if manifest_digest else "damaged"))
+        return manifest_sizes
+    try:
+        manifest = json.loads(zf.read(manifest_name))
+        for item in manifest.get("files", []):
+            name, digest = item["path"], str(item["sha256"]).lower()
+            if name in expected and expected[name] != digest:
+                report.problems.append(Problem(name, "SHA256SUMS and manifest.json disagree"))
+            expected.setdefault(name, digest)
+            if isinstance(item.get("size"), int):
+                manifest_sizes[name] = item["size"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        report.problems.append(Problem(MANIFEST_NAME, "not in the expected format"))
+    return manifest_sizes
+
+
 def packet_verify(
     path: Path, *, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
 ) -> VerifyReport:
@@ -503,32 +535,12 @@ def packet_verify(
             report.error = f"SHA256SUMS could not be read: {exc}"
             return report
 
-        expected: dict[str, str] = {}
-        for digest, name in sums:
-            expected[name] = digest
+        expected: dict[str, str] = {name: digest for digest, name in sums}
         manifest_sizes: dict[str, int] = {}
-        manifest_name = base + MANIFEST_NAME
-        if manifest_name in members:
-            manifest_digest, _ = _hash_member(zf, manifest_name, chunk_size)
-            listed = expected.get(MANIFEST_NAME)
-            if manifest_digest is None or (listed and listed != manifest_digest):
-                report.problems.append(
-                    Problem(MANIFEST_NAME, "changed" if manifest_digest else "damaged")
-                )
-            else:
-                try:
-                    manifest = json.loads(zf.read(manifest_name))
-                    for item in manifest.get("files", []):
-                        name, digest = item["path"], str(item["sha256"]).lower()
-                        if name in expected and expected[name] != digest:
-                            report.problems.append(
-                                Problem(name, "SHA256SUMS and manifest.json disagree")
-                            )
-                        expected.setdefault(name, digest)
-                        if isinstance(item.get("size"), int):
-                            manifest_sizes[name] = item["size"]
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    report.problems.append(Problem(MANIFEST_NAME, "not in the expected format"))
+        if base + MANIFEST_NAME in members:
+            manifest_sizes = _manifest_merge(
+                zf, base + MANIFEST_NAME, expected=expected, report=report, chunk_size=chunk_size
+            )
 
         total = sum(members[base + n].file_size for n in expected if base + n in members)
         done = 0

@@ -26,10 +26,12 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from secondopinion.records.letters import Letter as RequestLetter
+
 FONT_DIR = Path(__file__).parent / "data" / "fonts"
 FONT = "DejaVu"
 NOT_ADVICE = (
-    "Prepared by the patient with Second Opinion Navigator. It organises the patient's records; "
+    "Prepared by the patient with Second Opinion Navigator. It organizes the patient's records; "
     "it is not medical advice."
 )
 
@@ -43,11 +45,59 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class QuestionList:
+    """The patient's questions by group, as on the questions page."""
+
+    title: str
+    lead: str
+    # (group title, [(question, answer, asked)])
+    groups: Sequence[tuple[str, Sequence[tuple[str, str, bool]]]]
+    written_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the patient is and who treats them, for the reviewer: each row only when typed."""
+
+    legal_name: str = ""
+    birth_date: date | None = None
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    doctor: str = ""  # "Dr. Alan Reyes"
+    practice: str = ""
+    doctor_phone: str = ""
+    doctor_fax: str = ""
+    doctor_email: str = ""
+
+    def patient_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("Full legal name", self.legal_name),
+            ("Date of birth", _day(self.birth_date) if self.birth_date else ""),
+            ("Phone", self.phone),
+            ("Address", self.address),
+            ("Email", self.email),
+        ]
+        return [(k, v) for k, v in rows if v]
+
+    def doctor_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("Doctor", self.doctor),
+            ("Practice", self.practice),
+            ("Phone", self.doctor_phone),
+            ("Fax", self.doctor_fax),
+            ("Email", self.doctor_email),
+        ]
+        return [(k, v) for k, v in rows if v]
+
+
+@dataclass(frozen=True)
 class CoverLetter:
     patient_name: str
     service_name: str
     question: str
     patient_contact: str = ""  # phone or e-mail, as the patient typed it
+    identity: Identity = field(default_factory=Identity)
     reviewer_name: str = ""
     reviewer_employer: str = ""
     goals: Sequence[str] = ()
@@ -69,6 +119,7 @@ class CaseSummary:
     timeline: Sequence[tuple[date, str]] = ()
     safe_to_wait: date | None = None
     written_on: date | None = None
+    identity: Identity = field(default_factory=Identity)
 
 
 @dataclass(frozen=True)
@@ -236,6 +287,43 @@ def letter_pdf(letter: Letter) -> bytes:
     return doc.done()
 
 
+def request_letter_pdf(letter: RequestLetter) -> bytes:
+    """The records request letter, laid out as on its page (records/letter.html)."""
+    doc = _Doc(letter.subject)
+    doc.para(letter.date_line)
+    doc.para("\n".join(letter.recipient))
+    doc.para(letter.subject, bold=True)
+    doc.para(letter.salutation)
+    doc.para(letter.paragraphs[0])
+    doc.bullets(letter.items)
+    doc.ln(1)
+    for paragraph in letter.paragraphs[1:]:
+        doc.para(paragraph)
+    doc.para(letter.closing)
+    doc.ln(6)
+    doc.para("Signature: ______________________")
+    doc.para("\n".join(letter.signature))
+    return doc.done()
+
+
+def questions_pdf(data: QuestionList) -> bytes:
+    """The question list to take to a call: each group, each question numbered, the answer
+    written under it, or lines to write one on."""
+    doc = _Doc(data.title)
+    doc.heading(data.title)
+    doc.para(f"{data.lead} {_day(data.written_on)}.")
+    for title, questions in data.groups:
+        if not questions:
+            continue
+        doc.section(title)
+        for number, (text, answer, asked) in enumerate(questions, 1):
+            doc.para(f"{number}. {text}" + (" (asked)" if asked else ""))
+            doc.para(f"Answer: {answer}" if answer else "Answer: ________________________________")
+    if not any(questions for _title, questions in data.groups):
+        doc.para("No questions picked yet.")
+    return doc.done()
+
+
 def cover_letter_pdf(data: CoverLetter) -> bytes:
     """One letter to the reviewing doctor: who, what is asked, goals, what is enclosed."""
     doc = _Doc("Cover letter")
@@ -258,8 +346,15 @@ def cover_letter_pdf(data: CoverLetter) -> bytes:
     doc.section("Enclosed")
     doc.bullets(list(data.enclosed) or ["Case summary"])
     doc.section("How to reach me")
-    contact = data.patient_name + (f" — {data.patient_contact}" if data.patient_contact else "")
-    doc.para(contact)
+    rows = data.identity.patient_rows()
+    if rows:
+        doc.pairs(rows, key_width=40)
+    else:
+        contact = data.patient_name + (f" — {data.patient_contact}" if data.patient_contact else "")
+        doc.para(contact)
+    if data.identity.doctor_rows():
+        doc.section("My local doctor")
+        doc.pairs(data.identity.doctor_rows(), key_width=40)
     if data.sender_note:
         doc.para(data.sender_note)
     return doc.done()
@@ -289,7 +384,9 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
         doc = _Doc("Case summary", base)
         doc.heading(f"Case summary: {data.patient_name}")
         rows = [("Prepared on", _day(data.written_on))]
-        if data.birth_date:
+        identity = data.identity.patient_rows()
+        rows += identity
+        if data.birth_date and not data.identity.birth_date:
             rows.append(("Date of birth", data.birth_date.isoformat()))
         rows.append(("Diagnosis", data.diagnosis or "Not recorded yet"))
         if data.safe_to_wait:
@@ -306,6 +403,9 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
             if len(facts) > keep:
                 facts = facts[:keep] + [("…", f"{len(facts) - keep} more facts in the report")]
             doc.pairs(facts)
+        if data.identity.doctor_rows():
+            doc.section("Local doctor")
+            doc.pairs(data.identity.doctor_rows())
         doc.section("First opinion")
         doc.para(data.first_opinion or "Not recorded.")
         if data.first_plan:

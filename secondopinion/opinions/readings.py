@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from secondopinion.core.words import count
 from secondopinion.plans.comparer import Comparison, compare_plans
 from secondopinion.plans.reader import PlanReading, read_plan
 
@@ -68,7 +69,7 @@ def editable(reading: PlanReading) -> list[dict]:
     return [c.to_json() for c in reading.components]
 
 
-def _stored_or_fresh(text, rows, unread, agrees, read_from, cancer) -> PlanReading:
+def _stored_or_fresh(text, *, rows, unread, agrees, read_from, cancer) -> PlanReading:
     if read_from == text and text.strip():
         return _reading(rows, unread, agrees)
     return read(text, cancer)
@@ -80,11 +81,11 @@ def _stored_or_fresh(text, rows, unread, agrees, read_from, cancer) -> PlanReadi
 def case_reading(case) -> PlanReading:
     return _stored_or_fresh(
         case.first_plan,
-        case.first_plan_components,
-        case.first_plan_unread,
-        case.first_plan_agrees,
-        case.first_plan_read_from,
-        case.cancer_type,
+        rows=case.first_plan_components,
+        unread=case.first_plan_unread,
+        agrees=case.first_plan_agrees,
+        read_from=case.first_plan_read_from,
+        cancer=case.cancer_type,
     )
 
 
@@ -114,11 +115,11 @@ def case_plan_store(case, *, components: list[dict] | None = None) -> None:
 def opinion_reading(opinion) -> PlanReading:
     return _stored_or_fresh(
         opinion.plan_text,
-        opinion.plan_components,
-        opinion.plan_unread,
-        opinion.plan_agrees,
-        opinion.plan_read_from,
-        opinion.case.cancer_type,
+        rows=opinion.plan_components,
+        unread=opinion.plan_unread,
+        agrees=opinion.plan_agrees,
+        read_from=opinion.plan_read_from,
+        cancer=opinion.case.cancer_type,
     )
 
 
@@ -151,9 +152,9 @@ def _duration(months) -> str:
     months = float(months)
     if months >= 12 and months % 12 == 0:
         years = int(months // 12)
-        return f"for {years} year{'s' if years != 1 else ''}"
+        return f"for {count(years, 'year')}"
     number = int(months) if months == int(months) else round(months, 1)
-    return f"for {number} month{'s' if number != 1 else ''}"
+    return f"for {count(number, 'month')}"
 
 
 def describe(component) -> str:

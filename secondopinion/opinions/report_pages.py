@@ -31,7 +31,7 @@ def _page_key(opinion, page: int) -> str:
 
 
 def _open(opinion):
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # noqa: PLC0415 - heavy, only to draw pages
 
     with default_storage.open(opinion.report_name, "rb") as fh:
         data = fh.read()

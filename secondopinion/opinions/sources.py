@@ -16,7 +16,11 @@ from pathlib import Path, PurePath
 from django.core.files.storage import default_storage
 from django.db.models import F
 
+from secondopinion.core import words
 from secondopinion.opinions.packet import SourceFile
+from secondopinion.records.dicom import PatientIdentity, identity_differences
+from secondopinion.records.imports import case_patient
+from secondopinion.records.models import INSTANCE_VISIBLE, Document, ImagingInstance
 
 # Types left out unless the patient ticks them: an agreement with a service is between the
 # patient and that service, and a reviewer has no need for it.
@@ -51,8 +55,6 @@ def _where(stored_name: str) -> dict:
 
 
 def _documents(case) -> list[VaultItem]:
-    from secondopinion.records.models import Document
-
     items = []
     for doc in Document.objects.filter(case=case).order_by(
         F("document_date").asc(nulls_last=True), "created_at"
@@ -98,8 +100,6 @@ def _series_label(series) -> str:
 
 
 def _imaging(case) -> list[VaultItem]:
-    from secondopinion.records.models import INSTANCE_VISIBLE, ImagingInstance
-
     instances = (
         ImagingInstance.objects.filter(INSTANCE_VISIBLE, case=case)
         .select_related("series__study")
@@ -112,9 +112,6 @@ def _imaging(case) -> list[VaultItem]:
             "pk",
         )
     )
-    from secondopinion.records.dicom import PatientIdentity, identity_differences
-    from secondopinion.records.imports import case_patient
-
     patient = case_patient(case)
     grouped: dict[int, list] = {}
     for inst in instances:
@@ -162,9 +159,7 @@ def _imaging(case) -> list[VaultItem]:
             PatientIdentity(study.patient_name, study.patient_id, study.patient_birth_date),
             patient,
         )
-        label = (
-            f"Scan images: {study_label}, {series_label} ({count} image{'s' if count != 1 else ''})"
-        )
+        label = f"Scan images: {study_label}, {series_label} ({words.count(count, 'image')})"
         if differs:
             label += f". Check first: its {' and '.join(differs)} differ from this case's"
         items.append(

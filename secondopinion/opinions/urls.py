@@ -31,6 +31,7 @@ urlpatterns = [
     path("compare/keep-question/", views.compare_question_add, name="compare_question_add"),
     path("questions/", views.questions_page, name="questions"),
     path("questions/pick/", views.questions_pick, name="questions_pick"),
+    path("questions/my-questions.pdf", views.questions_download, name="questions_pdf"),
     path("questions/<uuid:question_id>/", views.question_update, name="question_update"),
     path("handoff/", views.handoff_page, name="handoff"),
     path("handoff/summary.pdf", views.handoff_download, name="handoff_pdf"),

@@ -39,10 +39,12 @@ from secondopinion.opinions.models import (
     PatientQuestion,
     ShareLink,
 )
-from secondopinion.opinions.pdfs import handoff_pdf
+from secondopinion.opinions.pdfs import QuestionList, handoff_pdf, questions_pdf
 from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
 from secondopinion.opinions.writes import PACKET_JOB
+from secondopinion.providers.facts import service_flags_now
 from secondopinion.providers.models import Service
+from secondopinion.providers.rules import STOP
 
 
 def _service(case, service_id) -> Service:
@@ -51,9 +53,6 @@ def _service(case, service_id) -> Service:
 
 def _stops(service: Service) -> list:
     """The service's stop signs (providers/rules.py, severity stop), most serious first."""
-    from secondopinion.providers.facts import service_flags_now
-    from secondopinion.providers.rules import STOP
-
     flags = service_flags_now(service, today=timezone.localdate())
     return [f for f in flags if f.severity == STOP]
 
@@ -290,6 +289,7 @@ def _save_opinion(request, case, form, opinion=None):
         if opinion.plan_text != opinion.plan_read_from or not opinion.plan_read_from:
             # New or changed words: read them again (earlier corrections were for other words).
             readings.opinion_plan_store(opinion)
+        writes.opinion_questions_sync(opinion=opinion)
     return opinion
 
 
@@ -344,16 +344,15 @@ def opinion_detail(request, case, opinion_id):
 def opinion_edit(request, case, opinion_id):
     opinion = _opinion(case, opinion_id)
     form = OpinionForm(request.POST or None, request.FILES or None, case=case, instance=opinion)
-    if request.method == "POST" and form.is_valid():
-        if _save_opinion(request, case, form, opinion):
-            messages.success(request, "The opinion is saved.")
-            if not opinion.plan_checked:
-                return redirect(
-                    "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
-                )
+    if request.method == "POST" and form.is_valid() and _save_opinion(request, case, form, opinion):
+        messages.success(request, "The opinion is saved.")
+        if not opinion.plan_checked:
             return redirect(
-                "opinions:opinion_detail", case_id=case.public_id, opinion_id=opinion.public_id
+                "opinions:opinion_check", case_id=case.public_id, opinion_id=opinion.public_id
             )
+        return redirect(
+            "opinions:opinion_detail", case_id=case.public_id, opinion_id=opinion.public_id
+        )
     return render(
         request,
         "opinions/opinion_form.html",
@@ -537,7 +536,40 @@ def questions_page(request, case):
     return render(
         request,
         "opinions/questions.html",
-        {"case": case, "groups": groups, "form": form, "can_edit": can_edit(case)},
+        {
+            "case": case,
+            "groups": groups,
+            "form": form,
+            "can_edit": can_edit(case),
+            "title": QUESTIONS_TITLE,
+            "lead": QUESTIONS_LEAD,
+        },
+    )
+
+
+QUESTIONS_TITLE = "Your questions"
+QUESTIONS_LEAD = (
+    "Pick questions from our list, add your own, and note the answers. "
+    "Print the list to take along."
+)
+QUESTIONS_PDF_LEAD = "Questions for the second opinion, prepared on"
+
+
+@case_view()
+def questions_download(request, case):
+    """The question list as a PDF: the same groups, titles and questions as the page."""
+    mine = list(case.questions.all())
+    data = QuestionList(
+        title=QUESTIONS_TITLE,
+        lead=QUESTIONS_PDF_LEAD,
+        groups=[
+            (title, [(q.text, q.answer, q.asked) for q in mine if q.group == key])
+            for key, title in GROUPS.items()
+        ],
+        written_on=timezone.localdate(),
+    )
+    return _attachment(
+        HttpResponse(questions_pdf(data), content_type="application/pdf"), "my-questions.pdf"
     )
 
 

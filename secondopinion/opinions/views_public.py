@@ -14,6 +14,7 @@ import functools
 import math
 import zipfile
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
@@ -25,9 +26,11 @@ from secondopinion.opinions import passcodes, readings, tokens, writes
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
+from secondopinion.opinions.views import components_check
 
-REQUESTS_PER_WINDOW = 120
-WINDOW_SECONDS = 600
+# The limits are settings (docs/settings.md): SHARE_LINK_REQUESTS per SHARE_LINK_WINDOW_SECONDS
+# from one address, counted in the shared cache (across web processes when CACHE_URL is Redis);
+# wrong passcodes: SHARE_PASSCODE_TRIES per address (opinions.writes).
 
 
 def _private(view):
@@ -69,13 +72,14 @@ def refused(request) -> HttpResponse:
 
 def _rate_ok(request) -> bool:
     key = f"share-rate:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, WINDOW_SECONDS)
+    window = settings.SHARE_LINK_WINDOW_SECONDS
+    cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
+        cache.set(key, 1, window)
         count = 1
-    return count <= REQUESTS_PER_WINDOW
+    return count <= settings.SHARE_LINK_REQUESTS
 
 
 def _session_key(link: ShareLink) -> str:
@@ -327,8 +331,6 @@ def _share_report(request, token: str):
 @_methods("GET", "POST")
 def share_check(request, token: str, opinion_id):
     """The reviewer checks the treatments we read from their answers (their own upload only)."""
-    from secondopinion.opinions.views import components_check
-
     link, outcome = _open_link(request, token)
     if outcome != tokens.OPEN:
         return refused(request)

@@ -18,9 +18,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from secondopinion.accounts.audit import audit_record
 from secondopinion.core.jobs import LOCAL_PREFIX, job_enqueue, job_scratch_add
+from secondopinion.core.words import doctor_name, sentence
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import pdfs, readings, reportsafe, tokens
 from secondopinion.opinions.models import (
@@ -29,10 +32,14 @@ from secondopinion.opinions.models import (
     LinkEvent,
     Opinion,
     PacketBuild,
+    PatientQuestion,
     ShareLink,
 )
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
 from secondopinion.opinions.sources import VaultItem, vault_items
+from secondopinion.pathology.facts import case_summary
+from secondopinion.providers.rules import BUSINESS, add_business_days
+from secondopinion.records.models import Document, ImagingStudy
 from secondopinion.records.storage import staging_root
 
 PACKET_JOB = "packet"  # the job kind (core/jobs.py, opinions/tasks.py)
@@ -70,10 +77,6 @@ def case_diagnosis(case) -> str:
 
 def pathology_facts(case) -> list[tuple[str, str]]:
     """Facts the patient confirmed in their pathology reports (the pathology app's summary)."""
-    try:
-        from secondopinion.pathology.facts import case_summary
-    except ImportError:  # the pathology app is optional for packets
-        return []
     rows = []
     for row in case_summary(case):
         if row.values:
@@ -82,8 +85,24 @@ def pathology_facts(case) -> list[tuple[str, str]]:
     return rows
 
 
+def case_identity(case) -> pdfs.Identity:
+    """The patient's identity and the local doctor's contact, as typed on the case."""
+    return pdfs.Identity(
+        legal_name=case.full_name,
+        birth_date=case.date_of_birth,
+        phone=case.patient_phone.strip(),
+        address=case.patient_address.strip(),
+        email=case.owner.email,
+        doctor=doctor_name(case.doctor_name),
+        practice=case.doctor_institution.strip(),
+        doctor_phone=case.doctor_phone.strip(),
+        doctor_fax=case.doctor_fax.strip(),
+        doctor_email=case.doctor_email.strip(),
+    )
+
+
 def case_summary_data(case) -> pdfs.CaseSummary:
-    first = ", ".join(x for x in (case.doctor_name, case.doctor_institution) if x)
+    first = ", ".join(x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x)
     if case.first_plan_date:
         first += f", {case.first_plan_date:%B %-d, %Y}"
     timeline = []
@@ -91,12 +110,14 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         timeline.append((case.diagnosis_date, "Diagnosis"))
     if case.first_plan_date:
         timeline.append((case.first_plan_date, "First treatment plan"))
-    for service in case.services.exclude(records_sent_on=None):
-        timeline.append((service.records_sent_on, f"Records sent to {service.name}"))
+    timeline.extend(
+        (service.records_sent_on, f"Records sent to {service.name}")
+        for service in case.services.exclude(records_sent_on=None)
+    )
     if case.planned_treatment_start:
         timeline.append((case.planned_treatment_start, "Planned start of treatment"))
     return pdfs.CaseSummary(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         diagnosis=case_diagnosis(case),
         birth_date=case.date_of_birth,
         pathology_facts=pathology_facts(case),
@@ -105,6 +126,7 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         timeline=timeline,
         safe_to_wait=case.safe_to_wait_until,
         written_on=timezone.localdate(),
+        identity=case_identity(case),
     )
 
 
@@ -122,7 +144,7 @@ def packet_default_excluded(*, case) -> list[str]:
 
 
 def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
-    reviewer = service.doctor_name
+    reviewer = doctor_name(service.doctor_name)
     question = (
         f"Please review my diagnosis and the plan my doctor offered: {case.first_plan.strip()}"
         if case.first_plan.strip()
@@ -131,8 +153,9 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
     enclosed = ["Case summary (1 to 2 pages)"] + [item.label for item in items]
     contact = case.owner.email
     cover = pdfs.CoverLetter(
-        patient_name=case.patient_name,
+        patient_name=case.full_name,
         patient_contact=contact,
+        identity=case_identity(case),
         service_name=service.name,
         reviewer_name=reviewer,
         reviewer_employer=service.doctor_institution,
@@ -246,9 +269,6 @@ def _older_packets_remove(build: PacketBuild) -> None:
 def vault_changed_at(case):
     """When a record was last added to the vault (None if empty): a packet older than this
     is missing something."""
-    from django.db.models import Max
-
-    from secondopinion.records.models import Document, ImagingStudy
 
     times = [
         Document.objects.filter(case=case).aggregate(t=Max("created_at"))["t"],
@@ -315,8 +335,6 @@ def link_event_record(*, link: ShareLink, request, action: str, detail: str = ""
 
     The trail gets only the verb and the link's id: file names stay on the link's own log.
     """
-    from secondopinion.accounts.audit import audit_record
-
     audit_record(
         action=_AUDIT_ACTIONS[action], request=request, user=None, case=link.case, obj=link
     )
@@ -363,8 +381,8 @@ def report_store(*, case, upload) -> StoredReport:
     The browser's filename and content type are not trusted: we look at the bytes (the PDF
     header, and pypdf must be able to read it). Nothing is stored unless every check passes.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, only to read a PDF
+    from pypdf.errors import PdfReadError  # noqa: PLC0415 - heavy, only to read a PDF
 
     if upload.size is not None and upload.size > REPORT_MAX_BYTES:
         raise ReportRejected(
@@ -434,6 +452,22 @@ def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
         transaction.on_commit(lambda: [default_storage.delete(n) for n in old])
 
 
+def opinion_questions_sync(*, opinion: Opinion) -> None:
+    """Put the questions typed on the opinion form ("Questions you still have") on the case's
+    question list, for the local doctor, once each: a question already on the list is not added
+    again; one deleted from the opinion goes from the list too, unless it was asked or answered."""
+    marker = f"opinion:{opinion.public_id.hex}"
+    case = opinion.case
+    lines = [q[:500] for q in opinion.question_list]
+    case.questions.filter(bank_key=marker, asked=False, answer="").exclude(text__in=lines).delete()
+    have = {q.lower() for q in case.questions.values_list("text", flat=True)}
+    PatientQuestion.objects.bulk_create(
+        PatientQuestion(case=case, group=PatientQuestion.Group.LOCAL, bank_key=marker, text=q)
+        for q in dict.fromkeys(lines)
+        if q.lower() not in have
+    )
+
+
 def opinion_from_link(*, link: ShareLink, stored: StoredReport, fields: dict) -> Opinion:
     """The reviewer's upload becomes an opinion on the patient's case."""
     service = link.service
@@ -494,8 +528,10 @@ def handoff_data(case) -> pdfs.Handoff:
     comparisons = case_comparisons(case, opinions)
     decision = Decision.objects.filter(case=case).first()
     questions = [q.text for q in case.questions.filter(group="local", asked=False)]
+    seen = {q.lower() for q in questions}
     for opinion in opinions:
-        questions += opinion.question_list
+        # Opinions saved before their questions reached the list: theirs are added once.
+        questions += [q for q in opinion.question_list if q.lower() not in seen]
     differences, unclear = [], []
     for comp in comparisons:
         differences += [d.for_doctor for d in comp.differences]
@@ -513,8 +549,10 @@ def handoff_data(case) -> pdfs.Handoff:
     return pdfs.Handoff(
         patient_name=case.patient_name,
         case_line=f"{case_diagnosis(case) or 'Cancer'}. The patient's first plan: "
-        f"{case.first_plan.strip() or 'not recorded'}.",
-        local_doctor=", ".join(x for x in (case.doctor_name, case.doctor_institution) if x),
+        + sentence(case.first_plan.strip() or "not recorded"),
+        local_doctor=", ".join(
+            x for x in (doctor_name(case.doctor_name), case.doctor_institution) if x
+        ),
         opinions=[_sentence(c) for c in comparisons],
         differences=differences,
         unclear=unclear,
@@ -537,14 +575,10 @@ def call_title(service) -> str:
     name = service.doctor_name.strip()
     if not name:
         return f"Call with the reviewing doctor ({service.name})"
-    if not name.lower().startswith(("dr ", "dr.", "doctor ")):
-        name = f"Dr. {name}"
-    return f"Call with {name} ({service.name})"
+    return f"Call with {doctor_name(name)} ({service.name})"
 
 
 def _expected_report(service):
-    from secondopinion.providers.rules import BUSINESS, add_business_days
-
     if not service.turnaround_days or service.status in (
         "report_received",
         "declined",
@@ -605,23 +639,23 @@ def calendar_items(case) -> list[ics.CalendarItem]:
                 "local-followup", "Call or visit with my local doctor", handoff.followup_at
             )
         )
-    for link in case.share_links.select_related("service"):
-        if link.revoked_at is None:
-            items.append(
-                ics.CalendarItem(
-                    f"link-{link.public_id}",
-                    f"Share link for {link.service.name} expires",
-                    timezone.localtime(link.expires_at).date(),
-                )
-            )
-    for opinion in case.opinions.select_related("service"):
-        items.append(
-            ics.CalendarItem(
-                f"opinion-{opinion.public_id}",
-                f"Opinion received: {opinion.label}",
-                opinion.received_on,
-            )
+    items.extend(
+        ics.CalendarItem(
+            f"link-{link.public_id}",
+            f"Share link for {link.service.name} expires",
+            timezone.localtime(link.expires_at).date(),
         )
+        for link in case.share_links.select_related("service")
+        if link.revoked_at is None
+    )
+    items.extend(
+        ics.CalendarItem(
+            f"opinion-{opinion.public_id}",
+            f"Opinion received: {opinion.label}",
+            opinion.received_on,
+        )
+        for opinion in case.opinions.select_related("service")
+    )
     decision = Decision.objects.filter(case=case).first()
     if (
         decision

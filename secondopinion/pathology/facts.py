@@ -19,6 +19,8 @@ from secondopinion.core.textfile import TextExtractionError, text_from_file
 from secondopinion.pathology import glossary
 from secondopinion.pathology.extractor import FIELDS, extract
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
+from secondopinion.records.models import PortalItem
+from secondopinion.records.storage import local_copy
 
 # The case's own cancer list, mapped to the glossary's cancer names.
 CASE_CANCER = {
@@ -76,16 +78,18 @@ def _document_text(document) -> tuple[str, str]:
     if document.kind == "pdf":
         return "", "We could not find text in this PDF. It may be a scan without a text layer."
     if document.kind == "text":
-        from secondopinion.records.storage import local_copy
-
-        try:
-            with local_copy(document.stored_name) as path:  # a temporary copy on object storage
-                return text_from_file(path), ""
-        except FileNotFoundError:
-            return "", "The file is missing from storage."
-        except TextExtractionError as exc:
-            return "", str(exc)
+        return _text_file_read(document)
     return "", "This kind of file has no text we can read. Upload the report as a PDF or text."
+
+
+def _text_file_read(document) -> tuple[str, str]:
+    try:
+        with local_copy(document.stored_name) as path:  # a temporary copy on object storage
+            return text_from_file(path), ""
+    except FileNotFoundError:
+        return "", "The file is missing from storage."
+    except TextExtractionError as exc:
+        return "", str(exc)
 
 
 def reading_run(*, document) -> ReportReading:
@@ -282,3 +286,67 @@ def case_summary(case) -> list[SummaryRow]:
         else:
             row.values.append(SummaryValue(value, display_value(fact.field, value), [fact]))
     return [row for row in rows.values() if row.values or row.waiting]
+
+
+# --- facts from the patient portal, beside the ones read from reports ----------------------
+
+# Portal fields that are not what a pathology report states (clinical staging is decided before
+# surgery): shown with their own label, never counted as a disagreement.
+PORTAL_ONLY_LABELS = {
+    "cT": "Clinical T category (before surgery)",
+    "cN": "Clinical N category (before surgery)",
+    "cM": "Clinical M category (before surgery)",
+    "clinical_stage": "Clinical stage group (before surgery)",
+}
+PORTAL_DISPLAY_FIELD = {"cT": "pT", "cN": "pN", "cM": "pM"}
+
+
+@dataclass
+class PortalRow:
+    field: str
+    label: str
+    portal: list[str]  # displayed values from the portal
+    report: list[str]  # displayed values read from reports (checked or not)
+    compared: bool  # a fact reports state, so the two can disagree
+
+    @property
+    def disagrees(self) -> bool:
+        norm = {v.lower().lstrip("pc") for v in self.portal}
+        return (
+            self.compared
+            and bool(self.report)
+            and norm != {v.lower().lstrip("pc") for v in self.report}
+        )
+
+
+def portal_rows(case, *, reading: ReportReading | None = None) -> list[PortalRow]:
+    """Staging and markers from the patient portal, each beside what the reports say.
+
+    Nothing is merged or overwritten: both values are shown, and a difference is marked. With
+    `reading`, the report side is that one report; otherwise every report of the case."""
+    items = PortalItem.objects.filter(case=case, kind=PortalItem.Kind.OBSERVATION).exclude(field="")
+    facts = (
+        ReportFact.objects.filter(reading=reading)
+        if reading
+        else ReportFact.objects.filter(case=case)
+    )
+    report: dict[str, list[str]] = {}
+    for fact in facts.only("field", "value", "corrected_value", "review"):
+        shown = display_value(fact.field, fact.final_value)
+        if shown not in report.setdefault(fact.field, []):
+            report[fact.field].append(shown)
+    rows: dict[str, PortalRow] = {}
+    for item in items.order_by("date", "pk"):
+        if item.field not in rows:
+            compared = item.field in FIELDS
+            label = PORTAL_ONLY_LABELS.get(item.field) or glossary.label(item.field)
+            rows[item.field] = PortalRow(
+                item.field, label, [], report.get(item.field, []) if compared else [], compared
+            )
+        field_for_display = PORTAL_DISPLAY_FIELD.get(item.field, item.field)
+        shown = display_value(field_for_display, item.value)
+        if item.field in PORTAL_DISPLAY_FIELD:
+            shown = "c" + shown[1:]
+        if shown not in rows[item.field].portal:
+            rows[item.field].portal.append(shown)
+    return list(rows.values())

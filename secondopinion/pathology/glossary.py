@@ -202,8 +202,7 @@ def _driver(field: str) -> Handler:
 def _tumour_size(value, text, cancer, details):
     cm = float(value) / 10
     return (
-        f"The tumour measures {value} mm ({cm:g} cm) at its largest, as measured by the "
-        "pathologist."
+        f"The tumor measures {value} mm ({cm:g} cm) at its largest, as measured by the pathologist."
     )
 
 
@@ -255,7 +254,7 @@ def _pdl1(value, text, cancer, details):
     parts = []
     if "tps" in details:
         parts.append(
-            f"TPS (tumour proportion score) {details['tps']}%: the share of cancer cells "
+            f"TPS (tumor proportion score) {details['tps']}%: the share of cancer cells "
             "that show PD-L1."
         )
     if "cps" in details:
@@ -273,7 +272,7 @@ def _pdl1(value, text, cancer, details):
 def _stage_group(value, text, cancer, details):
     system = details.get("system", "AJCC")
     return (
-        f"Stage {text} ({system}) sums up the tumour, lymph node and spread findings in "
+        f"Stage {text} ({system}) sums up the tumor, lymph node and spread findings in "
         "one stage, from 0 (earliest) to IV (spread far in the body). For some cancers, the "
         "stage also uses grade, markers, PSA or age."
     )

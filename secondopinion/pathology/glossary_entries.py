@@ -18,9 +18,9 @@ GRADE_SYSTEMS = {
     "replaced it. It goes by the size and shape of the cell centers, from 1 to 4. "
     "Higher grades tend to grow faster.",
     "FIGO": "The FIGO grade is used for cancer of the womb lining. It goes by how much of "
-    "the tumour grows in solid sheets, not glands. Grade 1 has the least. Grade 3 "
+    "the tumor grows in solid sheets, not glands. Grade 1 has the least. Grade 3 "
     "has the most.",
-    "WHO": "The WHO grade (used for brain tumours and some others) runs from 1 to 4; higher "
+    "WHO": "The WHO grade (used for brain tumors and some others) runs from 1 to 4; higher "
     "grades grow faster.",
 }
 
@@ -33,9 +33,9 @@ GRADE_VALUES = {
     "different from normal cells. They often grow faster.",
     "4": "Grade 4 (undifferentiated): the cancer cells look very odd. They look little "
     "like normal tissue.",
-    "1-2": "Grade 1-2: a low-grade tumour, between grade 1 and grade 2.",
+    "1-2": "Grade 1-2: a low-grade tumor, between grade 1 and grade 2.",
     "2-3": "Grade 2-3: between intermediate and high grade.",
-    "3-4": "Grade 3-4: a high-grade tumour.",
+    "3-4": "Grade 3-4: a high-grade tumor.",
     "X": "The grade could not be assessed.",
     "low": "Low grade: the cancer cells look closer to normal cells and usually grow more slowly.",
     "high": "High grade: the cancer cells look very abnormal and usually grow faster.",
@@ -55,7 +55,7 @@ SIMPLE: dict[str, dict[str, str]] = {
     },
     "lvi": {
         "present": "Lymphovascular invasion present. Cancer cells were seen inside small blood "
-        "vessels or lymph channels near the tumour.",
+        "vessels or lymph channels near the tumor.",
         "absent": "No lymphovascular invasion. No cancer cells were seen inside small blood "
         "vessels or lymph channels.",
         "indeterminate": "The pathologist could not tell for sure whether cancer cells were "
@@ -77,20 +77,20 @@ SIMPLE: dict[str, dict[str, str]] = {
         "through a lymph node's capsule.",
     },
     "focality": {
-        "unifocal": "Unifocal: there is a single tumour.",
-        "multifocal": "Multifocal: there is more than one separate tumour in the organ.",
+        "unifocal": "Unifocal: there is a single tumor.",
+        "multifocal": "Multifocal: there is more than one separate tumor in the organ.",
     },
     "laterality": {
-        "left": "The tumour is on the left side of the body.",
-        "right": "The tumour is on the right side of the body.",
-        "bilateral": "Tumour is present on both sides.",
-        "midline": "The tumour is in the middle of the body.",
+        "left": "The tumor is on the left side of the body.",
+        "right": "The tumor is on the right side of the body.",
+        "bilateral": "Tumor is present on both sides.",
+        "midline": "The tumor is in the middle of the body.",
     },
     "er": {
         "positive": "ER-positive. The cancer cells have receptors for the hormone estrogen. So "
         "estrogen can help them grow. Hormone treatments can target this.",
         "low positive": "ER-low positive. Only 1% to 10% of cancer cells have estrogen receptors. These "
-        "tumours can act more like ER-negative ones.",
+        "tumors can act more like ER-negative ones.",
         "negative": "ER-negative. Fewer than 1 in 100 of the cancer cells have estrogen receptors. "
         "So the cells do not use this hormone to grow.",
         "equivocal": "The report calls the estrogen receptor result unclear. Current guidelines "
@@ -128,7 +128,7 @@ SIMPLE: dict[str, dict[str, str]] = {
         "causes microsatellite instability.",
         "MSI-L": "Low microsatellite instability (MSI-L): a few changes. It is grouped with "
         "microsatellite stable (MSS).",
-        "MSI-H": "High microsatellite instability (MSI-H). The tumour has many changes in short, "
+        "MSI-H": "High microsatellite instability (MSI-H). The tumor has many changes in short, "
         "repeated bits of DNA. A fault in DNA repair causes them.",
     },
 }
@@ -180,15 +180,14 @@ HISTOLOGY = {
     "mucus.",
     "melanoma in situ": "Melanoma cells only in the top layer of the skin (epidermis). It has "
     "not grown deeper.",
-    "melanoma": "Cancer that starts in melanocytes, the cells that give skin its colour.",
+    "melanoma": "Cancer that starts in melanocytes, the cells that give skin its color.",
     "diffuse large B-cell lymphoma": "A fast-growing lymphoma of B cells (a kind of white blood "
     "cell). It is the most common type of lymphoma in adults.",
     "follicular lymphoma": "A lymphoma of B cells that often grows slowly. The cells grow in round "
     "clusters (follicles).",
-    "Hodgkin lymphoma": "A lymphoma recognised by large abnormal cells called Reed-Sternberg "
-    "cells.",
+    "Hodgkin lymphoma": "A lymphoma known by its large abnormal cells called Reed-Sternberg cells.",
     "lymphoma": "Cancer of the lymphocytes, a kind of white blood cell.",
-    "glioblastoma": "A fast-growing brain tumour that starts in glial cells (WHO grade 4).",
+    "glioblastoma": "A fast-growing brain tumor that starts in glial cells (WHO grade 4).",
     "carcinoma in situ": "Abnormal cells in a lining that have not grown into the tissue below.",
     "carcinoma": "Cancer that starts in the cells that line organs and surfaces (epithelial "
     "cells).",
@@ -199,16 +198,16 @@ PROCEDURES = {
     "modified radical mastectomy": "surgery that removes the whole breast and the lymph nodes "
     "under the arm",
     "mastectomy": "surgery that removes the whole breast",
-    "lumpectomy": "surgery that takes out the tumour with a rim of normal tissue. The rest of the "
+    "lumpectomy": "surgery that takes out the tumor with a rim of normal tissue. The rest of the "
     "breast is kept. It is also called a partial mastectomy",
     "radical nephrectomy": "surgery that removes the whole kidney, often with the fat around it",
-    "partial nephrectomy": "surgery that removes the tumour and part of the kidney, keeping the "
+    "partial nephrectomy": "surgery that removes the tumor and part of the kidney, keeping the "
     "rest",
     "nephrectomy": "surgery that removes a kidney",
     "radical cystectomy": "surgery that removes the whole bladder and nearby organs",
     "cystectomy": "surgery that removes all or part of the bladder",
     "transurethral resection": "taking out tissue through a tube passed up the urethra, with no cut in the "
-    "skin. It is done for a bladder tumour (TURBT) or the prostate (TURP)",
+    "skin. It is done for a bladder tumor (TURBT) or the prostate (TURP)",
     "total thyroidectomy": "surgery that removes the whole thyroid gland",
     "thyroid lobectomy": "surgery that removes one half (lobe) of the thyroid gland",
     "thyroidectomy": "surgery that removes all or part of the thyroid gland",
@@ -219,8 +218,8 @@ PROCEDURES = {
     "colectomy": "surgery that removes all or part of the colon",
     "low anterior resection": "surgery that removes the rectum or its upper part",
     "hysterectomy": "surgery that removes the womb (uterus)",
-    "wide local excision": "surgery that removes the tumour with a rim of normal tissue around it",
-    "sentinel lymph node biopsy": "removal of the first lymph node(s) that drain the tumour, to "
+    "wide local excision": "surgery that removes the tumor with a rim of normal tissue around it",
+    "sentinel lymph node biopsy": "removal of the first lymph node(s) that drain the tumor, to "
     "check them for cancer",
     "excisional biopsy": "removal of a whole lump or node so it can be examined",
     "core needle biopsy": "small cores of tissue taken with a hollow needle",
@@ -261,9 +260,9 @@ FIELD_LABELS = {
     "laterality": "Side",
     "histology": "Type of cancer (histologic type)",
     "grade": "Grade",
-    "tumor_size_mm": "Tumour size",
-    "focality": "Number of tumours",
-    "pT": "Tumour (pT)",
+    "tumor_size_mm": "Tumor size",
+    "focality": "Number of tumors",
+    "pT": "Tumor (pT)",
     "pN": "Lymph nodes (pN)",
     "pM": "Distant spread (M)",
     "tnm_prefixes": "Staging prefixes",

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.core.words import count
 from secondopinion.pathology.facts import case_summary
 from secondopinion.pathology.models import ReportFact, Review
 from secondopinion.records.models import Document
@@ -57,7 +58,7 @@ def stages(case, today: datetime.date) -> list[Stage]:
             )
         ]
     summary = (
-        f"{counts['open']} fact{'s' if counts['open'] != 1 else ''} to check."
+        f"{count(counts['open'], 'fact')} to check."
         if counts["total"]
         else "Open your report to read its facts."
     )

@@ -19,6 +19,7 @@ from secondopinion.pathology.facts import (
     fact_explanation,
     fact_review,
     facts_confirm_all,
+    portal_rows,
     reading_run,
     text_segments,
 )
@@ -46,6 +47,7 @@ def summary(request: HttpRequest, case) -> HttpResponse:
             "rows": rows,
             "disagreements": [row for row in rows if row.disagrees],
             "can_edit": can_edit(case),
+            **_portal_context(portal_rows(case)),
         },
     )
 
@@ -91,8 +93,13 @@ def document(request: HttpRequest, case, document_id) -> HttpResponse:
             "to_confirm": sum(
                 1 for f in facts if f.review == "unreviewed" and f.status != "uncertain"
             ),
+            **_portal_context(portal_rows(case, reading=reading) if reading else []),
         },
     )
+
+
+def _portal_context(rows: list) -> dict:
+    return {"portal_rows": rows, "portal_disagree": any(row.disagrees for row in rows)}
 
 
 def _mark_for(fact: ReportFact, marked: list) -> str:

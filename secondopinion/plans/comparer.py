@@ -244,14 +244,17 @@ def _mover(swapped: list[tuple[str, str]]) -> list[str]:
     return movers
 
 
-def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
-    differences: list[Difference] = []
-    not_comparable: list[Pairing] = []
-    same: list[Pairing] = []
+class _Tally:
+    """The comparison as it is being written: differences, pairings not comparable, the same."""
 
-    def add(kind: str, modality: str, f, o, **extra) -> None:
+    def __init__(self) -> None:
+        self.differences: list[Difference] = []
+        self.not_comparable: list[Pairing] = []
+        self.same: list[Pairing] = []
+
+    def add(self, kind: str, modality: str, f, o, **extra) -> None:
         f, o = tuple(f), tuple(o)
-        differences.append(
+        self.differences.append(
             Difference(
                 kind=kind,
                 modality=modality,
@@ -263,74 +266,100 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
             )
         )
 
+    def alike(self, modality: str, f, o) -> None:
+        self.same.append(Pairing(modality, tuple(f), tuple(o)))
+
+    def vague(self, modality: str, f, o) -> None:
+        self.not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
+
+
+def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
+    tally = _Tally()
     opinion_lists = any(c.modality not in NOT_COMPARED for c in opinion.components)
     for modality in TREATMENT_ORDER:
-        f = [c for c in first.components if c.modality == modality]
-        o = [c for c in opinion.components if c.modality == modality]
-        f_known = f or [c for c in first.history if c.modality == modality]
-        o_known = o or [c for c in opinion.history if c.modality == modality]
-        o_refused = [c for c in opinion.refused if c.modality == modality]
-        if f and not o:
-            firm = [c for c in f if not c.conditional]  # "Kadcyla if cancer is left" may not come
-            if o_refused:
-                add("omitted", modality, f, o_refused, refused=True)
-            elif firm and not o_known and opinion_lists and not opinion.agrees:
-                add("omitted", modality, f, ())
-            continue
+        _compare_modality(tally, first, opinion, modality, opinion_lists=opinion_lists)
+    _compare_order(tally, first, opinion)
+    _compare_tests(tally, first, opinion)
+    return Comparison(
+        differences=tuple(tally.differences),
+        not_comparable=tuple(tally.not_comparable),
+        same=tuple(tally.same),
+        unread_first=first.unread,
+        unread_opinion=opinion.unread,
+    )
 
-        if o and not f:
-            firm = [c for c in o if not c.conditional]  # "may be indicated depending on the result"
-            if firm and not f_known:
-                add("added", modality, (), firm)
-            continue
-        if not f or not o:
-            continue
-        if modality in DRUG_MODALITIES:
-            sf, so = _drugs(f), _drugs(o)
-            # A drug on one side that the other side neither names (in its plan, or as given
-            # already) nor could mean by an unspecific word.
-            hf = _drugs(c for c in first.history if c.modality == modality)
-            ho = _drugs(c for c in opinion.history if c.modality == modality)
-            if any(not _covers(f, d) for d in so - sf - hf) or any(
-                not _covers(o, d) for d in sf - so - ho
-            ):
-                add("changed", modality, f, o)
-                continue
-            if sf and so:
-                changed_duration = False
-                for drug in sorted(sf & so) if sf == so else []:
-                    df, do = _durations(f, drug), _durations(o, drug)
-                    if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
-                        add("duration_changed", modality, f, o)
-                        changed_duration = True
-                        break
-                if not changed_duration:
-                    same.append(Pairing(modality, tuple(f), tuple(o)))
-            elif sf or so:
-                not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
-            else:
-                df, do = _durations(f, None), _durations(o, None)
-                if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
-                    add("duration_changed", modality, f, o)
-                else:
-                    same.append(Pairing(modality, tuple(f), tuple(o)))
-        elif modality in LOCAL:
-            verdict = _procedures_differ(
-                f,
-                o,
-                [c for c in first.history if c.modality == modality],
-                [c for c in opinion.history if c.modality == modality],
-            )
-            if verdict is True:
-                add("changed", modality, f, o)
-            elif verdict is None and (any(c.procedure for c in f) != any(c.procedure for c in o)):
-                not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
-            else:
-                same.append(Pairing(modality, tuple(f), tuple(o)))
+
+def _compare_modality(
+    tally: _Tally, first: PlanReading, opinion: PlanReading, modality: str, *, opinion_lists: bool
+) -> None:
+    f = [c for c in first.components if c.modality == modality]
+    o = [c for c in opinion.components if c.modality == modality]
+    f_known = f or [c for c in first.history if c.modality == modality]
+    o_known = o or [c for c in opinion.history if c.modality == modality]
+    o_refused = [c for c in opinion.refused if c.modality == modality]
+    if f and not o:
+        firm = [c for c in f if not c.conditional]  # "Kadcyla if cancer is left" may not come
+        if o_refused:
+            tally.add("omitted", modality, f, o_refused, refused=True)
+        elif firm and not o_known and opinion_lists and not opinion.agrees:
+            tally.add("omitted", modality, f, ())
+        return
+    if o and not f:
+        firm = [c for c in o if not c.conditional]  # "may be indicated depending on the result"
+        if firm and not f_known:
+            tally.add("added", modality, (), firm)
+        return
+    if not f or not o:
+        return
+    if modality in DRUG_MODALITIES:
+        _compare_drugs(tally, first, opinion, modality, f=f, o=o)
+    elif modality in LOCAL:
+        verdict = _procedures_differ(
+            f,
+            o,
+            [c for c in first.history if c.modality == modality],
+            [c for c in opinion.history if c.modality == modality],
+        )
+        if verdict is True:
+            tally.add("changed", modality, f, o)
+        elif verdict is None and (any(c.procedure for c in f) != any(c.procedure for c in o)):
+            tally.vague(modality, f, o)
         else:
-            same.append(Pairing(modality, tuple(f), tuple(o)))
+            tally.alike(modality, f, o)
+    else:
+        tally.alike(modality, f, o)
 
-    # Order: two modalities in opposite order on the two sides.
+
+def _compare_drugs(
+    tally: _Tally, first: PlanReading, opinion: PlanReading, modality: str, *, f, o
+) -> None:
+    sf, so = _drugs(f), _drugs(o)
+    # A drug on one side that the other side neither names (in its plan, or as given
+    # already) nor could mean by an unspecific word.
+    hf = _drugs(c for c in first.history if c.modality == modality)
+    ho = _drugs(c for c in opinion.history if c.modality == modality)
+    if any(not _covers(f, d) for d in so - sf - hf) or any(not _covers(o, d) for d in sf - so - ho):
+        tally.add("changed", modality, f, o)
+        return
+    if sf and so:
+        for drug in sorted(sf & so) if sf == so else []:
+            df, do = _durations(f, drug), _durations(o, drug)
+            if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
+                tally.add("duration_changed", modality, f, o)
+                return
+        tally.alike(modality, f, o)
+    elif sf or so:
+        tally.vague(modality, f, o)
+    else:
+        df, do = _durations(f, None), _durations(o, None)
+        if df and do and abs(max(df) - max(do)) > SAME_DURATION_MONTHS:
+            tally.add("duration_changed", modality, f, o)
+        else:
+            tally.alike(modality, f, o)
+
+
+def _compare_order(tally: _Tally, first: PlanReading, opinion: PlanReading) -> None:
+    """Two modalities in opposite order on the two sides."""
     sf, so = _steps(first), _steps(opinion)
     both = [m for m in TREATMENT_ORDER if m in sf and m in so]
     swapped = []
@@ -343,9 +372,13 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
     for mover in _mover(swapped):
         f = [c for c in (*first.components, *first.history) if c.modality == mover]
         o = [c for c in (*opinion.components, *opinion.history) if c.modality == mover]
-        add("order_changed", mover, f, o, first_order=_sequence(sf), opinion_order=_sequence(so))
+        tally.add(
+            "order_changed", mover, f, o, first_order=_sequence(sf), opinion_order=_sequence(so)
+        )
 
-    # Tests the opinion asks for that the first plan never mentions.
+
+def _compare_tests(tally: _Tally, first: PlanReading, opinion: PlanReading) -> None:
+    """Tests the opinion asks for that the first plan never mentions."""
     known = {
         c.kind for c in (*first.components, *first.history, *first.refused) if c.modality == "test"
     }
@@ -355,15 +388,7 @@ def compare_plans(first: PlanReading, opinion: PlanReading) -> Comparison:
         if c.modality == "test" and c.kind != "follow-up" and c.kind not in known
     ]
     if new:
-        add("test_added", "test", (), _unique_kinds(new))
-
-    return Comparison(
-        differences=tuple(differences),
-        not_comparable=tuple(not_comparable),
-        same=tuple(same),
-        unread_first=first.unread,
-        unread_opinion=opinion.unread,
-    )
+        tally.add("test_added", "test", (), _unique_kinds(new))
 
 
 def _unique_kinds(components) -> tuple[Component, ...]:

@@ -124,6 +124,47 @@ class Lexicon:
     def drug(self, generic: str) -> Drug | None:
         return self.drugs.get(generic)
 
+    def _longest_at(self, text: str, tokens: list[tuple[int, int]], i: int, *, capitals: bool):
+        """The longest name starting at token `i`, and the index of its last token."""
+        hit = None
+        parts: list[str] = []
+        last = i
+        for j in range(i, min(len(tokens), i + self.max_tokens)):
+            if j > i:
+                gap = text[tokens[j - 1][1] : tokens[j][0]]
+                if not JOINABLE_GAP.fullmatch(gap):
+                    break
+            parts.append(text[tokens[j][0] : tokens[j][1]])
+            joined = "".join(parts)
+            found = self.folded.get(joined.lower())
+            if (
+                found is not None
+                and not capitals
+                and joined.isupper()
+                and joined.lower() in self.lower_short
+            ):
+                found = None
+            if found is None:
+                found = self.exact.get(SEP.join(parts))
+                if found is not None and capitals and joined in self.word_like:
+                    found = None
+            if found is not None:
+                hit = found
+                last = j
+        return hit, last
+
+    def _misspelled(self, word: str):
+        """The drug a long word is one letter away from, if only one drug is that close."""
+        if not word.isalpha() or word in self.folded:
+            return None
+        ident = self.fuzzy.get(word)
+        if ident is None:
+            for variant in _deletions(word):
+                ident = self.fuzzy.get(variant)
+                if ident:
+                    break
+        return ident
+
     def find(self, text: str, *, capitals: bool = False) -> list[Match]:
         """Every lexicon name in `text`, left to right, longest first, never overlapping."""
         tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
@@ -131,43 +172,12 @@ class Lexicon:
         i = 0
         n = len(tokens)
         while i < n:
-            hit = None
-            parts: list[str] = []
-            last = i
-            for j in range(i, min(n, i + self.max_tokens)):
-                if j > i:
-                    gap = text[tokens[j - 1][1] : tokens[j][0]]
-                    if not JOINABLE_GAP.fullmatch(gap):
-                        break
-                parts.append(text[tokens[j][0] : tokens[j][1]])
-                joined = "".join(parts)
-                found = self.folded.get(joined.lower())
-                if (
-                    found is not None
-                    and not capitals
-                    and joined.isupper()
-                    and joined.lower() in self.lower_short
-                ):
-                    found = None
-                if found is None:
-                    found = self.exact.get(SEP.join(parts))
-                    if found is not None and capitals and joined in self.word_like:
-                        found = None
-                if found is not None:
-                    hit = found
-                    last = j
+            hit, last = self._longest_at(text, tokens, i, capitals=capitals)
             if hit is None and tokens[i][1] - tokens[i][0] >= 8:
-                word = text[tokens[i][0] : tokens[i][1]].lower()
-                if word.isalpha() and word not in self.folded:
-                    ident = self.fuzzy.get(word)
-                    if ident is None:
-                        for variant in _deletions(word):
-                            ident = self.fuzzy.get(variant)
-                            if ident:
-                                break
-                    if ident:
-                        hit = ("drug", ident)
-                        last = i
+                ident = self._misspelled(text[tokens[i][0] : tokens[i][1]].lower())
+                if ident:
+                    hit = ("drug", ident)
+                    last = i
             if hit is None:
                 i += 1
                 continue
@@ -212,6 +222,10 @@ def _phases(sequence: str, drugs: tuple[str, ...]) -> tuple[tuple[str, ...], ...
     return tuple(phases) or (drugs,)
 
 
+def _alias_rows(names: list[str], kind: str, target: str) -> list[tuple[str, str, str]]:
+    return [(alias.strip(), kind, target) for alias in names if alias.strip()]
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The bundled lexicon, read from package data on first use."""
@@ -221,13 +235,8 @@ def lexicon() -> Lexicon:
         for row in csv.DictReader(fh):
             generic = row["generic"].strip()
             drugs[generic] = Drug(generic, row["modality"].strip(), row["drug_class"].strip())
-            for alias in [
-                generic,
-                *row["aliases"].split("|"),
-                *EXTRA_DRUG_ALIASES.get(generic, ()),
-            ]:
-                if alias.strip():
-                    aliases.append((alias.strip(), "drug", generic))
+            names = [generic, *row["aliases"].split("|"), *EXTRA_DRUG_ALIASES.get(generic, ())]
+            aliases.extend(_alias_rows(names, "drug", generic))
     regimens: dict[str, Regimen] = {}
     regimen_aliases: list[tuple[str, str, str]] = []
     with (DATA / "regimens.csv").open(encoding="utf-8", newline="") as fh:
@@ -235,8 +244,6 @@ def lexicon() -> Lexicon:
             name = row["name"].strip()
             members = tuple(d.strip() for d in row["drugs"].split("|") if d.strip())
             regimens[name] = Regimen(name, members, _phases(row["sequence"], members), row["notes"])
-            for alias in [name, *row["aliases"].split("|")]:
-                if alias.strip():
-                    regimen_aliases.append((alias.strip(), "regimen", name))
+            regimen_aliases.extend(_alias_rows([name, *row["aliases"].split("|")], "regimen", name))
     # Regimen names first: "FOLFOX" is a regimen, and a regimen alias wins over a drug alias.
     return Lexicon(drugs, regimens, regimen_aliases + aliases)

@@ -587,7 +587,10 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     components = [c for c in placed if c.status == PLAN]
     refused = [c for c in placed if c.status == REFUSED]
     history = [c for c in placed if c.status in (HISTORY, ANCHOR, OPTION)]
-    unread = _unread(source, scan, mentions, clauses, capitals, sentences) + unread_tail
+    unread = (
+        _unread(source, scan, mentions, clauses, capitals=capitals, sentences=sentences)
+        + unread_tail
+    )
     return PlanReading(tuple(components), tuple(unread), tuple(history), tuple(refused), agrees)
 
 
@@ -633,13 +636,17 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
                 vocab.RECOMMEND_IT.search(scan, s_start, s_end)  # "... and I recommend it"
             )
         status = PLAN
-        if vocab.REFUSE_BEFORE.search(before) and not vocab.KEEP_BEFORE.search(before):
+        if (
+            (vocab.REFUSE_BEFORE.search(before) and not vocab.KEEP_BEFORE.search(before))
+            or vocab.REFUSE_AFTER.match(after)
+            or vocab.REFUSE_AFTER.match(sentence_after)
+        ):
             status = REFUSED
-        elif vocab.REFUSE_AFTER.match(after) or vocab.REFUSE_AFTER.match(sentence_after):
-            status = REFUSED
-        elif vocab.HISTORY_AFTER.match(after) or vocab.HISTORY_BEFORE.search(before):
-            status = HISTORY
-        elif re.search(r"\b(?:removed|taken\s+out)\b", scan[head.start : tail.end], re.I):
+        elif (
+            vocab.HISTORY_AFTER.match(after)
+            or vocab.HISTORY_BEFORE.search(before)
+            or re.search(r"\b(?:removed|taken\s+out)\b", scan[head.start : tail.end], re.I)
+        ):
             status = HISTORY
         elif vocab.AFTER.search(before):
             status = ANCHOR
@@ -706,40 +713,54 @@ def _attach_durations(scan: str, mentions: list[_Mention], sentences) -> None:
     for clause, items in by_clause.items():
         starts = [m.start for m in items]
         for ds, de, months in _durations(scan, clause):
-            target = None
-            # "6 months of ADT", "3 months of CAPOX", "7 weeks of radiation"
-            k = bisect.bisect_left(starts, de)
-            if k < len(items):
-                nxt = items[k]
-                gap = scan[de : nxt.start]
-                if len(gap) <= 40 and re.fullmatch(
-                    r"[\s-]*(?:(?:of|course\s+of|total\s+of)\s+)?(?:(?:adjuvant|long-term|short-term|extended|more|additional|further|maintenance|consolidation|the|oral|weekly)\s+)*",
-                    gap,
-                    re.IGNORECASE,
-                ):
-                    target = nxt
-            if target is None:
-                k = bisect.bisect_left(starts, ds) - 1
-                while k >= 0 and items[k].end > ds:
-                    k -= 1
-                if k >= 0:
-                    prv = items[k]
-                    gap = scan[prv.end : ds]
-                    tail = scan[de : min(clause[1], de + 15)]
-                    link = AFTER_LINK.search(gap)
-                    body = gap[: link.start()] if link else gap
-                    uses_after = link and re.search(r"after\s*$", link.group(), re.IGNORECASE)
-                    if (
-                        len(gap) <= 70
-                        and FILLER.match(body.replace("(", " ").replace(")", " "))
-                        and (not uses_after or re.match(r"^\s*(?:in\s+)?total|overall", tail, re.I))
-                    ):
-                        target = prv
+            target = _duration_before(scan, items, starts, de) or _duration_after(
+                scan, items, starts, clause=clause, ds=ds, de=de
+            )
             if target is None:
                 continue
             for m in group_of.get(id(target), [target]):
                 if m.sentence == target.sentence:
                     m.duration = max(m.duration or 0, months)
+
+
+def _duration_before(scan: str, items: list[_Mention], starts: list[int], de: int):
+    """The treatment a length is written in front of: "6 months of ADT", "7 weeks of radiation"."""
+    k = bisect.bisect_left(starts, de)
+    if k >= len(items):
+        return None
+    nxt = items[k]
+    gap = scan[de : nxt.start]
+    if len(gap) <= 40 and re.fullmatch(
+        r"[\s-]*(?:(?:of|course\s+of|total\s+of)\s+)?(?:(?:adjuvant|long-term|short-term|extended|more|additional|further|maintenance|consolidation|the|oral|weekly)\s+)*",
+        gap,
+        re.IGNORECASE,
+    ):
+        return nxt
+    return None
+
+
+def _duration_after(
+    scan: str, items: list[_Mention], starts: list[int], *, clause, ds: int, de: int
+):
+    """The treatment a length is written after: "ADT for 6 months"."""
+    k = bisect.bisect_left(starts, ds) - 1
+    while k >= 0 and items[k].end > ds:
+        k -= 1
+    if k < 0:
+        return None
+    prv = items[k]
+    gap = scan[prv.end : ds]
+    tail = scan[de : min(clause[1], de + 15)]
+    link = AFTER_LINK.search(gap)
+    body = gap[: link.start()] if link else gap
+    uses_after = link and re.search(r"after\s*$", link.group(), re.IGNORECASE)
+    if (
+        len(gap) <= 70
+        and FILLER.match(body.replace("(", " ").replace(")", " "))
+        and (not uses_after or re.match(r"^\s*(?:in\s+)?total|overall", tail, re.I))
+    ):
+        return prv
+    return None
 
 
 def _order(scan: str, mentions: list[_Mention], sentences) -> None:
@@ -768,19 +789,27 @@ def _order(scan: str, mentions: list[_Mention], sentences) -> None:
         advance = bool(FIRST_AFTER.match(scan[m.end : min(following, m.end + 40)]))
         last_end_in_sentence[m.sentence] = m.end
         before = scan[max(m.clause[0], m.start - 40) : m.start]
-        if m.status == HISTORY:
-            m.step = 0.0
-        elif m.status == ANCHOR:
-            m.step = cur - 0.5
-        elif vocab.BEFORE.search(before) and seen_any:
-            m.step = maxstep + 0.5
-        else:
-            m.step = cur
+        m.step = _step(m, before, cur=cur, maxstep=maxstep, seen_any=seen_any)
         n_phases = max(len(m.regimen_phases), 1)
         m.steps = [m.step + k for k in range(n_phases)]
         if m.status != HISTORY:
             maxstep = max(maxstep, m.steps[-1])
         seen_any = True
+    _around_surgery(mentions)
+
+
+def _step(m: _Mention, before: str, *, cur: float, maxstep: float, seen_any: bool) -> float:
+    if m.status == HISTORY:
+        return 0.0
+    if m.status == ANCHOR:
+        return cur - 0.5
+    if vocab.BEFORE.search(before) and seen_any:
+        return maxstep + 0.5
+    return cur
+
+
+def _around_surgery(mentions: list[_Mention]) -> None:
+    """Treatment before surgery (neoadjuvant) goes ahead of it, treatment after it behind."""
     surgery = [m.step for m in mentions if m.modality == "surgery" and m.status in (PLAN, ANCHOR)]
     if surgery:
         first_surgery, last_surgery = min(surgery), max(surgery)
@@ -850,8 +879,7 @@ def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
         **common,
     )
     out.append((comp, m.step))
-    for extra in m.extra:
-        out.append((Component(modality=extra, specific=False, **common), m.step))
+    out.extend((Component(modality=extra, specific=False, **common), m.step) for extra in m.extra)
     return out
 
 
@@ -943,52 +971,68 @@ NOTHING_PLANNED = re.compile(
 )
 
 
-def _unread(source, scan, mentions, clauses, capitals, sentences=()) -> tuple[str, ...]:
+class _Covered:
+    """The spans of the treatments found, for "is one here?" questions."""
+
+    def __init__(self, mentions) -> None:
+        self.covered = [(m.start, m.end) for m in mentions]
+        self.starts = [s for s, _ in self.covered]
+
+    def has(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, s)
+        return i < len(self.starts) and self.starts[i] < e
+
+    def inside(self, s: int, e: int) -> bool:
+        i = bisect.bisect_right(self.starts, s) - 1
+        return i >= 0 and self.covered[i][0] <= s and e <= self.covered[i][1]
+
+
+def _not_a_name(scan: str, covered: _Covered, word: str, ts: int, te: int) -> bool:
+    """Whether a capitalised word is surely no treatment name (a stage, a variant, a citation)."""
+    if covered.inside(ts, te) or word in vocab.NOT_TREATMENT_ACRONYMS:
+        return True
+    core = re.sub(r"[-/]\w*$", "", word)
+    if core in vocab.NOT_TREATMENT_ACRONYMS or len(re.sub(r"[^A-Za-z]", "", word)) < 2:
+        return True
+    # A capitalised name in brackets after a treatment is a trial being cited.
+    if _citation(scan, ts, te) and not covered.has(ts, te):
+        return True
+    if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
+        return True
+    # a stage (N1a), a variant (L858R), or a trial being cited
+    return bool(
+        NOT_A_NAME.fullmatch(word)
+        or re.match(r"[\s\w-]{0,15}\b(?:trial|study)\b", scan[te : te + 25], re.I)
+    )
+
+
+def _unknown_acronyms(source: str, scan: str, covered: _Covered, s: int, e: int) -> list[str]:
+    out = []
+    for tok in vocab.UPPER_TOKEN.finditer(scan[s:e]):
+        word = tok.group()
+        ts, te = s + tok.start(), s + tok.end()
+        if _not_a_name(scan, covered, word, ts, te):
+            continue
+        near = scan[max(0, ts - 40) : te + 40]
+        if (
+            covered.has(max(s, ts - 25), min(e, te + 25))
+            or vocab.TREATMENT_WORDS.search(near)
+            or re.search(r"\bplan\b|\bstart", near, re.I)
+        ):
+            out.append(source[ts:te])
+    return out
+
+
+def _unread(source, scan, mentions, clauses, *, capitals, sentences=()) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
-    covered = [(m.start, m.end) for m in mentions]
-    starts = [s for s, _ in covered]
-
-    def has_mention(s: int, e: int) -> bool:
-        i = bisect.bisect_left(starts, s)
-        return i < len(starts) and starts[i] < e
-
-    def inside_mention(s: int, e: int) -> bool:
-        i = bisect.bisect_right(starts, s) - 1
-        return i >= 0 and covered[i][0] <= s and e <= covered[i][1]
-
+    covered = _Covered(mentions)
     for s, e in clauses:
-        piece = scan[s:e]
-        if not piece.strip():
-            continue
-        if not capitals:
-            for tok in vocab.UPPER_TOKEN.finditer(piece):
-                word = tok.group()
-                ts, te = s + tok.start(), s + tok.end()
-                if inside_mention(ts, te) or word in vocab.NOT_TREATMENT_ACRONYMS:
-                    continue
-                core = re.sub(r"[-/]\w*$", "", word)
-                if core in vocab.NOT_TREATMENT_ACRONYMS or len(re.sub(r"[^A-Za-z]", "", word)) < 2:
-                    continue
-                # A capitalised name in brackets after a treatment is a trial being cited.
-                if _citation(scan, ts, te) and not has_mention(ts, te):
-                    continue
-                if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
-                    continue
-                if NOT_A_NAME.fullmatch(word) or re.match(
-                    r"[\s\w-]{0,15}\b(?:trial|study)\b", scan[te : te + 25], re.I
-                ):
-                    continue  # a stage (N1a), a variant (L858R), or a trial being cited
-                near = scan[max(0, ts - 40) : te + 40]
-                if (
-                    has_mention(max(s, ts - 25), min(e, te + 25))
-                    or vocab.TREATMENT_WORDS.search(near)
-                    or re.search(r"\bplan\b|\bstart", near, re.I)
-                ):
-                    out.append(source[ts:te])
+        if scan[s:e].strip() and not capitals:
+            out.extend(_unknown_acronyms(source, scan, covered, s, e))
     for s, e, _numbered in sentences:
         piece = scan[s:e]
-        if has_mention(s, e) or not piece.strip():
+        if covered.has(s, e) or not piece.strip():
             continue
         if (
             vocab.TREATMENT_WORDS.search(piece)

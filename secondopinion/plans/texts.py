@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from secondopinion.core.words import count
+
 NOT_SPECIFIC = "Not specific enough to compare: one side names the treatment only in general."
 UNREAD = "We could not compare this part: read both."
 
@@ -75,12 +77,12 @@ def duration_words(months: float | None) -> str:
         return ""
     if months >= 12 and abs(months / 12 - round(months / 12)) < 0.05:
         n = round(months / 12)
-        return f"{n} year" + ("s" if n != 1 else "")
+        return count(n, "year")
     if months < 3 and abs(months * 52 / 12 - round(months * 52 / 12)) < 0.2:
         n = round(months * 52 / 12)
-        return f"{n} week" + ("s" if n != 1 else "")
+        return count(n, "week")
     n = round(months) if abs(months - round(months)) < 0.05 else months
-    return f"{n} month" + ("s" if n != 1 else "")
+    return count(n, "month")
 
 
 def describe(component) -> str:

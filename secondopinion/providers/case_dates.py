@@ -35,17 +35,16 @@ def case_date_conflicts(case, *, today: datetime.date) -> list[Conflict]:
         )
         for s in services
     ]
-    links = []
-    for link in case.share_links.select_related("service"):
-        if link.revoked_at is None and link.service_id and link.service_id in expected:
-            links.append(
-                LinkDates(
-                    str(link.public_id),
-                    link.service.name,
-                    timezone.localtime(link.expires_at).date(),
-                    expected[link.service_id],
-                )
-            )
+    links = [
+        LinkDates(
+            str(link.public_id),
+            link.service.name,
+            timezone.localtime(link.expires_at).date(),
+            expected[link.service_id],
+        )
+        for link in case.share_links.select_related("service")
+        if link.revoked_at is None and link.service_id and link.service_id in expected
+    ]
     return date_conflicts(
         safe_to_wait_until=case.safe_to_wait_until,
         treatment_start=case.planned_treatment_start,

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from secondopinion.core.words import count, plural
 from secondopinion.providers import rules
 from secondopinion.providers.facts import facts_for_services
 from secondopinion.providers.models import Answer, Insurance, Service
@@ -38,6 +39,7 @@ class Cell:
     text: str
     best: bool = False
     stopped: bool = False
+    service: str = ""  # the column's service name: the cell's label when a phone stacks the table
 
 
 @dataclass
@@ -75,7 +77,7 @@ def _includes(service: Service) -> str:
     parts = []
     if service.included_calls is not None:
         calls = service.included_calls
-        parts.append(f"{calls} call{'s' if calls != 1 else ''}")
+        parts.append(count(calls, "call"))
     if service.includes_video != Answer.UNKNOWN:
         parts.append("video visit" if service.includes_video == Answer.YES else "no video visit")
     if service.includes_notes.strip():
@@ -96,7 +98,7 @@ def _turnaround(service: Service) -> str:
     if service.turnaround_days is None:
         return DONT_KNOW
     kind = "business" if service.turnaround_kind == rules.BUSINESS else "calendar"
-    return f"{service.turnaround_days} {kind} days"
+    return f"{service.turnaround_days} {kind} {plural(service.turnaround_days, 'day')}"
 
 
 def _expected(column: Column, safe_until: datetime.date | None) -> str:
@@ -107,8 +109,8 @@ def _expected(column: Column, safe_until: datetime.date | None) -> str:
         return text + " (no safe-to-wait date yet)"
     gap = (safe_until - column.expected).days
     if gap >= 0:
-        return text + f" ({gap} day{'s' if gap != 1 else ''} before your safe date)"
-    return text + f" ({-gap} day{'s' if gap != -1 else ''} AFTER your safe date)"
+        return text + f" ({count(gap, 'day')} before your safe date)"
+    return text + f" ({count(-gap, 'day')} AFTER your safe date)"
 
 
 def _mark(row: Row, columns: Sequence[Column], score: Callable[[Column], float | None]) -> Row:
@@ -143,7 +145,7 @@ def comparison(
     columns.sort(key=lambda c: c.stopped)
 
     def row(label: str, text: Callable[[Column], str], score=None) -> Row:
-        r = Row(label, [Cell(text(c), stopped=c.stopped) for c in columns])
+        r = Row(label, [Cell(text(c), stopped=c.stopped, service=c.service.name) for c in columns])
         return _mark(r, columns, score) if score else r
 
     def answer_row(label: str, attr: str) -> Row:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from secondopinion.core.words import count
+
 # A reviewer may be a few days late; the link should outlive the expected date by this much.
 LINK_MARGIN_DAYS = 7
 
@@ -44,7 +46,7 @@ def _fmt(day: date) -> str:
 
 def _late(later: date, earlier: date) -> str:
     days = (later - earlier).days
-    return f"{days} day{'s' if days != 1 else ''}"
+    return count(days, "day")
 
 
 def date_conflicts(

@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from secondopinion.agreements.wording import KINDS
 from secondopinion.core.registry import Registry
+from secondopinion.doctors.evidence import doctor_cancer_record
+from secondopinion.doctors.models import DoctorNote, DoctorResearch, NoteKind
 from secondopinion.providers import rules
 from secondopinion.providers.models import Answer, Service
 
@@ -38,9 +41,6 @@ def missing_records_for(service: Service) -> tuple[str, ...]:
 
 def doctor_records_for(services: list[Service]) -> dict:
     """service public_id -> YES / NO / UNKNOWN from the doctors app, in one query."""
-    from secondopinion.doctors.evidence import doctor_cancer_record
-    from secondopinion.doctors.models import DoctorResearch
-
     case_of = {s.public_id: s.case_id for s in services if s.doctor_name.strip()}
     if not case_of:
         return {}
@@ -71,8 +71,6 @@ def facts_for_services(services: list[Service]) -> list[rules.ServiceFacts]:
 
 def doctor_awards_for(services: list[Service]) -> set:
     """Public ids of services whose doctor has an award or honour the patient noted (one query)."""
-    from secondopinion.doctors.models import DoctorNote, NoteKind
-
     case_of = {s.public_id: s.case_id for s in services if s.doctor_name.strip()}
     if not case_of:
         return set()
@@ -85,8 +83,6 @@ def doctor_awards_for(services: list[Service]) -> set:
 
 
 def rules_kinds() -> tuple[str, ...]:
-    from secondopinion.agreements.wording import KINDS
-
     return KINDS
 
 

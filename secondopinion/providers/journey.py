@@ -10,6 +10,7 @@ import datetime
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.core.words import count
 from secondopinion.providers.facts import facts_for_services
 from secondopinion.providers.rules import STOP, WARNING, service_flags
 
@@ -48,7 +49,7 @@ def stages(case, today: datetime.date) -> list[Stage]:
         "find_specialists",
         "Find specialists",
         DONE if open_services else STARTED,
-        f"You are looking into {len(open_services)} service{'s' if len(open_services) != 1 else ''}."
+        f"You are looking into {count(len(open_services), 'service')}."
         if open_services
         else "Every service so far was declined or ruled out. Look for another one.",
         "Search cancer centers" if not open_services else "See your services",

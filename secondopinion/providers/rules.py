@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from secondopinion.core.words import count
+
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 STOP, WARNING, ASK, NOTE, TODO = "stop", "warning", "ask", "note", "todo"
@@ -174,7 +176,7 @@ REASONS: dict[str, str] = {
     ),
     "doctor_employer_refused": (
         "They will not tell you where the reviewing doctor works now. Do not go ahead or pay. "
-        "You have the right to know who gives your opinion and where they practise."
+        "You have the right to know who gives your opinion and where they practice."
     ),
     "doctor_employer_unknown": (
         "Ask where the reviewing doctor works now (the hospital or practice), so you can look "
@@ -536,12 +538,11 @@ def _timing_flags(facts: ServiceFacts, *, today: date) -> list[Flag]:
         ]
     if expected > safe:
         late = (expected - safe).days
-        days = "day" if late == 1 else "days"
         return [
             Flag(
                 "report_after_safe_date",
                 WARNING,
-                f"The report is expected by {_fmt(expected)}, {late} {days} after the date your "
+                f"The report is expected by {_fmt(expected)}, {count(late, 'day')} after the date your "
                 f"doctor said treatment can safely wait until ({_fmt(safe)}). Ask if they can be "
                 "faster, or talk with your doctor.",
                 STEP_TIMELINE,

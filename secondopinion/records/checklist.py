@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from secondopinion.providers.models import RECORD_LABELS
 from secondopinion.records import needs
-from secondopinion.records.models import INSTANCE_VISIBLE, Document, ImagingInstance
+from secondopinion.records.models import Document, ImagingStudy
 
 
 def vault_holdings(case) -> tuple[dict[str, int], int]:
-    """(documents per type, number of DICOM images) for a case, in two queries."""
+    """(documents per type, number of imaging studies) for a case, in three queries.
+
+    A CD of one CT scan holds hundreds of images but is one study, and a reviewer asks for
+    studies; DICOM files uploaded one by one, outside any CD, count as one study together."""
     held = dict(
         Document.objects.filter(case=case)
         .values_list("doc_type")
         .annotate(n=Count("id"))
         .values_list("doc_type", "n")
     )
-    dicom_images = ImagingInstance.objects.filter(INSTANCE_VISIBLE, case=case).count()
-    dicom_images += Document.objects.filter(case=case, kind="dicom").count()
-    return held, dicom_images
+    studies = ImagingStudy.objects.visible().filter(case=case).count()
+    if not studies and Document.objects.filter(case=case, kind="dicom").exists():
+        studies = 1
+    return held, studies
 
 
 def service_checklist(service, *, holdings: tuple[dict[str, int], int] | None = None):
-    from secondopinion.providers.models import RECORD_LABELS
-
-    held, dicom_images = holdings or vault_holdings(service.case)
+    held, studies = holdings or vault_holdings(service.case)
     asked = list(service.records_needed or [])
     if service.records_other.strip() and "other" not in asked:
         asked.append("other")
@@ -32,7 +35,7 @@ def service_checklist(service, *, holdings: tuple[dict[str, int], int] | None = 
         asked=asked,
         labels=RECORD_LABELS,
         held_by_type=held,
-        dicom_images=dicom_images,
+        imaging_studies=studies,
         other_label=service.records_other.strip(),
     )
 

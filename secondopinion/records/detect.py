@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,39 +77,59 @@ _EXECUTABLE = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xce\xfa\xed\xfe", b"\xcf\x
 _MARKUP = re.compile(rb"^\s*(<!doctype|<html|<head|<body|<script|<svg|<\?xml|<iframe)", re.I)
 
 
+def _zip(head: bytes) -> bool:
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
+def _portal_record(head: bytes) -> bool:
+    """A download from a patient portal: a C-CDA document (XML in the HL7 v3 namespace) or FHIR
+    resources (JSON naming a resourceType). Read by the portal import, never as a plain file."""
+    start = head.lstrip(b"\xef\xbb\xbf\r\n\t ")
+    if start.startswith(b"<"):
+        return b"urn:hl7-org:v3" in head or b"<ClinicalDocument" in head
+    return start.startswith((b"{", b"[")) and b'"resourceType"' in head
+
+
+def _office_zip(head: bytes) -> bool:
+    return _zip(head) and (b"[Content_Types].xml" in head or b"word/" in head or b"xl/" in head)
+
+
+# Tried in this order; the first test that holds names the file.
+_SNIFFS: tuple[tuple[Callable[[bytes], bool], str, str], ...] = (
+    (lambda h: dicom.dicom_sniff(h) == "dicom", "dicom", "application/dicom"),
+    (lambda h: dicom.dicom_sniff(h) == "executable", "executable", ""),
+    (lambda h: h.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-"), "pdf", "application/pdf"),
+    *((lambda h, m=magic: h.startswith(m), "image", kind) for magic, kind in _IMAGE_MAGICS),
+    (lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP", "image", "image/webp"),
+    (
+        lambda h: h[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypheif"),
+        "image",
+        "image/heic",
+    ),
+    (_office_zip, "office", "application/octet-stream"),
+    (_zip, "zip", "application/zip"),
+    (
+        lambda h: h.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        "office",
+        "application/octet-stream",
+    ),
+    (lambda h: h.startswith(_EXECUTABLE), "executable", ""),
+    (_portal_record, "portal", ""),
+    (lambda h: bool(_MARKUP.match(h)), "markup", ""),
+    (lambda h: dicom.dicom_sniff(h) == "bare", "dicom-bare", "application/dicom"),
+    # Text in UTF-8, UTF-16 or Windows-1252/Latin-1 (a cut character at the end of the sample is
+    # still text); the background reader decodes the whole file the same way.
+    (lambda h: text_decode(h, partial=True) is not None, "text", "text/plain"),
+)
+
+
 def kind_sniff(head: bytes) -> tuple[str, str]:
     """(kind, content type) from the first bytes (pass 2 KB or more); ("unknown", "") if unsure."""
     if not head:
         return "empty", ""
-    if dicom.dicom_sniff(head) == "dicom":
-        return "dicom", "application/dicom"
-    if dicom.dicom_sniff(head) == "executable":
-        return "executable", ""
-    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-"):
-        return "pdf", "application/pdf"
-    for magic, content_type in _IMAGE_MAGICS:
-        if head.startswith(magic):
-            return "image", content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image", "image/webp"
-    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypheif"):
-        return "image", "image/heic"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        if b"[Content_Types].xml" in head or b"word/" in head or b"xl/" in head:
-            return "office", "application/octet-stream"
-        return "zip", "application/zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "office", "application/octet-stream"
-    if head.startswith(_EXECUTABLE):
-        return "executable", ""
-    if _MARKUP.match(head):
-        return "markup", ""
-    if dicom.dicom_sniff(head) == "bare":
-        return "dicom-bare", "application/dicom"
-    # Text in UTF-8, UTF-16 or Windows-1252/Latin-1 (a cut character at the end of the sample is
-    # still text); the background reader decodes the whole file the same way.
-    if text_decode(head, partial=True) is not None:
-        return "text", "text/plain"
+    for test, kind, content_type in _SNIFFS:
+        if test(head):
+            return kind, content_type
     return "unknown", ""
 
 
@@ -127,7 +148,7 @@ def file_check(
     if claimed_pdf and kind != "pdf":
         raise UnsupportedFile(
             "This file is named like a PDF but its contents are not a PDF. "
-            "It may be damaged or mislabelled. Please download it again from where it came from."
+            "It may be damaged or mislabeled. Please download it again from where it came from."
         )
     if kind == "pdf":
         return _pdf_check(path)
@@ -141,6 +162,12 @@ def file_check(
         raise UnsupportedFile(
             "This file is a computer program, not a medical record. For safety it was not saved."
         )
+    if kind == "portal":
+        raise UnsupportedFile(
+            "This looks like a record downloaded from a patient portal (a health record file, "
+            "C-CDA or FHIR). Please add it with \u201cAdd records from your patient portal\u201d "
+            "on the records page: that reads the reports, diagnoses and medicines inside it."
+        )
     if kind == "markup":
         raise UnsupportedFile(
             "This file is a web page. Please save it as a PDF (use Print, then Save as PDF) "
@@ -153,18 +180,17 @@ def file_check(
 
 
 def _pdf_check(path: Path) -> Detected:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, only to read a PDF
+    from pypdf.errors import PyPdfError  # noqa: PLC0415 - heavy, only to read a PDF
 
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted:
-            # Many PDFs carry an empty user password (only printing is restricted); they open.
-            if not reader.decrypt(""):
-                raise UnsupportedFile(
-                    "This PDF is protected with a password, so no one could read it. Please "
-                    "upload a copy without a password (open it, then print it to a new PDF)."
-                )
+        # Many PDFs carry an empty user password (only printing is restricted); they open.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnsupportedFile(
+                "This PDF is protected with a password, so no one could read it. Please "
+                "upload a copy without a password (open it, then print it to a new PDF)."
+            )
         first = reader.pages[0] if len(reader.pages) else None
         text = first.extract_text() if first is not None else ""
     except UnsupportedFile:
@@ -191,7 +217,7 @@ def _pdf_check(path: Path) -> Detected:
 
 
 def _image_check(path: Path, content_type: str, *, max_image_pixels: int) -> Detected:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - heavy, only to open an image
 
     try:
         # open() reads only the header, so the size is known before any pixel is decoded.
@@ -241,7 +267,7 @@ def _dicom_check(path: Path, *, kind: str) -> Detected:
 
 def pdf_text(path: str | Path, *, max_pages: int = 300, max_chars: int = 2_000_000) -> str:
     """All the text of a PDF, page by page, capped so a huge file cannot exhaust memory."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, only to read a PDF
 
     reader = PdfReader(Path(path))
     if reader.is_encrypted and not reader.decrypt(""):
@@ -326,6 +352,16 @@ _TYPE_SIGNS: dict[str, list[tuple[str, int]]] = {
         (r"discharge summary", 4),
         (r"progress note", 3),
         (r"review of systems", 2),
+        # Consultation notes: the first visit with a specialist, often the first plan.
+        (r"\bconsult(ation)? note\b", 4),
+        (r"\b(oncology|new patient|initial|surgical) consult(ation)?\b", 3),
+        (r"reason for (the )?(consultation|consult|referral|visit)", 3),
+        (r"\bhistory and physical\b", 3),
+        (r"\b(clinic|office) (note|visit)\b", 3),
+        (r"past medical history", 2),
+        (r"physical exam(ination)?", 2),
+        (r"\breferring (physician|doctor|provider)\b", 2),
+        (r"\bimpression\b", 1),
     ],
     "second_opinion_report": [
         (r"second opinion", 4),

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from secondopinion.core.words import count
 from secondopinion.records.dicom_fast import fast_header, length_overrun
 
 PREAMBLE = 128
@@ -224,7 +225,7 @@ def _int(ds: Any, keyword: str) -> int | None:
 
 def decoders_warm() -> None:
     """Import pydicom and its pixel decoders now (e.g. in a thread while a disc is being read)."""
-    import pydicom.pixels  # noqa: F401
+    import pydicom.pixels  # noqa: F401, PLC0415 - heavy, off the sniffing path
 
 
 def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> InstanceHeader:
@@ -234,8 +235,8 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
     anything that cannot be used: not DICOM after all, damaged, cut short, a program header in
     the preamble, or missing the identifiers that place it in a study and series.
     """
-    import pydicom  # imported here so sniffing and tests of pure helpers stay light
-    from pydicom.errors import InvalidDicomError
+    import pydicom  # noqa: PLC0415 - heavy, off the sniffing path
+    from pydicom.errors import InvalidDicomError  # noqa: PLC0415 - heavy, off the sniffing path
 
     path = Path(path)
     size = path.stat().st_size
@@ -307,7 +308,8 @@ def _fields_of(ds: Any) -> dict[str, Any]:
                 fields[keyword] = number
         else:
             fields[keyword] = _text(ds, keyword)
-    fields["_has_group_0008"] = any(int(tag) >> 16 == 0x0008 for tag in ds.keys())
+    # A Dataset iterates over its elements (decoding each); its keys are the bare tags.
+    fields["_has_group_0008"] = any(int(tag) >> 16 == 0x0008 for tag in ds.keys())  # noqa: SIM118
     return fields
 
 
@@ -691,8 +693,7 @@ def patient_warnings(
             groups.append([study])
     if len(groups) > 1:
         people = "; ".join(
-            f"{_person_label(g[0].patient)} ({len(g)} {'study' if len(g) == 1 else 'studies'})"
-            for g in groups
+            f"{_person_label(g[0].patient)} ({count(len(g), 'study', 'studies')})" for g in groups
         )
         warnings.append(
             f"This disc holds scans of {len(groups)} different people: {people}. "
@@ -735,10 +736,10 @@ def preview_png(
 
 
 def _preview(path: Path, *, max_pixels: int, size: int) -> bytes | None:
-    import numpy as np
-    import pydicom
-    from PIL import Image
-    from pydicom.pixels import apply_modality_lut
+    import numpy as np  # noqa: PLC0415 - heavy, only for previews
+    import pydicom  # noqa: PLC0415 - heavy, off the sniffing path
+    from PIL import Image  # noqa: PLC0415 - heavy, only for previews
+    from pydicom.pixels import apply_modality_lut  # noqa: PLC0415 - heavy, off the sniffing path
 
     header = header_read(path)
     if header.rows <= 0 or header.columns <= 0:
@@ -761,7 +762,7 @@ def _preview(path: Path, *, max_pixels: int, size: int) -> bytes | None:
         if needed > file_size:
             return None
     if frames > 1:
-        from pydicom.pixels import pixel_array
+        from pydicom.pixels import pixel_array  # noqa: PLC0415 - heavy, off the sniffing path
 
         with open(path, "rb") as raw:
             arr = pixel_array(_CappedReader(raw, file_size), index=frames // 2)  # type: ignore[arg-type]
@@ -801,14 +802,14 @@ def _window(ds: Any) -> tuple[float | None, float | None]:
 
 def _multi(value: Any) -> bool:
     # pydicom is imported lazily: web pages and other commands never pay for it.
-    from pydicom.multival import MultiValue
+    from pydicom.multival import MultiValue  # noqa: PLC0415 - heavy, off the sniffing path
 
     return isinstance(value, MultiValue | list | tuple)
 
 
 def _stretch(values: Any, window: tuple[float, float] | None) -> Any:
     """Map values to 0..255: the stated window when there is one, else the 1st-99th percentile."""
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - heavy, only for previews
 
     if window is not None:
         center, width = window

@@ -96,22 +96,27 @@ def fast_header(buf: bytes, *, complete: bool) -> dict[str, Any] | None:
         return None
 
 
-def _read(buf: bytes, *, complete: bool) -> dict[str, Any]:
+def _meta_read(buf: bytes) -> tuple[dict[str, str], int]:
+    """The file meta information (always explicit VR little endian), and where the data starts."""
     if buf[128:132] != b"DICM":
         raise _Stop
     pos = 132
     meta: dict[str, str] = {}
-    # File meta information: always explicit VR little endian.
     while pos + 8 <= len(buf):
         group = struct.unpack_from("<H", buf, pos)[0]
         if group != 0x0002:
             break
-        tag, vr, length, pos = _element_explicit(buf, pos)
+        tag, _vr, length, pos = _element_explicit(buf, pos)
         if length == UNDEFINED:
             raise _Stop
         if tag in META_WANTED:
             meta[META_WANTED[tag]] = _ui(buf[pos : pos + length])
         pos += length
+    return meta, pos
+
+
+def _read(buf: bytes, *, complete: bool) -> dict[str, Any]:
+    meta, pos = _meta_read(buf)
     syntax = meta.get("TransferSyntaxUID", "")
     if not syntax or syntax in NOT_EXPLICIT_LE and syntax != IMPLICIT_LE:
         raise _Stop

@@ -12,6 +12,7 @@ only small per-image records are kept, never pixel data or file contents.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -117,8 +118,7 @@ class DiscScan:
         # Progress is measured against what the ZIP says it holds (checked again while reading).
         self.bytes_total = safezip.zip_declared_total(source)
         with open(source, "rb") as archive:
-            index = self.zip_scan(archive, tmp_dir=tmp_dir)  # type: ignore[arg-type]
-        return index
+            return self.zip_scan(archive, tmp_dir=tmp_dir)  # type: ignore[arg-type]
 
     # -- one file -------------------------------------------------------------------------
 
@@ -164,13 +164,18 @@ class DiscScan:
         )
         self.stored.append(stored.name)  # at once, so a failure later still cleans it up
         if header is None:
-            try:
-                header = dicom.header_read(stored.path, kind=kind)
-            except dicom.DicomProblem as exc:
-                self._unstore(stored.name)
-                if kind == "bare":
-                    return _Outcome(name, stored.size, skip="not a DICOM image")
-                return _Outcome(name, stored.size, problem=exc.message)
+            return self._stored_read(stored, name=name, kind=kind)
+        return _Outcome(name, stored.size, header=header, stored=stored)
+
+    def _stored_read(self, stored: storage_io.StoredFile, *, name: str, kind: str) -> _Outcome:
+        """The header read from the stored copy: one too long for the first bytes, or bare."""
+        try:
+            header = dicom.header_read(stored.path, kind=kind)
+        except dicom.DicomProblem as exc:
+            self._unstore(stored.name)
+            if kind == "bare":
+                return _Outcome(name, stored.size, skip="not a DICOM image")
+            return _Outcome(name, stored.size, problem=exc.message)
         return _Outcome(name, stored.size, header=header, stored=stored)
 
     def _apply(self, outcome: _Outcome) -> None:
@@ -238,10 +243,8 @@ class DiscScan:
         for name in list(self.stored):
             storage_io.stored_remove(root=self.root, name=name)
         self.stored.clear()
-        try:
+        with contextlib.suppress(OSError):
             (self.root / self.folder).rmdir()  # only if empty: never anyone else's files
-        except OSError:
-            pass
 
 
 def _read_up_to(source: BinaryIO, n: int) -> bytes:

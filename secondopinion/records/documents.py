@@ -52,23 +52,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
         storage_io.stored_remove(root=root, name=stored.name)
         return UploadResult(name, "refused", f"{name}: {exc.message}")
     if detected.kind == "zip":
-        # The import may run in another process (a worker): the ZIP goes into storage first.
-        try:
-            file_publish(name=stored.name, root=root)
-            with transaction.atomic():
-                disc_import = disc_import_start(
-                    case=case, source_name=name, upload_name=stored.name
-                )
-                disc_import_enqueue(disc_import)
-        except BaseException:
-            stored_delete(name=stored.name)
-            raise
-        return UploadResult(
-            name,
-            "import",
-            f"{name}: received. We are looking for scans in it; this can take a few minutes.",
-            disc_import=disc_import,
-        )
+        return _disc_import_add(case=case, stored_name=stored.name, name=name, root=root)
     existing = Document.objects.filter(
         Q(sha256=stored.sha256) | Q(kept_original_sha256=stored.sha256), case=case
     ).first()
@@ -130,6 +114,25 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
     if kept:
         message += f" We removed {document.active_removed} from this PDF; the original is kept."
     return UploadResult(name, "added", message, document=document)
+
+
+def _disc_import_add(*, case, stored_name: str, name: str, root) -> UploadResult:
+    """Start a CD import of a stored ZIP. It may run in another process (a worker), so the ZIP
+    goes into storage first."""
+    try:
+        file_publish(name=stored_name, root=root)
+        with transaction.atomic():
+            disc_import = disc_import_start(case=case, source_name=name, upload_name=stored_name)
+            disc_import_enqueue(disc_import)
+    except BaseException:
+        stored_delete(name=stored_name)
+        raise
+    return UploadResult(
+        name,
+        "import",
+        f"{name}: received. We are looking for scans in it; this can take a few minutes.",
+        disc_import=disc_import,
+    )
 
 
 def document_update(

@@ -93,6 +93,30 @@ def disc_import_start(*, case, source_name: str, upload_name: str = "") -> DiscI
     )
 
 
+def _progress_saver(
+    disc_import: DiscImport, on_progress: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
+    """A progress callback that saves the byte counts at most twice a second."""
+    last_saved = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last_saved[0] > 0.5:
+            last_saved[0] = now
+            DiscImport.objects.filter(pk=disc_import.pk).update(bytes_done=done, bytes_total=total)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    return progress
+
+
+def _undo(disc_import: DiscImport, *, published: list[str], scan: disc.DiscScan) -> None:
+    """Remove what a failed import wrote: its rows, its published objects, its stored files."""
+    _rows_remove(disc_import)
+    _published_remove(published)
+    scan.cleanup()
+
+
 def disc_import_run(
     *,
     disc_import: DiscImport,
@@ -109,16 +133,7 @@ def disc_import_run(
     local = storage_is_local()
     published: list[str] = []  # objects already in object storage (never on local storage)
     DiscImport.objects.filter(pk=disc_import.pk).update(status=DiscImport.Status.RUNNING)
-    last_saved = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last_saved[0] > 0.5:
-            last_saved[0] = now
-            DiscImport.objects.filter(pk=disc_import.pk).update(bytes_done=done, bytes_total=total)
-        if on_progress is not None:
-            on_progress(done, total)
-
+    progress = _progress_saver(disc_import, on_progress)
     # Files are written without a per-file fsync and flushed all at once before the rows
     # commit (`durable_make`): as durable, far fewer disc commits.
     scan = disc.DiscScan(
@@ -129,9 +144,7 @@ def disc_import_run(
         on_progress=progress,
     )
     # Where this run writes: removed by the job lifecycle if the process dies half way.
-    job_scratch_add("cd_import", disc_import.pk, f"{scan.folder}/")
-    if not local:
-        job_scratch_add("cd_import", disc_import.pk, f"{LOCAL_PREFIX}{root / scan.folder}")
+    _scratch_note(disc_import, scan, root=root, local=local)
     keep_upload = False  # the ZIP stays for Try again unless the disc itself was the problem
     # Images already in this case's vault are counted as duplicates instead of stored again.
     scan.index.known_add(
@@ -167,15 +180,11 @@ def disc_import_run(
             disc_import.error = ""
             disc_import.save()
     except (safezip.ZipProblem, storage_io.StorageError, ImportRefused) as exc:
-        _rows_remove(disc_import)
-        _published_remove(published)
-        scan.cleanup()
+        _undo(disc_import, published=published, scan=scan)
         _failed(disc_import, exc.message)
     except BaseException:
         keep_upload = True  # a bug, a busy database, a timeout: the same disc may yet import
-        _rows_remove(disc_import)
-        _published_remove(published)
-        scan.cleanup()
+        _undo(disc_import, published=published, scan=scan)
         _failed(
             disc_import, "The import stopped because of an unexpected problem. Nothing was kept."
         )
@@ -187,6 +196,12 @@ def disc_import_run(
         if not keep_upload:
             _upload_remove(disc_import)
     return disc_import
+
+
+def _scratch_note(disc_import: DiscImport, scan: disc.DiscScan, *, root: Path, local: bool) -> None:
+    job_scratch_add("cd_import", disc_import.pk, f"{scan.folder}/")
+    if not local:
+        job_scratch_add("cd_import", disc_import.pk, f"{LOCAL_PREFIX}{root / scan.folder}")
 
 
 def _published_remove(names: list[str]) -> None:

@@ -7,6 +7,8 @@ import datetime
 from django.urls import reverse
 
 from secondopinion.cases.journey import ATTENTION, DONE, STARTED, TODO, Stage
+from secondopinion.core.words import count
+from secondopinion.providers.models import Service
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.models import DiscImport, Document, ImagingStudy
 
@@ -25,7 +27,7 @@ def stages(case, today: datetime.date) -> list[Stage]:
         for w in warnings
     ]
     missing = _missing(case)
-    held = f"{documents} documents and {studies} scans in your records."
+    held = f"{count(documents, 'document')} and {count(studies, 'imaging study', 'imaging studies')} in your records."
     if warned:
         return [
             Stage(
@@ -90,10 +92,6 @@ def stages(case, today: datetime.date) -> list[Stage]:
 
 def _missing(case) -> list[str] | None:
     """Missing record labels across services, or None when no service has said what it needs."""
-    try:
-        from secondopinion.providers.models import Service
-    except ImportError:  # pragma: no cover
-        return None
     services = [s for s in Service.objects.filter(case=case) if s.records_needed or s.records_other]
     if not services:
         return None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from secondopinion.records.models import DiscImport, Document, ImagingInstance, ImagingSeries
+from secondopinion.records.models import (
+    DiscImport,
+    Document,
+    ImagingInstance,
+    ImagingSeries,
+    PortalImport,
+)
 
 
 def case_files(case) -> list[str]:
@@ -20,6 +26,11 @@ def case_files(case) -> list[str]:
     )
     names += (
         DiscImport.objects.filter(case=case)
+        .exclude(upload_name="")
+        .values_list("upload_name", flat=True)
+    )
+    names += (
+        PortalImport.objects.filter(case=case)
         .exclude(upload_name="")
         .values_list("upload_name", flat=True)
     )

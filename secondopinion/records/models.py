@@ -54,6 +54,9 @@ class Document(models.Model):
     # "ocr" when the text was read from a scan (no text layer): every fact from it needs checking.
     text_source = models.CharField(max_length=10, blank=True)
     text_note = models.CharField(max_length=300, blank=True)  # plain words: pages not read, ...
+    # "code" when the type came from the record's own code (a LOINC document code in a portal
+    # download): reading the text does not replace it with a guess from the words.
+    type_source = models.CharField(max_length=10, blank=True)
     text_pages_done = models.PositiveSmallIntegerField(default=0)  # OCR progress
     text_pages_total = models.PositiveSmallIntegerField(default=0)
 
@@ -205,3 +208,112 @@ class ImagingInstance(models.Model):
 INSTANCE_VISIBLE = models.Q(series__study__disc_import__isnull=True) | models.Q(
     series__study__disc_import__status=DiscImport.Status.DONE
 )
+
+
+class PortalImport(models.Model):
+    """One download from a patient portal (C-CDA, XDM ZIP, FHIR) being read into the case.
+
+    Nothing it reads is visible until it is done: every row (documents included) is written in
+    the final transaction. A download naming someone else waits for the patient's decision
+    (status `check`) before anything is written.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Reading your records"
+        CHECK = "check", "Waiting for your decision"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped with a problem"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="portal_imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=255)
+    upload_name = models.CharField(max_length=255, blank=True)  # the stored upload, until done
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The patient said "these are my records" after the warnings (or --confirm-patient).
+    patient_confirmed = models.BooleanField(default=False)
+    summary = models.JSONField(default=dict, blank=True)  # what this import added (CLI shape)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class PortalItem(models.Model):
+    """One thing read from a portal download: a condition, medicine, procedure, observation
+    (staging, tumour marker) or document, with where it came from (file and FHIR resource id or
+    CDA path). `identity` makes the same item from a later download recognised, not added."""
+
+    class Kind(models.TextChoices):
+        CONDITION = "condition", "Condition"
+        MEDICATION = "medication", "Medicine"
+        PROCEDURE = "procedure", "Procedure"
+        OBSERVATION = "observation", "Result"
+        DOCUMENT = "document", "Document"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="portal_items")
+    portal_import = models.ForeignKey(
+        PortalImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="portal_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=300)
+    code = models.CharField(max_length=64, blank=True)
+    system = models.CharField(max_length=60, blank=True)  # SNOMED CT, ICD-10-CM, RxNorm, LOINC
+    # Observations: the pathology fact field (pT, stage_group, er, ...) and the value.
+    field = models.CharField(max_length=30, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+    cancer = models.BooleanField(default=False)  # a condition recognised as a cancer
+    cancer_type = models.CharField(max_length=30, blank=True)  # cases.cancer_types code
+    # Procedures: surgery, radiation, other. Medicines: the drug table's modality.
+    category = models.CharField(max_length=30, blank=True)
+    cancer_drug = models.CharField(max_length=100, blank=True)  # generic name, when a cancer drug
+    source_file = models.CharField(max_length=300, blank=True)
+    source_ref = models.CharField(max_length=300, blank=True)
+    identity = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["kind", "date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "identity"], name="records_portal_item_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category_label(self) -> str:
+        """The kind of treatment in plain words (procedures and cancer medicines)."""
+        return CATEGORY_WORDS.get(self.category, self.category)
+
+
+CATEGORY_WORDS = {
+    "surgery": "surgery",
+    "radiation": "radiation therapy",
+    "other": "other procedure",
+    "chemotherapy": "chemotherapy",
+    "endocrine": "hormone therapy",
+    "targeted": "targeted therapy",
+    "immunotherapy": "immunotherapy",
+    "antibody-drug conjugate": "antibody-drug conjugate (a targeted medicine carrying chemotherapy)",
+    "radiopharmaceutical": "radioactive medicine",
+    "supportive": "supportive care",
+}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from secondopinion.core.words import count
+
 # Service record kind -> the document type that satisfies it.
 KIND_TO_TYPE: dict[str, str] = {
     "pathology_report": "pathology_report",
@@ -33,8 +35,15 @@ class ChecklistItem:
     kind: str
     label: str
     status: str  # missing, present, physical
-    held: int = 0  # how many matching records the vault holds
+    held: int = 0  # how many matching records the vault holds (studies, for imaging)
     hint: str = ""
+
+    @property
+    def held_words(self) -> str:
+        """ "1 imaging study", "2 documents": what the vault holds, counted as a person would."""
+        if self.kind == "imaging_studies":
+            return count(self.held, "imaging study", "imaging studies")
+        return count(self.held, "document")
 
     @property
     def is_missing(self) -> bool:
@@ -46,7 +55,7 @@ def checklist_build(
     asked: list[str],
     labels: dict[str, str],
     held_by_type: dict[str, int],
-    dicom_images: int,
+    imaging_studies: int,
     other_label: str = "",
 ) -> list[ChecklistItem]:
     """One line per kind asked for, missing first (then slides to arrange, then present)."""
@@ -68,17 +77,17 @@ def checklist_build(
             continue
         doc_type = KIND_TO_TYPE.get(kind, "other")
         if kind == "imaging_studies":
-            count = dicom_images
+            held = imaging_studies
             hint = (
                 ""
-                if count
+                if held
                 else "A report about a scan is not enough: they need the images (DICOM files), "
                 "usually on a CD. Upload a ZIP of the CD on your Records page."
             )
         else:
-            count = held_by_type.get(doc_type, 0)
+            held = held_by_type.get(doc_type, 0)
             hint = ""
-        items.append(ChecklistItem(kind, label, PRESENT if count else MISSING, count, hint))
+        items.append(ChecklistItem(kind, label, PRESENT if held else MISSING, held, hint))
     order = {MISSING: 0, PHYSICAL: 1, PRESENT: 2}
     return sorted(items, key=lambda item: order[item.status])
 

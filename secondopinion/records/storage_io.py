@@ -12,6 +12,7 @@ No Django here: the caller passes a folder and gets back a plain `StoredFile`.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import secrets
@@ -274,8 +275,6 @@ def _syncfs(root: Path) -> bool:
     if not hasattr(os, "sched_getaffinity"):  # a cheap "is this Linux" test
         return False
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         syncfs = libc.syncfs
     except (OSError, AttributeError):

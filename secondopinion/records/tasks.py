@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import transaction
 from django_tasks import task
 
+from secondopinion import ocr
 from secondopinion.core.jobrules import is_transient
 from secondopinion.core.jobs import job_enqueue, job_run
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
-from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.imports import disc_import_run
+from secondopinion.records.models import DiscImport, Document, PortalImport, TextStatus
+from secondopinion.records.storage import local_copy
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +40,13 @@ def _needs_ocr(text: str) -> bool:
 
 def _ocr_text(document_pk: int, path) -> str:
     """Read a scan page by page, saving progress on the document; "" when nothing was read."""
-    from django.conf import settings
-
-    from secondopinion.ocr import OcrError, ocr_file
 
     def progress(done: int, total: int) -> None:
         Document.objects.filter(pk=document_pk).update(text_pages_done=done, text_pages_total=total)
 
     try:
-        result = ocr_file(path, max_pages=settings.OCR_MAX_PAGES, progress=progress)
-    except OcrError as exc:
+        result = ocr.ocr_file(path, max_pages=settings.OCR_MAX_PAGES, progress=progress)
+    except ocr.OcrError as exc:
         raise OcrRefused(str(exc)) from exc
     Document.objects.filter(pk=document_pk).update(
         text_source="ocr", text_note=result.message[:300]
@@ -66,8 +68,6 @@ def document_text_extract(document_pk: int) -> None:
 
 
 def _text_extract(document_pk: int) -> None:
-    from secondopinion.records.storage import local_copy
-
     document = Document.objects.filter(pk=document_pk).first()
     if document is None or document.kind not in TEXT_KINDS:
         return
@@ -97,7 +97,8 @@ def _text_extract(document_pk: int) -> None:
         return
     text = text.replace("\x00", "")
     updates = {"text": text, "text_status": TextStatus.DONE}
-    if not document.type_confirmed and text.strip():  # no words (a blank scan): keep the type
+    # No words (a blank scan): keep the type. A type from the record's own code stays too.
+    if not document.type_confirmed and document.type_source != "code" and text.strip():
         suggested = detect.type_suggest(text)
         updates["suggested_type"] = suggested
         updates["doc_type"] = suggested
@@ -118,9 +119,6 @@ def disc_import_task(disc_import_pk: int) -> None:
 
 
 def _disc_import(disc_import_pk: int) -> None:
-    from secondopinion.records.imports import disc_import_run
-    from secondopinion.records.storage import local_copy
-
     disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
     if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
         return  # already run (tasks may be delivered twice)
@@ -147,3 +145,24 @@ def document_text_enqueue(document: Document) -> None:
 
 def disc_import_enqueue(disc_import: DiscImport) -> None:
     job_enqueue("cd_import", disc_import.pk, case_pk=disc_import.case_id)
+
+
+@task()
+def portal_import_task(portal_import_pk: int) -> None:
+    """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
+    from secondopinion.records.portal_import import portal_import_run  # noqa: PLC0415 - cycle
+
+    portal_import = PortalImport.objects.select_related("case").filter(pk=portal_import_pk).first()
+    if portal_import is None or portal_import.status != PortalImport.Status.QUEUED:
+        return  # already run (tasks may be delivered twice)
+    if not portal_import.upload_name:
+        PortalImport.objects.filter(pk=portal_import_pk).update(
+            status=PortalImport.Status.FAILED, error="The uploaded file is no longer there."
+        )
+        return
+    with local_copy(portal_import.upload_name) as source:
+        portal_import_run(portal_import=portal_import, source=source)
+
+
+def portal_import_enqueue(portal_import: PortalImport) -> None:
+    transaction.on_commit(lambda: portal_import_task.enqueue(portal_import.pk))

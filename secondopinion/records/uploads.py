@@ -52,14 +52,14 @@ class VaultUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if self.writer is None:
-            return None
+            return
         try:
             self.writer.write(raw_data)
         except storage_io.FileTooLarge:
             self.writer = None  # the writer already removed its temporary file
             self.too_large.append(display_name_safe(self.file_name or ""))
             raise SkipFile() from None
-        return None
+        return
 
     def file_complete(self, file_size: int) -> StoredUpload | None:
         if self.writer is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secondopinion.records import views
+from secondopinion.records import views, views_portal
 
 app_name = "records"
 urlpatterns = [
@@ -12,8 +12,18 @@ urlpatterns = [
     ),
     path("documents/<uuid:document_id>/delete/", views.document_remove, name="document_delete"),
     path("imports/<uuid:import_id>/", views.import_detail, name="import_detail"),
+    path("portal/", views_portal.portal_upload, name="portal_upload"),
+    path("portal/<uuid:portal_import_id>/", views_portal.portal_detail, name="portal_detail"),
+    path(
+        "portal/<uuid:portal_import_id>/decide/", views_portal.portal_decide, name="portal_decide"
+    ),
+    path(
+        "portal/<uuid:portal_import_id>/cancer/", views_portal.portal_cancer, name="portal_cancer"
+    ),
+    path("portal/<uuid:portal_import_id>/plan/", views_portal.portal_plan, name="portal_plan"),
     path("studies/<uuid:study_id>/", views.study_detail, name="study_detail"),
     path("series/<uuid:series_id>/preview.png", views.series_preview, name="series_preview"),
     path("services/<uuid:service_id>/checklist/", views.checklist, name="checklist"),
     path("services/<uuid:service_id>/letter/", views.request_letter, name="letter"),
+    path("services/<uuid:service_id>/letter.pdf", views.request_letter_pdf, name="letter_pdf"),
 ]

@@ -21,13 +21,21 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.core.jobs import job_for
+from secondopinion.providers.models import Service
 from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
 from secondopinion.records.documents import document_add, document_delete, document_update
 from secondopinion.records.forms import DocumentForm, LetterForm
 from secondopinion.records.imports import upload_max_bytes
-from secondopinion.records.models import DiscImport, Document, ImagingSeries, ImagingStudy
+from secondopinion.records.models import (
+    DiscImport,
+    Document,
+    ImagingSeries,
+    ImagingStudy,
+    PortalImport,
+)
 from secondopinion.records.needs import PHYSICAL
+from secondopinion.records.printing import LETTER_PDF_WRITERS
 from secondopinion.records.storage import (
     storage_is_local,
     storage_root,
@@ -39,10 +47,6 @@ from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 
 
 def _services(case):
-    try:
-        from secondopinion.providers.models import Service
-    except ImportError:  # pragma: no cover - providers is part of the product
-        return []
     return list(Service.objects.filter(case=case).order_by("name"))
 
 
@@ -66,6 +70,7 @@ def index(request, case):
             document.snippet = _snippet(document.text, query)
     studies = ImagingStudy.objects.visible().filter(case=case).prefetch_related("series")
     imports = DiscImport.objects.filter(case=case).order_by("-created_at")[:5]
+    portal_imports = PortalImport.objects.filter(case=case).order_by("-created_at")[:5]
     holdings = vault_holdings(case)
     services = [
         (service, service_checklist(service, holdings=holdings)) for service in _services(case)
@@ -78,6 +83,7 @@ def index(request, case):
             "documents": documents,
             "studies": studies,
             "imports": imports,
+            "portal_imports": portal_imports,
             "query": query,
             "matches": matches,
             "services": [
@@ -325,8 +331,6 @@ def _stored_response(
 
 
 def _service(case, service_id):
-    from secondopinion.providers.models import Service
-
     return get_object_or_404(Service, case=case, public_id=service_id)
 
 
@@ -347,9 +351,8 @@ def checklist(request, case, service_id):
     )
 
 
-@case_view()
-def request_letter(request, case, service_id):
-    service = _service(case, service_id)
+def _letter(request, case, service) -> tuple[LetterForm, list, letters.Letter | None]:
+    """The letter form, the items to ask for and the letter: one build for the page and PDF."""
     items = [i for i in service_checklist(service) if i.is_missing or i.status == PHYSICAL]
     today = timezone.localdate()
     initial = {
@@ -357,41 +360,76 @@ def request_letter(request, case, service_id):
         "needed_by": _needed_by_default(case, today),
     }
     form = LetterForm(request.GET or None, initial=initial)
-    letter = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
     elif not form.is_bound and initial["institution"]:
         data = {**initial, "send_to_service": False}
     else:
-        data = None
-    if data is not None and items:
-        send_to = []
-        if data.get("send_to_service"):
-            send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
-        letter = letters.request_letter(
-            letters.LetterData(
-                patient_name=case.patient_name,
-                patient_birth_date=case.date_of_birth,
-                institution=data["institution"],
-                items=[
-                    letters.RequestedItem(
-                        label=item.label,
-                        imaging=item.kind == "imaging_studies",
-                        detail=_letter_detail(item.kind),
-                    )
-                    for item in items
-                ],
-                today=today,
-                needed_by=data.get("needed_by"),
-                send_to=send_to,
-                patient_contact=[request.user.email] if case.role == "owner" else [],
-            )
+        return form, items, None
+    if not items:
+        return form, items, None
+    send_to = []
+    if data.get("send_to_service"):
+        send_to = [service.name] + [line for line in service.send_notes.splitlines() if line]
+    letter = letters.request_letter(
+        letters.LetterData(
+            patient_name=case.full_name,
+            patient_birth_date=case.date_of_birth,
+            institution=data["institution"],
+            items=[
+                letters.RequestedItem(
+                    label=item.label,
+                    imaging=item.kind == "imaging_studies",
+                    detail=_letter_detail(item.kind),
+                )
+                for item in items
+            ],
+            today=today,
+            needed_by=data.get("needed_by"),
+            send_to=send_to,
+            patient_contact=[
+                *case.patient_address.splitlines(),
+                case.patient_phone,
+                request.user.email if case.role == "owner" else "",
+            ],
         )
+    )
+    return form, items, letter
+
+
+@case_view()
+def request_letter(request, case, service_id):
+    service = _service(case, service_id)
+    form, items, letter = _letter(request, case, service)
     return render(
         request,
         "records/letter.html",
-        {"case": case, "service": service, "items": items, "form": form, "letter": letter},
+        {
+            "case": case,
+            "service": service,
+            "items": items,
+            "form": form,
+            "letter": letter,
+            "pdf_query": request.GET.urlencode(),
+            "can_print_pdf": bool(len(LETTER_PDF_WRITERS)),
+        },
     )
+
+
+@case_view()
+def request_letter_pdf(request, case, service_id):
+    """The same letter as a PDF, to attach to an email or a portal message."""
+    service = _service(case, service_id)
+    _form, _items, letter = _letter(request, case, service)
+    writer = next(iter(LETTER_PDF_WRITERS), None)
+    if writer is None:
+        raise Http404("PDFs cannot be made here.")
+    if letter is None:
+        messages.info(request, "Fill in who holds the records first; then the PDF can be made.")
+        return redirect("records:letter", case_id=case.public_id, service_id=service.public_id)
+    response = HttpResponse(writer(letter), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="records-request-letter.pdf"'
+    return response
 
 
 def _needed_by_default(case, today: datetime.date) -> datetime.date:

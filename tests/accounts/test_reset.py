@@ -2,6 +2,7 @@
 keyboard commands reset-password and createstaff."""
 
 import re
+import time as real_time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from secondopinion.accounts import views
 from secondopinion.accounts.models import AuditEvent, CaseMembership
 from tests.factories import make_case
 
@@ -67,9 +69,6 @@ class TestResetByEmail:
         assert page_known == page_unknown
 
     def test_hosted_answers_take_the_same_time(self, sending, settings, owner, monkeypatch):
-        import time as real_time
-
-        from secondopinion.accounts import views
 
         settings.HOSTED = True
         slept = []
@@ -165,8 +164,6 @@ def signup_post(client, email, password=NEW_PASSWORD):
 
 @pytest.fixture
 def hosted(sending, settings, monkeypatch):
-    from secondopinion.accounts import views
-
     settings.HOSTED = True
     monkeypatch.setattr(views.time, "sleep", lambda seconds: None)
 

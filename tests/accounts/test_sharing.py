@@ -173,7 +173,7 @@ class TestInviteLinks:
         invite, token = invite_link_create(case=case, role="viewer", created_by=owner)
         owner_client.post(reverse("sharing:link_cancel", args=[case.public_id, invite.public_id]))
         response = signed_in(stranger).get(reverse("accounts:invite_accept", args=[token]))
-        assert "cancelled" in response.content.decode()
+        assert "canceled" in response.content.decode()
 
     def test_it_refuses_a_made_up_token_without_naming_any_case(self, stranger, case):
         response = signed_in(stranger).get(reverse("accounts:invite_accept", args=["made-up"]))
@@ -199,9 +199,16 @@ class TestInviteLinks:
         _, token = invite_link_create(case=case, role="viewer", created_by=owner)
         url = reverse("accounts:invite_accept", args=[token])
         response = client.get(url)
-        assert response.status_code == 302
-        login_page = client.get(response["Location"]).content.decode()
-        assert "next=" in login_page  # the "Create one" link keeps the way back
+        assert response.status_code == 200
+        welcome = response.content.decode()
+        # Who invited her and to which case, with no health details, and the way in and back.
+        assert "Olive Owner invited you to help" in welcome
+        assert "the case for <strong>Olive Owner</strong>" in welcome
+        assert case.get_cancer_type_display().lower() not in welcome.lower()
+        assert f"{reverse('accounts:signup')}?next=" in welcome
+        assert f"{reverse('accounts:login')}?next=" in welcome
+        assert client.post(url).status_code == 200  # signed out: nothing is joined
+        assert not CaseMembership.objects.exists()
         password = "Quiet-meadow-river-7"
         signup = client.post(
             reverse("accounts:signup") + f"?next={url}",

@@ -12,6 +12,7 @@ from secondopinion.accounts.audit import action_words, audit_record
 from secondopinion.accounts.models import AuditEvent
 from secondopinion.accounts.sharing import membership_invite
 from tests.factories import make_user
+from tests.records.helpers import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,6 @@ def test_it_shows_unknown_actions_in_readable_words():
 def test_it_records_a_caregiver_looking_at_and_downloading_a_document(
     owner_client, case, caregiver
 ):
-    from tests.records.helpers import make_document
-
     document = make_document(case, content=b"%PDF-1.4 body", name="scan-report.pdf")
     carer = Client()
     carer.force_login(caregiver)

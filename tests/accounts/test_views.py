@@ -1,8 +1,11 @@
 import time
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.urls import reverse
 
+from secondopinion import settings as real
+from secondopinion.accounts.hashers import Argon2OwaspHasher
 from secondopinion.accounts.models import AuditEvent, User
 
 PASSWORD = "Quiet-meadow-river-7"
@@ -39,15 +42,10 @@ class TestSignup:
 
 
 def test_production_hashes_passwords_with_argon2():
-    from secondopinion import settings as real
-
     assert real.PASSWORD_HASHERS[0].endswith("Argon2OwaspHasher")
 
 
 def test_the_argon2_hasher_verifies_old_hashes_and_upgrades_them():
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
-    from secondopinion.accounts.hashers import Argon2OwaspHasher
 
     ours = Argon2OwaspHasher()
     old = Argon2PasswordHasher().encode("secret words", ours.salt())

@@ -59,7 +59,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def _playwright():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - heavy, browser runs only
 
     with sync_playwright() as playwright:
         yield playwright
@@ -106,7 +106,7 @@ def shot():
 @pytest.fixture
 def axe_check():
     """Run axe-core on the page; fail on any serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415 - heavy, browser runs only
 
     axe = Axe()
 
@@ -138,7 +138,7 @@ def new_user(axe_check):
         page.get_by_label("Password:", exact=True).fill(PASSWORD)
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create my account").click()
-        page.get_by_role("heading", name="My cases").wait_for()
+        page.get_by_role("heading", name="Start here").wait_for()  # no case yet: the first page
         return email
 
     return sign_up

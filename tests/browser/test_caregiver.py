@@ -115,7 +115,13 @@ def test_it_invites_a_person_without_an_account_through_a_link(
     )
     helper = helper_context.new_page()
     helper.goto(link)
-    helper.get_by_role("link", name="Create one").click()
+    # Signed out, the link says who invited her and to whose case, and how to get in.
+    helper.get_by_role("heading", name="Sam invited you to help").wait_for()
+    assert "the case for Sam Rivera" in helper.locator("#invite-who").inner_text()
+    assert "Breast" not in helper.content()
+    axe_check(helper)
+    shot(helper, "caregiver-07c-invite-welcome")
+    helper.get_by_role("link", name="Make an account").click()
     helper.get_by_label("Email address").fill("helper@example.org")
     helper.get_by_label("Password:", exact=True).fill(PASSWORD)
     helper.get_by_label("Password confirmation").fill(PASSWORD)
@@ -183,5 +189,5 @@ def test_it_turns_on_two_factor_sign_in_and_asks_for_a_code(
     # The code used during setup cannot be replayed: the app's next code is what a person types.
     page.get_by_label("Code").fill(app_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My cases").wait_for()
+    page.get_by_role("heading", name="Start here").wait_for()
     shot(page, "twofactor-04-signed-in")

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from secondopinion.cases.cancer_types import CANCER_TYPES, cancer_type
 from secondopinion.cases.models import Case
+from tests.providers.factories import make_service
 
 
 @pytest.mark.django_db
@@ -36,8 +37,6 @@ def test_cases_lists_ids_that_commands_take(case):
 
 @pytest.mark.django_db
 def test_cases_lists_each_service_id_for_packet_build(case):
-    from tests.providers.factories import make_service
-
     service = make_service(case, name="Lakeside")
     out = StringIO()
     call_command("cases", stdout=out)

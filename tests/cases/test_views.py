@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondopinion.cases.models import Case
+from tests.factories import make_case, make_user
 
 TODAY = timezone.localdate()
 
@@ -134,9 +135,30 @@ class TestDelete:
 
 @pytest.mark.django_db
 def test_the_case_list_shows_own_and_shared_cases_only(client, case, caregiver, stranger):
-    from tests.factories import make_case
-
     make_case(stranger, patient_name="Someone Else")
     client.force_login(caregiver)
     page = client.get(reverse("cases:list")).content.decode()
     assert "Olive Owner" in page and "Someone Else" not in page
+
+
+@pytest.mark.django_db
+class TestFirstPage:
+    def test_a_newcomer_sees_five_lines_and_one_button(self, client, settings):
+        client.force_login(make_user("new@example.org"))
+        page = client.get(reverse("cases:list")).content.decode()
+        lines = page.split('id="first-page"')[1].split("</ul>")[0].count("<li>")
+        assert lines == 5
+        assert "never gives medical advice" in page
+        assert str(settings.DATA_DIR) in page
+        main = page.split("<main")[1].split("</main>")[0]
+        assert main.count('class="button') == 1 and reverse("cases:new") in main
+
+    def test_once_a_case_exists_it_lists_the_cases(self, owner_client, case):
+        page = owner_client.get(reverse("cases:list")).content.decode()
+        assert 'id="first-page"' not in page and "Olive Owner" in page
+
+    def test_hosted_it_does_not_name_a_folder(self, client, settings):
+        settings.HOSTED = True
+        client.force_login(make_user("new@example.org"))
+        page = client.get(reverse("cases:list")).content.decode()
+        assert "organization that runs this site" in page and str(settings.DATA_DIR) not in page

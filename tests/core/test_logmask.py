@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import logging.config
 
 from django.conf import settings
 
-from secondopinion.core.logmask import MaskingFilter, UTCFormatter, mask
+from secondopinion.core.logmask import JSONFormatter, MaskingFilter, UTCFormatter, mask
 
 TOKEN = "Q_NeWWi6jg7lqOifOGsa6KuZVLehQFOVWMululYqiws"
 
@@ -57,3 +58,9 @@ def test_settings_put_the_mask_on_the_console_handler_every_logger_reaches():
     assert handler["filters"] == ["mask"]
     assert settings.LOGGING["root"]["handlers"] == ["console"]
     assert settings.LOGGING["filters"]["mask"]["()"].endswith("MaskingFilter")
+
+
+def test_json_lines_are_masked_even_without_the_filter():
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "open /r/%s/", (TOKEN,), None)
+    entry = json.loads(JSONFormatter().format(record))
+    assert entry["message"] == "open /r/[token]/" and entry["time"].endswith("+00:00")

@@ -38,11 +38,9 @@ def test_it_ignores_the_header_from_anyone_else_or_without_a_proxy(settings):
 
 
 @pytest.mark.django_db
-def test_it_rate_limits_share_links_per_client_not_per_proxy(client, settings, monkeypatch):
-    from secondopinion.opinions import views_public
-
+def test_it_rate_limits_share_links_per_client_not_per_proxy(client, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
-    monkeypatch.setattr(views_public, "REQUESTS_PER_WINDOW", 2)
+    settings.SHARE_LINK_REQUESTS = 2
     cache.clear()
     url = reverse("share:open", args=["x" * 43])
     for _ in range(3):

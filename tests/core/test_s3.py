@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import zipfile
 
+import boto3
 import pytest
 from django.core.files.base import ContentFile
 
+from secondopinion.operations.backup import installation_backup, installation_restore
 from secondopinion.operations.export import case_export
-from secondopinion.operations.integrity import integrity_check, integrity_repair
+from secondopinion.operations.integrity import integrity_check, integrity_repair, storage_walk
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.records.models import Document
 from tests.s3 import BUCKET
@@ -33,8 +35,6 @@ def test_it_keeps_documents_in_the_bucket_privately(case, s3):
     doc = _document(case, s3, b"%PDF in the cloud", "ab/abcdef")
     assert type(s3).__name__ == "S3Storage"
     assert s3.open(doc.stored_name).read() == b"%PDF in the cloud"
-    import boto3
-
     head = boto3.client("s3").head_object(Bucket=BUCKET, Key=doc.stored_name)
     assert head["ServerSideEncryption"] == "AES256"
 
@@ -66,9 +66,6 @@ def test_export_reads_files_from_object_storage(case, s3, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_bring_back_the_bucket(case, s3, tmp_path):
-    from secondopinion.operations.backup import installation_backup, installation_restore
-    from secondopinion.operations.integrity import storage_walk
-
     doc = _document(case, s3, b"%PDF kept safe", "ee/kept")
     installation_backup(out=tmp_path / "backup")
     s3.delete(doc.stored_name)

@@ -11,7 +11,11 @@ import httpx
 import pytest
 import respx
 
+from secondopinion.doctors.clients import base
 from secondopinion.doctors.clients.base import MemoryCache, RateLimiter
+from secondopinion.doctors.clients.ctgov import CTGOV_URL
+from secondopinion.doctors.clients.npi import NPPES_URL
+from secondopinion.doctors.clients.pubmed import ESEARCH_URL, ESUMMARY_URL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -79,10 +83,6 @@ class Registries:
     """
 
     def __init__(self, router: respx.MockRouter) -> None:
-        from secondopinion.doctors.clients.ctgov import CTGOV_URL
-        from secondopinion.doctors.clients.npi import NPPES_URL
-        from secondopinion.doctors.clients.pubmed import ESEARCH_URL, ESUMMARY_URL
-
         self.npi_body: Any = load("nppes_npi_2_1_search.json")
         self.counts = {
             "total": 140,
@@ -156,7 +156,6 @@ def registries(api) -> Registries:
 def _no_real_waiting(monkeypatch):
     """Code that builds its own clients (the task, the command) must not really sleep in tests:
     the shared limiters get a budget no test reaches, and backoff waits return at once."""
-    from secondopinion.doctors.clients import base
 
     def fast_limiter(name: str, *, max_calls: int, period: float = 1.0) -> RateLimiter:
         return RateLimiter(100_000, period, sleep=lambda _s: None)

@@ -7,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from secondopinion.doctors.clients.base import JsonFetcher
-from secondopinion.doctors.models import CachedAnswer, DatabaseCache, ResearchStatus
+from secondopinion.doctors.models import (
+    CachedAnswer,
+    DatabaseCache,
+    ResearchStatus,
+    cached_answers_prune,
+)
 from tests.doctors.access_makers import make_research
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +52,6 @@ def test_it_describes_progress_in_plain_words(case):
 
 
 def test_it_prunes_answers_older_than_a_date():
-    from secondopinion.doctors.models import cached_answers_prune
-
     cache = DatabaseCache()
     cache.set("old", 1, stored_at=datetime(2025, 1, 1, tzinfo=UTC))
     cache.set("new", 2, stored_at=datetime(2026, 3, 1, tzinfo=UTC))

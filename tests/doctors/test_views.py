@@ -5,12 +5,15 @@ The registries are served by respx (tests/doctors/conftest.py); the task runs at
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
 from secondopinion.doctors.models import DoctorNote, DoctorResearch, ResearchStatus
 from tests.doctors.access_makers import make_research
 from tests.doctors.conftest import load
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +165,6 @@ def test_it_hides_everything_from_a_stranger(client, case, stranger):
 
 
 def test_it_hides_research_from_another_case(owner_client, owner, case):
-    from tests.factories import make_case
-
     other = make_case(owner, patient_name="Other")
     research = make_research(other)
     url = reverse("doctors:detail", args=[case.public_id, research.public_id])
@@ -173,7 +174,5 @@ def test_it_hides_research_from_another_case(owner_client, owner, case):
 def test_it_ignores_a_service_id_from_another_case(
     owner_client, case, registries, django_capture_on_commit_callbacks
 ):
-    import uuid
-
     start(owner_client, case, django_capture_on_commit_callbacks, service=str(uuid.uuid4()))
     assert DoctorResearch.objects.get(case=case).service_id is None

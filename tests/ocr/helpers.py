@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
 REPORT = """SURGICAL PATHOLOGY REPORT
 Specimen: Left breast, lumpectomy
 Diagnosis: Invasive ductal carcinoma, Nottingham grade 2
@@ -14,8 +17,6 @@ Pathologic stage: pT2 pN0"""
 
 def text_page(text: str = REPORT, *, width: int = 900, height: int = 420, size: int = 24):
     """Black text on a white page (a PIL image in grey)."""
-    from PIL import Image, ImageDraw, ImageFont
-
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=size)
@@ -28,9 +29,6 @@ def text_page(text: str = REPORT, *, width: int = 900, height: int = 420, size: 
 
 def fax(image, *, seed: int = 1, angle: float = 1.5, ink: int = 190, paper: int = 245):
     """A faint, blurred, noisy, slightly crooked copy: what a fax or a poor scan looks like."""
-    import numpy as np
-    from PIL import Image, ImageFilter
-
     crooked = image.rotate(angle, fillcolor=255, resample=Image.Resampling.BICUBIC)
     a = np.asarray(crooked.filter(ImageFilter.GaussianBlur(1.0))).astype(float) / 255
     a = ink + a * (paper - ink) + np.random.default_rng(seed).normal(0, 8, a.shape)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from PIL import Image
+from pypdf import PdfWriter
 
 from secondopinion.ocr import reader
 from secondopinion.ocr.reader import (
@@ -61,8 +63,6 @@ def test_a_blank_page_is_blank_without_calling_the_engine(monkeypatch):
 
 
 def test_a_picture_that_is_not_a_report_could_not_be_read():
-    import numpy as np
-
     noise = Image.fromarray(np.random.default_rng(0).integers(0, 255, (160, 160), dtype="uint8"))
     page = page_read(noise)
     assert page.status == UNREADABLE and page.text == ""
@@ -116,8 +116,6 @@ def test_a_file_that_is_not_a_picture_is_refused(tmp_path):
 
 
 def test_a_password_pdf_is_refused_plainly(tmp_path):
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     writer.encrypt("secret", algorithm="RC4-128")

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
-from secondopinion.ocr import OcrError
+from secondopinion.ocr import OcrError, reader
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
+from secondopinion.records import detect
 from secondopinion.records.models import Document, TextStatus
 from secondopinion.records.tasks import document_text_extract
 from tests.ocr.helpers import pdf_of, png_of, text_page
@@ -69,8 +70,6 @@ def test_a_blank_photo_leads_to_typing_the_facts_in(
 def test_a_scan_the_engine_refuses_fails_plainly_and_stores_no_text(
     case, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from secondopinion.ocr import reader
-
     def refuse(*args, **kwargs):
         raise OcrError(
             "The PDF is protected by a password. Save an unprotected copy and upload that."
@@ -179,8 +178,6 @@ def test_the_command_says_plainly_when_a_scan_has_no_words(tmp_path):
 def test_a_document_with_a_text_layer_is_not_ocr_read(
     case, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from secondopinion.records import detect
-
     monkeypatch.setattr(
         detect, "pdf_text", lambda path: "Diagnosis: invasive carcinoma. pT1 pN0 " * 3
     )

@@ -3,15 +3,28 @@
 
 import hashlib
 import json
+import os
+import stat
+import subprocess
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from secondopinion.cases.models import Case
-from secondopinion.operations.backup import BackupError, installation_backup, installation_restore
+from secondopinion.core.applock import app_lock
+from secondopinion.operations.backup import (
+    BackupError,
+    backup_key_new,
+    backup_verify,
+    backups_in,
+    backups_prune,
+    installation_backup,
+    installation_restore,
+)
 from secondopinion.operations.integrity import storage_walk
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
@@ -117,11 +130,6 @@ def test_the_commands_report_what_they_did(installation, tmp_path, capsys):
 
 
 def test_it_carries_the_secret_key_privately_and_restores_it(installation, tmp_path, settings):
-    import os
-    import stat
-
-    from secondopinion.operations.backup import backup_verify
-
     key_file = settings.DATA_DIR / "secret_key"
     key_before = key_file.read_text().strip()
     installation_backup(out=tmp_path / "backup")
@@ -158,8 +166,6 @@ def test_it_restores_an_older_backup_without_a_key(installation, tmp_path):
 
 
 def test_restore_refuses_while_the_app_holds_the_lock(installation, tmp_path, settings, capsys):
-    from secondopinion.core.applock import app_lock
-
     installation_backup(out=tmp_path / "backup")
     Case.objects.all().delete()
     with app_lock(settings.DATA_DIR):
@@ -170,3 +176,118 @@ def test_restore_refuses_while_the_app_holds_the_lock(installation, tmp_path, se
     assert not Case.objects.exists()
     installation_restore(path=tmp_path / "backup")  # once the app is stopped it goes ahead
     assert Case.objects.count() == 1
+
+
+# --- encrypted at rest, private, incremental, kept N deep -------------------------------------
+
+
+@pytest.fixture
+def backup_key(settings, tmp_path):
+    settings.BACKUP_ENCRYPT = True
+    settings.BACKUP_KEY_FILE = backup_key_new(tmp_path / "keys" / "backup.key")
+    return settings.BACKUP_KEY_FILE
+
+
+def _everything(folder) -> list:
+    return [p for p in folder.rglob("*")]
+
+
+def test_an_encrypted_backup_holds_no_plaintext_and_restores(installation, tmp_path, backup_key):
+    before_rows, before_files = _rows(), _files()
+    result = installation_backup(out=tmp_path / "backup")
+    assert result.encrypted and result.files == 2
+    backup = tmp_path / "backup"
+    for path in _everything(backup):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), path
+        if path.is_file() and path.name != "manifest.json":
+            data = path.read_bytes()
+            assert b"%PDF" not in data and b"SQLite format" not in data, path
+            assert settings_key() not in data
+    # The sums check the stored (encrypted) bytes, so a copy can be checked without the key.
+    check = subprocess.run(
+        ["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=backup, capture_output=True, check=False
+    )
+    assert check.returncode == 0, check.stdout
+
+    Case.objects.all().delete()
+    for name in storage_walk(default_storage):
+        default_storage.delete(name)
+    installation_restore(path=backup)
+    assert _rows() == before_rows and _files() == before_files
+    assert all(
+        stat.S_IMODE(os.stat(os.path.join(default_storage.location, n)).st_mode) == 0o600
+        for n in before_files
+    )
+
+
+def settings_key() -> bytes:
+    return settings.SECRET_KEY.encode()
+
+
+def test_it_refuses_another_key_and_a_changed_piece_with_nothing_changed(
+    installation, tmp_path, backup_key, settings
+):
+    installation_backup(out=tmp_path / "backup")
+    with pytest.raises(BackupError, match="another key"):
+        backup_verify(tmp_path / "backup", key_file=backup_key_new(tmp_path / "other.key"))
+    # A changed byte whose stored digest was made to match: the decryption itself refuses it.
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    entry = manifest["files"][0]
+    target = tmp_path / "backup" / entry["path"]
+    data = bytearray(target.read_bytes())
+    data[-3] ^= 1
+    target.write_bytes(bytes(data))
+    entry["stored_sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    rows = _rows()
+    with pytest.raises(BackupError, match="cannot be decrypted.*Nothing was changed"):
+        installation_restore(path=tmp_path / "backup")
+    assert _rows() == rows
+
+
+def test_it_needs_a_key_to_encrypt_and_says_how_to_make_one(installation, tmp_path, settings):
+    settings.BACKUP_ENCRYPT = True
+    settings.BACKUP_KEY_FILE = tmp_path / "missing.key"
+    with pytest.raises(CommandError, match="--new-key"):
+        call_command("backup", "--out", str(tmp_path / "b"))
+    assert not (tmp_path / "b").exists()
+
+
+def test_an_incremental_backup_links_unchanged_files_and_stands_alone(
+    installation, tmp_path, backup_key
+):
+    first = installation_backup(out=tmp_path / "all" / "1")
+    document_store(installation, b"%PDF third")
+    second = installation_backup(out=tmp_path / "all" / "2", previous=first.path)
+    assert (second.files, second.reused) == (3, 2)
+    manifest = json.loads((second.path / "manifest.json").read_text())
+    assert manifest["incremental_from"] == "1"
+    linked = [e for e in manifest["files"] if e.get("reused_from") == "1"]
+    assert len(linked) == 2
+    for entry in linked:  # the same bytes on disk, not a second copy
+        assert (second.path / entry["path"]).stat().st_ino == (
+            first.path / entry["path"]
+        ).stat().st_ino
+    before_rows, before_files = _rows(), _files()
+    assert backups_prune(tmp_path / "all", keep=1) == [first.path]
+    for name in storage_walk(default_storage):
+        default_storage.delete(name)
+    installation_restore(path=second.path)
+    assert _rows() == before_rows and _files() == before_files
+
+
+def test_backup_into_a_folder_keeps_the_newest_and_reads_only_what_changed(
+    installation, tmp_path, settings, capsys
+):
+    settings.BACKUP_KEEP = 2
+    root = tmp_path / "nightly"
+    (root / "notes").mkdir(parents=True)  # not a backup: never removed
+    outputs = []
+    for _ in range(3):
+        call_command("backup", "--into", str(root))
+        outputs.append(capsys.readouterr().out)
+    assert "0 files unchanged" in outputs[0] and "2 files unchanged" in outputs[1]
+    assert "Removed the old backup" in outputs[2]
+    assert len(backups_in(root)) == 2 and (root / "notes").is_dir()

@@ -2,12 +2,16 @@
 
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from secondopinion.operations.export import case_export, case_models_walk
+from secondopinion.operations.views_case import export_open
 from secondopinion.opinions.models import LinkEvent, PacketBuild, ShareLink
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.providers.models import Service
@@ -26,8 +30,6 @@ def full_case(case, owner):
     PacketBuild.objects.filter(pk=build.pk).update(
         file_name=f"packets/{case.public_id}/p.zip", file_size=9
     )
-    from django.utils import timezone
-
     link = ShareLink.objects.create(
         case=case,
         service=service,
@@ -124,11 +126,6 @@ def test_the_dashboard_offers_the_download_to_the_owner_only(case, owner_client,
 @pytest.mark.django_db(transaction=True)
 def test_it_builds_several_exports_of_one_case_at_once(owner, settings, tmp_path):
     """Each export has its own temporary name: parallel builds never collide (it was a 500)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    from secondopinion.operations.views_case import export_open
 
     case = make_case(owner)
     document_store(case, b"%PDF biopsy", title="biopsy.pdf")

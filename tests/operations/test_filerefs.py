@@ -11,7 +11,7 @@ from secondopinion.cases.lifecycle import FILE_SOURCES
 from secondopinion.cases.models import Case
 from secondopinion.operations.filerefs import FILE_FIELDS, stored_refs
 from secondopinion.operations.integrity import integrity_check
-from secondopinion.records.models import DiscImport
+from secondopinion.records.models import DiscImport, PortalImport
 from tests.core.helpers import document_store, orphan_write
 from tests.factories import make_case
 from tests.opinions.factories import make_build, make_opinion
@@ -24,6 +24,10 @@ def case_with_every_kind_of_file(case):
     make_study(case, with_preview=True)  # an image and a series preview
     orphan_write("up/cd-upload.zip", b"PK upload")
     DiscImport.objects.create(case=case, source_name="cd.zip", upload_name="up/cd-upload.zip")
+    orphan_write("up/portal-upload.json", b"{}")  # a portal download waiting for a decision
+    PortalImport.objects.create(
+        case=case, source_name="p.json", upload_name="up/portal-upload.json", status="check"
+    )
     make_build(case)  # a finished packet ZIP
     make_opinion(case)  # a report PDF
     return case
@@ -44,7 +48,7 @@ def test_every_registered_field_exists(db):
 def test_the_file_table_and_the_apps_case_files_agree(case_with_every_kind_of_file):
     case = case_with_every_kind_of_file
     refs = {ref.name for ref in stored_refs(case=case)}
-    assert len(refs) == 6
+    assert len(refs) == 7
     assert refs == _case_files(case)
     assert {ref.model for ref in stored_refs(case=case)} == {spec.model for spec in FILE_FIELDS}
     assert integrity_check(min_age=0).ok

@@ -10,8 +10,10 @@ from secondopinion.operations.integrity import (
     integrity_check,
     integrity_repair,
 )
-from secondopinion.records.models import Document
+from secondopinion.opinions.models import PacketBuild
+from secondopinion.records.models import DiscImport, Document
 from tests.core.helpers import document_store, orphan_write, storage_root
+from tests.providers.factories import make_service
 
 
 def test_it_reports_clean_when_every_file_matches(case):
@@ -102,10 +104,6 @@ def test_setup_prints_a_warning_line_when_a_file_is_missing(case, capsys):
 
 
 def test_it_marks_a_job_left_running_by_a_dead_process_as_failed(case):
-    from secondopinion.opinions.models import PacketBuild
-    from secondopinion.records.models import DiscImport
-    from tests.providers.factories import make_service
-
     old = DiscImport.objects.create(case=case, source_name="cd.zip", status="running")
     build = PacketBuild.objects.create(case=case, service=make_service(case), status="running")
     assert integrity_check(min_age=3600).ok  # just started: may well be running

@@ -11,13 +11,12 @@ from django.core.files.storage import default_storage
 from secondopinion.opinions import writes
 from secondopinion.opinions.models import Opinion, PacketBuild, PatientQuestion
 from secondopinion.opinions.packet import SourceFile
+from secondopinion.opinions.pdfs import Letter, letter_pdf
 from secondopinion.opinions.sources import VaultItem
 from tests.providers.factories import make_service
 
 
 def tiny_pdf(text: str = "Report") -> bytes:
-    from secondopinion.opinions.pdfs import Letter, letter_pdf
-
     return letter_pdf(Letter(title=text, paragraphs=[text]))
 
 

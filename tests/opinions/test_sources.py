@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import zipfile
 
+import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,6 +15,7 @@ from secondopinion.opinions.packet import packet_verify
 from secondopinion.opinions.sources import vault_items
 from secondopinion.records.models import Document, ImagingInstance, ImagingSeries, ImagingStudy
 from tests.providers.factories import make_service
+from tests.records.helpers import make_study
 
 
 def stored(data: bytes, name: str) -> dict:
@@ -96,8 +98,6 @@ def test_it_builds_from_object_storage_too(
         monkeypatch.setenv(key, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with moto.mock_aws():
-        import boto3
-
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="so-test")
         settings.STORAGES = {
             **settings.STORAGES,
@@ -149,8 +149,6 @@ def test_it_never_puts_two_series_in_one_folder(case):
 
 
 def test_it_leaves_out_scans_that_name_someone_else_until_ticked_in(case):
-    from tests.records.helpers import make_study
-
     own = make_study(case)
     other = make_study(case)
     ImagingStudy.objects.filter(pk=own.pk).update(patient_name="OWNER^OLIVE")

@@ -1,6 +1,7 @@
 """The patient's pages: packet preview and build, links and their log, opinions, compare and
 decide, questions, handoff and calendar."""
 
+import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,9 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from secondopinion.opinions import writes
-from secondopinion.opinions.models import Decision, Opinion, PacketBuild, PatientQuestion, ShareLink
-from tests.opinions.factories import make_link, make_opinion, tiny_pdf, vault_item
+from secondopinion.opinions import readings, writes
+from secondopinion.opinions.models import (
+    Decision,
+    Handoff,
+    Opinion,
+    PacketBuild,
+    PatientQuestion,
+    ShareLink,
+)
+from secondopinion.records.models import Document
+from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf, vault_item
 from tests.providers.factories import make_service
 
 
@@ -151,8 +160,6 @@ def test_it_compares_diagnosis_and_stage_from_the_structured_answers_only(owner_
 
 def test_the_patient_corrects_what_was_read_and_it_is_kept(owner_client, case):
     opinion = make_opinion(case, recommendations="Letrozole for 10 years.")
-    from secondopinion.opinions import readings
-
     readings.opinion_plan_store(opinion)
     page = owner_client.get(url("opinion_check", case, opinion.public_id))
     formset = page.context["formset"]
@@ -162,8 +169,6 @@ def test_the_patient_corrects_what_was_read_and_it_is_kept(owner_client, case):
         "c-MIN_NUM_FORMS": "0",
         "c-MAX_NUM_FORMS": "60",
     }
-    import json
-
     for n, form in enumerate(formset.forms):
         original = form.initial.get("original")
         data.update(
@@ -297,8 +302,6 @@ def test_it_gives_a_one_page_handoff_and_records_the_loop(owner_client, case):
 
 
 def test_it_writes_nothing_when_the_handoff_page_is_only_opened(owner_client, case):
-    from secondopinion.opinions.models import Handoff
-
     assert owner_client.get(url("handoff", case)).status_code == 200
     assert not Handoff.objects.filter(case=case).exists()
     owner_client.post(url("handoff", case), {"delivered_how": "At my visit"})
@@ -341,9 +344,6 @@ def test_it_keeps_only_the_newest_packet_file_per_service(
 
 
 def test_it_warns_when_records_were_added_after_the_packet(owner_client, case, service):
-    from secondopinion.records.models import Document
-    from tests.opinions.factories import make_build
-
     make_build(case, service)
     assert b"added records after" not in owner_client.get(url("home", case)).content
     Document.objects.create(
@@ -408,3 +408,21 @@ def test_it_records_the_local_doctor_follow_up_and_refuses_a_far_date(owner_clie
     owner_client.post(url("handoff", case), {"followup_at": f"{day.isoformat()}T08:15"})
     saved = timezone.localtime(writes.handoff_for(case).followup_at)
     assert (saved.date(), saved.hour, saved.minute) == (day, 8, 15)
+
+
+def test_questions_typed_on_the_opinion_form_reach_the_question_list(owner_client, case):
+    data = {
+        "received_on": "2026-05-01",
+        "stance": "proposes_changes",
+        "open_questions": "Should I see a surgeon first?\n- Is the MRI needed?",
+    }
+    owner_client.post(url("opinion_new", case), data)
+    opinion = Opinion.objects.get(case=case)
+    page = owner_client.get(url("questions", case)).content.decode()
+    assert "Should I see a surgeon first?" in page and "Is the MRI needed?" in page
+    # Saved again, with one question left out: no copies, and the removed one leaves the list.
+    edit = reverse("opinions:opinion_edit", args=[case.public_id, opinion.public_id])
+    owner_client.post(edit, {**data, "open_questions": "Should I see a surgeon first?"})
+    texts = list(case.questions.values_list("text", flat=True))
+    assert texts == ["Should I see a surgeon first?"]
+    assert list(writes.handoff_data(case).questions) == ["Should I see a surgeon first?"]

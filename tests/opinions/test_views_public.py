@@ -1,17 +1,21 @@
 """The reviewer's side of a share link: valid, expired, revoked, wrong passcode, unknown and
 tampered links; downloads and report upload, each logged."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from fpdf import FPDF
 
 from secondopinion.accounts.models import AuditEvent
+from secondopinion.opinions import writes
 from secondopinion.opinions.models import LinkEvent, Opinion
-from tests.opinions.factories import make_build, make_link, tiny_pdf
+from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf
 from tests.providers.factories import make_service
 
 
@@ -147,13 +151,8 @@ def test_the_owner_sees_the_wrong_tries_and_can_reset_them(
 
 def test_it_rate_limits_by_address(client, link_and_token, settings):
     _, token = link_and_token
-    from secondopinion.opinions import views_public
-
-    views_public.REQUESTS_PER_WINDOW, old = 3, views_public.REQUESTS_PER_WINDOW
-    try:
-        codes = [client.get(open_url(token)).status_code for _ in range(4)]
-    finally:
-        views_public.REQUESTS_PER_WINDOW = old
+    settings.SHARE_LINK_REQUESTS = 3
+    codes = [client.get(open_url(token)).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 404]
 
 
@@ -209,8 +208,6 @@ def test_it_takes_the_written_report_with_structured_fields(client, case, link_a
         "c-MIN_NUM_FORMS": "0",
         "c-MAX_NUM_FORMS": "60",
     }
-    import json
-
     for n, form in enumerate(formset.forms):
         original = form.initial.get("original")
         if original:
@@ -233,8 +230,6 @@ def test_it_takes_the_written_report_with_structured_fields(client, case, link_a
 
 
 def test_a_link_cannot_check_another_links_opinion(client, case, link_and_token):
-    from tests.opinions.factories import make_opinion
-
     _, token = link_and_token
     other = make_opinion(case, recommendations="Letrozole")
     page = client.get(reverse("share:check", args=[token, other.public_id]))
@@ -248,8 +243,6 @@ def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(reverse("share:report", args=[token]), {"report": fake})
     assert response.status_code == 400 and b"not a PDF" in response.content
-    from secondopinion.opinions import writes
-
     monkeypatch.setattr(writes, "REPORT_MAX_BYTES", 10)
     big = SimpleUploadedFile("report.pdf", tiny_pdf(), content_type="application/pdf")
     response = client.post(reverse("share:report", args=[token]), {"report": big})
@@ -258,8 +251,6 @@ def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(
 
 
 def test_it_refuses_a_password_protected_report_and_keeps_nothing(client, case, link_and_token):
-    from fpdf import FPDF
-
     _, token = link_and_token
     pdf = FPDF()
     pdf.add_page()
@@ -293,8 +284,6 @@ def test_it_shows_the_patient_the_access_log(owner_client, case, link_and_token,
 def test_it_puts_reviewer_visits_in_the_case_audit_trail_without_file_names(
     client, case, link_and_token
 ):
-    from secondopinion.accounts.models import AuditEvent
-
     link, token = link_and_token
     client.get(open_url(token))
     client.get(reverse("share:packet", args=[token]))
@@ -317,8 +306,6 @@ def test_it_keeps_live_tokens_out_of_the_request_log(client, case, service, capl
 
 
 def test_it_refuses_an_oversized_report_before_reading_it(client, link_and_token, settings):
-    from secondopinion.opinions import writes
-
     link, token = link_and_token
     url = reverse("share:report", args=[token])
     response = client.post(
@@ -333,8 +320,6 @@ def test_it_refuses_an_oversized_report_before_reading_it(client, link_and_token
 
 
 def test_it_still_checks_csrf_on_the_report_upload(link_and_token):
-    from django.test import Client
-
     link, token = link_and_token
     strict = Client(enforce_csrf_checks=True)
     strict.get(open_url(token))

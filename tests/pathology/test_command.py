@@ -26,7 +26,7 @@ def test_it_prints_facts_for_people(tmp_path, capsys):
     path = tmp_path / "r.txt"
     path.write_text(REPORT, encoding="utf-8")
     call_command("pathology", "extract", str(path))
-    assert "Tumour (pT): T2" in capsys.readouterr().out
+    assert "Tumor (pT): T2" in capsys.readouterr().out
 
 
 def test_it_runs_a_batch_in_order_with_errors_in_place(tmp_path):

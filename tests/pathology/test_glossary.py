@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from secondopinion.pathology.extractor import extract
-from secondopinion.pathology.glossary import FIELD_LABELS, explain
+from secondopinion.pathology.extractor import _HISTOLOGIES, _PROCEDURES, extract
+from secondopinion.pathology.glossary import FIELD_LABELS, HISTOLOGY, PROCEDURES, explain
 
 REPORTS = Path(__file__).parent / "reports"
 
@@ -29,7 +29,7 @@ def test_it_explains_t2_differently_for_breast_prostate_and_colon():
         ("pT", "T3b", "prostate", "seminal vesicles"),
         ("pT", "T4a", "colon", "visceral"),
         ("pT", "T1a", "kidney", "4 cm or smaller"),
-        ("pT", "Ta", "bladder", "papillary tumour that has not invaded"),
+        ("pT", "Ta", "bladder", "papillary tumor that has not invaded"),
         ("pT", "T2a", "melanoma", "without ulceration"),
         ("pT", "T1b", "thyroid", "more than 1 cm and up to 2 cm"),
         ("pT", "T1a", "endometrium", "less than half"),
@@ -95,17 +95,11 @@ def test_it_has_a_written_sentence_for_each_value(field, values):
 
 
 def test_it_explains_every_histology_the_extractor_can_name():
-    from secondopinion.pathology.extractor import _HISTOLOGIES
-    from secondopinion.pathology.glossary import HISTOLOGY
-
     assert {name for name, _ in _HISTOLOGIES} <= set(HISTOLOGY)
     assert "milk duct" in explain("histology", "invasive ductal carcinoma")
 
 
 def test_it_explains_every_procedure_the_extractor_can_name():
-    from secondopinion.pathology.extractor import _PROCEDURES
-    from secondopinion.pathology.glossary import PROCEDURES
-
     assert {name for name, _ in _PROCEDURES} <= set(PROCEDURES)
     assert "The rest of the breast is kept" in explain("specimen", "lumpectomy")
 
@@ -114,8 +108,6 @@ def test_it_explains_every_procedure_the_extractor_can_name():
 
 
 def test_corrected_wording_says_what_the_guidelines_say():
-    from secondopinion.pathology.glossary import explain
-
     assert "Labs measure" in explain("ki67_percent", 15)
     assert "needle biopsy" in explain("gleason", "3+4=7")
     assert "isolated" in explain("pN", "N0(i+)", "melanoma")
@@ -143,8 +135,6 @@ def test_corrected_wording_says_what_the_guidelines_say():
 
 
 def test_it_explains_t_for_ovary_pancreas_and_cervix():
-    from secondopinion.pathology.glossary import explain
-
     assert "both ovaries" in explain("pT", "T1b", "ovary")
     assert "arteries" in explain("pT", "T4", "PAAD")
     assert "3 mm deep" in explain("pT", "T1a1", "cervix")

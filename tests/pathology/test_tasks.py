@@ -1,5 +1,6 @@
 """The records app calls the pathology hook when a report's text is ready."""
 
+from secondopinion.pathology import facts
 from secondopinion.pathology.models import ReportReading
 from secondopinion.pathology.tasks import pathology_extract_document, pathology_text_ready
 from secondopinion.records.tasks import TEXT_READY_HOOKS
@@ -31,8 +32,6 @@ def test_the_task_is_safe_for_a_missing_document(db):
 
 
 def test_a_failure_is_recorded_without_health_details_in_the_log(case, monkeypatch, caplog):
-    from secondopinion.pathology import facts
-
     doc = make_report(case, read=False)
 
     def boom(*, document):

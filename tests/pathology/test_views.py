@@ -2,7 +2,10 @@
 
 from django.urls import reverse
 
+from secondopinion.accounts.models import AuditEvent
+from secondopinion.pathology.facts import fact_review
 from secondopinion.pathology.models import Review
+from tests.factories import make_case
 from tests.pathology.helpers import make_report
 
 
@@ -45,8 +48,6 @@ def test_confirmed_facts_fill_in_the_summary_with_a_link(owner_client, case):
 
 
 def test_the_summary_shows_disagreements(owner_client, case, owner):
-    from secondopinion.pathology.facts import fact_review
-
     a = make_report(case, name="a.pdf")
     b = make_report(case, "Stage: pT3 pN0\n", name="b.pdf")
     for doc in (a, b):
@@ -86,8 +87,6 @@ def test_a_stranger_gets_404_everywhere(client, case, stranger):
 
 
 def test_a_fact_from_another_case_is_404(owner_client, case, stranger):
-    from tests.factories import make_case
-
     other = make_case(stranger)
     fact = make_report(other).pathology_reading.facts.get(field="pT")
     url = reverse("pathology:fact_update", args=[case.public_id, fact.public_id])
@@ -112,8 +111,6 @@ def test_a_derived_fact_links_to_the_highlight_it_shares(owner_client, case):
 
 
 def test_the_owner_confirms_every_fact_in_one_step_and_it_is_audited(owner_client, case):
-    from secondopinion.accounts.models import AuditEvent
-
     doc = make_report(case)
     facts = doc.pathology_reading.facts
     assert "Confirm all that are right" in owner_client.get(doc_url(case, doc)).content.decode()
@@ -129,8 +126,6 @@ def test_the_owner_confirms_every_fact_in_one_step_and_it_is_audited(owner_clien
 
 
 def test_confirm_all_leaves_unsure_and_corrected_facts_as_they_are(owner_client, case, owner):
-    from secondopinion.pathology.facts import fact_review
-
     doc = make_report(case)
     facts = doc.pathology_reading.facts
     corrected = facts.get(field="pT")

@@ -1,7 +1,10 @@
 """Bad input never crashes, never makes up a component, and lists what it could not read."""
 
 import csv
+import json
+import random
 import time
+from pathlib import Path
 
 from secondopinion.plans.batch import batch_record
 from secondopinion.plans.comparer import compare_plans
@@ -107,10 +110,6 @@ def test_a_batch_line_with_wrong_types_is_an_error_line():
 
 
 def test_shuffled_plan_words_never_crash_and_spans_stay_exact():
-    import json
-    import random
-    from pathlib import Path
-
     path = Path(__file__).parent / "data" / "dev_pairs.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     words = " ".join(r["first_plan"] + " " + r["opinion"] for r in rows).split()

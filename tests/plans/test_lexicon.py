@@ -4,10 +4,10 @@ from secondopinion.plans.lexicon import lexicon
 
 
 def names(text: str, capitals: bool = False) -> list[str]:
-    out = []
-    for hit in lexicon().find(text, capitals=capitals):
-        out.append(hit.regimen.name if hit.regimen else hit.drug.generic)
-    return out
+    return [
+        hit.regimen.name if hit.regimen else hit.drug.generic
+        for hit in lexicon().find(text, capitals=capitals)
+    ]
 
 
 def test_it_loads_every_drug_and_regimen_once():

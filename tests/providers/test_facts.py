@@ -2,8 +2,10 @@
 
 import datetime
 
+from secondopinion.doctors.models import DoctorResearch, ResearchStatus
 from secondopinion.providers.facts import facts_for_services, missing_records_for, service_facts
 from secondopinion.providers.rules import TODO, UNKNOWN, YES, service_flags
+from tests.factories import make_case
 from tests.providers.factories import make_service
 
 
@@ -45,9 +47,6 @@ def test_it_gathers_a_page_of_services_in_few_queries(case, django_assert_max_nu
 
 
 def test_it_ignores_a_doctor_lookup_stored_in_another_case(case, stranger):
-    from secondopinion.doctors.models import DoctorResearch, ResearchStatus
-    from tests.factories import make_case
-
     service = make_service(case, doctor_name="Dr. Ada Moreau")
     other = make_case(stranger, patient_name="Someone Else")
     DoctorResearch.objects.create(

@@ -40,7 +40,7 @@ def test_it_asks_everything_about_a_new_service():
     assert len(script.questions) == 14
     assert script.title == "Questions for Hope Center"
     assert "I have stage II lung cancer" in script.opening
-    assert "specialise in stage II lung cancer" in script.questions[0].text
+    assert "specialize in stage II lung cancer" in script.questions[0].text
 
 
 def test_it_asks_nothing_once_everything_is_known():

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from secondopinion.centers.models import Center
 from secondopinion.providers.models import Service
+from tests.factories import make_case
 from tests.providers.factories import make_service
 
 
@@ -135,6 +136,13 @@ def test_it_gives_a_script_of_only_the_unknowns_with_the_cancer(owner_client, ca
     assert "Where does Dr. Ada work now?" in page
 
 
+def test_each_compared_answer_carries_its_service_name_for_a_phone(owner_client, case):
+    make_service(case, name="Lakeside Review", turnaround_days=10)
+    page = owner_client.get(url("compare", case)).content.decode()
+    assert 'class="compare compare-stack"' in page
+    assert page.count('data-label="Lakeside Review"') >= 5  # every row, the warnings too
+
+
 def test_it_compares_side_by_side_marks_the_best_and_sets_the_stop_apart(owner_client, case):
     case.safe_to_wait_until = datetime.date.today() + datetime.timedelta(days=20)
     case.save()
@@ -176,8 +184,6 @@ def test_it_hides_services_from_a_stranger(client, case, stranger):
 
 
 def test_it_404s_a_service_of_another_case(owner_client, owner, case):
-    from tests.factories import make_case
-
     other = make_service(make_case(owner))
     assert (
         owner_client.get(

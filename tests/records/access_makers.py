@@ -1,5 +1,6 @@
 """How the access walk (tests/test_access.py) makes records objects."""
 
+from secondopinion.records.models import PortalImport
 from tests.records.helpers import make_document, make_study
 
 
@@ -13,3 +14,12 @@ MAKERS = {
     "study_id": lambda case: make_study(case).public_id,
     "series_id": _series,
 }
+
+
+def _portal_import(case):
+    return PortalImport.objects.create(
+        case=case, source_name="portal.json", status="check"
+    ).public_id
+
+
+MAKERS["portal_import_id"] = _portal_import

@@ -13,6 +13,7 @@ from pydicom.encaps import encapsulate
 from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
 from secondopinion.records import storage_io
+from secondopinion.records.imports import storage_root
 from secondopinion.records.models import (
     DiscImport,
     Document,
@@ -144,8 +145,6 @@ def make_document(
     kind: str = "pdf",
     root: Path | None = None,
 ) -> Document:
-    from secondopinion.records.imports import storage_root
-
     stored = storage_io.stream_store([content], root=root or storage_root())
     return Document.objects.create(
         case=case,
@@ -160,8 +159,6 @@ def make_document(
 
 
 def make_study(case, *, with_preview: bool = True) -> ImagingStudy:
-    from secondopinion.records.imports import storage_root
-
     disc_import = DiscImport.objects.create(case=case, source_name="cd.zip", status="done")
     study = ImagingStudy.objects.create(
         case=case, disc_import=disc_import, study_uid=generate_uid(), description="CT CHEST"

@@ -101,6 +101,33 @@ def test_it_refuses_programs_web_pages_and_unknown_bytes(tmp_path, data, word):
     assert word in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>CCD</title>',
+        b'\xef\xbb\xbf<ClinicalDocument xmlns="urn:hl7-org:v3">',
+        b'{"resourceType": "Bundle", "type": "collection", "entry": []}',
+        b'{"resourceType":"Patient","id":"1"}\n{"resourceType":"Condition","id":"2"}\n',
+        b'  [{"resourceType": "Observation"}]',
+    ],
+)
+def test_it_sends_a_patient_portal_download_to_the_portal_import(tmp_path, data):
+    with pytest.raises(detect.UnsupportedFile) as caught:
+        detect.file_check(_write(tmp_path, data), name="record.xml")
+    assert "Add records from your patient portal" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"note": "resourceType is just a word here"}',
+        b"Diagnosis: invasive carcinoma. <ClinicalDocument is mentioned in text",
+    ],
+)
+def test_json_and_text_that_merely_mention_portal_words_stay_text(tmp_path, data):
+    assert detect.file_check(_write(tmp_path, data), name="note.txt").kind == "text"
+
+
 def test_it_accepts_plain_text(tmp_path):
     found = detect.file_check(_write(tmp_path, b"Medication list: tamoxifen 20 mg daily"))
     assert found.kind == "text"
@@ -132,6 +159,30 @@ def test_it_accepts_plain_text(tmp_path):
 )
 def test_it_suggests_a_type_from_the_text(text, expected):
     assert detect.type_suggest(text) == expected
+
+
+CONSULT_NOTE = """MEDICAL ONCOLOGY CONSULTATION
+Date of visit: 03/04/2026
+Referring physician: Dr. Grace Local
+Reason for consultation: newly diagnosed invasive ductal carcinoma of the left breast.
+Past medical history: hypertension.
+Physical examination: well appearing. 2 cm mass in the left breast.
+Pathology: core biopsy showed invasive ductal carcinoma, grade 2, ER positive.
+Impression: stage IIA breast cancer.
+Recommendations: lumpectomy, then radiation; endocrine therapy for 5 years.
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CONSULT_NOTE,
+        "CONSULT NOTE\nReason for consult: lung nodule\nPlan: PET scan",
+        "New patient consultation\nHistory and physical\nAssessment: prostate cancer",
+    ],
+)
+def test_a_consultation_note_is_a_visit_note_not_other(text):
+    assert detect.type_suggest(text) == "clinical_summary"
 
 
 def test_it_prefers_a_labelled_date_and_ignores_birth_dates():

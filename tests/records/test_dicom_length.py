@@ -6,9 +6,11 @@ from __future__ import annotations
 import struct
 
 import pytest
+from django.core.management import call_command
 from pydicom.uid import generate_uid
 
 from secondopinion.records import dicom
+from secondopinion.records.models import ImagingStudy
 from tests.records.helpers import dicom_bytes
 
 PIXEL_TAG = b"\xe0\x7f\x10\x00"
@@ -46,9 +48,6 @@ def test_an_ordinary_file_and_one_cut_by_a_byte_are_told_apart(tmp_path):
 
 
 def test_a_cd_import_lists_it_as_a_problem_and_keeps_nothing(case, tmp_path, capsys):
-    from django.core.management import call_command
-
-    from secondopinion.records.models import ImagingStudy
 
     disc = tmp_path / "disc" / "DICOM"
     disc.mkdir(parents=True)

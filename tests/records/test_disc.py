@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import zipfile
 from pathlib import Path
 
 import pydicom
@@ -9,6 +10,7 @@ import pytest
 from pydicom.uid import generate_uid
 
 from secondopinion.records import disc, safezip
+from secondopinion.records.storage_io import FileTooLarge
 from tests.records.helpers import dicom_bytes, small_cd, zip_of
 
 DICOMDIR_TREE = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests"
@@ -163,8 +165,6 @@ def test_it_stops_part_way_and_lists_what_it_had_stored(tmp_path):
 
 
 def test_it_refuses_a_zip_bomb_before_storing_anything(tmp_path):
-    import zipfile
-
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("IM1", b"\0" * (8 * 1024 * 1024))
@@ -177,8 +177,6 @@ def test_it_refuses_a_zip_bomb_before_storing_anything(tmp_path):
 def test_it_enforces_the_file_size_limit_while_streaming(tmp_path):
     cd = tmp_path / "cd"
     small_cd(cd, series=1, images=1)
-    from secondopinion.records.storage_io import FileTooLarge
-
     scan = disc.DiscScan(root=tmp_path / "store", max_file_bytes=300)
     with pytest.raises(FileTooLarge):
         scan.folder_scan(cd)

@@ -1,6 +1,7 @@
 """Importing a CD into a case: the real path of the CLI and the background task."""
 
 import json
+import zipfile
 from pathlib import Path
 
 import pydicom
@@ -142,8 +143,6 @@ def test_it_refuses_a_disc_with_more_studies_than_the_cap(case, tmp_path, settin
 
 
 def test_a_refused_zip_leaves_nothing_and_says_why(case, tmp_path, settings):
-    import zipfile
-
     archive = tmp_path / "cd.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("DICOM/IM1", b"x")

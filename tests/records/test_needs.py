@@ -16,7 +16,7 @@ def test_it_lists_missing_items_first():
         asked=["pathology_report", "imaging_reports", "pathology_slides"],
         labels=LABELS,
         held_by_type={"pathology_report": 2},
-        dicom_images=0,
+        imaging_studies=0,
     )
     assert [(i.kind, i.status) for i in items] == [
         ("imaging_reports", "missing"),
@@ -32,11 +32,11 @@ def test_it_counts_imaging_studies_only_with_real_dicom():
         asked=asked,
         labels=LABELS,
         held_by_type={"imaging_study": 1, "imaging_report": 1},
-        dicom_images=0,
+        imaging_studies=0,
     )
     assert report_only[0].is_missing and "images" in report_only[0].hint
     with_dicom = needs.checklist_build(
-        asked=asked, labels=LABELS, held_by_type={}, dicom_images=120
+        asked=asked, labels=LABELS, held_by_type={}, imaging_studies=1
     )
     assert with_dicom[0].status == "present"
 
@@ -46,7 +46,7 @@ def test_it_names_the_other_record_as_the_service_wrote_it():
         asked=["other"],
         labels=LABELS,
         held_by_type={},
-        dicom_images=0,
+        imaging_studies=0,
         other_label="Tumor board notes",
     )
     assert needs.missing_labels(items) == ["Tumor board notes"]

@@ -7,7 +7,9 @@ moved into the bucket under the same names before their rows commit.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
+import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -27,22 +29,16 @@ from tests.s3 import BUCKET
 
 
 def _objects() -> list[str]:
-    import boto3
-
     listing = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=BUCKET)
     return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
 def _object_bytes(name: str) -> bytes:
-    import boto3
-
     body = boto3.client("s3", region_name="us-east-1").get_object(Bucket=BUCKET, Key=name)
     return body["Body"].read()
 
 
 def _staged(settings) -> list:
-    from pathlib import Path
-
     root = Path(settings.RECORDS_STAGING_DIR)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 

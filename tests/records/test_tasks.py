@@ -1,6 +1,10 @@
 """Background work: PDF text, its hooks for other apps, and safe re-runs."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
 from secondopinion.core.registry import Registry
+from secondopinion.pathology.models import ReportReading
 from secondopinion.records import tasks
 from secondopinion.records.models import DiscImport, Document
 from tests.records.helpers import make_document, pdf_bytes
@@ -71,10 +75,6 @@ def test_it_reads_plain_text_files_too(case):
 def test_a_pathology_report_upload_reaches_the_pathology_reader(
     owner_client, case, django_capture_on_commit_callbacks
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
-    from secondopinion.pathology.models import ReportReading
 
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(

@@ -1,15 +1,30 @@
 """The records pages, as the owner, a caregiver who may look, and a stranger."""
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pydicom.uid import generate_uid
 
+from secondopinion.accounts.models import AuditEvent
+from secondopinion.cases.lifecycle import case_delete
+from secondopinion.providers.facts import missing_records_for
 from secondopinion.providers.models import Service
+from secondopinion.records.imports import disc_import_run, disc_import_start
 from secondopinion.records.models import DiscImport, Document, ImagingStudy
-from tests.records.helpers import make_document, make_study, pdf_bytes, small_cd, zip_of
+from tests.factories import make_case
+from tests.records.helpers import (
+    dicom_bytes,
+    make_document,
+    make_study,
+    pdf_bytes,
+    small_cd,
+    zip_of,
+)
 
 
 def _stored(settings):
@@ -18,9 +33,6 @@ def _stored(settings):
 
 
 def _huge_png() -> bytes:
-    import struct
-    import zlib
-
     chunk = b"IHDR" + struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
     end = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
     return (
@@ -33,9 +45,6 @@ def _huge_png() -> bytes:
 
 
 def _evil_dicom() -> bytes:
-    from pydicom.uid import generate_uid
-
-    from tests.records.helpers import dicom_bytes
 
     return dicom_bytes(
         study_uid=generate_uid(), series_uid=generate_uid(), preamble=b"MZ" + b"\0" * 126
@@ -247,8 +256,6 @@ def test_deleting_a_document_removes_its_file(
 def test_searching_finds_words_inside_pdfs_of_this_case_only(
     owner_client, case, owner, django_capture_on_commit_callbacks
 ):
-    from tests.factories import make_case
-
     other_case = make_case(owner, patient_name="Someone else")
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(_upload_url(case), {"files": [_pdf()]})
@@ -292,8 +299,6 @@ def test_a_zip_of_a_cd_is_imported_in_the_background(
 
 
 def test_the_study_page_shows_series_with_previews(owner_client, case, tmp_path):
-    from secondopinion.records.imports import disc_import_run, disc_import_start
-
     small_cd(tmp_path / "cd", series=2, images=3, patient_name="OWNER^OLIVE")
     disc_import_run(
         disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
@@ -321,8 +326,6 @@ def test_the_checklist_turns_from_missing_to_present(owner_client, case, tmp_pat
     make_document(case, content=b"%PDF-1.4 path")
     page = owner_client.get(url).content.decode()
     assert page.count("status-attention") == 1 and "You have it" in page
-    from secondopinion.records.imports import disc_import_run, disc_import_start
-
     small_cd(tmp_path / "cd", series=1, images=1, patient_name="OWNER^OLIVE")
     disc_import_run(
         disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
@@ -331,9 +334,21 @@ def test_the_checklist_turns_from_missing_to_present(owner_client, case, tmp_pat
     assert "status-attention" not in page and "everything this service asked for" in page
 
 
-def test_it_supplies_missing_records_to_the_providers_rules(case):
-    from secondopinion.providers.facts import missing_records_for
+def test_the_checklist_counts_a_cd_of_five_images_as_one_study(owner_client, case, tmp_path):
+    service = _service(case, records_needed=["imaging_studies", "pathology_report"])
+    small_cd(tmp_path / "cd", series=1, images=5, patient_name="OWNER^OLIVE")
+    disc_import_run(
+        disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
+    )
+    make_document(case)
+    url = reverse("records:checklist", args=[case.public_id, service.public_id])
+    page = owner_client.get(url).content.decode()
+    assert "(1 imaging study in your records)" in page
+    assert "(1 document in your records)" in page
+    assert "5 in your records" not in page
 
+
+def test_it_supplies_missing_records_to_the_providers_rules(case):
     service = _service(case, records_needed=["pathology_report", "lab_results"])
     make_document(case)
     assert missing_records_for(service) == ("Lab results",)
@@ -367,8 +382,6 @@ def test_a_zip_may_hold_more_files_than_one_request_may(
 
 
 def test_the_records_page_warns_about_a_disc_of_someone_else(owner_client, case, tmp_path):
-    from secondopinion.records.imports import disc_import_run, disc_import_start
-
     small_cd(tmp_path / "cd", series=1, images=1, patient_name="SMITH^JOHN")
     disc_import_run(
         disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
@@ -380,9 +393,6 @@ def test_the_records_page_warns_about_a_disc_of_someone_else(owner_client, case,
 def test_deleting_the_case_collects_every_stored_file(
     case, tmp_path, settings, django_capture_on_commit_callbacks
 ):
-    from secondopinion.cases.lifecycle import case_delete
-    from secondopinion.records.imports import disc_import_run, disc_import_start
-
     make_document(case)
     small_cd(tmp_path / "cd", series=2, images=2, patient_name="OWNER^OLIVE")
     disc_import_run(
@@ -417,8 +427,6 @@ def test_the_records_page_uses_a_constant_number_of_queries(
 def test_uploads_downloads_and_deletions_are_in_the_audit_log(
     owner_client, case, django_capture_on_commit_callbacks
 ):
-    from secondopinion.accounts.models import AuditEvent
-
     owner_client.post(_upload_url(case), {"files": [_pdf()]})
     document = Document.objects.get()
     owner_client.get(

@@ -2,6 +2,7 @@ from django import template
 from django.urls import resolve, reverse
 
 from secondopinion.cases.navigation import CASE_SECTIONS
+from secondopinion.core.words import count
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ def days_phrase(days):
     if days is None:
         return "No safe-to-wait date yet"
     if days < 0:
-        return f"The safe-to-wait date passed {-days} day{'s' if -days != 1 else ''} ago"
+        return f"The safe-to-wait date passed {count(-days, 'day')} ago"
     if days == 0:
         return "Today is the last safe day to wait"
-    return f"{days} day{'s' if days != 1 else ''} left before the safe-to-wait date"
+    return f"{count(days, 'day')} left before the safe-to-wait date"

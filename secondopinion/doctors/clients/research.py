@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .base import Cache, LookupFailed, OfflineError, RateLimiter
+from secondopinion.core.words import count
+
+from .base import Cache, LookupFailed, OfflineError, RateLimiter, shared_limiter
 from .ctgov import CtGovClient, Trial, TrialSearch
 from .npi import NpiClient, NpiMatch, NpiSearch
 from .pubmed import Article, AuthorQuery, PubMedClient, PubMedProfile, topic_query
@@ -117,25 +119,36 @@ def clients_create(
     sleep: Callable[[float], None] | None = None,
     limiter: RateLimiter | None = None,
     now: Callable[[], datetime] | None = None,
+    budgets: dict[str, tuple[int, float]] | None = None,
 ) -> Clients:
     """The three clients sharing one cache and the process-wide rate limiters.
 
-    `limiter` replaces the per-registry limiters (tests pass one with a fake clock).
+    `budgets` sets a registry's limit, as (calls, per seconds) under "nppes", "ncbi" or "ctgov"
+    (settings.DOCTOR_LOOKUP_BUDGETS); each client's own default otherwise. `limiter` replaces
+    the per-registry limiters (tests pass one with a fake clock).
     """
     common: dict[str, Any] = {"cache": cache, "sleep": sleep}
-    if limiter is not None:
-        common["limiter"] = limiter
     if now is not None:
         common["now"] = now
+
+    def limited(name: str) -> dict[str, Any]:
+        if limiter is not None:
+            return {**common, "limiter": limiter}
+        if budgets and name in budgets:
+            calls, period = budgets[name]
+            shared = shared_limiter(name, max_calls=calls, period=period)
+            return {**common, "limiter": shared}
+        return common
+
     return Clients(
-        npi=NpiClient(**common),
-        pubmed=PubMedClient(email=email, api_key=api_key, **common),
-        ctgov=CtGovClient(**common),
+        npi=NpiClient(**limited("nppes")),
+        pubmed=PubMedClient(email=email, api_key=api_key, **limited("ncbi")),
+        ctgov=CtGovClient(**limited("ctgov")),
     )
 
 
 def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    return count(n, word, plural)
 
 
 @dataclass
@@ -218,14 +231,14 @@ class EvidenceCard:
                     seen.add(article.pmid)
                     out.append(_article_link(article))
             out.append(EvidenceLink("All PubMed results for this search", self.pubmed.search_url))
-        for trial in self.trials_on_cancer:
-            out.append(
-                EvidenceLink(
-                    f"{trial.nct_id}: {trial.title}",
-                    trial.link,
-                    f"{trial.phase_words}; {trial.status_words}",
-                )
+        out.extend(
+            EvidenceLink(
+                f"{trial.nct_id}: {trial.title}",
+                trial.link,
+                f"{trial.phase_words}; {trial.status_words}",
             )
+            for trial in self.trials_on_cancer
+        )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -367,16 +380,16 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
     out: list[str] = []
     where = f" in {card.state}" if card.state else ""
     if card.npi is not None and card.chosen is None:
-        count = len(card.npi.matches)
-        if count == 0:
+        found = len(card.npi.matches)
+        if found == 0:
             out.append(
                 f"No doctor with this name was found in the NPI registry{where}. Check the "
                 "spelling, or ask the service for the doctor's full name."
             )
-        elif count > 1:
+        elif found > 1:
             more = " or more" if card.npi.maybe_more else ""
             out.append(
-                f"{count}{more} doctors with this name are in the NPI registry{where}. The "
+                f"{found}{more} doctors with this name are in the NPI registry{where}. The "
                 "figures below may mix up different people. Choose the right one if you can."
             )
     if card.chosen_among_namesakes and not card.affiliation:
@@ -396,8 +409,7 @@ def card_cautions(card: EvidenceCard) -> tuple[str, ...]:
             f"We found no articles or trials on {card.cancer.label} under this name. That does "
             "not mean the doctor has no experience."
         )
-    for problem in card.problems:
-        out.append(problem.message)  # each message already names its source
+    out.extend(problem.message for problem in card.problems)  # each names its source
     if card.stale and card.looked_up is not None:
         out.append(f"Could not refresh these results. They are from {day_words(card.looked_up)}.")
     namesakes = card.many_matches or (card.chosen_among_namesakes and not card.affiliation)

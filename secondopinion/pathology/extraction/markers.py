@@ -155,9 +155,9 @@ def _receptor_candidates(text: str) -> list[Fact]:
                     lt = pm.group("lt").strip().lower()
                     lt = "<" if lt[:1] in ("<", "≤", "l", "f") else ">"
                     percent = lt + pm.group("a")
-            if value == "positive" and pm and not pm.group("b") and not pm.group("lt"):
-                if 1 <= float(pm.group("a")) <= 10:
-                    value = "low positive"
+            exact = pm is not None and not pm.group("b") and not pm.group("lt")
+            if value == "positive" and exact and pm and 1 <= float(pm.group("a")) <= 10:
+                value = "low positive"
             allred = re.search(r"(?i)allred\s+(?:score\s*)?[:\-]?\s*(?P<a>[0-8])(?:\s*/\s*8)?", seg)
             out.append(
                 _fact(
@@ -331,8 +331,10 @@ def _gleason_candidates(text: str) -> list[Fact]:
                 tertiary=tertiary,
             )
         )
-    for m in _finditer_near(_GRADE_GROUP, text, _GRADE_GROUP_ANCHOR, 30, 40):
-        out.append(_fact("grade_group", int(m.group("g")), text, m.start(), m.end(), rank=3))
+    out.extend(
+        _fact("grade_group", int(m.group("g")), text, m.start(), m.end(), rank=3)
+        for m in _finditer_near(_GRADE_GROUP, text, _GRADE_GROUP_ANCHOR, 30, 40)
+    )
     return out
 
 
@@ -394,10 +396,7 @@ def _mmr_candidates(text: str) -> list[Fact]:
         out.append(_fact("mmr_protein", status, text, m.start(), end, protein=key))
     for m in _finditer_near(_MMR_OVERALL, text, _MMR_ANCHOR, 70, 140):
         raw = (m.group("v") or m.group("v2") or m.group("v3") or "").lower()
-        if raw in ("dmmr", "deficient", "loss", "abnormal"):
-            value = "deficient"
-        else:
-            value = "proficient"
+        value = "deficient" if raw in ("dmmr", "deficient", "loss", "abnormal") else "proficient"
         out.append(_fact("mmr", value, text, m.start(), m.end(), rank=3))
     return out
 
@@ -531,11 +530,11 @@ def _driver_result_is_real(text: str, name: str, m: re.Match[str], rm: re.Match[
         and "-" in text[m.end() : rm.start("res") + 1]
     ):
         return False  # "ALK-rearranged lung adenocarcinoma" describes a kind of cancer
-    if name in ("egfr", "kras") and _DRIVER_NOT_MUTATION.search(
-        text, max(0, m.start() - 30), min(len(text), rm.end() + 10)
-    ):
-        return False  # an EGFR stain or copy number is not a mutation result
-    return True
+    # An EGFR stain or copy number is not a mutation result.
+    return not (
+        name in ("egfr", "kras")
+        and _DRIVER_NOT_MUTATION.search(text, max(0, m.start() - 30), min(len(text), rm.end() + 10))
+    )
 
 
 def _driver_candidates(text: str) -> list[Fact]:

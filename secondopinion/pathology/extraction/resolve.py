@@ -185,6 +185,26 @@ def _derive_mmr(text: str, cands: list[Fact], fields: dict[str, Fact]) -> None:
 # Cancer type (for the glossary): from site, histology and the staging words.
 
 
+# Without a site, in this order: a fact only one cancer has, then a word in the histology.
+_CANCER_BY_FACT = (("gleason", "prostate"), ("er", "breast"), ("pr", "breast"))
+_CANCER_BY_HISTOLOGY = (
+    ("renal", "kidney"),
+    ("urothelial", "bladder"),
+    ("thyroid", "thyroid"),
+    ("endometrioid", "endometrium"),
+)
+
+
+def _cancer_without_site(fields: dict[str, Fact], histology: str) -> str | None:
+    for name, cancer in _CANCER_BY_FACT:
+        if name in fields:
+            return cancer
+    for word, cancer in _CANCER_BY_HISTOLOGY:
+        if word in histology:
+            return cancer
+    return None
+
+
 def _cancer(fields: dict[str, Fact]) -> str | None:
     site = fields.get("site")
     hist = fields.get("histology")
@@ -194,18 +214,6 @@ def _cancer(fields: dict[str, Fact]) -> str | None:
     if h.startswith("melanoma"):
         return "melanoma"
     if site is None:
-        if "gleason" in fields:
-            return "prostate"
-        if "er" in fields or "pr" in fields:
-            return "breast"
-        if "renal" in h:
-            return "kidney"
-        if "urothelial" in h:
-            return "bladder"
-        if "thyroid" in h:
-            return "thyroid"
-        if "endometrioid" in h:
-            return "endometrium"
-        return None
+        return _cancer_without_site(fields, h)
     skin = "melanoma" if h.startswith("melanoma") else None
     return {"rectum": "colon", "skin": skin}.get(site.value, site.value)

@@ -256,12 +256,12 @@ def _laterality_candidates(text: str, site: Fact | None) -> list[Fact]:
                 break
             if s.group(0).lower().endswith("ies"):
                 continue  # "ovaries" names both sides; the words near it do not pick one
-            for m in _LATERALITY_NEAR.finditer(
-                text, max(0, s.start() - 20), min(len(text), s.end() + 20)
-            ):
-                out.append(
-                    _fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=2)
+            out.extend(
+                _fact("laterality", m.group("v").lower(), text, m.start(), m.end(), rank=2)
+                for m in _LATERALITY_NEAR.finditer(
+                    text, max(0, s.start() - 20), min(len(text), s.end() + 20)
                 )
+            )
     return out
 
 

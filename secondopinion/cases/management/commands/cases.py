@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json as json_module
+
 from django.core.management.base import BaseCommand
 
 from secondopinion.cases.models import Case
@@ -34,8 +36,6 @@ class Command(BaseCommand):
             .order_by("created_at")
         ]
         if json:
-            import json as json_module
-
             self.stdout.write(json_module.dumps(rows, indent=2))
             return
         if not rows:

@@ -60,7 +60,10 @@ class Command(BaseCommand):
         )
         cache = NoCache() if options["live"] else DatabaseCache()
         clients = clients_create(
-            email=settings.CONTACT_EMAIL, api_key=settings.NCBI_API_KEY, cache=cache
+            email=settings.CONTACT_EMAIL,
+            api_key=settings.NCBI_API_KEY,
+            cache=cache,
+            budgets=settings.DOCTOR_LOOKUP_BUDGETS,
         )
         started = time.monotonic()
         try:

@@ -17,17 +17,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check-only", action="store_true", help="Verify the backup; change nothing."
         )
+        parser.add_argument(
+            "--key-file", type=Path, help="The backup key (default: BACKUP_KEY_FILE)."
+        )
 
-    def handle(self, *args, path: Path, check_only: bool, **options):
+    def handle(self, *args, path: Path, check_only: bool, key_file: Path | None, **options):
         try:
             if check_only:
-                manifest = backup_verify(path)
+                manifest = backup_verify(path, key_file=key_file)
                 self.stdout.write(
                     f"The backup is complete: {len(manifest['files'])} files and the database "
                     "match their digests."
                 )
                 return
-            manifest = installation_restore(path=path)
+            manifest = installation_restore(path=path, key_file=key_file)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from secondopinion.core.privacy import make_private
+from secondopinion.core.words import count
 from secondopinion.operations.integrity import check_line, integrity_check
 
 
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         # Installations from before folders were made private: fix them once, say so.
         fixed = make_private(settings.DATA_DIR)
         if fixed:
-            self.stdout.write(f"Made {fixed} files and folders in the data folder private to you.")
+            self.stdout.write(
+                f"Made {count(fixed, 'file or folder', 'files and folders')} in the data folder "
+                "private to you."
+            )
         # A quick look (presence only, no hashing) so a lost or half-written file is noticed at
         # start-up; the full check is `secondopinion check-integrity`.
         try:

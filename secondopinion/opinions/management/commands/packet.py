@@ -13,7 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
+from secondopinion.cases.models import Case
+from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import packet_verify
+from secondopinion.opinions.writes import packet_default_excluded, packet_run
+from secondopinion.providers.models import Service
 
 
 class Command(BaseCommand):
@@ -51,11 +55,6 @@ class Command(BaseCommand):
         self.stdout.write(f"OK: all {report.checked} listed files match their SHA-256.")
 
     def _build(self, case_id: str, service_id: str, out: Path) -> None:
-        from secondopinion.cases.models import Case
-        from secondopinion.opinions.models import PacketBuild
-        from secondopinion.opinions.writes import packet_default_excluded, packet_run
-        from secondopinion.providers.models import Service
-
         try:
             case = Case.objects.get(public_id=case_id)
             service = Service.objects.get(case=case, public_id=service_id)

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from secondopinion.core.textfile import TextExtractionError, text_from_file
@@ -70,8 +71,6 @@ class Command(BaseCommand):
             )
 
     def _ocr(self, file: str) -> tuple[str, str]:
-        from django.conf import settings
-
         def progress(done: int, total: int) -> None:
             if done:
                 self.stderr.write(f"OCR: page {done} of {total} read")

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
+from secondopinion.core import words
 from secondopinion.records.imports import disc_import_run, disc_import_start
 from secondopinion.records.storage_io import human_size
 
@@ -104,7 +105,7 @@ class Command(BaseCommand):
 
 
 def _n(count: int, one: str, many: str = "") -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+    return words.count(count, one, many)
 
 
 def _json_dump(result: dict) -> str:

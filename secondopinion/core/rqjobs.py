@@ -1,0 +1,44 @@
+"""The rq classes (settings.RQ, TASKS_BACKEND=rq): the request id travels with a job.
+
+`Queue.create_job` adds the current request id (core.requestid) to the job's meta as the job is
+made, in the web process. The workers (`Worker`, and `SimpleWorker`, which runs jobs in its own
+process, for tests) set it again around the whole job, its failure handling included, so the
+worker's lines for that job (the traceback of a failure too) carry the id of the page that asked.
+A job enqueued outside a request (a command, the scheduler) runs under an id of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rq
+from django_rq.queues import DjangoRQ
+from django_tasks_rq.backend import Job as TasksJob
+
+from secondopinion.core.requestid import current_request_id, request_id_new, request_id_set
+
+META_KEY = "request_id"
+
+
+class Queue(DjangoRQ):
+    def create_job(self, *args: Any, **kwargs: Any) -> Any:
+        meta = dict(kwargs.pop("meta", None) or {})
+        meta.setdefault(META_KEY, current_request_id() or request_id_new())
+        return super().create_job(*args, meta=meta, **kwargs)
+
+
+Job = TasksJob  # django-tasks' job class, named here so settings.RQ names one module
+
+
+class _RequestIdMixin:
+    def perform_job(self, job: rq.job.Job, queue: rq.Queue, *args: Any, **kwargs: Any) -> bool:
+        with request_id_set(job.meta.get(META_KEY) or request_id_new()):
+            return super().perform_job(job, queue, *args, **kwargs)  # type: ignore[misc]
+
+
+class Worker(_RequestIdMixin, rq.Worker):
+    pass
+
+
+class SimpleWorker(_RequestIdMixin, rq.SimpleWorker):
+    pass
