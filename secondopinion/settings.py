@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -130,7 +131,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",  # type: ignore[typeddict-item]  # a Path works too
             "OPTIONS": {
                 # WAL lets the worker write while pages read. IMMEDIATE takes the write lock at
                 # the start of every transaction, where SQLite's busy handler waits for it; a
@@ -292,7 +293,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # environment variables, read by boto3 itself, never written here).
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
 if STORAGE_BACKEND == "local":
-    _default_storage = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files")},
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -22,10 +23,10 @@ def recovery_code_hash(code: str, salt: str, iterations: int) -> str:
     return hashlib.pbkdf2_hmac("sha256", cleaned, salt.encode(), iterations).hex()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -33,12 +34,13 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-otp has no type information, so the plugin cannot see RecoveryCodeDevice as a model.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """An account. People sign in with their email address."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -162,8 +164,10 @@ class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     django-otp's static device (OTP_STATIC_THROTTLE_FACTOR).
     """
 
-    salt = models.CharField(max_length=64)
-    iterations = models.PositiveIntegerField(default=RECOVERY_HASH_ITERATIONS)
+    salt: models.CharField[str, str] = models.CharField(max_length=64)
+    iterations: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
+        default=RECOVERY_HASH_ITERATIONS
+    )
 
     def get_throttle_factor(self):
         return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)

@@ -5,19 +5,21 @@ Templates escape every piece, so nothing in the agreement is ever rendered as ma
 
 from __future__ import annotations
 
+from typing import Any
 
-def highlight_pieces(source: str, clauses: list[dict]) -> list[dict]:
+
+def highlight_pieces(source: str, clauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """[{"text", "mark": bool, "flags", "kind", "n"}] covering ``source`` in order, no overlap.
 
     Several kinds may share one sentence; it is highlighted once, with every kind named.
     """
-    spans: dict[tuple[int, int], dict] = {}
+    spans: dict[tuple[int, int], dict[str, Any]] = {}
     for clause in clauses:
         key = (clause["start"], clause["end"])
         entry = spans.setdefault(key, {"kinds": [], "flags": set()})
         entry["kinds"].append(clause["kind"])
         entry["flags"].update(clause["flags"])
-    pieces: list[dict] = []
+    pieces: list[dict[str, Any]] = []
     at = 0
     for n, ((start, end), entry) in enumerate(sorted(spans.items()), start=1):
         if start < at:

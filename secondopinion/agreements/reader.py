@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from secondopinion.agreements.wording import EXPLANATIONS, KINDS, QUESTIONS
 
@@ -35,7 +36,7 @@ class Clause:
     explanation: str = ""
     question: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "text": self.text,
@@ -53,7 +54,7 @@ class AgreementResult:
     missing: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "clauses": [c.as_dict() for c in self.clauses],
             "missing": list(self.missing),
@@ -67,7 +68,7 @@ class AgreementResult:
         return [c for c in self.clauses if c.kind == kind and flag in c.flags]
 
 
-def _rx(*parts: str) -> re.Pattern:
+def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
@@ -95,7 +96,7 @@ _RECORDS = (
 _DATA = r"\b(?:your|patient|personal|health|medical|member|de-?identified|aggregated?)\s+(?:\w+\s+)?(?:information|data)\b|\bdata\b"
 
 # Cues: a sentence addresses a kind when any of its cues match (ordered for reading, not speed).
-CUES: dict[str, re.Pattern] = {
+CUES: dict[str, re.Pattern[str]] = {
     "fee": _rx(
         r"\b(?:fees?|price|pricing|deposit|self-pay|co-?pays?)\b",
         _MONEY,
@@ -265,7 +266,7 @@ _NEGATED = re.compile(
 _CONDITION = re.compile(
     r"\b(?:once|after|if|when|begun|started|starts|begins|unless|except|within)\b", re.I
 )
-UNFAVOURABLE: dict[str, re.Pattern] = {
+UNFAVOURABLE: dict[str, re.Pattern[str]] = {
     "refund": _rx(
         r"\bno refunds?\b|\bnon-?refundable\b|\bnot refundable\b|\ball (?:fees|sales|payments) (?:are|is) final\b",
         r"\b(?:do|does|will|shall) not (?:issue|give|provide|offer|make|pay) (?:any )?(?:cash |card |monetary )?refunds?\b",
@@ -473,7 +474,7 @@ def _language_check(text: str) -> None:
         )
 
 
-def _flags(kind: str, said: str, cue: re.Match) -> tuple[str, ...]:
+def _flags(kind: str, said: str, cue: re.Match[str]) -> tuple[str, ...]:
     flags = []
     if _unfavourable(kind, said):
         flags.append("unfavourable")

@@ -53,7 +53,7 @@ def case_for_user(user, case_id: uuid.UUID | str, *, write: bool = False, owner:
         raise Http404("No such case.")
     if write and role not in (OWNER, Role.EDITOR):
         raise Http404("No such case.")
-    case.role = role
+    case.role = role  # type: ignore[attr-defined]  # the pages read the visitor's role here
     return case
 
 
@@ -72,7 +72,7 @@ def case_view(*, write: bool = False, owner: bool = False) -> Callable:
             return view(request, case, *args, **kwargs)
 
         # Read by tests/test_access.py to check every owner-only URL refuses editors and viewers.
-        wrapper.case_access = OWNER if owner else ("write" if write else "read")
+        wrapper.case_access = OWNER if owner else ("write" if write else "read")  # type: ignore[attr-defined]
         return login_required(wrapper)
 
     return decorator

@@ -87,7 +87,8 @@ class CaseForm(EditGuardMixin, forms.ModelForm):
         return planned
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         born, diagnosed = data.get("date_of_birth"), data.get("diagnosis_date")
         if born and diagnosed and diagnosed < born:
             self.add_error("diagnosis_date", "The diagnosis date is before the date of birth.")
@@ -131,7 +132,8 @@ class TimelineForm(EditGuardMixin, forms.ModelForm):
         return safe
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("doctor_answer") and data.get("asked_doctor") != "answered":
             data["asked_doctor"] = "answered"
         return data

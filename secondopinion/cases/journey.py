@@ -68,7 +68,7 @@ class Journey:
         if late:
             after = [s for s in self.stages if s.order > max(late) and not s.is_done]
             urgent = [s for s in after if s.status == ATTENTION]
-            return (urgent or after or [None])[0]
+            return next(iter(urgent or after), None)
         for stage in self.stages:
             if stage.status == ATTENTION:
                 return stage

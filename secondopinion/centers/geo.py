@@ -57,7 +57,7 @@ class SearchResult:
 def _zip_table() -> dict[str, ZipPlace | None]:
     """Every ZIP once. None marks a real ZIP with no location (military and some PO boxes)."""
     table: dict[str, ZipPlace | None] = {}
-    for row in zipcodes.list_all():
+    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]  # zipcodes has no types
         lat, lon = float(row["lat"]), float(row["long"])
         if lat == 0.0 and lon == 0.0:
             table[row["zip_code"]] = None

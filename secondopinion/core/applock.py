@@ -9,6 +9,7 @@ so it goes away with the process, even after `kill -9`: a stale lock file never 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ class AppRunning(Exception):
 
 
 def _try_lock(fd: int) -> bool:
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt  # noqa: PLC0415 - exists on Windows only
 
         try:

@@ -59,7 +59,7 @@ class MaskingFilter(logging.Filter):
 class UTCFormatter(logging.Formatter):
     """Times in UTC with their offset (2026-12-01T21:49:05+00:00), like gunicorn's own lines."""
 
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]  # typeshed binds it like a method
     default_time_format = "%Y-%m-%dT%H:%M:%S+00:00"
     default_msec_format = None
 

@@ -50,12 +50,12 @@ def dear(name: str, *, fallback: str = "Doctor") -> str:
     return f"Dear {doctor_name(name) or fallback},"
 
 
-def plural(n: int, one: str, many: str = "") -> str:
+def plural(n: float, one: str, many: str = "") -> str:
     """The noun alone for n: plural(1, "scan") -> "scan"; plural(2, "study", "studies")."""
     return one if n == 1 else (many or one + "s")
 
 
-def count(n: int, one: str, many: str = "") -> str:
+def count(n: float, one: str, many: str = "") -> str:
     """A number and its noun: count(1, "scan") -> "1 scan", count(1200, "image") -> "1,200 images"."""
     return f"{n:,} {plural(n, one, many)}"
 

@@ -52,11 +52,11 @@ def research_list(request, case):
         )
         messages.success(request, "We are looking this doctor up. This page shows the progress.")
         return redirect("doctors:detail", case.public_id, research.public_id)
-    research = DoctorResearch.objects.filter(case=case)
+    research_list = DoctorResearch.objects.filter(case=case)
     return render(
         request,
         "doctors/research_list.html",
-        {"case": case, "form": form, "research_list": research, "can_edit": can_edit(case)},
+        {"case": case, "form": form, "research_list": research_list, "can_edit": can_edit(case)},
     )
 
 

@@ -23,11 +23,21 @@ import functools
 import os
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from secondopinion.core.words import plural
+
+if TYPE_CHECKING:  # for the annotations only: the OCR stack is loaded on the first scan
+    import numpy as np
+    from PIL.Image import Image
+
+# One line the engine read: its box (four corner points), its text and its confidence.
+_Box = Sequence[Sequence[float]]
+_Line = tuple[_Box, str, float]
+
 
 MAX_SIDE = 2000  # pixels on the long side of a page given to the engine (A4 at about 170 dpi;
 # the engine itself shrinks anything larger to 2000)
@@ -109,7 +119,7 @@ def _pages(numbers: list[int]) -> str:
 
 
 @functools.cache
-def engine_get():
+def engine_get() -> Any:
     """One engine per process (loading the models takes about half a second)."""
     try:
         from rapidocr_onnxruntime import RapidOCR  # noqa: PLC0415 - OCR stack, loaded on first scan
@@ -123,13 +133,13 @@ def engine_get():
     return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1)
 
 
-def _engine_lines(gray) -> list[tuple[list, str, float]]:
+def _engine_lines(gray: Image) -> list[_Line]:
     import numpy as np  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     pixels = np.asarray(gray)
     rgb = np.stack([pixels] * 3, axis=-1)
     result, _ = engine_get()(rgb, use_cls=False, return_word_box=True)
-    lines = []
+    lines: list[_Line] = []
     for item in result or []:
         box, text, score = item[0], item[1], float(item[2])
         chars = item[3] if len(item) > 3 else None
@@ -137,7 +147,9 @@ def _engine_lines(gray) -> list[tuple[list, str, float]]:
     return lines
 
 
-def spaces_restore(pixels, box, text: str, chars) -> str:
+def spaces_restore(
+    pixels: np.ndarray[Any, Any], box: _Box, text: str, chars: Sequence[_Box] | None
+) -> str:
     """Put back the spaces between words that the engine's models leave out.
 
     The recogniser (trained mostly on Chinese) often joins English words ("pT2pN0"). The page
@@ -158,7 +170,7 @@ def spaces_restore(pixels, box, text: str, chars) -> str:
         return text
     # A column with a few dark specks (fax noise) is still blank.
     inked = (band < 128).sum(axis=0) >= max(1, height // 12)
-    gaps = []
+    gaps: list[float] = []
     run_start = None
     for x, ink in enumerate(inked):
         if not ink and run_start is None:
@@ -183,7 +195,7 @@ def spaces_restore(pixels, box, text: str, chars) -> str:
 # Pages
 
 
-def image_prepare(image):
+def image_prepare(image: Image) -> Image:
     """Grey, bounded to MAX_SIDE on the long side, contrast stretched. Returns a new image."""
     from PIL import Image, ImageOps  # noqa: PLC0415 - OCR stack, loaded on first scan
 
@@ -194,7 +206,7 @@ def image_prepare(image):
     return ImageOps.autocontrast(gray, cutoff=1)
 
 
-def _is_blank(gray) -> bool:
+def _is_blank(gray: Image) -> bool:
     import numpy as np  # noqa: PLC0415 - OCR stack, loaded on first scan
 
     small = np.asarray(gray.resize((max(1, gray.width // 4), max(1, gray.height // 4))))
@@ -206,7 +218,7 @@ def _is_blank(gray) -> bool:
     return dark < 0.002
 
 
-def _score(lines) -> tuple[float, int]:
+def _score(lines: Sequence[_Line]) -> tuple[float, int]:
     """(mean confidence weighted by length, letters and digits) of the kept lines."""
     kept = [(t, s) for _, t, s in lines if s >= MIN_LINE_SCORE]
     chars = sum(sum(c.isalnum() for c in t) for t, _ in kept)
@@ -216,7 +228,7 @@ def _score(lines) -> tuple[float, int]:
     return sum(len(t) * s for t, s in kept) / weight, chars
 
 
-def _standing(lines) -> bool:
+def _standing(lines: Sequence[_Line]) -> bool:
     """Most text boxes are taller than wide: the page is on its side (the engine turns such
     boxes to read them, so the words can come out right but the lines in the wrong order)."""
     tall = 0
@@ -228,12 +240,12 @@ def _standing(lines) -> bool:
     return bool(lines) and tall > len(lines) / 2
 
 
-def _value(lines) -> tuple[float, int, float]:
+def _value(lines: Sequence[_Line]) -> tuple[float, int, float]:
     score, chars = _score(lines)
     return score, chars, score * chars * (0.5 if _standing(lines) else 1.0)
 
 
-def page_read(image, *, number: int = 1) -> OcrPage:
+def page_read(image: Image, *, number: int = 1) -> OcrPage:
     """Read one page (a PIL image of any size). Tries other orientations when needed."""
     gray = image_prepare(image)
     if _is_blank(gray):
@@ -241,6 +253,7 @@ def page_read(image, *, number: int = 1) -> OcrPage:
     best_lines = _engine_lines(gray)
     best_angle = 0
     best = _value(best_lines)
+    tries: tuple[int, ...]
     if _standing(best_lines):
         tries = (90, 270)
     elif best[0] < LOW_SCORE or best[1] < MIN_PAGE_CHARS:
@@ -261,12 +274,12 @@ def page_read(image, *, number: int = 1) -> OcrPage:
     return OcrPage(number, READ, text=text, score=round(score, 3), angle=best_angle)
 
 
-def lines_join(lines) -> str:
+def lines_join(lines: Iterable[_Line]) -> str:
     """Engine boxes back into text in reading order: rows top to bottom, words left to right.
 
     Two boxes are on one row when their vertical centres are closer than half a line height.
     """
-    items = []
+    items: list[tuple[float, float, float, str]] = []
     for box, text, _ in lines:
         ys = [p[1] for p in box]
         xs = [p[0] for p in box]
@@ -275,7 +288,7 @@ def lines_join(lines) -> str:
         return ""
     height = statistics.median(h for _, h, _, _ in items) or 1
     items.sort(key=lambda i: (i[0], i[2]))
-    rows: list[list[tuple]] = []
+    rows: list[list[tuple[float, float, float, str]]] = []
     for item in items:
         if rows and abs(item[0] - rows[-1][0][0]) < height / 2:
             rows[-1].append(item)
@@ -313,7 +326,9 @@ def scan_like(path: str | Path, problem: str = "") -> bool:
     return head.lstrip()[:5] == b"%PDF-" and "no text layer" in problem
 
 
-def ocr_file(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None):
+def ocr_file(
+    path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None
+) -> OcrResult:
     """Read a PDF or a photo, deciding the type from the bytes."""
     p = Path(path)
     with open(p, "rb") as fh:
@@ -323,7 +338,9 @@ def ocr_file(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress
     return ocr_image(p, progress=progress)
 
 
-def ocr_pdf(path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None):
+def ocr_pdf(
+    path: str | Path, *, max_pages: int = MAX_PAGES, progress: Progress | None = None
+) -> OcrResult:
     """Render and read the first `max_pages` pages of a PDF, one page in memory at a time."""
     import pypdfium2 as pdfium  # noqa: PLC0415 - heavy, only to draw pages
 

@@ -255,7 +255,7 @@ def pg_tool(name: str) -> str:
     if override:
         return override
     connection.ensure_connection()
-    major = connection.pg_version // 10000
+    major = connection.pg_version // 10000  # type: ignore[attr-defined]  # PostgreSQL only
     candidate = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
     if candidate.exists():
         return str(candidate)

@@ -28,6 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from django.core import serializers
 from django.core.files.storage import Storage, default_storage
@@ -58,7 +59,7 @@ def case_models_walk(case) -> dict[type[models.Model], models.QuerySet]:
         for relation in parent._meta.related_objects:
             if relation.many_to_many or not relation.field.concrete:
                 continue
-            child = relation.related_model
+            child = cast("type[models.Model]", relation.related_model)  # never 'self' here
             if child._meta.auto_created or child._meta.swapped:
                 continue
             pks = set(
@@ -177,7 +178,7 @@ def case_export(
                         "sha256": digest,
                     }
                 )
-            manifest = {
+            manifest: dict[str, Any] = {
                 "format": EXPORT_FORMAT,
                 "created": created.isoformat(timespec="seconds"),
                 "case": str(case.public_id),

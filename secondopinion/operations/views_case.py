@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from secondopinion.accounts.audit import audit_record
@@ -34,7 +35,7 @@ def export_open(case) -> BinaryIO:
 
 
 @case_view(owner=True)
-def case_export_view(request: HttpRequest, case) -> HttpResponse:
+def case_export_view(request: HttpRequest, case) -> HttpResponseBase:
     """GET explains what the ZIP holds; POST builds it and sends it."""
     if request.method != "POST":
         return render(request, "operations/case_export.html", {"case": case})

@@ -88,4 +88,4 @@ def calendar_ics(
         for before in item_reminders(item):
             event.add_component(_alarm(item, before))
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

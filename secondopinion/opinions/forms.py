@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
@@ -107,7 +109,8 @@ class ReportUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _structured_choices(self)
         self.fields["stance"].required = False
-        self.fields["stance"].choices = [c for c in Stance.choices if c[0] != "unclear"]
+        stance = cast(forms.ChoiceField, self.fields["stance"])
+        stance.choices = [c for c in Stance.choices if c[0] != "unclear"]
         self.order_fields(["report", "doctor_name", *STRUCTURED])
 
 
@@ -134,9 +137,10 @@ class OpinionForm(EditGuardMixin, forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = case.services.all()
-        self.fields["service"].required = False
-        self.fields["service"].empty_label = "Not one of my services"
+        service = cast(forms.ModelChoiceField, self.fields["service"])
+        service.queryset = case.services.all()
+        service.required = False
+        service.empty_label = "Not one of my services"
         _structured_choices(self)
 
 
@@ -191,7 +195,8 @@ class ComponentForm(forms.Form):
     original = forms.JSONField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("original") and not data.get("remove") and not data.get("modality"):
             self.add_error("modality", "Choose the kind of treatment, or tick “remove it”.")
         return data
@@ -201,7 +206,8 @@ class ComponentForm(forms.Form):
         data = self.cleaned_data
         if not data or data.get("remove"):
             return None
-        base = data.get("original") if isinstance(data.get("original"), dict) else {}
+        original = data.get("original")
+        base: dict[str, Any] = original if isinstance(original, dict) else {}
         if not data.get("modality"):
             return None  # the empty row for a missed treatment, left alone
         blank = (

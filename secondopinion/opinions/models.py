@@ -228,7 +228,7 @@ class Opinion(models.Model):
     @property
     def label(self) -> str:
         who = self.doctor_name or "Reviewing doctor"
-        return f"{who} ({self.service.name})" if self.service_id else who
+        return f"{who} ({self.service.name})" if self.service is not None else who
 
     @property
     def recommendation_list(self) -> list[str]:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
 SUMS_NAME = "SHA256SUMS"
@@ -116,7 +116,7 @@ class PacketResult:
     path: Path
     files: int
     bytes_written: int
-    manifest: dict = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
 
 
 # --- names -------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def _copy_verified(
         while True:
             if readinto is not None:
                 n = readinto(buffer)
-                chunk = buffer[:n]
+                chunk: bytes | memoryview = buffer[:n]
             else:  # some storage streams only offer read()
                 chunk = source.read(len(buffer))
                 n = len(chunk)
@@ -278,10 +278,10 @@ def manifest_build(
     generated: Sequence[GeneratedFile],
     generated_digests: dict[str, str],
     created: datetime,
-    meta: dict | None = None,
-) -> dict:
+    meta: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The manifest: every file in the packet with its type, date, source, size and SHA-256."""
-    files = [
+    files: list[dict[str, Any]] = [
         {
             "path": g.arcname,
             "type": g.kind,
@@ -295,7 +295,7 @@ def manifest_build(
     ]
     for e in entries:
         f = e.file
-        item = {
+        item: dict[str, Any] = {
             "path": e.arcname,
             "type": f.kind,
             "title": f.label or f.title,
@@ -332,7 +332,7 @@ def packet_write(
     out: Path,
     files: Sequence[SourceFile],
     generated: Sequence[GeneratedFile] = (),
-    meta: dict | None = None,
+    meta: dict[str, Any] | None = None,
     created: datetime | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
@@ -431,6 +431,13 @@ class VerifyReport:
         return not self.error and not self.problems
 
 
+_ESCAPES = {"n": "\n", "r": "\r", "\\": "\\"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return _ESCAPES.get(m[1], m[0])
+
+
 def sums_parse(text: str) -> list[tuple[str, str]]:
     """Parse `sha256sum` output into (digest, name) pairs; binary-mode `*name` is accepted."""
     pairs = []
@@ -443,11 +450,10 @@ def sums_parse(text: str) -> list[tuple[str, str]]:
         match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)
         if not match:
             raise ValueError("SHA256SUMS has a line that is not in sha256sum format")
-        digest, name = match.groups()
+        digest: str = match.group(1)
+        name: str = match.group(2)
         if escaped:
-            name = re.sub(
-                r"\\(.)", lambda m: {"n": "\n", "r": "\r", "\\": "\\"}.get(m[1], m[0]), name
-            )
+            name = re.sub(r"\\(.)", _unescape, name)
         pairs.append((digest.lower(), name))
     return pairs
 

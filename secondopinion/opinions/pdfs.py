@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -214,19 +215,29 @@ class _Doc(FPDF):
             order = [family for family, _, _ in FALLBACKS if family in self.fallbacks]
             self.set_fallback_fonts(order, exact_match=False)
 
-    def cell(self, w=None, h=None, text="", *args, **kwargs):
+    def cell(
+        self,
+        w: float | None = None,
+        h: float | None = None,
+        text: str = "",
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
         self._fonts_for(text)
         return super().cell(w, h, text, *args, **kwargs)
 
-    def write(self, h=None, text="", *args, **kwargs):
+    def write(self, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> bool:
         self._fonts_for(text)
         return super().write(h, text, *args, **kwargs)
 
-    def multi_cell(self, w, h=None, text="", *args, align: str = "L", **kwargs):
+    def multi_cell(
+        self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any
+    ) -> Any:
         # fpdf2 justifies by default, which stretches short headings across the line; ragged
         # right is also easier to read.
         self._fonts_for(text)
-        return super().multi_cell(w, h, text, *args, align=align, **kwargs)
+        kwargs.setdefault("align", "L")
+        return super().multi_cell(w, h, text, *args, **kwargs)
 
     def footer(self) -> None:
         self.set_y(-14)
@@ -370,11 +381,10 @@ def _fit(render: Callable[[float, int], _Doc], max_pages: int) -> bytes:
     return doc.done()
 
 
-def _trim(items: Sequence, keep: int, noun: str) -> list:
-    items = list(items)
+def _trim(items: Sequence[str], keep: int, noun: str) -> list[str]:
     if len(items) <= keep:
-        return items
-    return items[:keep] + [f"…and {len(items) - keep} more {noun} (see the full list in the app)."]
+        return list(items)
+    return [*items[:keep], f"…and {len(items) - keep} more {noun} (see the full list in the app)."]
 
 
 def case_summary_pdf(data: CaseSummary) -> bytes:

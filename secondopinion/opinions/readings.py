@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from secondopinion.core.words import count
 from secondopinion.plans.comparer import Comparison, compare_plans
 from secondopinion.plans.reader import PlanReading, read_plan
+
+if TYPE_CHECKING:  # the models import nothing from here; only the annotation needs them
+    from secondopinion.opinions.models import Opinion
 
 # Topics in the order a patient reads a plan: treatments, then tests, then trials.
 TOPICS: dict[str, str] = {
@@ -226,7 +230,7 @@ class FactRow:
 
 @dataclass
 class OpinionComparison:
-    opinion: object
+    opinion: Opinion
     facts: list[FactRow]
     rows: list[TopicRow]
     differences: list[DiffView]

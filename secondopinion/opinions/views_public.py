@@ -100,7 +100,11 @@ def _open_link(request, token: str) -> tuple[ShareLink | None, str]:
             passcode_hash=link.passcode_hash,
         )
     outcome = tokens.link_check(token=token, link=state, now=timezone.now())
-    if outcome == tokens.NEEDS_PASSCODE and request.session.get(_session_key(link)):
+    if (
+        link is not None
+        and outcome == tokens.NEEDS_PASSCODE
+        and request.session.get(_session_key(link))
+    ):
         outcome = tokens.OPEN
     return link, outcome
 
@@ -149,7 +153,7 @@ def _packet_files(build: PacketBuild | None) -> tuple[list[tuple[int, str]], lis
 @_methods("GET", "POST")
 def share_open(request, token: str):
     link, outcome = _open_link(request, token)
-    if outcome == tokens.REFUSED:
+    if link is None or outcome == tokens.REFUSED:
         return refused(request)
     if outcome == tokens.NEEDS_PASSCODE:
         page = _passcode_step(request, link)
@@ -220,8 +224,8 @@ def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200
 @_private
 def share_packet(request, token: str):
     link, outcome = _open_link(request, token)
-    build = _packet(link) if outcome == tokens.OPEN else None
-    if build is None:
+    build = _packet(link) if link is not None and outcome == tokens.OPEN else None
+    if link is None or build is None:
         return refused(request)
     writes.link_event_record(link=link, request=request, action=LinkEvent.Action.PACKET)
     return FileResponse(
@@ -236,8 +240,8 @@ def share_packet(request, token: str):
 def share_file(request, token: str, index: int):
     """One file from the packet, for a reviewer who wants to look before downloading it all."""
     link, outcome = _open_link(request, token)
-    build = _packet(link) if outcome == tokens.OPEN else None
-    if build is None:
+    build = _packet(link) if link is not None and outcome == tokens.OPEN else None
+    if link is None or build is None:
         return refused(request)
     fh = default_storage.open(build.file_name, "rb")
     try:
@@ -264,7 +268,7 @@ def share_file(request, token: str, index: int):
 @_private
 def share_summary(request, token: str):
     link, outcome = _open_link(request, token)
-    if outcome != tokens.OPEN:
+    if link is None or outcome != tokens.OPEN:
         return refused(request)
     writes.link_event_record(
         link=link, request=request, action=LinkEvent.Action.FILE, detail="Case summary"
@@ -307,7 +311,7 @@ def share_report(request, token: str):
 @_methods("POST")
 def _share_report(request, token: str):
     link, outcome = _open_link(request, token)
-    if outcome != tokens.OPEN:
+    if link is None or outcome != tokens.OPEN:
         return refused(request)
     form = ReportUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -332,7 +336,7 @@ def _share_report(request, token: str):
 def share_check(request, token: str, opinion_id):
     """The reviewer checks the treatments we read from their answers (their own upload only)."""
     link, outcome = _open_link(request, token)
-    if outcome != tokens.OPEN:
+    if link is None or outcome != tokens.OPEN:
         return refused(request)
     opinion = Opinion.objects.filter(link=link, public_id=opinion_id).first()
     if opinion is None:

@@ -261,9 +261,13 @@ def _older_packets_remove(build: PacketBuild) -> None:
     older = PacketBuild.objects.filter(case=build.case, service=build.service).exclude(pk=build.pk)
     names = list(older.exclude(file_name="").values_list("file_name", flat=True))
     older.exclude(file_name="").update(file_name="", file_size=0)
-    transaction.on_commit(
-        lambda: [default_storage.delete(n) for n in names if default_storage.exists(n)]
-    )
+
+    def files_remove() -> None:
+        for name in names:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+
+    transaction.on_commit(files_remove)
 
 
 def vault_changed_at(case):
@@ -320,7 +324,7 @@ def link_find(token: str) -> ShareLink | None:
 
 
 # How each share-link event reads in the case's audit trail (accounts.audit.ACTION_WORDS).
-_AUDIT_ACTIONS = {
+_AUDIT_ACTIONS: dict[str, str] = {
     LinkEvent.Action.OPEN: "link.open",
     LinkEvent.Action.PACKET: "link.download",
     LinkEvent.Action.FILE: "link.download",

@@ -8,8 +8,9 @@ back to their source, and shows every disagreement between reports instead of pi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -257,7 +258,7 @@ class SummaryValue:
 class SummaryRow:
     field: str
     label: str
-    values: list[SummaryValue] = field(default_factory=list)
+    values: list[SummaryValue] = dataclasses.field(default_factory=list)
     waiting: int = 0  # facts read but not yet checked by the patient
 
     @property

@@ -131,11 +131,11 @@ def _tnm(field: str) -> Handler:
     return lambda value, text, cancer, details: _explain_tnm(field, text, cancer)
 
 
-def _prefixes(value, text, cancer, details):
+def _prefixes(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     return " ".join(PREFIX[c] for c in text if c in PREFIX)
 
 
-def _grade(value, text, cancer, details):
+def _grade(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     base = GRADE_VALUES.get(text, f"Grade {text}.")
     system = details.get("system")
     return base + " " + GRADE_SYSTEMS[system] if system in GRADE_SYSTEMS else base
@@ -175,7 +175,7 @@ SIMPLE_EXTRAS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 
 def _simple(field: str) -> Handler:
-    def handler(value, text, cancer, details):
+    def handler(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
         sentence = SIMPLE[field].get(text)
         if not sentence:
             return None
@@ -186,7 +186,7 @@ def _simple(field: str) -> Handler:
 
 
 def _driver(field: str) -> Handler:
-    def handler(value, text, cancer, details):
+    def handler(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
         name = DRIVER_NAMES[field]
         if text != "detected":
             return f"{name}: the test did not find {DRIVER_KIND[field]}."
@@ -199,24 +199,28 @@ def _driver(field: str) -> Handler:
     return handler
 
 
-def _tumour_size(value, text, cancer, details):
+def _tumour_size(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     cm = float(value) / 10
     return (
         f"The tumor measures {value} mm ({cm:g} cm) at its largest, as measured by the pathologist."
     )
 
 
-def _nodes_examined(value, text, cancer, details):
+def _nodes_examined(
+    value: Any, text: str, cancer: str | None, details: dict[str, Any]
+) -> str | None:
     return f"{value} lymph node(s) were removed and looked at under the microscope."
 
 
-def _nodes_positive(value, text, cancer, details):
+def _nodes_positive(
+    value: Any, text: str, cancer: str | None, details: dict[str, Any]
+) -> str | None:
     if value == 0:
         return "None of the examined lymph nodes contained cancer."
     return f"{value} of the examined lymph node(s) contained cancer."
 
 
-def _ki67(value, text, cancer, details):
+def _ki67(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     return (
         f"Ki-67 marks cells that are in the cycle of growing and dividing. {value}% of the "
         "cancer cells showed it. A higher number often goes with faster growth. Labs measure "
@@ -224,7 +228,7 @@ def _ki67(value, text, cancer, details):
     )
 
 
-def _gleason(value, text, cancer, details):
+def _gleason(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     m = re.match(r"(\d)\+(\d)=(\d+)", text)
     if not m:
         return None
@@ -243,14 +247,14 @@ def _gleason(value, text, cancer, details):
     return sentence
 
 
-def _grade_group(value, text, cancer, details):
+def _grade_group(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     try:
         return GRADE_GROUPS[int(value)]
     except (KeyError, ValueError):
         return None
 
 
-def _pdl1(value, text, cancer, details):
+def _pdl1(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     parts = []
     if "tps" in details:
         parts.append(
@@ -269,7 +273,7 @@ def _pdl1(value, text, cancer, details):
     return intro + " " + " ".join(parts)
 
 
-def _stage_group(value, text, cancer, details):
+def _stage_group(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     system = details.get("system", "AJCC")
     return (
         f"Stage {text} ({system}) sums up the tumor, lymph node and spread findings in "
@@ -278,23 +282,23 @@ def _stage_group(value, text, cancer, details):
     )
 
 
-def _ajcc_edition(value, text, cancer, details):
+def _ajcc_edition(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     note = "" if text == "8" else " Some categories changed between editions."
     note += " Version 9 now applies to some cancers, such as lung cancer."
     return f"The stage was given using the AJCC manual, edition {value}.{note}"
 
 
-def _specimen(value, text, cancer, details):
+def _specimen(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     if text in PROCEDURES:
         return f"The tissue came from a {text}: {PROCEDURES[text]}."
     return f"The tissue came from this procedure: {text}."
 
 
-def _site(value, text, cancer, details):
+def _site(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     return f"Where the cancer started (primary site): {text}."
 
 
-def _histology(value, text, cancer, details):
+def _histology(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     lead = "The type of cancer, named by how the cells look under the microscope."
     return f"{lead} {HISTOLOGY[text]}" if text in HISTOLOGY else f"{lead}: {text}."
 

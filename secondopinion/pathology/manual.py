@@ -108,7 +108,8 @@ class ManualFactsForm(forms.Form):
         return _category(self.cleaned_data["pN"], _N, "N", "pN0")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not any(v not in ("", None) for v in data.values()):
             raise forms.ValidationError("Type at least one fact from the report.")
         return data

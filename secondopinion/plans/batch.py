@@ -31,7 +31,7 @@ def batch_record(line: str, *, line_number: int = 0) -> dict[str, Any]:
         for name, value in (("first_plan", first), ("opinion", opinion))
         if not isinstance(value, str)
     ]
-    if missing:
+    if missing or not isinstance(first, str) or not isinstance(opinion, str):
         return {"id": record_id, "error": "missing " + " and ".join(f'"{m}" text' for m in missing)}
     cancer = obj.get("cancer") if isinstance(obj.get("cancer"), str) else None
     try:

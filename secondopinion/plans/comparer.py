@@ -16,6 +16,7 @@ Every user-facing sentence comes from the tables in `texts.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,11 +104,11 @@ class Comparison:
         return {"differences": [d.to_dict() for d in self.differences]}
 
 
-def _unique(items) -> tuple[str, ...]:
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _drugs(components) -> set[str]:
+def _drugs(components: Iterable[Component]) -> set[str]:
     lex = lexicon()
     out = set()
     for c in components:
@@ -119,13 +120,13 @@ def _drugs(components) -> set[str]:
     return out
 
 
-def _unspecific(components) -> bool:
+def _unspecific(components: Iterable[Component]) -> bool:
     return any(
         not c.specific or (c.modality in DRUG_MODALITIES and not c.drugs) for c in components
     )
 
 
-def _covers(components, drug: str) -> bool:
+def _covers(components: Iterable[Component], drug: str) -> bool:
     """Could an unspecific word on this side ("chemo", "ADT", "an aromatase inhibitor") be
     this drug? "ADT" stands for the GnRH drugs only, so it does not cover abiraterone."""
     known = lexicon().drug(drug)
@@ -139,7 +140,7 @@ def _covers(components, drug: str) -> bool:
     return False
 
 
-def _durations(components, drug: str | None) -> set[float]:
+def _durations(components: Iterable[Component], drug: str | None) -> set[float]:
     return {
         c.duration_months
         for c in components
@@ -156,7 +157,12 @@ def _family(procedure: str) -> str:
     return PROCEDURE_TREE.get(procedure, ("", None))[0]
 
 
-def _procedures_differ(first, opinion, known_first=(), known_opinion=()) -> bool | None:
+def _procedures_differ(
+    first: Sequence[Component],
+    opinion: Sequence[Component],
+    known_first: Sequence[Component] = (),
+    known_opinion: Sequence[Component] = (),
+) -> bool | None:
     """True: a procedure differs; False: the same; None: not specific enough on one side.
 
     For surgery, a main operation of another kind on one side only (a cystectomy beside the
@@ -252,8 +258,15 @@ class _Tally:
         self.not_comparable: list[Pairing] = []
         self.same: list[Pairing] = []
 
-    def add(self, kind: str, modality: str, f, o, **extra) -> None:
-        f, o = tuple(f), tuple(o)
+    def add(
+        self,
+        kind: str,
+        modality: str,
+        first: Iterable[Component],
+        opinion: Iterable[Component],
+        **extra: Any,
+    ) -> None:
+        f, o = tuple(first), tuple(opinion)
         self.differences.append(
             Difference(
                 kind=kind,
@@ -266,10 +279,10 @@ class _Tally:
             )
         )
 
-    def alike(self, modality: str, f, o) -> None:
+    def alike(self, modality: str, f: Iterable[Component], o: Iterable[Component]) -> None:
         self.same.append(Pairing(modality, tuple(f), tuple(o)))
 
-    def vague(self, modality: str, f, o) -> None:
+    def vague(self, modality: str, f: Iterable[Component], o: Iterable[Component]) -> None:
         self.not_comparable.append(Pairing(modality, tuple(f), tuple(o), texts.NOT_SPECIFIC))
 
 
@@ -331,7 +344,13 @@ def _compare_modality(
 
 
 def _compare_drugs(
-    tally: _Tally, first: PlanReading, opinion: PlanReading, modality: str, *, f, o
+    tally: _Tally,
+    first: PlanReading,
+    opinion: PlanReading,
+    modality: str,
+    *,
+    f: list[Component],
+    o: list[Component],
 ) -> None:
     sf, so = _drugs(f), _drugs(o)
     # A drug on one side that the other side neither names (in its plan, or as given
@@ -391,8 +410,9 @@ def _compare_tests(tally: _Tally, first: PlanReading, opinion: PlanReading) -> N
         tally.add("test_added", "test", (), _unique_kinds(new))
 
 
-def _unique_kinds(components) -> tuple[Component, ...]:
-    seen, out = set(), []
+def _unique_kinds(components: Iterable[Component]) -> tuple[Component, ...]:
+    seen: set[str | None] = set()
+    out: list[Component] = []
     for c in components:
         if c.kind not in seen:
             seen.add(c.kind)

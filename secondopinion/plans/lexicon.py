@@ -85,7 +85,12 @@ def _case_sensitive(alias: str) -> bool:
 
 
 class Lexicon:
-    def __init__(self, drugs: dict[str, Drug], regimens: dict[str, Regimen], aliases) -> None:
+    def __init__(
+        self,
+        drugs: dict[str, Drug],
+        regimens: dict[str, Regimen],
+        aliases: list[tuple[str, str, str]],
+    ) -> None:
         self.drugs = drugs
         self.regimens = regimens
         self.exact: dict[str, tuple[str, str]] = {}  # case-sensitive key -> (kind, id)
@@ -124,9 +129,11 @@ class Lexicon:
     def drug(self, generic: str) -> Drug | None:
         return self.drugs.get(generic)
 
-    def _longest_at(self, text: str, tokens: list[tuple[int, int]], i: int, *, capitals: bool):
+    def _longest_at(
+        self, text: str, tokens: list[tuple[int, int]], i: int, *, capitals: bool
+    ) -> tuple[tuple[str, str] | None, int]:
         """The longest name starting at token `i`, and the index of its last token."""
-        hit = None
+        hit: tuple[str, str] | None = None
         parts: list[str] = []
         last = i
         for j in range(i, min(len(tokens), i + self.max_tokens)):
@@ -153,7 +160,7 @@ class Lexicon:
                 last = j
         return hit, last
 
-    def _misspelled(self, word: str):
+    def _misspelled(self, word: str) -> str | None:
         """The drug a long word is one letter away from, if only one drug is that close."""
         if not word.isalpha() or word in self.folded:
             return None

@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from . import vocab
 from .lexicon import lexicon
@@ -148,7 +149,9 @@ class PlanReading:
         }
 
     @classmethod
-    def from_components(cls, components, unread=()) -> PlanReading:
+    def from_components(
+        cls, components: Iterable[Component | dict[str, Any]], unread: Iterable[str] = ()
+    ) -> PlanReading:
         """A reading rebuilt from stored (corrected) components, split by their status."""
         items = [c if isinstance(c, Component) else Component.from_dict(c) for c in components]
         return cls(
@@ -227,7 +230,7 @@ AFTER_LINK = re.compile(
 )
 
 
-def _blank(match: re.Match) -> str:
+def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
@@ -262,7 +265,8 @@ def _capitals(text: str) -> bool:
 def _vocab_mentions(scan: str, cancer: str) -> list[_Mention]:
     out: list[_Mention] = []
 
-    def add(regex: str, make, priority: int) -> None:
+    # `make` takes the match (the lambdas below bind their extras as defaults).
+    def add(regex: str, make: Callable[..., _Mention], priority: int) -> None:
         for m in re.finditer(regex, scan, re.IGNORECASE):
             if m.end() <= m.start():
                 continue
@@ -414,7 +418,7 @@ def _lexicon_mentions(scan: str, capitals: bool) -> list[_Mention]:
                     priority=5,
                 )
             )
-        else:
+        elif hit.drug is not None:
             drug = hit.drug
             modality = drug.modality
             if drug.drug_class == "corticosteroid":
@@ -460,6 +464,9 @@ class _End:
         return self._text
 
 
+# Sentences: (start, end, whether it is a numbered list item).
+_Sentences = Sequence[tuple[int, int, bool]]
+
 INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
 
 
@@ -500,14 +507,14 @@ def _segments(scan: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, i
     clauses: list[tuple[int, int]] = []
     for s, e, _ in marked:
         cpos = s
-        for m in CLAUSE_END.finditer(scan, s, e):
-            clauses.append((cpos, m.start()))
-            cpos = m.end()
+        for cut in CLAUSE_END.finditer(scan, s, e):
+            clauses.append((cpos, cut.start()))
+            cpos = cut.end()
         clauses.append((cpos, e))
     return marked, clauses
 
 
-def _months(amount: re.Match) -> float | None:
+def _months(amount: re.Match[str]) -> float | None:
     def num(value: str | None) -> float | None:
         if value is None:
             return None
@@ -557,7 +564,7 @@ def read_plan(text: str, cancer: str | None = None) -> PlanReading:
     """Read a free-text plan into components. Never raises for bad input."""
     if not isinstance(text, str) or not text.strip():
         return PlanReading()
-    unread_tail = ()
+    unread_tail: tuple[str, ...] = ()
     if len(text) > MAX_CHARS:
         unread_tail = (f"Only the first {MAX_CHARS:,} characters were read; the rest was not.",)
     source = text[:MAX_CHARS]
@@ -615,7 +622,7 @@ def _chains(scan: str, mentions: list[_Mention]) -> list[list[int]]:
     return groups
 
 
-def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
+def _mark_status(scan: str, mentions: list[_Mention], sentences: _Sentences) -> None:
     hedges: dict[tuple[int, int], bool] = {}
     options: dict[tuple[int, int], bool] = {}
     for group in _chains(scan, mentions):
@@ -672,7 +679,7 @@ def _mark_status(scan: str, mentions: list[_Mention], sentences) -> None:
             m.adj = bool(vocab.ADJUVANT.search(window)) and not m.neo
 
 
-def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
+def _test_status(scan: str, m: _Mention, status: str, sentences: _Sentences) -> str:
     if status == REFUSED:
         return REFUSED
     after = scan[m.end : min(m.clause[1], m.end + 25)]
@@ -699,7 +706,7 @@ def _test_status(scan: str, m: _Mention, status: str, sentences) -> str:
     return PLAN
 
 
-def _attach_durations(scan: str, mentions: list[_Mention], sentences) -> None:
+def _attach_durations(scan: str, mentions: list[_Mention], sentences: _Sentences) -> None:
     """A stated length goes to the treatment it is written against, within one sentence."""
     by_clause: dict[tuple[int, int], list[_Mention]] = {}
     for m in mentions:
@@ -723,7 +730,9 @@ def _attach_durations(scan: str, mentions: list[_Mention], sentences) -> None:
                     m.duration = max(m.duration or 0, months)
 
 
-def _duration_before(scan: str, items: list[_Mention], starts: list[int], de: int):
+def _duration_before(
+    scan: str, items: list[_Mention], starts: list[int], de: int
+) -> _Mention | None:
     """The treatment a length is written in front of: "6 months of ADT", "7 weeks of radiation"."""
     k = bisect.bisect_left(starts, de)
     if k >= len(items):
@@ -740,8 +749,14 @@ def _duration_before(scan: str, items: list[_Mention], starts: list[int], de: in
 
 
 def _duration_after(
-    scan: str, items: list[_Mention], starts: list[int], *, clause, ds: int, de: int
-):
+    scan: str,
+    items: list[_Mention],
+    starts: list[int],
+    *,
+    clause: tuple[int, int],
+    ds: int,
+    de: int,
+) -> _Mention | None:
     """The treatment a length is written after: "ADT for 6 months"."""
     k = bisect.bisect_left(starts, ds) - 1
     while k >= 0 and items[k].end > ds:
@@ -763,7 +778,7 @@ def _duration_after(
     return None
 
 
-def _order(scan: str, mentions: list[_Mention], sentences) -> None:
+def _order(scan: str, mentions: list[_Mention], sentences: _Sentences) -> None:
     cur = 1.0
     maxstep = 1.0
     seen_any = False
@@ -826,16 +841,27 @@ def _around_surgery(mentions: list[_Mention]) -> None:
                 m.step = m.steps[0]
 
 
+class _Common(TypedDict):
+    """What every component read from one mention shares."""
+
+    text: str
+    start: int
+    end: int
+    hedged: bool
+    conditional: bool
+    status: str
+
+
 def _components(source: str, m: _Mention) -> list[tuple[Component, float]]:
     text = source[m.start : m.end]
-    common = dict(
-        text=text,
-        start=m.start,
-        end=m.end,
-        hedged=m.hedged,
-        conditional=m.conditional,
-        status=m.status,
-    )
+    common: _Common = {
+        "text": text,
+        "start": m.start,
+        "end": m.end,
+        "hedged": m.hedged,
+        "conditional": m.conditional,
+        "status": m.status,
+    }
     out: list[tuple[Component, float]] = []
     if m.modality == "regimen":
         lex = lexicon()
@@ -887,7 +913,9 @@ EXPLAINS_AFTER = re.compile(r"[\s,]*(?:\(|:|-|with|of|using|namely)?\s*", re.IGN
 EXPLAINS_BEFORE = re.compile(r"[\s-]*(?:based|containing)?\s*", re.IGNORECASE)
 
 
-def _drop_explained(scan: str, items: list[tuple[Component, float]]):
+def _drop_explained(
+    scan: str, items: list[tuple[Component, float]]
+) -> list[tuple[Component, float]]:
     """Drop "chemo" when its own drugs are named beside it ("chemo (cisplatin)", "chemo with
     gemcitabine", "cisplatin-based chemotherapy"): the drugs say it, and a bare "chemo" left
     over would wrongly mean "some other drug may be meant"."""
@@ -917,7 +945,9 @@ def _steroid(generic: str) -> bool:
     return drug is not None and drug.drug_class == "corticosteroid"
 
 
-def _merge(source: str, scan: str, items: list[tuple[Component, float]]):
+def _merge(
+    source: str, scan: str, items: list[tuple[Component, float]]
+) -> list[tuple[Component, float]]:
     """Join neighbouring named drugs of one modality ("carboplatin and paclitaxel")."""
     out: list[tuple[Component, float]] = []
     for comp, step in items:
@@ -974,7 +1004,7 @@ NOTHING_PLANNED = re.compile(
 class _Covered:
     """The spans of the treatments found, for "is one here?" questions."""
 
-    def __init__(self, mentions) -> None:
+    def __init__(self, mentions: Sequence[_Mention]) -> None:
         self.covered = [(m.start, m.end) for m in mentions]
         self.starts = [s for s, _ in self.covered]
 
@@ -1023,7 +1053,15 @@ def _unknown_acronyms(source: str, scan: str, covered: _Covered, s: int, e: int)
     return out
 
 
-def _unread(source, scan, mentions, clauses, *, capitals, sentences=()) -> tuple[str, ...]:
+def _unread(
+    source: str,
+    scan: str,
+    mentions: Sequence[_Mention],
+    clauses: Sequence[tuple[int, int]],
+    *,
+    capitals: bool,
+    sentences: _Sentences = (),
+) -> tuple[str, ...]:
     """Clauses about treatment that name nothing we know, and unknown treatment acronyms."""
     out: list[str] = []
     covered = _Covered(mentions)

@@ -7,8 +7,11 @@ sides; the questions are drafts the patient may edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from secondopinion.core.words import count
+
+from .reader import Component
 
 NOT_SPECIFIC = "Not specific enough to compare: one side names the treatment only in general."
 UNREAD = "We could not compare this part: read both."
@@ -81,11 +84,11 @@ def duration_words(months: float | None) -> str:
     if months < 3 and abs(months * 52 / 12 - round(months * 52 / 12)) < 0.2:
         n = round(months * 52 / 12)
         return count(n, "week")
-    n = round(months) if abs(months - round(months)) < 0.05 else months
-    return count(n, "month")
+    amount = round(months) if abs(months - round(months)) < 0.05 else months
+    return count(amount, "month")
 
 
-def describe(component) -> str:
+def describe(component: Component) -> str:
     """One component in plain words: "letrozole for 5 years", "lumpectomy"."""
     if component.modality == "test":
         name = component.kind or component.text
@@ -101,7 +104,7 @@ def describe(component) -> str:
     return f"{name} for {length}" if length else name
 
 
-def describe_all(components: Sequence) -> str:
+def describe_all(components: Sequence[Component]) -> str:
     named = [c for c in components if c.specific and (c.drugs or c.procedure or c.kind)]
     parts = list(dict.fromkeys(describe(c) for c in (named or components)))
     return _join(parts) if parts else "nothing named"
@@ -117,7 +120,13 @@ def _order_words(order: Sequence[str]) -> str:
     return ", then ".join(MODALITY_LABEL.get(m, m) for m in order)
 
 
-def why(kind: str, modality: str, first, opinion, **extra) -> str:
+def why(
+    kind: str,
+    modality: str,
+    first: Sequence[Component],
+    opinion: Sequence[Component],
+    **extra: Any,
+) -> str:
     key = "omitted_refused" if kind == "omitted" and extra.get("refused") else kind
     return WHY[key].format(
         label=MODALITY_LABEL.get(modality, modality),
@@ -128,7 +137,13 @@ def why(kind: str, modality: str, first, opinion, **extra) -> str:
     )
 
 
-def questions(kind: str, audience: str, modality: str, first, opinion) -> tuple[str, ...]:
+def questions(
+    kind: str,
+    audience: str,
+    modality: str,
+    first: Sequence[Component],
+    opinion: Sequence[Component],
+) -> tuple[str, ...]:
     return tuple(
         q.format(
             label=MODALITY_LABEL.get(modality, modality),

@@ -60,7 +60,8 @@ class Comparison:
 
 
 def _answer(value: str) -> str:
-    return {Answer.YES: "Yes", Answer.NO: "No"}.get(value, DONT_KNOW)
+    words: dict[str, str] = {Answer.YES: "Yes", Answer.NO: "No"}
+    return words.get(value, DONT_KNOW)
 
 
 def _money(service: Service) -> str:

@@ -50,7 +50,7 @@ def doctor_records_for(services: list[Service]) -> dict:
         case_id__in=set(case_of.values()), service_id__in=list(case_of)
     ).order_by("-requested_at")
     for research in rows:
-        if case_of[research.service_id] == research.case_id:
+        if research.service_id is not None and case_of[research.service_id] == research.case_id:
             newest.setdefault(research.service_id, research)
     return {sid: doctor_cancer_record(research) for sid, research in newest.items()}
 
@@ -79,7 +79,7 @@ def doctor_awards_for(services: list[Service]) -> set:
         research__case_id__in=set(case_of.values()),
         research__service_id__in=list(case_of),
     ).values_list("research__service_id", "research__case_id")
-    return {sid for sid, cid in rows if case_of.get(sid) == cid}
+    return {sid for sid, cid in rows if sid is not None and case_of.get(sid) == cid}
 
 
 def rules_kinds() -> tuple[str, ...]:

@@ -201,7 +201,8 @@ class ServiceForm(EditGuardMixin, forms.ModelForm):
         return currency
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("status") in (Status.DECLINED, Status.RULED_OUT)
             and not (data.get("status_reason") or "").strip()

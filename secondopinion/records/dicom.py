@@ -19,6 +19,7 @@ No Django here.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import unicodedata
@@ -262,7 +263,7 @@ def header_read(path: str | os.PathLike[str], *, kind: str | None = None) -> Ins
                 # pydicom warns about odd values (e.g. "1A" as a number); we judge them ourselves.
                 warnings.simplefilter("ignore")
                 ds = pydicom.dcmread(
-                    _CappedReader(raw, size),  # type: ignore[arg-type]
+                    _CappedReader(raw, size),
                     stop_before_pixels=True,
                     force=(kind == "bare"),
                     specific_tags=HEADER_TAGS,
@@ -482,7 +483,7 @@ class StudyEntry:
     def image_count(self) -> int:
         return sum(s.image_count for s in self.series.values())
 
-    def date_value(self) -> date | None:
+    def date_value(self) -> datetime.date | None:  # the class has a `date` field of its own
         return da_parse(self.date)
 
 
@@ -748,7 +749,7 @@ def _preview(path: Path, *, max_pixels: int, size: int) -> bytes | None:
         return None  # refuse before any pixel is decoded
     file_size = path.stat().st_size
     with open(path, "rb") as raw:
-        ds = pydicom.dcmread(_CappedReader(raw, file_size))  # type: ignore[arg-type]
+        ds = pydicom.dcmread(_CappedReader(raw, file_size))
     frames = _int(ds, "NumberOfFrames") or 1
     samples = _int(ds, "SamplesPerPixel") or 1
     bits = _int(ds, "BitsAllocated") or 8
@@ -775,8 +776,7 @@ def _preview(path: Path, *, max_pixels: int, size: int) -> bytes | None:
         image = Image.fromarray(arr.astype(np.uint8), "RGB")
     else:
         values = apply_modality_lut(arr, ds).astype(np.float64)
-        center, width = _window(ds)
-        out = _stretch(values, (center, width) if center is not None else None)
+        out = _stretch(values, _window(ds))
         if photometric == "MONOCHROME1":
             out = 255 - out  # MONOCHROME1 shows the lowest value as white
         image = Image.fromarray(out.astype(np.uint8), "L")
@@ -786,17 +786,18 @@ def _preview(path: Path, *, max_pixels: int, size: int) -> bytes | None:
     return buffer.getvalue()
 
 
-def _window(ds: Any) -> tuple[float | None, float | None]:
+def _window(ds: Any) -> tuple[float, float] | None:
+    """The stated display window (center, width), or None when there is no usable one."""
     center, width = ds.get("WindowCenter"), ds.get("WindowWidth")
     try:
         if center is None or width is None:
-            return None, None
+            return None
         center = float(center[0] if _multi(center) else center)
         width = float(width[0] if _multi(width) else width)
     except (TypeError, ValueError, IndexError):
-        return None, None
+        return None
     if width <= 0:
-        return None, None
+        return None
     return center, width
 
 

@@ -118,7 +118,7 @@ class DiscScan:
         # Progress is measured against what the ZIP says it holds (checked again while reading).
         self.bytes_total = safezip.zip_declared_total(source)
         with open(source, "rb") as archive:
-            return self.zip_scan(archive, tmp_dir=tmp_dir)  # type: ignore[arg-type]
+            return self.zip_scan(archive, tmp_dir=tmp_dir)
 
     # -- one file -------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 MIB = 1024 * 1024
@@ -228,7 +228,9 @@ def _check_overlap(infos: list[zipfile.ZipInfo]) -> None:
 class _MemberReader:
     """A read-only stream over one member that counts what really comes out."""
 
-    def __init__(self, raw: BinaryIO, *, declared: int, budget: _Budget, head: bytes = b"") -> None:
+    def __init__(
+        self, raw: IO[bytes], *, declared: int, budget: _Budget, head: bytes = b""
+    ) -> None:
         self._raw = raw
         self._declared = declared
         self._budget = budget
@@ -388,7 +390,7 @@ def _walk_nested(
     # The inner archive's own bytes count towards the budget as they are copied out (reader),
     # and its members count again as they are read: both really take space and time.
     with tempfile.TemporaryFile(dir=tmp_dir) as inner:
-        shutil.copyfileobj(reader, inner, 1024 * 1024)  # type: ignore[misc]
+        shutil.copyfileobj(reader, inner, 1024 * 1024)
         inner.seek(0)
         yield from _walk(
             inner, limits=limits, budget=budget, depth=depth, prefix=prefix, tmp_dir=tmp_dir

@@ -54,7 +54,7 @@ def storage_root() -> Path:
     """
     if not storage_is_local():
         return staging_root()
-    root = Path(default_storage.location)
+    root = Path(default_storage.location)  # type: ignore[attr-defined]  # a FileSystemStorage
     root.mkdir(parents=True, exist_ok=True)
     return root
 

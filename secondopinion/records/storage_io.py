@@ -88,7 +88,7 @@ def folder_new(kind: str = "disc") -> str:
 def _chunks_of(source: BinaryIO | Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
     read = getattr(source, "read", None)
     if read is None:
-        yield from source  # type: ignore[misc]
+        yield from source
         return
     while True:
         chunk = read(chunk_size)
@@ -281,6 +281,6 @@ def _syncfs(root: Path) -> bool:
         return False
     fd = os.open(root, os.O_RDONLY)
     try:
-        return syncfs(fd) == 0
+        return bool(syncfs(fd) == 0)
     finally:
         os.close(fd)

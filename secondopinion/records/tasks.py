@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -96,7 +97,7 @@ def _text_extract(document_pk: int) -> None:
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
         return
     text = text.replace("\x00", "")
-    updates = {"text": text, "text_status": TextStatus.DONE}
+    updates: dict[str, Any] = {"text": text, "text_status": TextStatus.DONE}
     # No words (a blank scan): keep the type. A type from the record's own code stays too.
     if not document.type_confirmed and document.type_source != "code" and text.strip():
         suggested = detect.type_suggest(text)

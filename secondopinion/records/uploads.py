@@ -9,6 +9,7 @@ it crosses the limit (`SkipFile`), without touching the other files of the same 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Self
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -20,7 +21,9 @@ from secondopinion.records.detect import display_name_safe
 class StoredUpload(UploadedFile):
     """An uploaded file already in storage; `stored` says where and what it hashed to."""
 
-    def __init__(self, stored: storage_io.StoredFile, *, name: str, content_type: str) -> None:
+    def __init__(
+        self, stored: storage_io.StoredFile, *, name: str, content_type: str | None
+    ) -> None:
         self.safe_name = display_name_safe(name)
         # The name must be set: Django drops an uploaded file whose name is empty (falsy).
         super().__init__(
@@ -28,7 +31,9 @@ class StoredUpload(UploadedFile):
         )
         self.stored = stored
 
-    def open(self, mode=None):  # pragma: no cover - the view reads `stored.path` directly
+    def open(  # pragma: no cover - the view reads `stored.path` directly
+        self, mode: str | None = None, *args: Any, **kwargs: Any
+    ) -> Self:
         raise NotImplementedError
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -67,7 +68,7 @@ def index(request, case):
             .only("public_id", "original_name", "doc_type", "document_date", "text")
         )
         for document in matches:
-            document.snippet = _snippet(document.text, query)
+            document.snippet = _snippet(document.text, query)  # type: ignore[attr-defined]
     studies = ImagingStudy.objects.visible().filter(case=case).prefetch_related("series")
     imports = DiscImport.objects.filter(case=case).order_by("-created_at")[:5]
     portal_imports = PortalImport.objects.filter(case=case).order_by("-created_at")[:5]
@@ -302,7 +303,7 @@ def _stored_response(
     content_type: str,
     as_attachment: bool = False,
     filename: str = "",
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A stored vault file as a response: opened from the files folder, or streamed from object
     storage in chunks (never read whole into memory)."""
     if storage_is_local():
@@ -323,10 +324,9 @@ def _stored_response(
     size = stored_size(name)
     if size is not None:
         response["Content-Length"] = str(size)
-    if as_attachment:
-        response.headers["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=filename
-        )
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    if as_attachment and disposition:
+        response.headers["Content-Disposition"] = disposition
     return response
 
 

@@ -249,8 +249,8 @@ class _Backoff:
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
-            return min(exc.retry_after, self.cap)
-        return min(self.base * 2 ** (state.attempt_number - 1), self.cap)
+            return float(min(exc.retry_after, self.cap))
+        return float(min(self.base * 2 ** (state.attempt_number - 1), self.cap))
 
 
 class JsonFetcher:

@@ -5,10 +5,11 @@ Part of the pathology extractor (pure, no Django); see ``extraction.run.extract`
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 MAX_CHARS = 300_000  # a real report is 2-20 kB; anything past this is not read
@@ -64,12 +65,13 @@ class Fact:
     start: int
     end: int
     status: str = STATED
-    details: dict[str, Any] = field(default_factory=dict)
+    # `dataclasses.field` in full: the class has a `field` of its own.
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
     superseded: tuple[Fact, ...] = ()
     alternatives: tuple[Fact, ...] = ()
     # Internal ranking (higher wins among candidates of the same addendum level).
-    rank: int = field(default=0, compare=False)
-    addendum: int = field(default=0, compare=False)
+    rank: int = dataclasses.field(default=0, compare=False)
+    addendum: int = dataclasses.field(default=0, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -204,13 +206,16 @@ def _ocr_words(text: str) -> str:
     return _ZERO_IN_WORD.sub("o", text) if "0" in text else text
 
 
+_ROMAN_OCR = str.maketrans("li1|", "IIII")
+
+
 def _roman(token: str) -> str:
     """Normalise OCR'd roman numerals: 'Illc' -> 'IIIC', 'lV' -> 'IV'."""
     token = token.strip()
     head = re.match(r"[IVXilv1|]+", token)
     if not head:
         return token.upper()
-    numeral = head.group(0).translate(str.maketrans({"l": "I", "i": "I", "1": "I", "|": "I"}))
+    numeral = head.group(0).translate(_ROMAN_OCR)
     return numeral.upper() + token[head.end() :].upper()
 
 

@@ -171,7 +171,9 @@ def _slash_fractions(text: str) -> list[tuple[int, int, re.Match[str]]]:
     return fractions
 
 
-def _fractions(text: str, node_windows) -> list[tuple[int, int, re.Match[str]]]:
+def _fractions(
+    text: str, node_windows: list[tuple[int, int]]
+) -> list[tuple[int, int, re.Match[str]]]:
     """Every written count of positive over examined nodes, in any wording."""
     fractions = _slash_fractions(text)
     for m in _finditer_windows(_NODES_X_OF_Y, text, node_windows):
@@ -179,10 +181,10 @@ def _fractions(text: str, node_windows) -> list[tuple[int, int, re.Match[str]]]:
         if 0 < tot <= 150 and pos <= tot:
             fractions.append((pos, tot, m))
     for m in _finditer_windows(_NODES_OF, text, node_windows):
-        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
-        if pos is None or tot is None or tot == 0 or pos > tot:
+        said_pos, said_tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
+        if said_pos is None or said_tot is None or said_tot == 0 or said_pos > said_tot:
             continue
-        fractions.append((pos, tot, m))
+        fractions.append((said_pos, said_tot, m))
     for m in _finditer_windows(_NODES_ALL_NEG, text, node_windows):
         word = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or ""
         n = 1 if word.lower().endswith("single") else _to_int(word)

@@ -225,9 +225,11 @@ def _site_candidates(text: str) -> list[Fact]:
             )
         )
     for lab in _SITE_LABEL.finditer(text):
-        m = _SITE_WORD.search(text, lab.end(), lab.end() + 50)
-        if m:
-            out.append(_fact("site", _SITES[_which(m, "s")][0], text, m.start(), m.end(), rank=3))
+        hit = _SITE_WORD.search(text, lab.end(), lab.end() + 50)
+        if hit:
+            out.append(
+                _fact("site", _SITES[_which(hit, "s")][0], text, hit.start(), hit.end(), rank=3)
+            )
     # Many reports open with the specimen line: "Lung, right, middle lobe, wedge resection".
     head = _SITE_WORD.search(text, 0, min(len(text), 160))
     if head and _SITES[_which(head, "s")][0] != "lymph node":
@@ -235,9 +237,11 @@ def _site_candidates(text: str) -> list[Fact]:
         out.append(_fact("site", value, text, head.start(), head.end(), rank=1))
     diag = _DIAGNOSIS_HEADER.search(text)
     if diag:
-        m = _SITE_WORD.search(text, diag.end(), diag.end() + 300)
-        if m and _SITES[_which(m, "s")][0] != "lymph node":
-            out.append(_fact("site", _SITES[_which(m, "s")][0], text, m.start(), m.end(), rank=2))
+        hit = _SITE_WORD.search(text, diag.end(), diag.end() + 300)
+        if hit and _SITES[_which(hit, "s")][0] != "lymph node":
+            out.append(
+                _fact("site", _SITES[_which(hit, "s")][0], text, hit.start(), hit.end(), rank=2)
+            )
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json as json_module
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args, json: bool = False, **options):  # noqa: A002
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": str(case.public_id),
                 "patient": case.patient_name,

@@ -53,7 +53,7 @@ class WorkerSupervisor:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.poll):
-            code = self.process.poll()
+            code = self.process.poll() if self.process is not None else None
             if code is None:
                 continue
             now = time.monotonic()
