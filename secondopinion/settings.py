@@ -178,6 +178,25 @@ elif TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ValueError(f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}")
+if TASKS_BACKEND == "rq":
+    # Our backend passes each kind's timeout (below) to rq as its job_timeout.
+    TASKS["default"]["BACKEND"] = "secondopinion.core.rqbackend.JobsRQBackend"
+
+# The job lifecycle (docs/jobs.md): how long each kind of background job may run, how often a
+# running job says it is alive, after how long without a sign it counts as dead, and retries of
+# failures that can pass (database busy, connection lost, object storage errors).
+JOB_TIMEOUT_DEFAULT = env_int("JOB_TIMEOUT_DEFAULT", 900, minimum=1)
+JOB_TIMEOUTS = {
+    "text": env_int("JOB_TIMEOUT_TEXT", 900, minimum=1),
+    "pathology": env_int("JOB_TIMEOUT_PATHOLOGY", 300, minimum=1),
+    "cd_import": env_int("JOB_TIMEOUT_CD_IMPORT", 3600, minimum=1),
+    "packet": env_int("JOB_TIMEOUT_PACKET", 3600, minimum=1),
+    "doctor_research": env_int("JOB_TIMEOUT_DOCTOR_RESEARCH", 300, minimum=1),
+}
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120, minimum=1)
+JOB_RETRIES = env_int("JOB_RETRIES", 3, minimum=0)
+JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 10, minimum=1)
 
 # Health checks (core.health): addresses besides this machine's own that may ask /health/ over
 # plain http, with any Host, and see the deep check (a load balancer, a monitor); and how recently
@@ -319,6 +338,8 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Records are written here first, then moved into object storage (unused with local storage).
 RECORDS_STAGING_DIR = env_str("RECORDS_STAGING_DIR", str(DATA_DIR / "tmp" / "records"))
+# check-integrity --repair empties quarantine folders older than this many days.
+QUARANTINE_KEEP_DAYS = env_int("QUARANTINE_KEEP_DAYS", 30, minimum=1)
 
 # Hosted (an organisation runs it for many people) or a personal copy. Hosted unless told otherwise
 # when any hosted service is configured; account forms then never reveal whether an account exists.

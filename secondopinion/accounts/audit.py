@@ -63,6 +63,7 @@ ACTION_WORDS: dict[str, str] = {
     "document.deleted": "deleted a document",
     "packet.build": "built a records packet",
     "packet.download": "downloaded a records packet",
+    "job.retried": "started a stopped background task again",
     "link.create": "made a share link",
     "send.stop_overridden": "sent records to a service despite its stop sign",
     "link.revoke": "turned off a share link",

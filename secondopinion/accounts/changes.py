@@ -42,7 +42,8 @@ from secondopinion.accounts.models import AuditEvent
 CREATED, CHANGED, DELETED = "record.created", "record.changed", "record.deleted"
 PROJECT_PREFIX = "secondopinion."
 
-EXCLUDED_MODELS = {"accounts.auditevent", "opinions.linkevent"}
+# core.job: the background job lifecycle's own bookkeeping (Try again is audited as job.retried).
+EXCLUDED_MODELS = {"accounts.auditevent", "opinions.linkevent", "core.job"}
 # Fields that change by themselves while work runs, or on every sign-in: never worth a line.
 NOISE_FIELDS: dict[str, set[str]] = {
     "*": {"heartbeat_at", "heartbeat", "attempts", "updated_at"},

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from secondopinion.core.models import Job
 from secondopinion.core.registry import Registry
 
 # Apps that keep files register a `case_files(case) -> list[storage-name]` here from their
@@ -21,6 +22,7 @@ def case_delete(*, case) -> None:
     names: list[str] = []
     for source in FILE_SOURCES:
         names.extend(source(case))
+    Job.objects.filter(case_pk=case.pk).delete()  # no foreign key (core is below cases)
     case.delete()
 
     def remove_files() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secondopinion.cases import views
+from secondopinion.cases import views, views_jobs
 
 app_name = "cases"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:case_id>/timeline/", views.timeline, name="timeline"),
     path("<uuid:case_id>/goals/", views.goals, name="goals"),
     path("<uuid:case_id>/delete/", views.case_delete, name="delete"),
+    path("<uuid:case_id>/jobs/<uuid:job_id>/retry/", views_jobs.job_retry_view, name="job_retry"),
 ]

@@ -39,6 +39,21 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+def lock_try(fd: int) -> bool:
+    """Take the operating system's lock on an open file, without waiting; False when another
+    process holds it. Other "this is under way" files (a backup's record) use it too."""
+    return _try_lock(fd)
+
+
+def app_running(data_dir: Path) -> bool:
+    """True when a process holds the app lock of `data_dir` (the app runs there)."""
+    try:
+        with app_lock(data_dir):
+            return False
+    except AppRunning:
+        return True
+
+
 @contextmanager
 def app_lock(data_dir: Path) -> Iterator[None]:
     """Hold the app lock of `data_dir` for the block; raise AppRunning if someone else holds it."""

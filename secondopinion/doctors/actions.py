@@ -6,13 +6,14 @@ import uuid
 
 from django.db import transaction
 
+from secondopinion.core.jobs import job_enqueue
 from secondopinion.doctors.models import DoctorNote, DoctorResearch, ResearchStatus
-from secondopinion.doctors.tasks import doctor_research_run
 
 
 def _enqueue(research: DoctorResearch) -> None:
-    pk = research.pk
-    transaction.on_commit(lambda: doctor_research_run.enqueue(pk))
+    from secondopinion.doctors.tasks import DOCTOR_RESEARCH  # noqa: PLC0415 - tasks import clients
+
+    job_enqueue(DOCTOR_RESEARCH, research.pk, case_pk=research.case_id)
 
 
 def research_request(

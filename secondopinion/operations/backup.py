@@ -46,6 +46,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -62,7 +63,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
 from secondopinion.core import streamcrypt
-from secondopinion.core.applock import AppRunning, app_lock
+from secondopinion.core.applock import AppRunning, app_lock, lock_try
 from secondopinion.core.health import PROBE_PREFIX
 from secondopinion.operations.filerefs import stored_refs
 from secondopinion.operations.integrity import storage_walk
@@ -388,6 +389,15 @@ def installation_backup(
     if work.exists():
         shutil.rmtree(work)  # left by an interrupted earlier run of this same backup
     work.mkdir(mode=0o700)
+    with _under_way(work):
+        return _backup_write(
+            out=out, work=work, engine=engine, storage=storage, key=key, previous=previous
+        )
+
+
+def _backup_write(
+    *, out: Path, work: Path, engine: str, storage: Storage, key: Any, previous: Path | None
+) -> BackupResult:
     try:
         database = _database_store(work, engine, key)
         files, reused = _files_store(work, storage, key, previous)
@@ -427,6 +437,54 @@ def _private_write(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
+
+
+# --- backups cut off half way ----------------------------------------------------------------
+
+UNDER_WAY_DIR = "backups-under-way"  # in the data folder's tmp/: one record per running backup
+
+
+def _under_way_dir() -> Path:
+    return Path(settings.DATA_DIR) / "tmp" / UNDER_WAY_DIR
+
+
+@contextmanager
+def _under_way(work: Path) -> Iterator[None]:
+    """A record of this backup's `.partial` folder, locked while the backup runs. A backup that
+    was killed leaves the record unlocked, so `partial_backups_remove` knows its folder is dead."""
+    folder = _under_way_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    record = folder / f"{secrets.token_hex(8)}.json"
+    fd = os.open(record, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        lock_try(fd)  # a fresh file: always ours
+        os.write(fd, json.dumps({"partial": str(work)}).encode())
+        yield
+    finally:
+        os.close(fd)
+        record.unlink(missing_ok=True)
+
+
+def partial_backups_remove() -> list[str]:
+    """Remove the `.partial` folders of backups that were cut off (their process is gone).
+    Returns the folders removed; a backup still running is left alone."""
+    removed = []
+    folder = _under_way_dir()
+    for record in sorted(folder.glob("*.json")) if folder.exists() else []:
+        fd = os.open(record, os.O_RDWR)
+        try:
+            if not lock_try(fd):
+                continue  # that backup is running now
+            partial = Path(json.loads(record.read_text() or "{}").get("partial", ""))
+            if partial.name.endswith(".partial") and partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+                removed.append(str(partial))
+            record.unlink(missing_ok=True)
+        except ValueError:
+            record.unlink(missing_ok=True)  # not a record we wrote completely
+        finally:
+            os.close(fd)
+    return removed
 
 
 # --- checking a backup -----------------------------------------------------------------------

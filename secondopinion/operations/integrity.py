@@ -5,8 +5,14 @@ Three kinds of problem:
 - changed: the file is there but its size or SHA-256 differs from what was recorded on upload;
 - orphan: a file in storage that no row points at (for example the temporary file of an upload
   that was cut off by a crash, or the files of a CD import that never committed its rows);
-- interrupted: a CD import or packet build still marked "running" although it started longer ago
-  than `min_age` (its process died); repair marks it failed so the page stops showing progress.
+- interrupted: a background job whose heartbeat stopped (core/jobs.py; every one of them when
+  the app is stopped), or a CD import or packet build still marked "running" although it started
+  longer ago than `min_age` (its process died); repair marks it failed, removes what it had
+  half-written, and its page offers Try again;
+- staging: with object storage, a file left in the local staging folder by a request or an
+  import that died (a copy on its way to the bucket, never the only copy); repair deletes it;
+- multipart: with object storage, an upload to the bucket that was started and never finished
+  (invisible, but stored and billed); repair aborts it.
 
 Repair never deletes anything outright. It moves each bad or orphan file into a quarantine folder
 in the data folder, and for a row whose file is missing or changed it writes the row (and every row
@@ -14,7 +20,10 @@ that would go with it) as JSON into the same folder before removing it, so a per
 look at what was set aside. Each repair run leaves a `report.json` saying what it did.
 
 Files younger than `min_age` seconds are not called orphans: an upload in progress writes its file
-first and its row a moment later, and must not be swept away in between.
+first and its row a moment later, and must not be swept away in between. When the app is stopped
+(`check-integrity` holds the app lock), nothing can be in progress, and `min_age` is 0.
+
+The quarantine is emptied after QUARANTINE_KEEP_DAYS (`quarantine_prune`).
 """
 
 from __future__ import annotations
@@ -35,6 +44,10 @@ from django.db import transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from secondopinion.core import jobrules
+from secondopinion.core.jobs import INTERRUPTED, job_fail, rq_failed_feed
+from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
+from secondopinion.core.models import Job
 from secondopinion.core.words import count
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
@@ -43,6 +56,7 @@ from secondopinion.operations.filerefs import (
     names_of_objects,
     stored_refs,
 )
+from secondopinion.records.storage import staging_root, storage_is_local
 
 CHUNK_SIZE = 1024 * 1024
 DEFAULT_MIN_AGE = 3600  # seconds
@@ -148,9 +162,12 @@ def integrity_check(
     storage: Storage | None = None,
     quick: bool = False,
     min_age: float = DEFAULT_MIN_AGE,
+    stale_after: float | None = None,
     now: datetime | None = None,
 ) -> IntegrityReport:
-    """Compare every row's file with storage. `quick` checks presence only (no hashing)."""
+    """Compare every row's file with storage. `quick` checks presence only (no hashing).
+    `stale_after`: seconds without a heartbeat after which a running job is dead (default
+    JOB_STALE_SECONDS; 0 when the app is stopped)."""
     storage = storage or default_storage
     now = now or datetime.now(UTC)
     report = IntegrityReport(quick=quick)
@@ -173,11 +190,62 @@ def integrity_check(
             continue
         kind = "a temporary file left by an interrupted write" if _is_temporary(name) else ""
         report.problems.append(Problem("orphan", name, detail=kind or "no record points at it"))
-    report.problems.extend(_interrupted_jobs(cutoff))
+    dead = _dead_jobs(now, settings.JOB_STALE_SECONDS if stale_after is None else stale_after)
+    report.problems.extend(dead)
+    report.problems.extend(_interrupted_jobs(cutoff, covered={(p.detail, p.pk) for p in dead}))
+    if not storage_is_local():
+        report.problems.extend(_staging_leftovers(cutoff))
+        report.problems.extend(_multipart_leftovers(storage, cutoff))
     return report
 
 
-def _interrupted_jobs(cutoff: datetime) -> list[Problem]:
+def _dead_jobs(now: datetime, stale_after: float) -> list[Problem]:
+    """Background jobs marked running whose heartbeat stopped: their process died."""
+    problems = []
+    for job in Job.objects.filter(state=Job.State.RUNNING):
+        started = job.started_at or job.created_at
+        if jobrules.heartbeat_stale(
+            job.heartbeat_at, now=now, stale_after=stale_after, started_at=started
+        ):
+            problems.append(
+                Problem("interrupted", f"{job.kind} job #{job.key}", "core.Job", job.pk, job.kind)
+            )
+    return problems
+
+
+def _staging_leftovers(cutoff: datetime) -> list[Problem]:
+    root = staging_root()
+    problems = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        when = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        if when <= cutoff:
+            name = path.relative_to(root).as_posix()
+            problems.append(Problem("staging", name, detail="a copy left in the staging folder"))
+    return problems
+
+
+def _multipart_leftovers(storage: Storage, cutoff: datetime) -> list[Problem]:
+    bucket = getattr(storage, "bucket", None)
+    if bucket is None:
+        return []
+    return [
+        Problem("multipart", upload.key, detail=f"an unfinished upload ({upload.id})")
+        for upload in bucket.multipart_uploads.all()
+        if upload.initiated <= cutoff
+    ]
+
+
+# The job kind of each JOB_TABLES model, so a row the job lifecycle reports is not named twice.
+_TABLE_KINDS = {"records.DiscImport": "cd_import", "opinions.PacketBuild": "packet"}
+
+
+def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]]) -> list[Problem]:
+    covered_keys = {
+        (kind, key)
+        for kind, key in Job.objects.filter(pk__in=[pk for _, pk in covered]).values_list(
+            "kind", "key"
+        )
+    }
     problems: list[Problem] = []
     for table in JOB_TABLES:
         try:
@@ -187,14 +255,22 @@ def _interrupted_jobs(cutoff: datetime) -> list[Problem]:
         rows = model.objects.filter(
             **{table.status_field: table.running, f"{table.created_field}__lte": cutoff}
         ).values_list("pk", flat=True)
+        kind = _TABLE_KINDS.get(table.model, "")
         problems.extend(
             Problem("interrupted", f"{table.model} #{pk}", table.model, pk, "still marked running")
             for pk in rows
+            if (kind, pk) not in covered_keys
         )
     return problems
 
 
 def _job_fail(problem: Problem) -> str:
+    if problem.model == "core.Job":
+        job = Job.objects.filter(pk=problem.pk).first()
+        if job is None or not job_fail(job, JOB_INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
+            return "no longer running"
+        return "marked failed; what it had half-written was removed"
+
     table = next(t for t in JOB_TABLES if t.model == problem.model)
     model = apps.get_model(table.model)
     updated = model.objects.filter(pk=problem.pk, **{table.status_field: table.running}).update(
@@ -291,10 +367,7 @@ def integrity_repair(
     report.quarantine = str(folder)
     broken_rows = [p for p in report.problems if p.kind in ("missing", "changed")]
     for problem in report.problems:
-        if problem.kind == "orphan" and storage.exists(problem.name):
-            problem.action = "moved to " + _file_quarantine(storage, problem.name, folder)
-        elif problem.kind == "interrupted":
-            problem.action = _job_fail(problem)
+        problem.action = _leftover_repair(storage, problem, folder)
     for problem in broken_rows:
         if problem.pk is None:  # pragma: no cover - a broken row is always found by its id
             continue
@@ -316,6 +389,51 @@ def integrity_repair(
         )
     (folder / "report.json").write_text(json.dumps(report.as_dict(), indent=2))
     return report
+
+
+def _leftover_repair(storage: Storage, problem: Problem, folder: Path) -> str:
+    """Repair one problem that is a leftover (not a broken row); "" when it is not one."""
+    if problem.kind == "orphan" and storage.exists(problem.name):
+        return "moved to " + _file_quarantine(storage, problem.name, folder)
+    if problem.kind == "interrupted":
+        return _job_fail(problem)
+    if problem.kind == "staging":
+        (staging_root() / problem.name).unlink(missing_ok=True)
+        return "deleted (a copy, not the stored file)"
+    if problem.kind == "multipart":
+        return _multipart_abort(storage, problem)
+    return ""
+
+
+def _multipart_abort(storage: Storage, problem: Problem) -> str:
+    upload_id = problem.detail.rsplit("(", 1)[-1].rstrip(")")
+    storage.connection.meta.client.abort_multipart_upload(
+        Bucket=storage.bucket.name, Key=problem.name, UploadId=upload_id
+    )
+    return "aborted"
+
+
+def rq_failures_feed() -> int:
+    """rq's failed and abandoned runs, fed into the job lifecycle (hosted with rq)."""
+    return len(rq_failed_feed())
+
+
+def quarantine_prune(*, keep_days: int | None = None, now: datetime | None = None) -> list[str]:
+    """Delete quarantine folders older than `keep_days` (QUARANTINE_KEEP_DAYS). Each repair run
+    has its own folder named by its time; returns the folders deleted."""
+    keep_days = settings.QUARANTINE_KEEP_DAYS if keep_days is None else keep_days
+    now = now or datetime.now(UTC)
+    root = quarantine_root()
+    removed = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        try:
+            made = datetime.strptime(folder.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not a repair run's folder: someone put it there; leave it
+        if folder.is_dir() and now - made > timedelta(days=keep_days):
+            shutil.rmtree(folder)
+            removed.append(str(folder))
+    return removed
 
 
 class RepairRefused(RuntimeError):

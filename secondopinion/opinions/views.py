@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.core.editguard import row_version, values_version
+from secondopinion.core.jobs import job_for
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import passcodes, readings, report_pages, writes
 from secondopinion.opinions.forms import (
@@ -40,6 +41,7 @@ from secondopinion.opinions.models import (
 )
 from secondopinion.opinions.pdfs import QuestionList, handoff_pdf, questions_pdf
 from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
+from secondopinion.opinions.writes import PACKET_JOB
 from secondopinion.providers.facts import service_flags_now
 from secondopinion.providers.models import Service
 from secondopinion.providers.rules import STOP
@@ -154,7 +156,10 @@ def _build(case, build_id) -> PacketBuild:
 @case_view()
 def packet_status(request, case, build_id):
     build = _build(case, build_id)
-    return render(request, "opinions/packet_status.html", {"case": case, "build": build})
+    job = job_for(PACKET_JOB, build.pk)
+    return render(
+        request, "opinions/packet_status.html", {"case": case, "build": build, "job": job}
+    )
 
 
 @case_view()

@@ -6,6 +6,7 @@ this module feeds them from the database and stores what they return.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 import time
 import uuid
@@ -21,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from secondopinion.accounts.audit import audit_record
+from secondopinion.core.jobs import LOCAL_PREFIX, job_enqueue, job_scratch_add
 from secondopinion.core.words import doctor_name, sentence
 from secondopinion.opinions import calendar as ics
 from secondopinion.opinions import pdfs, readings, reportsafe, tokens
@@ -38,7 +40,9 @@ from secondopinion.opinions.sources import VaultItem, vault_items
 from secondopinion.pathology.facts import case_summary
 from secondopinion.providers.rules import BUSINESS, add_business_days
 from secondopinion.records.models import Document, ImagingStudy
+from secondopinion.records.storage import staging_root
 
+PACKET_JOB = "packet"  # the job kind (core/jobs.py, opinions/tasks.py)
 REPORT_MAX_BYTES = getattr(settings, "REPORT_MAX_BYTES", 50 * 1024 * 1024)
 
 
@@ -175,13 +179,10 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
 
 def packet_request(*, case, service, excluded: list[str] | None = None) -> PacketBuild:
     """Record a packet build and start it in the background once the row is committed."""
-    # The task module imports this one for packet_run; importing it at call time breaks the cycle.
-    from secondopinion.opinions.tasks import packet_build_task  # noqa: PLC0415
-
     if excluded is None:
         excluded = packet_default_excluded(case=case)
     build = PacketBuild.objects.create(case=case, service=service, excluded=list(excluded))
-    transaction.on_commit(lambda: packet_build_task.enqueue(build.pk))
+    job_enqueue(PACKET_JOB, build.pk, case_pk=case.pk)
     return build
 
 
@@ -218,15 +219,23 @@ def packet_run(*, build_pk: int) -> PacketBuild:
             target = Path(default_storage.path(name))
             local = True
         except NotImplementedError:
-            target = Path(tempfile.mkdtemp()) / "packet.zip"
+            # Object storage: the ZIP is made in the staging folder, then uploaded.
+            target = Path(tempfile.mkdtemp(prefix="packet-", dir=staging_root())) / "packet.zip"
             local = False
-        result = packet_write(
-            out=target, files=files, generated=generated, meta=meta, progress=_Progress(build)
-        )
+        # What a run that dies half way leaves behind, for the job lifecycle to remove.
+        job_scratch_add(PACKET_JOB, build.pk, name)
         if not local:
-            with target.open("rb") as fh:
-                name = default_storage.save(name, File(fh))
-            target.unlink()
+            job_scratch_add(PACKET_JOB, build.pk, f"{LOCAL_PREFIX}{target.parent}")
+        try:
+            result = packet_write(
+                out=target, files=files, generated=generated, meta=meta, progress=_Progress(build)
+            )
+            if not local:
+                with target.open("rb") as fh:
+                    name = default_storage.save(name, File(fh))
+        finally:
+            if not local:
+                shutil.rmtree(target.parent, ignore_errors=True)
     except PacketError as exc:
         PacketBuild.objects.filter(pk=build.pk).update(
             status=PacketBuild.Status.FAILED, error=str(exc), finished_at=timezone.now()

@@ -10,9 +10,12 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
         from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
+        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
         from secondopinion.providers.facts import MISSING_RECORDS_SOURCES  # noqa: PLC0415
-        from secondopinion.records import checklist, journey, lifecycle  # noqa: PLC0415
+        from secondopinion.records import checklist, jobs, journey, lifecycle  # noqa: PLC0415
 
         STAGE_SOURCES.register(journey.stages)
         FILE_SOURCES.register(lifecycle.case_files)
         MISSING_RECORDS_SOURCES.register(checklist.missing_for_service)
+        for kind in jobs.kinds():
+            job_kind_register(kind)

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
 from secondopinion.records import dicom, disc, safezip, storage_io
 from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
 from secondopinion.records.storage import (
@@ -142,6 +143,9 @@ def disc_import_run(
         fsync=False,
         on_progress=progress,
     )
+    # Where this run writes: removed by the job lifecycle if the process dies half way.
+    _scratch_note(disc_import, scan, root=root, local=local)
+    keep_upload = False  # the ZIP stays for Try again unless the disc itself was the problem
     # Images already in this case's vault are counted as duplicates instead of stored again.
     scan.index.known_add(
         ImagingInstance.objects.filter(case=disc_import.case).values_list(
@@ -179,6 +183,7 @@ def disc_import_run(
         _undo(disc_import, published=published, scan=scan)
         _failed(disc_import, exc.message)
     except BaseException:
+        keep_upload = True  # a bug, a busy database, a timeout: the same disc may yet import
         _undo(disc_import, published=published, scan=scan)
         _failed(
             disc_import, "The import stopped because of an unexpected problem. Nothing was kept."
@@ -188,8 +193,15 @@ def disc_import_run(
         if not local:
             scan.cleanup()  # only the empty staging folder is left: the files are in the bucket
     finally:
-        _upload_remove(disc_import)
+        if not keep_upload:
+            _upload_remove(disc_import)
     return disc_import
+
+
+def _scratch_note(disc_import: DiscImport, scan: disc.DiscScan, *, root: Path, local: bool) -> None:
+    job_scratch_add("cd_import", disc_import.pk, f"{scan.folder}/")
+    if not local:
+        job_scratch_add("cd_import", disc_import.pk, f"{LOCAL_PREFIX}{root / scan.folder}")
 
 
 def _published_remove(names: list[str]) -> None:

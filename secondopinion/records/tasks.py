@@ -11,6 +11,8 @@ from django.db import transaction
 from django_tasks import task
 
 from secondopinion import ocr
+from secondopinion.core.jobrules import is_transient
+from secondopinion.core.jobs import job_enqueue, job_run
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
@@ -61,6 +63,12 @@ def text_ready_notify(document_pk: int) -> None:
 @task()
 def document_text_extract(document_pk: int) -> None:
     """Read the text of a PDF or text file so it can be searched and recognised."""
+    with job_run("text", document_pk) as go:
+        if go:
+            _text_extract(document_pk)
+
+
+def _text_extract(document_pk: int) -> None:
     document = Document.objects.filter(pk=document_pk).first()
     if document is None or document.kind not in TEXT_KINDS:
         return
@@ -82,7 +90,9 @@ def document_text_extract(document_pk: int) -> None:
         )
         text_ready_notify(document_pk)
         return
-    except Exception:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF must not retry forever; its status says so
+        if is_transient(exc):
+            raise  # the database or storage was busy: the job lifecycle tries again later
         log.warning("text extraction failed for document %s", document.pk)  # no health details
         Document.objects.filter(pk=document_pk).update(text_status=TextStatus.FAILED)
         return
@@ -104,6 +114,12 @@ def document_text_extract(document_pk: int) -> None:
 @task()
 def disc_import_task(disc_import_pk: int) -> None:
     """Import an uploaded CD ZIP; progress and the result are kept on the DiscImport row."""
+    with job_run("cd_import", disc_import_pk) as go:
+        if go:
+            _disc_import(disc_import_pk)
+
+
+def _disc_import(disc_import_pk: int) -> None:
     disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
     if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
         return  # already run (tasks may be delivered twice)
@@ -125,11 +141,11 @@ def disc_import_task(disc_import_pk: int) -> None:
 
 
 def document_text_enqueue(document: Document) -> None:
-    transaction.on_commit(lambda: document_text_extract.enqueue(document.pk))
+    job_enqueue("text", document.pk, case_pk=document.case_id)
 
 
 def disc_import_enqueue(disc_import: DiscImport) -> None:
-    transaction.on_commit(lambda: disc_import_task.enqueue(disc_import.pk))
+    job_enqueue("cd_import", disc_import.pk, case_pk=disc_import.case_id)
 
 
 @task()

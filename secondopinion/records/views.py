@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.core.jobs import job_for
 from secondopinion.providers.models import Service
 from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
@@ -211,7 +212,7 @@ def document_detail(request, case, document_id):
     return render(
         request,
         "records/document_detail.html",
-        {"case": case, "document": document, "form": form},
+        {"case": case, "document": document, "form": form, "job": job_for("text", document.pk)},
     )
 
 
@@ -259,7 +260,12 @@ def import_detail(request, case, import_id):
     return render(
         request,
         "records/import_detail.html",
-        {"case": case, "disc_import": disc_import, "studies": studies},
+        {
+            "case": case,
+            "disc_import": disc_import,
+            "studies": studies,
+            "job": job_for("cd_import", disc_import.pk),
+        },
     )
 
 

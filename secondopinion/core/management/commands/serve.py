@@ -19,12 +19,14 @@ from collections import deque
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
+from django.db import connection
 from waitress import serve
 
 from secondopinion.core.applock import AppRunning, app_lock
+from secondopinion.core.jobs import jobs_sweep
 from secondopinion.core.warmup import warm_in_background
 
-WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "db_worker", "--interval", "0.5"]
+WORKER_COMMAND = [sys.executable, "-m", "secondopinion", "worker", "--interval", "0.5"]
 
 
 def _exit_cleanly(signum, frame) -> None:
@@ -35,8 +37,10 @@ class WorkerSupervisor:
     """Runs the worker and starts it again when it dies: at most `max_restarts` times within
     `window` seconds, after which it says so plainly and stops trying."""
 
-    def __init__(self, command, *, say, max_restarts: int = 5, window: float = 600, poll=1.0):
-        self.command, self.say = command, say
+    def __init__(
+        self, command, *, say, max_restarts: int = 5, window: float = 600, poll=1.0, on_death=None
+    ):
+        self.command, self.say, self.on_death = command, say, on_death
         self.max_restarts, self.window, self.poll = max_restarts, window, poll
         self.restarts: deque[float] = deque()
         self.process: subprocess.Popen | None = None
@@ -64,6 +68,8 @@ class WorkerSupervisor:
                 return
             self.restarts.append(now)
             self.say(f"The background worker stopped (exit code {code}). Starting it again.")
+            if self.on_death is not None:
+                self.on_death()  # what it was doing died with it
             self.process = subprocess.Popen(self.command)  # noqa: S603
 
     def stop(self) -> None:
@@ -96,10 +102,27 @@ class Command(BaseCommand):
                 "The app is already running from this data folder. Use that one, or stop it first."
             ) from None
 
+    def _jobs_dead(self) -> None:
+        """Fail the jobs of a worker that is gone (at start-up, and when the worker died)."""
+        try:
+            for job in jobs_sweep(stale_after=0):
+                self.stderr.write(
+                    f"A background job ({job.kind}) had stopped; its page offers Try again."
+                )
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connection.close()
+
     def _serve(self, host: str, port: int, no_worker: bool) -> None:
         supervisor = None
+        if settings.TASKS_BACKEND == "database":
+            # The app lock is ours: no worker of this data folder is alive, so every job still
+            # marked running died with the last run of the app.
+            self._jobs_dead()
         if not no_worker and settings.TASKS_BACKEND == "database":
-            supervisor = WorkerSupervisor(WORKER_COMMAND, say=self.stderr.write)
+            supervisor = WorkerSupervisor(
+                WORKER_COMMAND, say=self.stderr.write, on_death=self._jobs_dead
+            )
             supervisor.start()
         # Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) must also stop the worker, not
         # leave it running without its app: turn both into a normal exit so `finally` runs.

@@ -1,0 +1,86 @@
+"""The records vault's two kinds of background job, in the job lifecycle (core/jobs.py): reading a
+document's text (OCR of a scan included) and importing a CD (previews included).
+
+Each says how a failure shows on its object (`on_fail`) and how the object waits again for
+Try again (`requeue`).
+"""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from secondopinion.core.jobs import JobKind
+from secondopinion.records.imports import disc_import_rows_discard
+from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.tasks import disc_import_task, document_text_extract
+
+TEXT = "text"
+CD_IMPORT = "cd_import"
+
+
+def _document_case(pk: int) -> int | None:
+    return Document.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+
+
+def text_fail(pk: int, message: str) -> None:
+    Document.objects.filter(pk=pk).update(text_status=TextStatus.FAILED, text_note=message[:300])
+
+
+def text_requeue(pk: int) -> bool:
+    return bool(
+        Document.objects.filter(pk=pk).update(
+            text_status=TextStatus.PENDING, text_note="", text_pages_done=0, text_pages_total=0
+        )
+    )
+
+
+def _import_case(pk: int) -> int | None:
+    return DiscImport.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+
+
+def import_fail(pk: int, message: str) -> None:
+    """A dead or timed-out import: its hidden rows and their files go, the page says why. The
+    uploaded ZIP stays, so Try again can import it."""
+    disc_import_rows_discard(pk)
+    DiscImport.objects.filter(pk=pk).exclude(status=DiscImport.Status.DONE).update(
+        status=DiscImport.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def import_requeue(pk: int) -> bool:
+    """Back to waiting, when its upload is still there (a folder import from the command line
+    has none, and cannot be started again from the page)."""
+    disc_import = DiscImport.objects.filter(pk=pk).first()
+    if disc_import is None or disc_import.status == DiscImport.Status.DONE:
+        return False
+    if not disc_import.upload_name or not default_storage.exists(disc_import.upload_name):
+        return False
+    DiscImport.objects.filter(pk=pk).update(
+        status=DiscImport.Status.QUEUED, error="", bytes_done=0, finished_at=None
+    )
+    return True
+
+
+def kinds() -> list[JobKind]:
+    return [
+        JobKind(
+            name=TEXT,
+            task=document_text_extract,
+            on_fail=text_fail,
+            requeue=text_requeue,
+            case_of=_document_case,
+            fail_message="We could not read the text of this record. Please press Try again.",
+        ),
+        JobKind(
+            name=CD_IMPORT,
+            task=disc_import_task,
+            on_fail=import_fail,
+            requeue=import_requeue,
+            case_of=_import_case,
+            fail_message=(
+                "The import stopped because of an unexpected problem. Nothing was kept. "
+                "Please press Try again."
+            ),
+        ),
+    ]

@@ -1,0 +1,207 @@
+"""A worker killed with SIGKILL in the middle of a job, on both task backends: when a worker starts
+again the job is marked failed with a plain message, its half-written files are gone, Try again
+(the real view, audited) queues it again and it finishes, with nothing left on disk.
+
+Each step is its own process (tests/core/job_driver.py) against a file-based SQLite data folder.
+The database backend runs `secondopinion worker` (what `serve` starts); the rq backend runs
+`secondopinion rqworker` against the real Redis at REDIS_URL (127.0.0.1:6379 db 15 by default),
+skipped loudly when Redis is not reachable, and a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_hosted import _redis_reachable
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _env(backend: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST", "DATABASE_URL"))
+    }
+    # A worker that starts treats a job silent for over a second as dead (default: two minutes).
+    env.update(TASKS_BACKEND=backend, REDIS_URL=REDIS_URL, JOB_STALE_SECONDS="1")
+    env.update(JOB_HEARTBEAT_SECONDS="1", STORAGE_BACKEND="local", HOSTED="false")
+    return env
+
+
+def _step(backend: str, *args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.core.job_driver", *args],
+        cwd=ROOT,
+        env=_env(backend),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _worker_command(backend: str) -> list[str]:
+    if backend == "database":
+        return ["worker", "--interval", "0.2"]
+    return ["rqworker", "default", "--worker-class", "rq.SimpleWorker"]
+
+
+def _worker(backend: str, data_dir: Path, pause: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.core.job_driver", "worker", str(data_dir)]
+        + [str(data_dir / "marker"), pause, "--", *_worker_command(backend)],
+        cwd=ROOT,
+        env=_env(backend),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait(condition, what: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail(f"the worker ended before {what}: {process.stderr.read()[-3000:]}")
+        assert time.monotonic() < deadline, f"{what} did not happen in {seconds} s"
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("jobs-template") / "data"
+    folder.mkdir()
+    return folder, _step("immediate", "setup", str(folder))
+
+
+@pytest.fixture(params=["database", "rq"])
+def backend(request, capsys):
+    if request.param == "rq" and not _redis_reachable(REDIS_URL):
+        message = f"REDIS NOT REACHABLE at {REDIS_URL}: the rq worker kill tests did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    return request.param
+
+
+def _copy(template, tmp_path) -> tuple[Path, dict]:
+    folder, state = template
+    data_dir = tmp_path / "data"
+    shutil.copytree(folder, data_dir)
+    return data_dir, state
+
+
+def _kill_restart_retry(backend: str, data_dir: Path, kind: str, key: int, pause: str) -> dict:
+    """Kill the worker half way through the job, start a fresh one, press Try again; returns
+    the state after the kill+restart ("failed") and after the retry ("done")."""
+    first = _worker(backend, data_dir, pause)
+    try:
+        _wait(lambda: (data_dir / "marker").exists(), "the pause point", first)
+        at_kill = _step(backend, "state", str(data_dir))
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        _stop(first)
+    assert first.returncode == -signal.SIGKILL
+    assert at_kill["jobs"][f"{kind}:{key}"][0] == "running"
+    time.sleep(1.5)  # the dead job's last heartbeat is now older than JOB_STALE_SECONDS
+    second = _worker(backend, data_dir, "none")
+    try:
+        failed = {}
+
+        def marked_failed() -> bool:
+            failed.update(_step(backend, "state", str(data_dir)))
+            return failed["jobs"][f"{kind}:{key}"][0] == "failed"
+
+        _wait(marked_failed, "the dead job marked failed", second)
+        job_id = failed["jobs"][f"{kind}:{key}"][4]
+        pressed = _step(backend, "retry", str(data_dir), job_id)
+        done = {}
+
+        def finished() -> bool:
+            done.update(_step(backend, "state", str(data_dir)))
+            return done["jobs"][f"{kind}:{key}"][0] in ("done", "failed")
+
+        _wait(finished, "the job run again", second)
+    finally:
+        _stop(second)
+    return {"at_kill": at_kill, "failed": failed, "pressed": pressed, "done": done}
+
+
+def test_it_fails_a_killed_cd_import_then_imports_it_on_try_again(backend, template, tmp_path):
+    data_dir, _ = _copy(template, tmp_path)
+    started = _step(backend, "import", str(data_dir))
+    pk = started["import_pk"]
+    run = _kill_restart_retry(backend, data_dir, "cd_import", pk, "import")
+    disc_files = [f for f in run["at_kill"]["files"] if f.startswith("disc/")]
+    assert disc_files, "the kill came after some images were stored"
+
+    failed = run["failed"]
+    state, error_class, message, attempts, _ = failed["jobs"][f"cd_import:{pk}"]
+    assert (error_class, attempts) == ("Interrupted", 1)
+    assert "interrupted" in message and "Try again" in message
+    assert failed["imports"] == [
+        {"pk": pk, "status": "failed", "error": message, "upload_name": started["upload"]}
+    ]
+    # Half the disc's images were in storage; they are gone, the uploaded ZIP stays for Try again.
+    assert not [f for f in failed["files"] if f.startswith("disc/")]
+    assert started["upload"] in failed["files"]
+    assert failed["instances"] == 0
+
+    assert run["pressed"] == {"status": 302, "audited": 1}
+    done = run["done"]
+    assert done["jobs"][f"cd_import:{pk}"][:2] == ["done", ""]
+    assert done["imports"][0]["status"] == "done" and done["imports"][0]["upload_name"] == ""
+    assert done["instances"] == 12  # the whole disc: 2 series of 6 images
+    # Nothing left: every stored file belongs to a record, no staging copy, no upload.
+    assert done["problems"] == [] and done["recent"] == []
+    assert not [f for f in done["files"] if f.startswith(".")]
+    assert started["upload"] not in done["files"]
+    assert done["staging"] == []
+
+
+def test_it_fails_a_killed_packet_build_then_builds_it_on_try_again(backend, template, tmp_path):
+    data_dir, state = _copy(template, tmp_path)
+    pk = _step(backend, "packet", str(data_dir), str(state["service_pk"]))["build_pk"]
+    run = _kill_restart_retry(backend, data_dir, "packet", pk, "packet")
+    partial = [f for f in run["at_kill"]["files"] if f.startswith("packets/")]
+    assert partial and all(f.rsplit("/", 1)[-1].startswith(".") for f in partial), partial
+
+    failed = run["failed"]
+    assert failed["jobs"][f"packet:{pk}"][1] == "Interrupted"
+    assert failed["packets"][0]["status"] == "failed"
+    assert "interrupted" in failed["packets"][0]["error"]
+    assert not [f for f in failed["files"] if f.startswith("packets/")]  # the half ZIP is gone
+
+    assert run["pressed"] == {"status": 302, "audited": 1}
+    done = run["done"]
+    assert done["jobs"][f"packet:{pk}"][:2] == ["done", ""]
+    packet = done["packets"][0]
+    assert packet["status"] == "done"
+    assert [f for f in done["files"] if f.startswith("packets/")] == [packet["file_name"]]
+    assert done["problems"] == [] and done["recent"] == []
