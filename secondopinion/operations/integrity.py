@@ -34,6 +34,7 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -266,7 +267,7 @@ def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]])
 
 def _job_fail(problem: Problem) -> str:
     if problem.model == "core.Job":
-        job = Job.objects.filter(pk=problem.pk).first()
+        job = Job.objects.filter(pk=problem.pk).first() if problem.pk is not None else None
         if job is None or not job_fail(job, JOB_INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
             return "no longer running"
         return "marked failed; what it had half-written was removed"
@@ -407,8 +408,9 @@ def _leftover_repair(storage: Storage, problem: Problem, folder: Path) -> str:
 
 def _multipart_abort(storage: Storage, problem: Problem) -> str:
     upload_id = problem.detail.rsplit("(", 1)[-1].rstrip(")")
-    storage.connection.meta.client.abort_multipart_upload(
-        Bucket=storage.bucket.name, Key=problem.name, UploadId=upload_id
+    s3: Any = storage  # only reached with django-storages' S3 storage (a multipart upload)
+    s3.connection.meta.client.abort_multipart_upload(
+        Bucket=s3.bucket.name, Key=problem.name, UploadId=upload_id
     )
     return "aborted"
 
