@@ -28,6 +28,12 @@
       link.classList.toggle("button-disabled", !usable);
       if (link.tagName === "A") { link.href = url(Math.min(Math.max(target, 1), count)); }
     });
+    // The window links keep the slice being looked at.
+    root.querySelectorAll("[data-window-link]").forEach(function (link) {
+      var address = new URL(link.href, window.location.href);
+      address.searchParams.set("slice", String(current));
+      link.href = address.pathname + address.search;
+    });
   }
 
   function show(state) {
