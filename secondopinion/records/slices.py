@@ -83,6 +83,7 @@ class _CappedReader(io.RawIOBase):
     def __init__(self, fp: BinaryIO, size: int) -> None:
         self._fp = fp
         self._size = size
+        self._at = fp.tell()  # kept here: asking the file for it on every read is slow
         self.name = getattr(fp, "name", "")
 
     def readable(self) -> bool:
@@ -92,16 +93,19 @@ class _CappedReader(io.RawIOBase):
         return True
 
     def read(self, n: int | None = -1) -> bytes:
-        left = max(self._size - self._fp.tell(), 0)
+        left = max(self._size - self._at, 0)
         if n is None or n < 0 or n > left:
             n = left
-        return self._fp.read(n)
+        data = self._fp.read(n)
+        self._at += len(data)
+        return data
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._fp.seek(offset, whence)
+        self._at = self._fp.seek(offset, whence)
+        return self._at
 
     def tell(self) -> int:
-        return self._fp.tell()
+        return self._at
 
 
 def window_apply(values: np.ndarray, *, center: float, width: float) -> np.ndarray:

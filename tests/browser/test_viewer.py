@@ -58,9 +58,9 @@ def _shown(page, number: int) -> None:
     )
 
 
-def test_it_steps_through_a_200_slice_series(
-    page, browser, live_server, new_user, create_case, axe_check, shot, tmp_path, settings
-):
+@pytest.fixture
+def series_page(page, new_user, create_case, tmp_path, settings):
+    """A new user's case with a 200-slice CT series imported; the records page open."""
     settings.VIEWER_CACHE_DIR = tmp_path / "cache"
     new_user(page, "scan.viewer@example.org")
     case_url = create_case(page, patient="Sam Rivera")
@@ -70,11 +70,14 @@ def test_it_steps_through_a_200_slice_series(
     disc_import_run(disc_import=disc_import, source=tmp_path / "cd")
     disc_import.refresh_from_db()
     assert disc_import.status == "done", disc_import.error
-
     page.goto(case_url + "records/")
-    shot(page, "viewer-00-records")
     page.get_by_role("link", name=re.compile(r"^Look through it")).click()
     page.get_by_role("heading", name="AXIAL 2.5MM").wait_for()
+    return page
+
+
+def test_it_steps_through_a_200_slice_series(series_page, axe_check, shot):
+    page = series_page
     assert "not a diagnostic viewer" in page.locator(".viewer-notice").inner_text()
     _shown(page, 101)  # opens in the middle, like the thumbnail
     assert page.locator("[data-position]").inner_text() == "Position: 2.5 mm"
@@ -123,21 +126,25 @@ def test_it_steps_through_a_200_slice_series(
     axe_check(page)
     shot(page, "viewer-02-phone-lung")
 
-    # Without JavaScript the same page works as links and a form.
+
+def test_it_works_as_links_and_a_form_without_javascript(series_page, browser, live_server, shot):
     plain = browser.new_context(
         base_url=live_server.url,
         java_script_enabled=False,
-        storage_state=page.context.storage_state(),
+        storage_state=series_page.context.storage_state(),
     )
     try:
-        nojs = plain.new_page()
-        nojs.goto(page.url)
-        nojs.get_by_role("link", name="Next slice").click()
-        nojs.get_by_text(f"Slice 151 of {SLICES}", exact=True).wait_for()
-        nojs.get_by_label("Choose a slice (1 to 200)").fill("10")
-        nojs.get_by_role("button", name="Show this slice").click()
-        nojs.get_by_text(f"Slice 10 of {SLICES}", exact=True).wait_for()
-        assert "window=lung" in nojs.url
-        shot(nojs, "viewer-03-no-script")
+        page = plain.new_page()
+        page.goto(series_page.url)
+        page.get_by_text(f"Slice 101 of {SLICES}", exact=True).wait_for()
+        page.get_by_role("link", name="Lung (W1500 L-600)").click()
+        page.get_by_role("link", name="Next slice").click()
+        page.get_by_text(f"Slice 102 of {SLICES}", exact=True).wait_for()
+        page.get_by_label("Choose a slice (1 to 200)").fill("10")
+        page.get_by_role("button", name="Show this slice").click()
+        page.get_by_text(f"Slice 10 of {SLICES}", exact=True).wait_for()
+        assert "window=lung" in page.url
+        assert page.locator("[data-image]").evaluate("i => i.complete && i.naturalWidth > 0")
+        shot(page, "viewer-03-no-script")
     finally:
         plain.close()

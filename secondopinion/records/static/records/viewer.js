@@ -83,7 +83,7 @@
   root.querySelectorAll("[data-step]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      go(current + parseInt(link.dataset.step, 10));
+      go(wanted + parseInt(link.dataset.step, 10));  // from the slice last asked for
     });
   });
   document.addEventListener("keydown", function (event) {
