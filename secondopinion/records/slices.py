@@ -192,7 +192,7 @@ def header_read(path: Path) -> Any:
     size = path.stat().st_size
     try:
         with open(path, "rb") as raw:
-            return pydicom.dcmread(_CappedReader(raw, size), stop_before_pixels=True)  # type: ignore[arg-type]
+            return pydicom.dcmread(_CappedReader(raw, size), stop_before_pixels=True)
     except Exception as error:  # noqa: BLE001 - any parsing failure is the same plain answer
         raise SliceProblem(
             "This file could not be read as a scan picture. It may be damaged."
