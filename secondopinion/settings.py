@@ -340,6 +340,9 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 RECORDS_STAGING_DIR = env_str("RECORDS_STAGING_DIR", str(DATA_DIR / "tmp" / "records"))
 # check-integrity --repair empties quarantine folders older than this many days.
 QUARANTINE_KEEP_DAYS = env_int("QUARANTINE_KEEP_DAYS", 30, minimum=1)
+# The scan viewer keeps the slices it has drawn here (private, rebuilt when missing), up to this size.
+VIEWER_CACHE_DIR = DATA_DIR / "cache" / "slices"
+VIEWER_CACHE_BYTES = env_int("VIEWER_CACHE_MB", 256, minimum=1) * 1024 * 1024
 
 # Hosted (an organisation runs it for many people) or a personal copy. Hosted unless told otherwise
 # when any hosted service is configured; account forms then never reveal whether an account exists.

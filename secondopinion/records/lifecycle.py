@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
+from secondopinion.records import viewer
 from secondopinion.records.models import (
     DiscImport,
     Document,
@@ -12,6 +15,9 @@ from secondopinion.records.models import (
 
 
 def case_files(case) -> list[str]:
+    # The viewer's drawn slices are not stored files, but they are this case's pictures: they go
+    # with the case (the cache folder is removed once the deletion has committed).
+    transaction.on_commit(lambda: viewer.case_cache_remove(case))
     names = list(Document.objects.filter(case=case).values_list("stored_name", flat=True))
     names += (
         Document.objects.filter(case=case)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secondopinion.records import views, views_portal
+from secondopinion.records import views, views_portal, views_viewer
 
 app_name = "records"
 urlpatterns = [
@@ -23,6 +23,12 @@ urlpatterns = [
     path("portal/<uuid:portal_import_id>/plan/", views_portal.portal_plan, name="portal_plan"),
     path("studies/<uuid:study_id>/", views.study_detail, name="study_detail"),
     path("series/<uuid:series_id>/preview.png", views.series_preview, name="series_preview"),
+    path("series/<uuid:series_id>/view/", views_viewer.series_viewer, name="series_viewer"),
+    path(
+        "series/<uuid:series_id>/slices/<int:slice_number>.png",
+        views_viewer.series_slice,
+        name="series_slice",
+    ),
     path("services/<uuid:service_id>/checklist/", views.checklist, name="checklist"),
     path("services/<uuid:service_id>/letter/", views.request_letter, name="letter"),
     path("services/<uuid:service_id>/letter.pdf", views.request_letter_pdf, name="letter_pdf"),

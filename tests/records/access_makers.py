@@ -13,6 +13,7 @@ MAKERS = {
     "import_id": lambda case: make_study(case).disc_import.public_id,
     "study_id": lambda case: make_study(case).public_id,
     "series_id": _series,
+    "slice_number": lambda case: 1,  # the one image of make_study's series
 }
 
 
