@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextvars
 import copy
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -173,8 +174,9 @@ def _write(changes: dict, *, named: frozenset) -> None:
         return
     gone = {c.case_id for c in rows if c.kind == DELETED and c.case_id}
     if gone:
-        case_model = AuditEvent._meta.get_field("case").related_model
-        gone -= set(case_model.objects.filter(pk__in=gone).values_list("pk", flat=True))
+        # A foreign key names a model class, never "self" here.
+        case_model = cast("type[models.Model]", AuditEvent._meta.get_field("case").related_model)
+        gone -= set(case_model._default_manager.filter(pk__in=gone).values_list("pk", flat=True))
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -203,13 +205,12 @@ def _current_batch() -> _Batch:
     """
     callbacks = connection.run_on_commit
     batch = _batch.get()
-    alive = (
-        batch is not None
-        and not batch.flushed
-        and batch.index < len(callbacks)
-        and callbacks[batch.index][1] == batch.flush
-    )
-    if not alive:
+    if (
+        batch is None
+        or batch.flushed
+        or batch.index >= len(callbacks)
+        or callbacks[batch.index][1] != batch.flush
+    ):
         batch = _Batch()
         _batch.set(batch)
     transaction.on_commit(batch.flush)
@@ -308,9 +309,14 @@ def _changed_fields(instance: models.Model, update_fields) -> set[str]:
     else:
         names = {name for name, value in now.items() if name in before and before[name] != value}
         if update_fields:
-            names &= {instance._meta.get_field(n).attname for n in update_fields}
+            # save() takes concrete fields only in update_fields, so each one has an attname.
+            names &= {_concrete(instance, n).attname for n in update_fields}
     names_by_attname = {f.attname: f.name for f in instance._meta.concrete_fields}
     return {names_by_attname.get(n, n) for n in names}
+
+
+def _concrete(instance: models.Model, name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", instance._meta.get_field(name))
 
 
 def _on_init(sender, instance, **kwargs) -> None:
@@ -398,7 +404,7 @@ def _models_by_name() -> dict[str, type[models.Model]]:
 def _field_words(model: type[models.Model] | None, name: str) -> str:
     if model is not None:
         try:
-            label = str(model._meta.get_field(name).verbose_name)
+            label = str(getattr(model._meta.get_field(name), "verbose_name", ""))
         except Exception:  # noqa: BLE001 - a field removed since: its name is enough
             label = ""
         if label and len(label) <= 40 and not label.endswith("?"):

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models, transaction
+from django.http import QueryDict
 
 STALE_MESSAGE = (
     "Someone else saved changes to this page while you were editing it, so your changes are not "
@@ -53,7 +54,8 @@ def row_version(instance: models.Model, names: list[str]) -> str:
 
 
 def _stored(instance: models.Model, name: str) -> Any:
-    field = instance._meta.get_field(name)
+    # Only the concrete fields are guarded (EditGuardMixin._guarded).
+    field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
     return field.value_from_object(instance)
 
 
@@ -71,7 +73,14 @@ def _shown(value: Any, field: forms.Field) -> str:
     return str(value)
 
 
-class EditGuardMixin:
+if TYPE_CHECKING:
+    # Checked as the ModelForm it is always mixed into; a plain class when running.
+    _FormBase = forms.ModelForm[Any]
+else:
+    _FormBase = object
+
+
+class EditGuardMixin(_FormBase):
     """Mix into a ModelForm that edits an existing, shared row (before forms.ModelForm)."""
 
     stale: bool = False
@@ -100,7 +109,7 @@ class EditGuardMixin:
         model = type(self.instance)
         return model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         seen = (self.data.get(self.add_prefix(FIELD_NAME)) or "").strip()
         if self.instance.pk is None or not seen:
@@ -111,7 +120,7 @@ class EditGuardMixin:
             return cleaned
         now = row_version(current, self._guarded())
         if now != seen:
-            self._refuse(current, now, cleaned)
+            self._refuse(current, now, cleaned or {})
         return cleaned
 
     def _refuse(self, current: models.Model, now: str, cleaned: dict[str, Any]) -> None:
@@ -133,11 +142,13 @@ class EditGuardMixin:
                     )
                 )
         # The next Save is made knowing what is stored now.
-        self.data = self.data.copy()
-        self.data[self.add_prefix(FIELD_NAME)] = now
+        # A bound form's data is a QueryDict (or a dict in tests): both copy and take a key.
+        data = cast("QueryDict", self.data).copy()
+        data[self.add_prefix(FIELD_NAME)] = now
+        self.data = data
         raise forms.ValidationError(STALE_MESSAGE, code="stale")
 
-    def save(self, commit: bool = True) -> models.Model:
+    def save(self, commit: bool = True) -> Any:
         if not commit or self.instance.pk is None:
             return super().save(commit=commit)
         seen = (self.data.get(self.add_prefix(FIELD_NAME)) or "").strip()

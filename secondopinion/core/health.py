@@ -135,7 +135,7 @@ def _database_queue_probe() -> dict[str, Any]:
 
 
 def queue_probe() -> dict[str, Any] | None:
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     if backend.endswith("RQBackend"):
         return _rq_probe()
     if backend.endswith("DatabaseBackend"):

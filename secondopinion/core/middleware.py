@@ -124,7 +124,7 @@ def request_id(get_response: Callable[[HttpRequest], HttpResponse]):
 
     def middleware(request: HttpRequest) -> HttpResponse:
         with request_id_set(request_id_accept(request.META.get("HTTP_X_REQUEST_ID"))) as rid:
-            request.request_id = rid
+            request.request_id = rid  # type: ignore[attr-defined]  # our own attribute
             response = get_response(request)
             response["X-Request-ID"] = rid
             return response

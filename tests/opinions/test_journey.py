@@ -7,6 +7,7 @@ from secondopinion.opinions.journey import stages
 from secondopinion.opinions.models import Decision, Handoff
 from tests.opinions.factories import make_build, make_opinion
 from tests.providers.factories import make_service
+from tests.queries import queries
 
 TODAY = datetime.date(2026, 5, 1)
 
@@ -73,9 +74,17 @@ def test_a_warning_on_an_earlier_service_does_not_lead_once_an_opinion_is_in(cas
     assert next_key(case) == "decide"
 
 
-def test_it_uses_a_constant_number_of_queries(case, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
-        stages(case, TODAY)
+def test_it_uses_the_same_number_of_queries_for_1_or_10_services_and_opinions(case):
+    def add(n: int) -> None:
+        for i in range(n):
+            service = make_service(case, name=f"Center {i} of {n}")
+            make_opinion(case, service=service)
+
+    add(1)
+    stages(case, TODAY)  # warm caches (content types)
+    one = queries(lambda: stages(case, TODAY))
+    add(9)
+    assert queries(lambda: stages(case, TODAY)) == one
 
 
 def test_it_shows_the_stages_on_the_dashboard(owner_client, case):

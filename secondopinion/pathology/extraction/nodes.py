@@ -191,10 +191,12 @@ def _fractions(
         if n:
             fractions.append((0, n, m))
     for m in _finditer_windows(_NODES_WORD_FRACTION, text, node_windows):
-        pos, tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
+        said_pos, said_tot = _to_int(m.group("pos")), _to_int(m.group("tot"))
         # The words and the digits must agree, or neither is trusted.
-        if pos == int(m.group("posd")) and tot == int(m.group("totd")) and tot and pos <= tot:
-            fractions.append((pos, tot, m))
+        if said_pos != int(m.group("posd")) or said_tot != int(m.group("totd")):
+            continue
+        if said_pos is not None and said_tot and said_pos <= said_tot:
+            fractions.append((said_pos, said_tot, m))
     return fractions
 
 

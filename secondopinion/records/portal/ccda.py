@@ -90,7 +90,7 @@ def prolog_check(path: Path) -> None:
         raise PortalRefused("This file does not start like a health record (C-CDA XML).")
 
 
-def _parser_options() -> dict:
+def _parser_options() -> dict[str, bool]:
     return {
         "resolve_entities": False,
         "no_network": True,
@@ -107,7 +107,7 @@ def is_cda(path: Path) -> bool:
     prolog_check(path)  # a DOCTYPE refuses the whole download, wherever it is
     try:
         for _event, elem in etree.iterparse(str(path), events=("start",), **_parser_options()):
-            return elem.tag == _q("ClinicalDocument")
+            return bool(elem.tag == _q("ClinicalDocument"))
     except (etree.XMLSyntaxError, OSError):
         return False
     return False
@@ -508,7 +508,9 @@ def narrative_text(elem: etree._Element) -> str:
     return "\n".join(lines)
 
 
-def _best_coded(elements: list[etree._Element], *, prefer: tuple[str, ...]):
+def _best_coded(
+    elements: list[etree._Element], *, prefer: tuple[str, ...]
+) -> etree._Element | None:
     coded = [e for e in elements if e.get("code")]
     for system in prefer:
         for elem in coded:
@@ -534,7 +536,7 @@ def _value_text(value: etree._Element | None) -> str:
     if kind.endswith("PQ"):
         return f"{value.get('value', '')} {value.get('unit', '')}".strip()
     if value.get("displayName") or value.get("code"):
-        return value.get("displayName") or value.get("code", "")
+        return str(value.get("displayName") or value.get("code", ""))
     return " ".join("".join(value.itertext()).split())
 
 

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from secondopinion.records import detect
 from secondopinion.records.portal import codes
@@ -80,11 +80,11 @@ MIME_KIND = {
 # --- careful getters: a value of the wrong type is simply absent -----------------------
 
 
-def _d(value: Any) -> dict:
+def _d(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _l(value: Any) -> list:
+def _l(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
@@ -137,7 +137,7 @@ class FhirReader:
         self.spool_dir = spool_dir
         self.limits = limits
         self.medications: dict[str, tuple[str, str, str]] = {}  # "Medication/id" -> code
-        self.pending: list[tuple[str, dict, Source]] = []  # medicines named by reference
+        self.pending: list[tuple[str, dict[str, Any], Source]] = []  # medicines named by reference
 
     # --- entry points ------------------------------------------------------------------
 
@@ -203,7 +203,7 @@ class FhirReader:
         else:
             self.read.skip(f"{kind} resources (not read)")
 
-    def _bundle(self, data: dict, *, name: str, depth: int) -> None:
+    def _bundle(self, data: dict[str, Any], *, name: str, depth: int) -> None:
         if depth >= 2:
             self.read.skip("bundles inside bundles inside bundles (not read)")
             return
@@ -222,18 +222,18 @@ class FhirReader:
             if resource.get("resourceType") == "Medication":
                 self._medication_resource(resource, Source(name, ""))
         for entry in entries:
-            resource = _d(entry).get("resource")
-            if resource is None:
+            found = _d(entry).get("resource")
+            if found is None:
                 self.read.skip("bundle entries without a resource (links only; never fetched)")
                 continue
-            if _d(resource).get("resourceType") == "Medication":
+            if _d(found).get("resourceType") == "Medication":
                 self.read.resources += 1
                 continue
-            self.resource(resource, name=name, depth=depth + 1)
+            self.resource(found, name=name, depth=depth + 1)
 
     # --- handlers ---------------------------------------------------------------------
 
-    def _patient(self, data: dict, source: Source) -> None:
+    def _patient(self, data: dict[str, Any], source: Source) -> None:
         names = [_d(n) for n in _l(data.get("name"))]
         chosen = next(
             (n for n in names if _s(n.get("use")) == "official"), names[0] if names else {}
@@ -251,7 +251,7 @@ class FhirReader:
             )
         )
 
-    def _condition(self, data: dict, source: Source) -> None:
+    def _condition(self, data: dict[str, Any], source: Source) -> None:
         code, system, words, pairs = codeable(data.get("code"))
         if not code and not words:
             self.read.skip("conditions without a name or code")
@@ -280,12 +280,12 @@ class FhirReader:
             )
         )
 
-    def _medication_resource(self, data: dict, source: Source) -> None:
+    def _medication_resource(self, data: dict[str, Any], source: Source) -> None:
         rid = _s(data.get("id"), 80)
         if _ID.match(rid):
             self.medications[f"Medication/{rid}"] = codeable(data.get("code"))[:3]
 
-    def _medication(self, data: dict, source: Source) -> None:
+    def _medication(self, data: dict[str, Any], source: Source) -> None:
         if "medicationCodeableConcept" in data:
             code, system, words, _pairs = codeable(data.get("medicationCodeableConcept"))
             self._medication_add(code, system, words, data, source)
@@ -307,7 +307,7 @@ class FhirReader:
         self.read.skip("medicines without a name or code")
 
     def _medication_add(
-        self, code: str, system: str, words: str, data: dict, source: Source
+        self, code: str, system: str, words: str, data: dict[str, Any], source: Source
     ) -> None:
         if not code and not words:
             self.read.skip("medicines without a name or code")
@@ -336,7 +336,7 @@ class FhirReader:
             )
         )
 
-    def _procedure(self, data: dict, source: Source) -> None:
+    def _procedure(self, data: dict[str, Any], source: Source) -> None:
         code, system, words, _pairs = codeable(data.get("code"))
         if not code and not words:
             self.read.skip("procedures without a name or code")
@@ -365,7 +365,7 @@ class FhirReader:
             )
         )
 
-    def _observation(self, data: dict, source: Source) -> None:
+    def _observation(self, data: dict[str, Any], source: Source) -> None:
         _code, _system, words, pairs = codeable(data.get("code"))
         loinc = next((c for s, c in pairs if s == codes.LOINC and c in codes.OBSERVATION_LOINC), "")
         if not loinc:
@@ -394,7 +394,7 @@ class FhirReader:
             )
         )
 
-    def _report(self, data: dict, source: Source) -> None:
+    def _report(self, data: dict[str, Any], source: Source) -> None:
         code, _system, words, pairs = codeable(data.get("code"))
         loinc = next((c for s, c in pairs if s == codes.LOINC), code)
         lab = any(
@@ -421,7 +421,7 @@ class FhirReader:
                 ),
             )
 
-    def _document_reference(self, data: dict, source: Source) -> None:
+    def _document_reference(self, data: dict[str, Any], source: Source) -> None:
         code, _system, words, pairs = codeable(data.get("type"))
         loinc = next((c for s, c in pairs if s == codes.LOINC), code)
         date = _date(data.get("date"))
@@ -444,7 +444,7 @@ class FhirReader:
                 ),
             )
 
-    def _attachment(self, attachment: dict, meta: DocumentMeta) -> None:
+    def _attachment(self, attachment: dict[str, Any], meta: DocumentMeta) -> None:
         data = attachment.get("data")
         if not isinstance(data, str):
             if attachment.get("url"):
@@ -508,11 +508,11 @@ def attachment_problem(path: Path, *, declared: str) -> str:
     return ""
 
 
-def _content_type(attachment: dict) -> str:
+def _content_type(attachment: dict[str, Any]) -> str:
     return _s(attachment.get("contentType"), 100).split(";")[0].strip().lower()
 
 
-def _observation_value(data: dict) -> tuple[str, str]:
+def _observation_value(data: dict[str, Any]) -> tuple[str, str]:
     """(code, words) of an Observation's value, whatever its type."""
     if "valueCodeableConcept" in data:
         code, _system, words, _pairs = codeable(data["valueCodeableConcept"])
@@ -553,7 +553,7 @@ def _json_loads(raw: bytes, *, name: str) -> Any:
         raise PortalRefused(f"{name}: this file is not valid JSON, so it cannot be read.") from exc
 
 
-def _lines(fh, limit: int, name: str) -> Iterator[bytes]:
+def _lines(fh: IO[bytes], limit: int, name: str) -> Iterator[bytes]:
     while True:
         line = fh.readline(limit + 1)
         if not line:
