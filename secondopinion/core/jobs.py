@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from secondopinion.core import jobrules
 from secondopinion.core.models import Job
+from secondopinion.core.words import count
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def retry_wait(attempt: int) -> float:
 
 def _minutes(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return count(minutes, "minute")
 
 
 # --- enqueueing --------------------------------------------------------------------------------

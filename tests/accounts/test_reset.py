@@ -245,8 +245,10 @@ class TestHostedInviteByEmail:
         invite_path = invite_path.group(1)
         assert str(owner) in mail.outbox[0].body
         carer = Client()
-        to_login = carer.get(invite_path)
-        assert reverse("accounts:login") in to_login["Location"]
+        welcome = carer.get(
+            invite_path
+        ).content.decode()  # signed out: who invited, and how to join
+        assert f"{owner} invited you" in welcome and reverse("accounts:signup") in welcome
         signup = carer.post(
             reverse("accounts:signup"),
             {

@@ -41,11 +41,11 @@ _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _TYPE = re.compile(r"^[A-Z][A-Za-z]{1,63}$")
 # Resources this importer has no use for: skipped and counted under their own name.
 NOT_READ = {
-    "Practitioner": "people and organisations (doctors, clinics, insurers)",
-    "PractitionerRole": "people and organisations (doctors, clinics, insurers)",
-    "Organization": "people and organisations (doctors, clinics, insurers)",
-    "Location": "people and organisations (doctors, clinics, insurers)",
-    "RelatedPerson": "people and organisations (doctors, clinics, insurers)",
+    "Practitioner": "people and organizations (doctors, clinics, insurers)",
+    "PractitionerRole": "people and organizations (doctors, clinics, insurers)",
+    "Organization": "people and organizations (doctors, clinics, insurers)",
+    "Location": "people and organizations (doctors, clinics, insurers)",
+    "RelatedPerson": "people and organizations (doctors, clinics, insurers)",
     "Coverage": "billing and insurance",
     "Claim": "billing and insurance",
     "ExplanationOfBenefit": "billing and insurance",

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
+from secondopinion.core.words import count
 from secondopinion.records.portal_import import file_digest, portal_import_run, portal_import_start
 
 
@@ -70,8 +71,7 @@ class Command(BaseCommand):
             ("procedures", "procedure"),
             ("observations", "result"),
         ):
-            count = len(summary[key])
-            self.stdout.write(f"Added {count:,} {label}{'' if count == 1 else 's'}.")
+            self.stdout.write(f"Added {count(len(summary[key]), label)}.")
         for document in summary["documents"]:
             self.stdout.write(f"  {document['type']}: {document['title']}")
         for condition in summary["conditions"]:
