@@ -1,11 +1,11 @@
-"""Header reading: the hand-written `dicom_fast` reader against pydicom's own header-only read.
+"""Header reading: the hand-written `dicom/fast.py` reader against pydicom's own header-only read.
 
 Both read the same first 64 KB of the same synthetic CT slices (512 x 512, as `make_cd.py` makes
 them) from memory, as the CD import does, and turn them into the same `InstanceHeader`:
 
-- fast:    `dicom.header_from_fields(fast_header(head, complete=False))`
+- fast:    `header_from_fields(fast_header(head, complete=False))`
 - pydicom: `dcmread(head, stop_before_pixels=True, specific_tags=HEADER_TAGS)` then
-           `dicom.header_from_fields(_fields_of(ds))` (the fallback `header_read` uses)
+           `header_from_fields(_fields_of(ds))` (the fallback `header_read` uses)
 
     .venv/bin/python bench/dicom_header.py [--files 1000] [--rounds 5]
 """
@@ -30,8 +30,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_cd import STUDIES, slice_write  # noqa: E402
 
-from secondopinion.records import dicom  # noqa: E402
-from secondopinion.records.dicom_fast import fast_header  # noqa: E402
+from secondopinion.records.dicom.fast import fast_header  # noqa: E402
+from secondopinion.records.dicom.headers import (  # noqa: E402
+    FAST_BYTES,
+    HEADER_TAGS,
+    InstanceHeader,
+    fields_of,
+    header_from_fields,
+)
 
 
 def heads_make(count: int) -> list[bytes]:
@@ -53,23 +59,21 @@ def heads_make(count: int) -> list[bytes]:
                 pixels=pixels,
             )
             with open(path, "rb") as f:
-                heads.append(f.read(dicom.FAST_BYTES))
+                heads.append(f.read(FAST_BYTES))
     return heads
 
 
-def read_fast(head: bytes) -> dicom.InstanceHeader:
+def read_fast(head: bytes) -> InstanceHeader:
     fields = fast_header(head, complete=False)
     assert fields is not None
-    return dicom.header_from_fields(fields)
+    return header_from_fields(fields)
 
 
-def read_pydicom(head: bytes) -> dicom.InstanceHeader:
+def read_pydicom(head: bytes) -> InstanceHeader:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ds = pydicom.dcmread(
-            io.BytesIO(head), stop_before_pixels=True, specific_tags=dicom.HEADER_TAGS
-        )
-    return dicom.header_from_fields(dicom._fields_of(ds))
+        ds = pydicom.dcmread(io.BytesIO(head), stop_before_pixels=True, specific_tags=HEADER_TAGS)
+    return header_from_fields(fields_of(ds))
 
 
 def best(reader, heads: list[bytes], rounds: int) -> float:

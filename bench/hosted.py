@@ -111,14 +111,14 @@ def seed_extra(out: Path, slow: int) -> None:
 
     from secondopinion.accounts.models import User
     from secondopinion.cases.models import Case
-    from secondopinion.opinions import writes
+    from secondopinion.opinions.services.links import link_create
     from secondopinion.providers.models import Service
 
     hashed = make_password(PASSWORD)
     owner = User.objects.get(email="patient0@bench.example.org")
     case = Case.objects.filter(owner=owner).first()
     service = Service.objects.filter(case=case).first()
-    _, token = writes.link_create(case=case, service=service, user=owner)
+    _, token = link_create(case=case, service=service, user=owner)
     User.objects.create(email="lockout@bench.example.org", password=hashed)
     slow_cases = []
     for n in range(slow):

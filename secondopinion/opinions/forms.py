@@ -17,7 +17,7 @@ from secondopinion.opinions.models import (
     Stance,
 )
 from secondopinion.opinions.tokens import DEFAULT_DAYS, MAX_DAYS
-from secondopinion.plans.reader import Component
+from secondopinion.plans.reader.reading import Component
 from secondopinion.providers.forms import DATETIME_INPUT, booked_call_error
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from secondopinion.core.words import count
 from secondopinion.plans.comparer import Comparison, compare_plans
-from secondopinion.plans.reader import PlanReading, read_plan
+from secondopinion.plans.reader import read_plan
+from secondopinion.plans.reader.reading import PlanReading
 
 if TYPE_CHECKING:  # the models import nothing from here; only the annotation needs them
     from secondopinion.opinions.models import Opinion

@@ -7,7 +7,7 @@ from django_tasks import task
 
 from secondopinion.core.jobs import JobKind, job_run
 from secondopinion.opinions.models import PacketBuild
-from secondopinion.opinions.writes import PACKET_JOB, packet_run
+from secondopinion.opinions.services.packet_build import PACKET_JOB, packet_run
 
 
 @task()

@@ -19,7 +19,7 @@ from secondopinion.accounts.audit import audit_record
 from secondopinion.core.editguard import row_version, values_version
 from secondopinion.core.jobs import job_for
 from secondopinion.opinions import calendar as ics
-from secondopinion.opinions import passcodes, readings, report_pages, writes
+from secondopinion.opinions import passcodes, readings, report_pages
 from secondopinion.opinions.forms import (
     ComponentFormSet,
     DecisionForm,
@@ -41,7 +41,12 @@ from secondopinion.opinions.models import (
 )
 from secondopinion.opinions.pdfs import QuestionList, handoff_pdf, questions_pdf
 from secondopinion.opinions.questions_bank import GROUPS, bank_by_group, bank_get
-from secondopinion.opinions.writes import PACKET_JOB
+from secondopinion.opinions.services import links, packet_build, reports
+from secondopinion.opinions.services.handoff import case_comparisons, handoff_data
+from secondopinion.opinions.services.packet_build import PACKET_JOB
+from secondopinion.opinions.services.packets import packet_latest, packet_request, vault_changed_at
+from secondopinion.opinions.services.schedule import calendar_items
+from secondopinion.opinions.services.summary import case_goals
 from secondopinion.providers.facts import service_flags_now
 from secondopinion.providers.models import Service
 from secondopinion.providers.rules import STOP
@@ -98,7 +103,7 @@ def opinions_home(request, case):
         for s in services
     ]
     opinions = list(case.opinions.select_related("service"))
-    changed = writes.vault_changed_at(case)
+    changed = vault_changed_at(case)
     for row in rows:
         build = row["build"]
         row["stale"] = bool(
@@ -125,12 +130,14 @@ def packet_preview(request, case, service_id):
         # Unticked boxes are not sent, so we list what was left out by difference.
         included = set(request.POST.getlist("include"))
         excluded = [
-            item.key for item, _ in writes.packet_preview(case=case) if item.key not in included
+            item.key
+            for item, _ in packet_build.packet_preview(case=case)
+            if item.key not in included
         ]
-        build = writes.packet_request(case=case, service=service, excluded=excluded)
+        build = packet_request(case=case, service=service, excluded=excluded)
         audit_record(action="packet.build", request=request, case=case, obj=build)
         return redirect("opinions:packet_status", case_id=case.public_id, build_id=build.public_id)
-    preview = writes.packet_preview(case=case)
+    preview = packet_build.packet_preview(case=case)
     return render(
         request,
         "opinions/packet_preview.html",
@@ -188,15 +195,15 @@ def link_new(request, case, service_id):
         request, case, service, stops, "link"
     )
     if request.method == "POST" and not stop_refused and form.is_valid():
-        link, token = writes.link_create(
+        link, token = links.link_create(
             case=case,
             service=service,
             user=request.user,
             days=form.cleaned_data["days"],
             passcode=form.cleaned_data["passcode"],
         )
-        if writes.packet_latest(case=case, service=service) is None:
-            writes.packet_request(case=case, service=service)
+        if packet_latest(case=case, service=service) is None:
+            packet_request(case=case, service=service)
         audit_record(action="link.create", request=request, case=case, obj=link)
         url = request.build_absolute_uri(reverse("share:open", args=[token]))
         # The token exists only in this response: we keep its hash, never the token itself.
@@ -253,7 +260,7 @@ def link_passcodes_reset(request, case, link_id):
 @require_POST
 def link_revoke(request, case, link_id):
     link = _link(case, link_id)
-    writes.link_revoke(link=link)
+    links.link_revoke(link=link)
     audit_record(action="link.revoke", request=request, case=case, obj=link)
     messages.success(request, "The link is withdrawn. It no longer opens.")
     return redirect("opinions:link_detail", case_id=case.public_id, link_id=link.public_id)
@@ -276,8 +283,8 @@ def _save_opinion(request, case, form, opinion=None):
     stored = None
     if upload:
         try:
-            stored = writes.report_store(case=case, upload=upload)
-        except writes.ReportRejected as exc:
+            stored = reports.report_store(case=case, upload=upload)
+        except reports.ReportRejected as exc:
             form.add_error("report", str(exc))
             return None
     with transaction.atomic():
@@ -285,11 +292,11 @@ def _save_opinion(request, case, form, opinion=None):
         opinion.case = case
         opinion.save()
         if stored:
-            writes.opinion_attach_report(opinion=opinion, stored=stored)
+            reports.opinion_attach_report(opinion=opinion, stored=stored)
         if opinion.plan_text != opinion.plan_read_from or not opinion.plan_read_from:
             # New or changed words: read them again (earlier corrections were for other words).
             readings.opinion_plan_store(opinion)
-        writes.opinion_questions_sync(opinion=opinion)
+        reports.opinion_questions_sync(opinion=opinion)
     return opinion
 
 
@@ -477,8 +484,8 @@ def compare_page(request, case):
         audit_record(action="decision.save", request=request, case=case)
         messages.success(request, "Your decision and reasons are saved.")
         return redirect("opinions:compare", case_id=case.public_id)
-    comparisons = writes.case_comparisons(case, opinions)
-    goals = writes.case_goals(case)
+    comparisons = case_comparisons(case, opinions)
+    goals = case_goals(case)
     return render(
         request,
         "opinions/compare.html",
@@ -632,7 +639,7 @@ def handoff_page(request, case):
             "case": case,
             "form": form,
             "handoff": handoff,
-            "data": writes.handoff_data(case),
+            "data": handoff_data(case),
             "can_edit": can_edit(case),
         },
     )
@@ -640,7 +647,7 @@ def handoff_page(request, case):
 
 @case_view()
 def handoff_download(request, case):
-    pdf = handoff_pdf(writes.handoff_data(case))
+    pdf = handoff_pdf(handoff_data(case))
     return _attachment(
         HttpResponse(pdf, content_type="application/pdf"), "summary-for-my-doctor.pdf"
     )
@@ -648,7 +655,7 @@ def handoff_download(request, case):
 
 @case_view()
 def calendar_download(request, case):
-    data = ics.calendar_ics(items=writes.calendar_items(case), case_key=str(case.public_id))
+    data = ics.calendar_ics(items=calendar_items(case), case_key=str(case.public_id))
     return _attachment(
         HttpResponse(data, content_type="text/calendar; charset=utf-8"), "second-opinion-dates.ics"
     )

@@ -22,15 +22,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from secondopinion.opinions import passcodes, readings, tokens, writes
+from secondopinion.opinions import passcodes, readings, tokens
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
+from secondopinion.opinions.services import reports
+from secondopinion.opinions.services.links import link_event_record, link_find
+from secondopinion.opinions.services.packets import packet_latest
+from secondopinion.opinions.services.summary import case_goals, case_summary_data
 from secondopinion.opinions.views import components_check
 
 # The limits are settings (docs/settings.md): SHARE_LINK_REQUESTS per SHARE_LINK_WINDOW_SECONDS
 # from one address, counted in the shared cache (across web processes when CACHE_URL is Redis);
-# wrong passcodes: SHARE_PASSCODE_TRIES per address (opinions.writes).
+# wrong passcodes: SHARE_PASSCODE_TRIES per address (opinions.passcodes).
 
 
 def _private(view):
@@ -90,7 +94,7 @@ def _open_link(request, token: str) -> tuple[ShareLink | None, str]:
     """The link and the tokens.link_check outcome for this visitor."""
     if not _rate_ok(request):
         return None, tokens.REFUSED
-    link = writes.link_find(token) if tokens.token_well_formed(token) else None
+    link = link_find(token) if tokens.token_well_formed(token) else None
     state = None
     if link is not None:
         state = tokens.LinkState(
@@ -125,7 +129,7 @@ class _MemberStream:
 
 
 def _packet(link: ShareLink) -> PacketBuild | None:
-    return writes.packet_latest(case=link.case, service=link.service)
+    return packet_latest(case=link.case, service=link.service)
 
 
 def _packet_files(build: PacketBuild | None) -> tuple[list[tuple[int, str]], list[tuple[str, int]]]:
@@ -159,7 +163,7 @@ def share_open(request, token: str):
         page = _passcode_step(request, link)
         if page is not None:
             return page
-    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.OPEN)
+    link_event_record(link=link, request=request, action=LinkEvent.Action.OPEN)
     return _reviewer_page(request, link, token, ReportUploadForm())
 
 
@@ -182,12 +186,10 @@ def _passcode_step(request, link: ShareLink) -> HttpResponse | None:
         request.session[_session_key(link)] = True
         return None
     passcodes.passcode_failure_count(link=link)
-    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED)
+    link_event_record(link=link, request=request, action=LinkEvent.Action.PASSCODE_FAILED)
     until = passcodes.passcode_paused_until(link=link, address=address)
     if until is not None:
-        writes.link_event_record(
-            link=link, request=request, action=LinkEvent.Action.PASSCODE_PAUSED
-        )
+        link_event_record(link=link, request=request, action=LinkEvent.Action.PASSCODE_PAUSED)
         return _paused_page(request, until)
     return render(
         request, "opinions/share_passcode.html", {"form": PasscodeForm(), "wrong": True}, status=403
@@ -204,8 +206,8 @@ def _reviewer_page(request, link: ShareLink, token: str, form, status: int = 200
         {
             "link": link,
             "token": token,
-            "summary": writes.case_summary_data(case),
-            "goals": writes.case_goals(case),
+            "summary": case_summary_data(case),
+            "goals": case_goals(case),
             "service": link.service,
             "build": build,
             "pending": link.case.packet_builds.filter(
@@ -227,7 +229,7 @@ def share_packet(request, token: str):
     build = _packet(link) if link is not None and outcome == tokens.OPEN else None
     if link is None or build is None:
         return refused(request)
-    writes.link_event_record(link=link, request=request, action=LinkEvent.Action.PACKET)
+    link_event_record(link=link, request=request, action=LinkEvent.Action.PACKET)
     return FileResponse(
         default_storage.open(build.file_name, "rb"),
         as_attachment=True,
@@ -252,7 +254,7 @@ def share_file(request, token: str, index: int):
         fh.close()
         return refused(request)
     stream = _MemberStream(fh, zf, member)
-    writes.link_event_record(
+    link_event_record(
         link=link, request=request, action=LinkEvent.Action.FILE, detail=member.filename
     )
     response = FileResponse(
@@ -270,11 +272,11 @@ def share_summary(request, token: str):
     link, outcome = _open_link(request, token)
     if link is None or outcome != tokens.OPEN:
         return refused(request)
-    writes.link_event_record(
+    link_event_record(
         link=link, request=request, action=LinkEvent.Action.FILE, detail="Case summary"
     )
     response = HttpResponse(
-        case_summary_pdf(writes.case_summary_data(link.case)), content_type="application/pdf"
+        case_summary_pdf(case_summary_data(link.case)), content_type="application/pdf"
     )
     response["Content-Disposition"] = 'attachment; filename="case-summary.pdf"'
     return response
@@ -296,8 +298,8 @@ def share_report(request, token: str):
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > writes.REPORT_MAX_BYTES + _FORM_OVERHEAD:
-        limit = writes.REPORT_MAX_BYTES // (1024 * 1024)
+    if declared > reports.REPORT_MAX_BYTES + _FORM_OVERHEAD:
+        limit = reports.REPORT_MAX_BYTES // (1024 * 1024)
         return HttpResponse(
             f"This file is larger than {limit} MB, so it was not sent. Please send a smaller PDF.",
             status=413,
@@ -316,12 +318,12 @@ def _share_report(request, token: str):
     form = ReportUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            stored = writes.report_store(case=link.case, upload=form.cleaned_data["report"])
-        except writes.ReportRejected as exc:
+            stored = reports.report_store(case=link.case, upload=form.cleaned_data["report"])
+        except reports.ReportRejected as exc:
             form.add_error("report", str(exc))
         else:
-            opinion = writes.opinion_from_link(link=link, stored=stored, fields=form.cleaned_data)
-            writes.link_event_record(
+            opinion = reports.opinion_from_link(link=link, stored=stored, fields=form.cleaned_data)
+            link_event_record(
                 link=link, request=request, action=LinkEvent.Action.REPORT, detail=stored.original
             )
             if not opinion.plan_text:

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import texts
 from .lexicon import lexicon
-from .reader import ANCHOR, HISTORY, PLAN, Component, PlanReading
+from .reader.reading import ANCHOR, HISTORY, PLAN, Component, PlanReading
 from .vocab import PROCEDURE_TREE
 
 TREATMENT_ORDER = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from secondopinion.core.words import count
 
-from .reader import Component
+from .reader.reading import Component
 
 NOT_SPECIFIC = "Not specific enough to compare: one side names the treatment only in general."
 UNREAD = "We could not compare this part: read both."

@@ -172,7 +172,7 @@ class Service(models.Model):
         "Will you get a written report (summary, their view of the diagnosis, recommendations)?"
     )
     delivers_call = _answer("A call to go over the report?")
-    # A booked call goes into the case's calendar file (opinions.writes.calendar_items).
+    # A booked call goes into the case's calendar file (opinions.services.schedule.calendar_items).
     call_at = models.DateTimeField(
         "Call with the reviewing doctor booked for",
         null=True,

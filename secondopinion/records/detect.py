@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 
 from secondopinion.core.textcodec import text_decode
-from secondopinion.records import dicom
+from secondopinion.records.dicom.headers import DicomProblem, da_parse, header_read
+from secondopinion.records.dicom.sniff import dicom_sniff
 
 DOCUMENT_TYPES: list[tuple[str, str]] = [
     ("pathology_report", "Pathology report"),
@@ -96,8 +97,8 @@ def _office_zip(head: bytes) -> bool:
 
 # Tried in this order; the first test that holds names the file.
 _SNIFFS: tuple[tuple[Callable[[bytes], bool], str, str], ...] = (
-    (lambda h: dicom.dicom_sniff(h) == "dicom", "dicom", "application/dicom"),
-    (lambda h: dicom.dicom_sniff(h) == "executable", "executable", ""),
+    (lambda h: dicom_sniff(h) == "dicom", "dicom", "application/dicom"),
+    (lambda h: dicom_sniff(h) == "executable", "executable", ""),
     (lambda h: h.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-"), "pdf", "application/pdf"),
     *((lambda h, m=magic: h.startswith(m), "image", kind) for magic, kind in _IMAGE_MAGICS),
     (lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP", "image", "image/webp"),
@@ -116,7 +117,7 @@ _SNIFFS: tuple[tuple[Callable[[bytes], bool], str, str], ...] = (
     (lambda h: h.startswith(_EXECUTABLE), "executable", ""),
     (_portal_record, "portal", ""),
     (lambda h: bool(_MARKUP.match(h)), "markup", ""),
-    (lambda h: dicom.dicom_sniff(h) == "bare", "dicom-bare", "application/dicom"),
+    (lambda h: dicom_sniff(h) == "bare", "dicom-bare", "application/dicom"),
     # Text in UTF-8, UTF-16 or Windows-1252/Latin-1 (a cut character at the end of the sample is
     # still text); the background reader decodes the whole file the same way.
     (lambda h: text_decode(h, partial=True) is not None, "text", "text/plain"),
@@ -251,8 +252,8 @@ def _image_check(path: Path, content_type: str, *, max_image_pixels: int) -> Det
 
 def _dicom_check(path: Path, *, kind: str) -> Detected:
     try:
-        header = dicom.header_read(path, kind=kind)
-    except dicom.DicomProblem as exc:
+        header = header_read(path, kind=kind)
+    except DicomProblem as exc:
         raise UnsupportedFile(exc.message) from exc
     if header.is_directory:
         return Detected(kind="dicom", content_type="application/dicom", suggested_type="other")
@@ -260,7 +261,7 @@ def _dicom_check(path: Path, *, kind: str) -> Detected:
         kind="dicom",
         content_type="application/dicom",
         suggested_type="imaging_study",
-        suggested_date=dicom.da_parse(header.study_date),
+        suggested_date=da_parse(header.study_date),
         institution=header.institution,
     )
 

@@ -20,7 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from secondopinion.records import dicom, safezip, storage_io
+from secondopinion.records import safezip, storage_io
+from secondopinion.records.dicom.headers import (
+    FAST_BYTES,
+    DicomProblem,
+    InstanceHeader,
+    header_from_head,
+    header_read,
+)
+from secondopinion.records.dicom.index import DiscIndex
+from secondopinion.records.dicom.previews import DEFAULT_MAX_PIXELS, preview_png
+from secondopinion.records.dicom.sniff import HEAD_BYTES, dicom_sniff
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -33,7 +43,7 @@ class _Outcome:
     size: int
     skip: str = ""
     problem: str = ""
-    header: dicom.InstanceHeader | None = None
+    header: InstanceHeader | None = None
     stored: storage_io.StoredFile | None = None
 
 
@@ -46,7 +56,7 @@ class DiscScan:
     zip_limits: safezip.ZipLimits = field(default_factory=safezip.ZipLimits)
     fsync: bool = True
     on_progress: ProgressFn | None = None
-    index: dicom.DiscIndex = field(default_factory=dicom.DiscIndex)
+    index: DiscIndex = field(default_factory=DiscIndex)
     stored: list[str] = field(default_factory=list)
     previews: dict[str, str] = field(default_factory=dict)  # series uid -> stored PNG name
     bytes_total: int = 0
@@ -64,7 +74,7 @@ class DiscScan:
         (self.root / self.folder).mkdir(parents=True, exist_ok=True)
         self._folder_ready = True
 
-    def folder_scan(self, folder: Path) -> dicom.DiscIndex:
+    def folder_scan(self, folder: Path) -> DiscIndex:
         """Import every DICOM file under `folder`. Symbolic links are never followed."""
         self._folder_make()
         files: list[tuple[Path, str, int]] = []
@@ -100,14 +110,14 @@ class DiscScan:
             pool.shutdown(wait=True, cancel_futures=True)
         return self.index
 
-    def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
+    def zip_scan(self, archive: Path | BinaryIO, *, tmp_dir: Path | None = None) -> DiscIndex:
         """Import every DICOM file inside a ZIP, with all the checks of `safezip`."""
         self._folder_make()
         for item in safezip.zip_walk(archive, limits=self.zip_limits, tmp_dir=tmp_dir):
             self._take(item.stream, name=item.name, size=item.declared_size)  # type: ignore[arg-type]
         return self.index
 
-    def source_scan(self, source: Path, *, tmp_dir: Path | None = None) -> dicom.DiscIndex:
+    def source_scan(self, source: Path, *, tmp_dir: Path | None = None) -> DiscIndex:
         """A folder or a ZIP file, decided by content."""
         if source.is_dir():
             return self.folder_scan(source)
@@ -127,8 +137,8 @@ class DiscScan:
 
     def _work(self, source: BinaryIO, *, name: str, size: int) -> _Outcome:
         """Everything for one file that can run in a worker thread (no shared index writes)."""
-        head = _read_up_to(source, dicom.HEAD_BYTES)
-        kind = dicom.dicom_sniff(head)
+        head = _read_up_to(source, HEAD_BYTES)
+        kind = dicom_sniff(head)
         if kind == "executable":
             return _Outcome(
                 name,
@@ -139,14 +149,12 @@ class DiscScan:
         if kind == "other":
             return _Outcome(name, size, skip="not a DICOM image")
         # The header is read from bytes we hold anyway, so the file is read from disc once.
-        head += _read_up_to(source, dicom.FAST_BYTES - len(head))
+        head += _read_up_to(source, FAST_BYTES - len(head))
         header = None
         if kind == "dicom":
             try:
-                header = dicom.header_from_head(
-                    head, complete=len(head) < dicom.FAST_BYTES, size=size
-                )
-            except dicom.DicomProblem as exc:
+                header = header_from_head(head, complete=len(head) < FAST_BYTES, size=size)
+            except DicomProblem as exc:
                 return _Outcome(name, size, problem=exc.message)
             if header is not None and (
                 header.is_directory or self.index.has_instance(header.sop_instance_uid)
@@ -170,8 +178,8 @@ class DiscScan:
     def _stored_read(self, stored: storage_io.StoredFile, *, name: str, kind: str) -> _Outcome:
         """The header read from the stored copy: one too long for the first bytes, or bare."""
         try:
-            header = dicom.header_read(stored.path, kind=kind)
-        except dicom.DicomProblem as exc:
+            header = header_read(stored.path, kind=kind)
+        except DicomProblem as exc:
             self._unstore(stored.name)
             if kind == "bare":
                 return _Outcome(name, stored.size, skip="not a DICOM image")
@@ -214,7 +222,7 @@ class DiscScan:
     # -- afterwards -----------------------------------------------------------------------
 
     def previews_make(
-        self, *, max_pixels: int = dicom.DEFAULT_MAX_PIXELS, fsync: bool | None = None
+        self, *, max_pixels: int = DEFAULT_MAX_PIXELS, fsync: bool | None = None
     ) -> dict[str, str]:
         """A PNG of each series' middle slice; a series that cannot be shown simply has none."""
         fsync = self.fsync if fsync is None else fsync
@@ -223,7 +231,7 @@ class DiscScan:
                 middle = series.middle_instance()
                 if middle is None or not middle.stored_name:
                     continue
-                png = dicom.preview_png(self.root / middle.stored_name, max_pixels=max_pixels)
+                png = preview_png(self.root / middle.stored_name, max_pixels=max_pixels)
                 if png is None:
                     continue
                 stored = storage_io.stream_store(

@@ -32,7 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
-from secondopinion.records import dicom, disc, safezip, storage_io
+from secondopinion.records import disc, safezip, storage_io
+from secondopinion.records.dicom.headers import PatientIdentity
+from secondopinion.records.dicom.identity import patient_warnings
+from secondopinion.records.dicom.previews import decoders_warm
 from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
 from secondopinion.records.storage import (
     files_publish,
@@ -82,9 +85,9 @@ def upload_max_bytes() -> int:
     return getattr(settings, "UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
 
-def case_patient(case) -> dicom.PatientIdentity:
+def case_patient(case) -> PatientIdentity:
     birth = case.date_of_birth.strftime("%Y%m%d") if case.date_of_birth else ""
-    return dicom.PatientIdentity(name=case.patient_name or "", birth_date=birth)
+    return PatientIdentity(name=case.patient_name or "", birth_date=birth)
 
 
 def disc_import_start(*, case, source_name: str, upload_name: str = "") -> DiscImport:
@@ -165,7 +168,7 @@ def disc_import_run(
         if not local:
             files_publish(names=scan.stored, root=root, published=published)
             clock.lap("publish")
-        warnings = dicom.patient_warnings(
+        warnings = patient_warnings(
             scan.index.studies.values(), case_patient=case_patient(disc_import.case)
         )
         merge = _rows_write_batched(disc_import=disc_import, scan=scan)
@@ -227,7 +230,7 @@ def _flush_while_warming(scan: disc.DiscScan, *, fsync: bool) -> None:
     flusher = threading.Thread(target=flush) if fsync else None
     if flusher is not None:
         flusher.start()
-    dicom.decoders_warm()
+    decoders_warm()
     if flusher is not None:
         flusher.join()
     if errors:

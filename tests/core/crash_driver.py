@@ -171,8 +171,8 @@ def import_cd(marker: Path, data_dir: Path, *, pause_in_transaction: bool) -> No
 def packet(marker: Path, service_pk: int) -> None:
     """Build a packet through its background task; pause half way through copying the files."""
     from secondopinion.cases.models import Case
-    from secondopinion.opinions import writes
     from secondopinion.opinions.models import PacketBuild
+    from secondopinion.opinions.services import packet_build
     from secondopinion.opinions.tasks import packet_build_task
 
     def progress_paused(self, done: int, total: int) -> None:
@@ -180,7 +180,7 @@ def packet(marker: Path, service_pk: int) -> None:
         if done * 2 >= total:
             _pause(marker)
 
-    writes._Progress.__call__ = progress_paused
+    packet_build._Progress.__call__ = progress_paused
     case = Case.objects.get()
     build = PacketBuild.objects.create(case=case, service_id=service_pk)
     packet_build_task.enqueue(build.pk)

@@ -65,7 +65,7 @@ def start_import(data_dir: Path) -> dict:
 
 def start_packet(service_pk: int) -> dict:
     from secondopinion.cases.models import Case  # noqa: PLC0415
-    from secondopinion.opinions.writes import packet_request  # noqa: PLC0415
+    from secondopinion.opinions.services.packets import packet_request  # noqa: PLC0415
     from secondopinion.providers.models import Service  # noqa: PLC0415
 
     build = packet_request(case=Case.objects.get(), service=Service.objects.get(pk=service_pk))
@@ -87,15 +87,15 @@ def worker(marker: Path, pause: str, command: list[str]) -> None:
 
         disc.DiscScan._progress = progress_paused
     elif pause == "packet":
-        from secondopinion.opinions import writes  # noqa: PLC0415
         from secondopinion.opinions.models import PacketBuild  # noqa: PLC0415
+        from secondopinion.opinions.services import packet_build  # noqa: PLC0415
 
         def packet_paused(self, done: int, total: int) -> None:
             PacketBuild.objects.filter(pk=self.build.pk).update(bytes_done=done, bytes_total=total)
             if done * 2 >= total:
                 _pause(marker)  # half the packet's ZIP is written
 
-        writes._Progress.__call__ = packet_paused
+        packet_build._Progress.__call__ = packet_paused
     call_command(*command)
 
 

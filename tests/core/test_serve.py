@@ -22,7 +22,7 @@ MAKE_LINKS = """
 from secondopinion.accounts.models import User
 from secondopinion.accounts.sharing import invite_link_create
 from secondopinion.cases.models import Case
-from secondopinion.opinions.writes import link_create
+from secondopinion.opinions.services.links import link_create
 from secondopinion.providers.models import Service
 owner = User.objects.create_user(email="serve-test@example.org", password="a-long-test-password")
 case = Case.objects.create(owner=owner, patient_name="Ana", cancer_type="breast")

@@ -8,11 +8,12 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from secondopinion.opinions import writes
 from secondopinion.opinions.models import Opinion, PacketBuild, PatientQuestion
 from secondopinion.opinions.packet import SourceFile
 from secondopinion.opinions.pdfs import Letter, letter_pdf
-from secondopinion.opinions.sources import VaultItem
+from secondopinion.opinions.services import packet_build
+from secondopinion.opinions.services.links import link_create
+from secondopinion.opinions.services.sources import VaultItem
 from tests.providers.factories import make_service
 
 
@@ -38,12 +39,12 @@ def make_build(case, service=None) -> PacketBuild:
     """A finished packet, built through the real path (with an empty vault)."""
     service = service or make_service(case, doctor_name="Ada Moreau")
     build = PacketBuild.objects.create(case=case, service=service)
-    return writes.packet_run(build_pk=build.pk)
+    return packet_build.packet_run(build_pk=build.pk)
 
 
 def make_link(case, service=None, **kw):
     service = service or make_service(case, doctor_name="Ada Moreau")
-    return writes.link_create(case=case, service=service, user=case.owner, **kw)
+    return link_create(case=case, service=service, user=case.owner, **kw)
 
 
 def make_opinion(case, **fields) -> Opinion:

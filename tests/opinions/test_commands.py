@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from secondopinion.opinions import writes
+from secondopinion.opinions.services import packet_build
 from tests.opinions.factories import tiny_pdf, vault_item
 from tests.providers.factories import make_service
 
@@ -16,7 +16,7 @@ from tests.providers.factories import make_service
 @pytest.fixture
 def built(tmp_path, case, monkeypatch):
     items = [vault_item(tmp_path / "vault", "Biopsy report.pdf", tiny_pdf("Biopsy"))]
-    monkeypatch.setattr(writes, "vault_items", lambda case: items)
+    monkeypatch.setattr(packet_build, "vault_items", lambda case: items)
     service = make_service(case, doctor_name="Ada Moreau")
     out = tmp_path / "packet.zip"
     call_command(

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
-from secondopinion.opinions import pdfs, writes
+from secondopinion.opinions import pdfs
+from secondopinion.opinions.services import packet_build
 from tests.opinions.factories import make_build, make_link
 from tests.providers.factories import make_service
 
@@ -66,7 +67,7 @@ def test_the_case_form_asks_for_identity_with_the_reason_and_saves_it(owner_clie
 @pytest.mark.django_db
 def test_the_cover_letter_and_case_summary_print_who_the_patient_is(known_case):
     service = make_service(known_case, doctor_name="Ada Moreau")
-    files = {g.title: g.data for g in writes._generated(known_case, service, [])}
+    files = {g.title: g.data for g in packet_build._generated(known_case, service, [])}
     cover = pdf_text(files["Cover letter"])
     summary = pdf_text(files["Case summary"])
     for expected in EXPECTED:

@@ -6,16 +6,17 @@ import io
 from django.urls import reverse
 from pypdf import PdfReader
 
-from secondopinion.opinions import readings, writes
+from secondopinion.opinions import readings
 from secondopinion.opinions.models import Decision, Opinion
 from secondopinion.opinions.pdfs import handoff_pdf
+from secondopinion.opinions.services.handoff import case_comparisons, handoff_data
 from tests.opinions.factories import make_opinion
 
 FIRST = "Lumpectomy, then whole-breast radiation. Letrozole for 5 years."
 
 
 def comparisons(case):
-    return writes.case_comparisons(case, list(case.opinions.select_related("service")))
+    return case_comparisons(case, list(case.opinions.select_related("service")))
 
 
 def test_it_finds_the_two_real_differences_and_nothing_else(case):
@@ -56,8 +57,7 @@ def test_without_a_first_plan_nothing_is_called_a_difference(case):
     (comp,) = comparisons(case)
     assert comp.differences == [] and comp.first_missing and not comp.agrees
     text = "".join(
-        p.extract_text()
-        for p in PdfReader(io.BytesIO(handoff_pdf(writes.handoff_data(case)))).pages
+        p.extract_text() for p in PdfReader(io.BytesIO(handoff_pdf(handoff_data(case)))).pages
     )
     assert "not compared" in text and "differs" not in text.lower()
 
@@ -111,7 +111,7 @@ def test_the_handoff_pdf_carries_the_decision_and_local_questions(case):
         case, recommendations="Lumpectomy, then whole-breast radiation. Letrozole for 10 years."
     )
     Decision.objects.create(case=case, choice="Ten years of letrozole.")
-    data = writes.handoff_data(case)
+    data = handoff_data(case)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(handoff_pdf(data))).pages)
     assert "The patient's first plan" in text and "Ten years of letrozole." in text
     assert len(PdfReader(io.BytesIO(handoff_pdf(data))).pages) == 1

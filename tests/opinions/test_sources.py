@@ -9,10 +9,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from secondopinion.opinions import writes
 from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import packet_verify
-from secondopinion.opinions.sources import vault_items
+from secondopinion.opinions.services import packet_build
+from secondopinion.opinions.services.packets import packet_request
+from secondopinion.opinions.services.sources import vault_items
 from secondopinion.records.models import Document, ImagingInstance, ImagingSeries, ImagingStudy
 from tests.providers.factories import make_service
 from tests.records.helpers import make_study
@@ -77,7 +78,7 @@ def test_it_builds_a_verified_packet_from_the_vault(
 ):
     service = make_service(case)
     with django_capture_on_commit_callbacks(execute=True):
-        writes.packet_request(case=case, service=service)
+        packet_request(case=case, service=service)
     build = PacketBuild.objects.get()
     assert build.status == "done", build.error
     path = default_storage.path(build.file_name)
@@ -119,7 +120,7 @@ def test_it_builds_from_object_storage_too(
             **stored(b"%PDF-1.4 counts" * 5000, "vault/cbc"),
         )
         with django_capture_on_commit_callbacks(execute=True):
-            writes.packet_request(case=case, service=make_service(case))
+            packet_request(case=case, service=make_service(case))
         build = PacketBuild.objects.get()
         assert build.status == "done", build.error
         local = tmp_path / "from-s3.zip"
@@ -158,5 +159,5 @@ def test_it_leaves_out_scans_that_name_someone_else_until_ticked_in(case):
     theirs = next(i for i in items.values() if str(other.series.get().public_id) in i.key)
     assert mine.default_included
     assert not theirs.default_included and "name differ" in theirs.label
-    chosen = dict(writes.packet_preview(case=case, excluded=[]))
+    chosen = dict(packet_build.packet_preview(case=case, excluded=[]))
     assert chosen[theirs] is True  # the patient can still tick it in

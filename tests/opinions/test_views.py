@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from secondopinion.opinions import readings, writes
+from secondopinion.opinions import readings
 from secondopinion.opinions.models import (
     Decision,
     Handoff,
@@ -22,6 +22,8 @@ from secondopinion.opinions.models import (
     PatientQuestion,
     ShareLink,
 )
+from secondopinion.opinions.services import packet_build
+from secondopinion.opinions.services.handoff import handoff_data, handoff_for
 from secondopinion.records.models import Document
 from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf, vault_item
 from tests.providers.factories import make_service
@@ -39,7 +41,7 @@ def vault(tmp_path, monkeypatch):
         vault_item(tmp_path / "vault", "Biopsy report.pdf", tiny_pdf("Biopsy")),
         vault_item(tmp_path / "vault", "CT report.pdf", tiny_pdf("CT"), kind="imaging_report"),
     ]
-    monkeypatch.setattr(writes, "vault_items", lambda case: items)
+    monkeypatch.setattr(packet_build, "vault_items", lambda case: items)
     return items
 
 
@@ -380,7 +382,7 @@ def test_it_puts_each_booked_call_in_the_ics_with_its_time_in_utc(owner_client, 
     )
     service.call_note = "video call"
     service.save()
-    handoff = writes.handoff_for(case)
+    handoff = handoff_for(case)
     handoff.followup_at = service.call_at + timedelta(days=3)
     handoff.save()
 
@@ -400,10 +402,10 @@ def test_it_puts_each_booked_call_in_the_ics_with_its_time_in_utc(owner_client, 
 def test_it_records_the_local_doctor_follow_up_and_refuses_a_far_date(owner_client, case):
     response = owner_client.post(url("handoff", case), {"followup_at": "2999-01-01T10:00"})
     assert "more than 2 years from now" in response.content.decode()
-    assert writes.handoff_for(case).followup_at is None
+    assert handoff_for(case).followup_at is None
     day = timezone.localdate() + timedelta(days=5)
     owner_client.post(url("handoff", case), {"followup_at": f"{day.isoformat()}T08:15"})
-    saved = timezone.localtime(writes.handoff_for(case).followup_at)
+    saved = timezone.localtime(handoff_for(case).followup_at)
     assert (saved.date(), saved.hour, saved.minute) == (day, 8, 15)
 
 
@@ -422,4 +424,4 @@ def test_questions_typed_on_the_opinion_form_reach_the_question_list(owner_clien
     owner_client.post(edit, {**data, "open_questions": "Should I see a surgeon first?"})
     texts = list(case.questions.values_list("text", flat=True))
     assert texts == ["Should I see a surgeon first?"]
-    assert list(writes.handoff_data(case).questions) == ["Should I see a surgeon first?"]
+    assert list(handoff_data(case).questions) == ["Should I see a surgeon first?"]

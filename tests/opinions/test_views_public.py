@@ -13,8 +13,8 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from secondopinion.accounts.models import AuditEvent
-from secondopinion.opinions import writes
 from secondopinion.opinions.models import LinkEvent, Opinion
+from secondopinion.opinions.services import reports
 from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf
 from tests.providers.factories import make_service
 
@@ -243,7 +243,7 @@ def test_it_refuses_a_report_that_is_not_a_pdf_or_too_large(
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(reverse("share:report", args=[token]), {"report": fake})
     assert response.status_code == 400 and b"not a PDF" in response.content
-    monkeypatch.setattr(writes, "REPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(reports, "REPORT_MAX_BYTES", 10)
     big = SimpleUploadedFile("report.pdf", tiny_pdf(), content_type="application/pdf")
     response = client.post(reverse("share:report", args=[token]), {"report": big})
     assert response.status_code == 400 and b"larger than" in response.content
@@ -312,7 +312,7 @@ def test_it_refuses_an_oversized_report_before_reading_it(client, link_and_token
         url,
         data=b"x",
         content_type="multipart/form-data; boundary=zzz",
-        CONTENT_LENGTH=str(writes.REPORT_MAX_BYTES + 2 * 1024 * 1024),
+        CONTENT_LENGTH=str(reports.REPORT_MAX_BYTES + 2 * 1024 * 1024),
     )
     assert response.status_code == 413
     assert b"larger than" in response.content

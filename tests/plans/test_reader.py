@@ -3,7 +3,8 @@
 The wordings are invented for these tests (other cancers and phrasings than the dev pairs).
 """
 
-from secondopinion.plans.reader import ANCHOR, HISTORY, REFUSED, Component, PlanReading, read_plan
+from secondopinion.plans.reader import read_plan
+from secondopinion.plans.reader.reading import ANCHOR, HISTORY, REFUSED, Component, PlanReading
 from tests.plans.helpers import drugs_by_modality
 
 

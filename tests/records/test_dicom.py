@@ -9,7 +9,17 @@ import pytest
 from PIL import Image
 from pydicom.uid import JPEG2000Lossless, generate_uid
 
-from secondopinion.records import dicom
+from secondopinion.records.dicom.headers import (
+    DicomProblem,
+    InstanceHeader,
+    PatientIdentity,
+    header_from_head,
+    header_read,
+)
+from secondopinion.records.dicom.identity import patient_warnings
+from secondopinion.records.dicom.index import DiscIndex, StudyEntry
+from secondopinion.records.dicom.previews import preview_png
+from secondopinion.records.dicom.sniff import dicom_sniff
 from tests.records.helpers import dicom_bytes
 
 PYDICOM_FILES = Path(pydicom.__file__).parent / "data" / "test_files"
@@ -27,44 +37,44 @@ def _uids():
 
 def test_it_finds_dicom_by_the_marker_not_the_name():
     data = dicom_bytes(**_uids())
-    assert dicom.dicom_sniff(data[:512]) == "dicom"
-    assert dicom.dicom_sniff(b"MZ" + b"\0" * 600) == "other"
-    assert dicom.dicom_sniff(b"[autorun]\nopen=viewer.exe") == "other"
+    assert dicom_sniff(data[:512]) == "dicom"
+    assert dicom_sniff(b"MZ" + b"\0" * 600) == "other"
+    assert dicom_sniff(b"[autorun]\nopen=viewer.exe") == "other"
 
 
 def test_it_flags_a_program_header_hidden_in_the_preamble():
     data = dicom_bytes(**_uids(), preamble=b"MZ" + b"\x90" * 126)
-    assert dicom.dicom_sniff(data[:512]) == "executable"
+    assert dicom_sniff(data[:512]) == "executable"
 
 
 def test_it_refuses_to_read_a_dicom_file_with_a_program_in_its_preamble(tmp_path):
     path = _write(tmp_path, dicom_bytes(**_uids(), preamble=b"\x7fELF" + b"\0" * 124))
-    with pytest.raises(dicom.DicomProblem) as caught:
-        dicom.header_read(path)
+    with pytest.raises(DicomProblem) as caught:
+        header_read(path)
     assert "program" in caught.value.message
 
 
 def test_it_reads_a_file_without_preamble_as_a_fallback(tmp_path):
     data = dicom_bytes(**_uids())
     bare = _write(tmp_path, data[132:])  # no preamble, no DICM: starts with group 0002
-    assert dicom.dicom_sniff(bare.read_bytes()[:512]) == "bare"
-    header = dicom.header_read(bare)
+    assert dicom_sniff(bare.read_bytes()[:512]) == "bare"
+    header = header_read(bare)
     assert header.modality == "CT"
     assert header.study_description == "CT CHEST"
 
 
 def test_it_does_not_mistake_a_random_file_for_bare_dicom(tmp_path):
     path = _write(tmp_path, b"\x08\x00\x05\x00" + bytes(range(256)) * 4)
-    with pytest.raises(dicom.DicomProblem):
-        dicom.header_read(path)
+    with pytest.raises(DicomProblem):
+        header_read(path)
 
 
 def test_it_reads_the_header_fields_for_the_index(tmp_path):
     uids = _uids()
-    header = dicom.header_read(_write(tmp_path, dicom_bytes(**uids, number=7)))
+    header = header_read(_write(tmp_path, dicom_bytes(**uids, number=7)))
     assert header.study_uid == uids["study_uid"]
     assert header.series_uid == uids["series_uid"]
-    assert header.patient == dicom.PatientIdentity("OWNER^OLIVE", "MRN001", "19640212")
+    assert header.patient == PatientIdentity("OWNER^OLIVE", "MRN001", "19640212")
     assert (header.study_date, header.institution, header.accession_number) == (
         "20260310",
         "Example General Hospital",
@@ -85,9 +95,9 @@ def test_it_reads_the_header_fields_for_the_index(tmp_path):
 def test_it_handles_truncated_dicom_without_crashing(tmp_path, cut, message):
     data = dicom_bytes(**_uids())
     path = _write(tmp_path, data[:cut])
-    with pytest.raises(dicom.DicomProblem, match=message):
-        dicom.header_read(path)  # a cut inside the pixel data too: its length runs past the end
-    assert dicom.preview_png(path) is None
+    with pytest.raises(DicomProblem, match=message):
+        header_read(path)  # a cut inside the pixel data too: its length runs past the end
+    assert preview_png(path) is None
 
 
 def test_it_handles_a_header_declaring_a_huge_element(tmp_path):
@@ -95,8 +105,8 @@ def test_it_handles_a_header_declaring_a_huge_element(tmp_path):
     at = data.find(b"LO", 132)  # first long-string element: make its length absurd
     data[at + 2 : at + 4] = b"\xff\xff"
     path = _write(tmp_path, bytes(data))
-    with pytest.raises(dicom.DicomProblem, match="declares a length past the end of the file"):
-        dicom.header_read(path)
+    with pytest.raises(DicomProblem, match="declares a length past the end of the file"):
+        header_read(path)
 
 
 def test_it_refuses_pixel_data_declaring_more_bytes_than_the_file_holds(tmp_path):
@@ -104,31 +114,31 @@ def test_it_refuses_pixel_data_declaring_more_bytes_than_the_file_holds(tmp_path
     at = data.rfind(b"\xe0\x7f\x10\x00OW")  # the pixel data element: 2 GB declared, 512 held
     data[at + 8 : at + 12] = (2**31).to_bytes(4, "little")
     path = _write(tmp_path, bytes(data))
-    with pytest.raises(dicom.DicomProblem, match="declares a length past the end of the file"):
-        dicom.header_read(path)
-    with pytest.raises(dicom.DicomProblem, match="declares a length past the end of the file"):
-        dicom.header_from_head(bytes(data), complete=True, size=len(data))
+    with pytest.raises(DicomProblem, match="declares a length past the end of the file"):
+        header_read(path)
+    with pytest.raises(DicomProblem, match="declares a length past the end of the file"):
+        header_from_head(bytes(data), complete=True, size=len(data))
 
 
 def test_it_accepts_pixel_data_whose_declared_length_fits(tmp_path):
     data = dicom_bytes(**_uids())
-    assert dicom.header_from_head(data, complete=True, size=len(data)) is not None
-    assert dicom.header_read(_write(tmp_path, data)).rows == 16
+    assert header_from_head(data, complete=True, size=len(data)) is not None
+    assert header_read(_write(tmp_path, data)).rows == 16
 
 
 def test_it_treats_a_dicomdir_as_a_table_of_contents():
-    header = dicom.header_read(PYDICOM_FILES / "dicomdirtests" / "DICOMDIR")
+    header = header_read(PYDICOM_FILES / "dicomdirtests" / "DICOMDIR")
     assert header.is_directory
 
 
 def test_it_builds_studies_series_and_instances_and_counts_duplicates():
-    index = dicom.DiscIndex()
+    index = DiscIndex()
     uids = _uids()
     for number in (1, 2, 3):
-        header = dicom.InstanceHeader(
+        header = InstanceHeader(
             sop_instance_uid=f"1.2.{number}",
             sop_class_uid="1.2.840.10008.5.1.4.1.1.2",
-            patient=dicom.PatientIdentity("A^B"),
+            patient=PatientIdentity("A^B"),
             modality="CT",
             instance_number=number,
             **uids,
@@ -142,39 +152,37 @@ def test_it_builds_studies_series_and_instances_and_counts_duplicates():
 
 
 def _study(name="", pid="", birth="", description="CT"):
-    return dicom.StudyEntry(
+    return StudyEntry(
         uid=generate_uid(),
-        patient=dicom.PatientIdentity(name, pid, birth),
+        patient=PatientIdentity(name, pid, birth),
         description=description,
         date="20260310",
     )
 
 
 def test_it_warns_when_a_study_names_someone_else():
-    warnings = dicom.patient_warnings(
-        [_study("SMITH^JOHN")], case_patient=dicom.PatientIdentity("Olive Owner")
-    )
+    warnings = patient_warnings([_study("SMITH^JOHN")], case_patient=PatientIdentity("Olive Owner"))
     assert len(warnings) == 1
     assert "name" in warnings[0] and "John Smith" in warnings[0]
 
 
 def test_it_accepts_the_same_person_written_differently():
     studies = [_study("OWNER^OLIVE^M", "1", "19640212"), _study("Owner^Olive", "", "19640212")]
-    case_patient = dicom.PatientIdentity("Olive Owner", birth_date="19640212")
-    assert dicom.patient_warnings(studies, case_patient=case_patient) == []
+    case_patient = PatientIdentity("Olive Owner", birth_date="19640212")
+    assert patient_warnings(studies, case_patient=case_patient) == []
 
 
 def test_it_warns_when_studies_on_one_disc_belong_to_different_people():
     studies = [_study("OWNER^OLIVE", "1"), _study("OWNER^OLIVE", "2")]
-    warnings = dicom.patient_warnings(studies)
+    warnings = patient_warnings(studies)
     assert len(warnings) == 1
     assert "2 different people" in warnings[0]
 
 
 def test_it_warns_on_a_different_birth_date():
-    warnings = dicom.patient_warnings(
+    warnings = patient_warnings(
         [_study("OWNER^OLIVE", birth="19700101")],
-        case_patient=dicom.PatientIdentity("Olive Owner", birth_date="19640212"),
+        case_patient=PatientIdentity("Olive Owner", birth_date="19640212"),
     )
     assert "birth date" in warnings[0]
 
@@ -185,7 +193,7 @@ def _png(data: bytes) -> Image.Image:
 
 def test_it_makes_a_windowed_preview(tmp_path):
     path = _write(tmp_path, dicom_bytes(**_uids(), size=64))
-    png = dicom.preview_png(path)
+    png = preview_png(path)
     image = _png(png)
     assert image.format == "PNG" and image.mode == "L"
     values = np.asarray(image)
@@ -194,12 +202,10 @@ def test_it_makes_a_windowed_preview(tmp_path):
 
 def test_it_inverts_monochrome1(tmp_path):
     uids = _uids()
-    normal = np.asarray(
-        _png(dicom.preview_png(_write(tmp_path, dicom_bytes(**uids, size=32), "a")))
-    )
+    normal = np.asarray(_png(preview_png(_write(tmp_path, dicom_bytes(**uids, size=32), "a"))))
     inverted = np.asarray(
         _png(
-            dicom.preview_png(
+            preview_png(
                 _write(tmp_path, dicom_bytes(**uids, size=32, photometric="MONOCHROME1"), "b")
             )
         )
@@ -210,20 +216,20 @@ def test_it_inverts_monochrome1(tmp_path):
 
 def test_it_gives_no_preview_for_a_compressed_syntax_it_cannot_decode(tmp_path):
     data = dicom_bytes(**_uids(), transfer_syntax=JPEG2000Lossless)
-    assert dicom.preview_png(_write(tmp_path, data)) is None
+    assert preview_png(_write(tmp_path, data)) is None
 
 
 def test_it_refuses_an_absurd_pixel_count_before_decoding(tmp_path):
     path = _write(tmp_path, dicom_bytes(**_uids(), size=64))
-    assert dicom.preview_png(path, max_pixels=1000) is None
+    assert preview_png(path, max_pixels=1000) is None
 
 
 def test_it_gives_no_preview_when_the_pixels_promised_are_not_there(tmp_path):
     data = dicom_bytes(**_uids(), size=64)
-    assert dicom.preview_png(_write(tmp_path, data[:-4000])) is None
+    assert preview_png(_write(tmp_path, data[:-4000])) is None
 
 
 def test_it_previews_pydicom_sample_images_or_says_none_without_raising():
     for name in ("CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "emri_small_jpeg_2k_lossless.dcm"):
-        result = dicom.preview_png(PYDICOM_FILES / name)
+        result = preview_png(PYDICOM_FILES / name)
         assert result is None or result.startswith(b"\x89PNG")

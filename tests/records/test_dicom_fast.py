@@ -6,8 +6,13 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from secondopinion.records import dicom
-from secondopinion.records.dicom_fast import fast_header
+from secondopinion.records.dicom.fast import fast_header
+from secondopinion.records.dicom.headers import (
+    HEADER_TAGS,
+    DicomProblem,
+    fields_of,
+    header_from_fields,
+)
 
 FILES = sorted(
     p for p in (Path(pydicom.__file__).parent / "data" / "test_files").rglob("*") if p.is_file()
@@ -15,8 +20,8 @@ FILES = sorted(
 
 
 def _pydicom_header(path):
-    ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=dicom.HEADER_TAGS)
-    return dicom.header_from_fields(dicom._fields_of(ds))
+    ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=HEADER_TAGS)
+    return header_from_fields(fields_of(ds))
 
 
 def test_it_reads_most_of_pydicoms_own_test_files():
@@ -36,12 +41,12 @@ def test_it_agrees_with_pydicom_whenever_it_answers(path):
     if fields is None:
         return
     try:
-        fast = dicom.header_from_fields(fields)
-    except dicom.DicomProblem as exc:
+        fast = header_from_fields(fields)
+    except DicomProblem as exc:
         fast = exc.message
     try:
         slow = _pydicom_header(path)
-    except dicom.DicomProblem as exc:
+    except DicomProblem as exc:
         slow = exc.message
     assert fast == slow
 

@@ -22,7 +22,7 @@ from secondopinion.operations.export import case_export
 from secondopinion.operations.filerefs import stored_refs
 from secondopinion.operations.integrity import integrity_check, storage_walk
 from secondopinion.opinions.models import Opinion
-from secondopinion.opinions.sources import vault_items
+from secondopinion.opinions.services.sources import vault_items
 from secondopinion.records.models import Document
 from tests.factories import make_case, make_user
 from tests.opinions.factories import make_build, make_link, tiny_pdf

@@ -7,8 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydicom.uid import generate_uid
 
-from secondopinion.records import dicom, safezip
-from secondopinion.records.dicom_fast import fast_header, length_overrun
+from secondopinion.records import safezip
+from secondopinion.records.dicom.fast import fast_header, length_overrun
+from secondopinion.records.dicom.headers import DicomProblem, header_read
+from secondopinion.records.dicom.previews import preview_png
 from tests.records.helpers import dicom_bytes
 
 SAMPLE = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid(), size=8)
@@ -41,10 +43,10 @@ def test_damaged_dicom_gives_a_header_or_a_plain_problem(tmp_path, edits, cut):
     fast_header(data, complete=True)  # must not raise
     length_overrun(data, len(data))  # nor this
     try:
-        dicom.header_read(path)
-    except dicom.DicomProblem as exc:
+        header_read(path)
+    except DicomProblem as exc:
         assert exc.message
-    assert dicom.preview_png(path) is None or dicom.preview_png(path).startswith(b"\x89PNG")
+    assert preview_png(path) is None or preview_png(path).startswith(b"\x89PNG")
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from secondopinion.records import dicom, safezip
+from secondopinion.records import safezip
+from secondopinion.records.dicom.headers import PatientIdentity
+from secondopinion.records.dicom.identity import identity_differences
 from secondopinion.records.portal.ccda import ccda_read, is_cda
 from secondopinion.records.portal.fhir import FhirReader
 from secondopinion.records.portal.model import (
@@ -216,17 +218,17 @@ def _folder_read(path: Path, ctx: _Context) -> None:
 def patient_warnings(read: PortalRead, *, name: str, birth_date: date | None) -> list[str]:
     """Loud, plain warnings when the download names someone other than the case's patient, or
     more than one person. Fields missing on either side are not counted as differences."""
-    case_person = dicom.PatientIdentity(
+    case_person = PatientIdentity(
         name=name or "", birth_date=birth_date.strftime("%Y%m%d") if birth_date else ""
     )
     warnings: list[str] = []
     people: list[PortalPatient] = []
     for patient in read.patients:
         identity = _identity(patient)
-        if not any(not dicom.identity_differences(identity, _identity(p)) for p in people):
+        if not any(not identity_differences(identity, _identity(p)) for p in people):
             people.append(patient)
     for patient in people:
-        diff = dicom.identity_differences(_identity(patient), case_person)
+        diff = identity_differences(_identity(patient), case_person)
         if diff:
             said = patient.name or "no name"
             if patient.birth_date:
@@ -244,9 +246,9 @@ def patient_warnings(read: PortalRead, *, name: str, birth_date: date | None) ->
     return warnings
 
 
-def _identity(patient: PortalPatient) -> dicom.PatientIdentity:
+def _identity(patient: PortalPatient) -> PatientIdentity:
     dicom_name = "^".join(w for w in (patient.family, patient.given) if w) or patient.name
-    return dicom.PatientIdentity(name=dicom_name, birth_date=patient.birth_date.replace("-", ""))
+    return PatientIdentity(name=dicom_name, birth_date=patient.birth_date.replace("-", ""))
 
 
 def _join(items: list[str]) -> str:

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from secondopinion.cases.models import Case
 from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import packet_verify
-from secondopinion.opinions.writes import packet_default_excluded, packet_run
+from secondopinion.opinions.services.packet_build import packet_default_excluded, packet_run
 from secondopinion.providers.models import Service
 
 

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from secondopinion.opinions import writes
-from secondopinion.opinions.writes import call_title
+from secondopinion.opinions.services.schedule import call_title
+from secondopinion.opinions.services.summary import case_diagnosis
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ def test_it_titles_a_call_with_only_what_the_patient_typed(doctor, title):
 def test_the_diagnosis_line_keeps_capitals_and_does_not_repeat_stage(case):
     case.cancer_type = "aml"
     case.stage_told = "Stage 2"
-    line = writes.case_diagnosis(case)
+    line = case_diagnosis(case)
     assert line.startswith("Acute myeloid leukemia (AML), Stage 2 (as told by the doctor)")
     case.stage_told = "2"
-    assert "stage 2 (as told" in writes.case_diagnosis(case)
+    assert "stage 2 (as told" in case_diagnosis(case)

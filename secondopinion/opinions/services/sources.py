@@ -18,7 +18,8 @@ from django.db.models import F
 
 from secondopinion.core import words
 from secondopinion.opinions.packet import SourceFile
-from secondopinion.records.dicom import PatientIdentity, identity_differences
+from secondopinion.records.dicom.headers import PatientIdentity
+from secondopinion.records.dicom.identity import identity_differences
 from secondopinion.records.imports import case_patient
 from secondopinion.records.models import INSTANCE_VISIBLE, Document, ImagingInstance
 
