@@ -77,7 +77,7 @@ def test_it_passes_check_deploy_and_selects_s3_redis_and_postgres_from_the_envir
     assert result.returncode == 0, result.stderr + result.stdout
     assert result.stdout.split()[-3:] == [
         "storages.backends.s3.S3Storage",
-        "django_tasks_rq.RQBackend",
+        "secondopinion.core.rqbackend.JobsRQBackend",
         "django.db.backends.postgresql",
     ], result.stderr
     assert "no issues" in result.stdout
@@ -110,6 +110,8 @@ def test_it_runs_a_task_through_real_redis_with_a_worker(tmp_path, capsys):
         with capsys.disabled():  # straight to the terminal: pytest hides skip reasons
             print(f"\n!!! {message} !!!", file=sys.stderr)
         pytest.skip(message)
+    # The worker sweeps dead jobs from its database when it starts: it needs its tables.
+    assert _manage(["migrate", "--noinput", "-v", "0"], env).returncode == 0
     # The worker is a real separate process; this test process enqueues through the same Redis.
     worker = subprocess.Popen(
         [PYTHON, "-m", "secondopinion", "rqworker", "default", "--worker-class", "rq.SimpleWorker"],

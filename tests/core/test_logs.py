@@ -128,6 +128,15 @@ def test_a_worker_failure_carries_the_request_id_and_no_token(tmp_path, capsys):
         LOG_FORMAT="json",
         LOG_LEVEL="INFO",
     )
+    # The worker sweeps dead jobs from the database when it starts: it needs its tables.
+    subprocess.run(
+        [sys.executable, "-m", "secondopinion", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     result = subprocess.run(
         [sys.executable, "-m", "secondopinion", "rqworker", "default", "--burst"]
         + ["--worker-class", "secondopinion.core.rqjobs.SimpleWorker"],
