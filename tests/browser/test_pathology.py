@@ -38,15 +38,15 @@ def test_it_reads_a_report_and_the_patient_checks_the_facts(
         page.get_by_role("button", name="Read the report now").click()
     page.get_by_role("heading", name="Facts found", exact=False).wait_for()
     text = page.locator(".facts-list").inner_text()
-    assert "Tumour (pT): pT1c" in text
+    assert "Tumor (pT): pT1c" in text
     assert "more than 10 mm and up to 20 mm" in text  # T1c explained for breast cancer
     assert page.locator("mark.fact-mark").count() >= 8
     axe_check(page)
     shot(page, "pathology-02-document")
 
-    card = page.locator(".fact-card", has_text="Tumour (pT)")
+    card = page.locator(".fact-card", has_text="Tumor (pT)")
     card.get_by_role("button", name="This is right").click()
-    card = page.locator(".fact-card", has_text="Tumour (pT)")
+    card = page.locator(".fact-card", has_text="Tumor (pT)")
     assert "Confirmed" in card.inner_text()
 
     page.get_by_role("link", name="Back to the pathology summary").click()

@@ -34,7 +34,7 @@ def test_a_scanned_report_is_read_checked_and_summed_up(
     page.get_by_role("link", name="faxed-report.pdf").click()
     page.get_by_role("heading", name="Facts found", exact=False).wait_for()
     assert "Read from a scan: please check each one." in page.locator("#scan-notice").inner_text()
-    assert "Tumour (pT): pT2" in page.locator(".facts-list").inner_text()
+    assert "Tumor (pT): pT2" in page.locator(".facts-list").inner_text()
     axe_check(page)
     shot(page, "scanned-01-read-from-a-scan")
 
