@@ -38,7 +38,7 @@ def _decrypt(blob: bytes, key: bytes = KEY) -> bytes:
 def test_it_round_trips_any_size(size):
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     blob = _encrypt(data)
-    assert data[:64] not in blob or size == 0
+    assert data[:64] not in blob or size < 16  # a byte or two may turn up in random output
     pieces = max(1, -(-size // PIECE))
     assert len(blob) == len(MAGIC) + SALT_SIZE + size + pieces * TAG
     assert _decrypt(blob) == data
