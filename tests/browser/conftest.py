@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,28 @@ def browser(_playwright):
 
 
 @pytest.fixture
-def context(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, accept_downloads=True, viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+def new_context(browser, live_server):
+    """Make browser contexts on the live server; all are closed when the test ends, passed or
+    failed. An open context keeps its keep-alive connections, and with them the server threads'
+    database sessions, which would stop PostgreSQL's test database from being dropped."""
+    made = []
+
+    def make(**options):
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        with suppress(Exception):  # already closed by the test
+            context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
 
 
 @pytest.fixture

@@ -22,12 +22,10 @@ def app_code(secret_text: str, *, steps_ahead: int = 0) -> str:
 
 
 def test_it_lets_an_owner_share_a_case_with_a_caregiver_and_take_it_back(
-    browser, live_server, page, new_user, create_case, axe_check, shot
+    new_context, live_server, page, new_user, create_case, axe_check, shot
 ):
     # The caregiver makes their own account first, in their own browser.
-    carer_context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1200, "height": 900}
-    )
+    carer_context = new_context(viewport={"width": 1200, "height": 900})
     carer = carer_context.new_page()
     new_user(carer, "carer@example.org")
 
@@ -92,7 +90,7 @@ def test_it_lets_an_owner_share_a_case_with_a_caregiver_and_take_it_back(
 
 
 def test_it_invites_a_person_without_an_account_through_a_link(
-    browser, live_server, page, new_user, create_case, axe_check, shot
+    new_context, live_server, page, new_user, create_case, axe_check, shot
 ):
     new_user(page, "patient@example.org")
     create_case(page)
@@ -110,9 +108,7 @@ def test_it_invites_a_person_without_an_account_through_a_link(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "caregiver-07b-invite-link-phone")
 
-    helper_context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1200, "height": 900}
-    )
+    helper_context = new_context(viewport={"width": 1200, "height": 900})
     helper = helper_context.new_page()
     helper.goto(link)
     # Signed out, the link says who invited her and to whose case, and how to get in.

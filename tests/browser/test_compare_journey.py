@@ -41,7 +41,7 @@ def check_saved(page) -> None:
 
 
 def test_it_compares_by_treatment_and_walks_the_journey_to_the_end(
-    browser, live_server, page, new_user, create_case, axe_check, shot, tmp_path
+    new_context, live_server, page, new_user, create_case, axe_check, shot, tmp_path
 ):
     new_user(page, "patient.compare@example.org")
     dashboard = create_case(page)
@@ -68,7 +68,7 @@ def test_it_compares_by_treatment_and_walks_the_journey_to_the_end(
     url = page.locator("#share-url").input_value()
 
     # The reviewer agrees, in other words.
-    reviewer_context = browser.new_context(base_url=live_server.url)
+    reviewer_context = new_context()
     reviewer = reviewer_context.new_page()
     reviewer.goto(url)
     report = tmp_path / "report.pdf"

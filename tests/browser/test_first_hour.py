@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from secondopinion.cases.models import Case
 from secondopinion.doctors.models import DoctorNote, ResearchStatus
@@ -39,7 +40,7 @@ def plain_text(page) -> str:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - one story
-    browser, live_server, new_user, axe_check, shot, tmp_path, size
+    new_context, live_server, new_user, axe_check, shot, tmp_path, size
 ):
     viewport = SIZES[size]
     n = iter(range(1, 100))
@@ -50,9 +51,7 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
         assert not BRITISH.search(plain_text(page)), page.url
         shot(page, f"first-hour-{size}-{next(n):02d}-{name}")
 
-    context = browser.new_context(
-        base_url=live_server.url, accept_downloads=True, viewport=viewport
-    )
+    context = new_context(accept_downloads=True, viewport=viewport)
     context.set_default_timeout(15_000)
     page = context.new_page()
 
@@ -61,7 +60,9 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     lines = page.locator("#first-page li")
     assert lines.count() == 5
     assert "never gives medical advice" in plain_text(page)
-    assert "in the folder" in plain_text(page)
+    # Where her records live: the data folder on her computer, or the organization's server.
+    where = "server of the organization" if settings.HOSTED else "in the folder"
+    assert where in plain_text(page)
     look(page, "first-page")
     page.get_by_role("link", name="Start my case").click()
 
@@ -168,7 +169,7 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     # The reviewer: a wrong passcode gives the box again; then the case with her identity.
     make_build(case, service)
     _link, token = make_link(case, service, passcode="blue-river-7")
-    reviewer_context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    reviewer_context = new_context(viewport=viewport)
     reviewer = reviewer_context.new_page()
     reviewer.goto(f"/r/{token}/")
     reviewer.get_by_label("Passcode").fill("blue-river-8")
@@ -199,7 +200,7 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     page.get_by_role("button", name="Make an invite link").click()
     link = page.get_by_label("The link to send").input_value()
     look(page, "invite-link")
-    helper_context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    helper_context = new_context(viewport=viewport)
     helper = helper_context.new_page()
     helper.goto(link)
     helper.get_by_role("heading", name=re.compile("invited you to help")).wait_for()

@@ -56,9 +56,9 @@ def test_it_walks_a_new_user_from_sign_up_to_a_planned_timeline(
 
 
 def test_it_works_on_a_phone_sized_screen(
-    browser, live_server, new_user, create_case, axe_check, shot
+    new_context, live_server, new_user, create_case, axe_check, shot
 ):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context = new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     new_user(page, "phone@example.org")
     create_case(page)

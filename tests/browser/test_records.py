@@ -96,12 +96,13 @@ def test_it_gathers_records_for_a_service_as_a_new_user_would(
     shot(page, "records-07-checklist-present")
 
 
-def test_it_uploads_without_javascript(page, browser, live_server, new_user, create_case, tmp_path):
+def test_it_uploads_without_javascript(
+    page, new_context, live_server, new_user, create_case, tmp_path
+):
     new_user(page, "no.script@example.org")
     case_url = create_case(page)
     # The same signed-in person, now in a browser with JavaScript turned off.
-    context = browser.new_context(
-        base_url=live_server.url,
+    context = new_context(
         storage_state=page.context.storage_state(),
         java_script_enabled=False,
     )

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_plays_both_sides_of_a_share_link(
-    browser, live_server, page, new_user, create_case, axe_check, shot, tmp_path
+    new_context, live_server, page, new_user, create_case, axe_check, shot, tmp_path
 ):
     # The patient: account, case with a first plan, one service.
     new_user(page, "patient@example.org")
@@ -57,7 +57,7 @@ def test_it_plays_both_sides_of_a_share_link(
     shot(page, "share-02-link-created")
 
     # The reviewer: a separate browser context, no account, no cookies.
-    reviewer_context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    reviewer_context = new_context(accept_downloads=True)
     reviewer = reviewer_context.new_page()
     reviewer.goto(url)
     reviewer.get_by_role("heading", name=re.compile("Case for review")).wait_for()

@@ -127,9 +127,10 @@ def test_it_steps_through_a_200_slice_series(series_page, axe_check, shot):
     shot(page, "viewer-02-phone-lung")
 
 
-def test_it_works_as_links_and_a_form_without_javascript(series_page, browser, live_server, shot):
-    plain = browser.new_context(
-        base_url=live_server.url,
+def test_it_works_as_links_and_a_form_without_javascript(
+    series_page, new_context, live_server, shot
+):
+    plain = new_context(
         java_script_enabled=False,
         storage_state=series_page.context.storage_state(),
     )
