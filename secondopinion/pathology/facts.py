@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from secondopinion.core.textfile import TextExtractionError, text_from_file
 from secondopinion.pathology import glossary
-from secondopinion.pathology.extractor import FIELDS, extract
+from secondopinion.pathology.extraction.core import FIELDS
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
 from secondopinion.records.models import PortalItem
 from secondopinion.records.storage import local_copy
@@ -111,6 +111,10 @@ def reading_run(*, document) -> ReportReading:
     digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
     if reading.status == ReportReading.Status.DONE and reading.text_sha256 == digest:
         return reading
+    # The extractor compiles about a hundred regular expressions when imported (0.1 s): every
+    # command and worker imports this module when the apps register, so it loads on first use.
+    from secondopinion.pathology.extractor import extract  # noqa: PLC0415 - see above
+
     result = extract(text)
     with transaction.atomic():
         earlier = {f.field: f for f in reading.facts.all()}

@@ -289,6 +289,7 @@ def _rows_write_batched(*, disc_import: DiscImport, scan: disc.DiscScan) -> list
     limit = write_batch_rows()
     batch: list = []
     rows = 0
+    started = time.monotonic()
     for entry in entries:
         if entry.uid in existing:
             continue
@@ -296,16 +297,23 @@ def _rows_write_batched(*, disc_import: DiscImport, scan: disc.DiscScan) -> list
         rows += 1 + len(entry.series) + entry.image_count
         if rows >= limit:
             _batch_write(disc_import, scan, batch)
+            _pause(started)
             batch, rows = [], 0
+            started = time.monotonic()
     if batch:
-        _batch_write(disc_import, scan, batch)
+        _batch_write(disc_import, scan, batch)  # only the short final transaction comes next
     return merge
+
+
+def _pause(started: float) -> None:
+    """Let other writers in between two batches: as long as the batch held the lock."""
+    held = time.monotonic() - started
+    time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
 
 
 def _batch_write(disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
     """One short transaction: these new studies, their series and their images."""
     case = disc_import.case
-    started = time.monotonic()
     with transaction.atomic():
         studies = ImagingStudy.objects.bulk_create(
             [_study_row(disc_import, entry) for entry in entries], batch_size=BATCH
@@ -336,8 +344,6 @@ def _batch_write(disc_import: DiscImport, scan: disc.DiscScan, entries: list) ->
             ],
             batch_size=BATCH,
         )
-    held = time.monotonic() - started
-    time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
 
 
 def _study_row(disc_import: DiscImport, entry) -> ImagingStudy:

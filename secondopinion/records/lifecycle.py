@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
-from secondopinion.records import viewer
 from secondopinion.records.models import (
     DiscImport,
     Document,
@@ -12,12 +12,13 @@ from secondopinion.records.models import (
     ImagingSeries,
     PortalImport,
 )
+from secondopinion.records.slicecache import SliceCache
 
 
 def case_files(case) -> list[str]:
     # The viewer's drawn slices are not stored files, but they are this case's pictures: they go
     # with the case (the cache folder is removed once the deletion has committed).
-    transaction.on_commit(lambda: viewer.case_cache_remove(case))
+    transaction.on_commit(lambda: _slices_remove(case))
     names = list(Document.objects.filter(case=case).values_list("stored_name", flat=True))
     names += (
         Document.objects.filter(case=case)
@@ -41,3 +42,10 @@ def case_files(case) -> list[str]:
         .values_list("upload_name", flat=True)
     )
     return names
+
+
+def _slices_remove(case) -> None:
+    # Built here, not taken from the viewer: the viewer imports numpy and Pillow, which every
+    # command would then load at start (this module is imported when the apps register).
+    cache = SliceCache(settings.VIEWER_CACHE_DIR, max_bytes=settings.VIEWER_CACHE_BYTES)
+    cache.group_remove(case.public_id.hex)

@@ -84,7 +84,3 @@ def slice_get(*, case, ref: SliceRef, window: str) -> Cached:
     }
     path = store.put(group, key, png=image.png, meta=meta)
     return Cached(png_path=path, meta=meta)
-
-
-def case_cache_remove(case) -> None:
-    cache().group_remove(case.public_id.hex)

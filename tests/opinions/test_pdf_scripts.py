@@ -7,13 +7,12 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from secondopinion.opinions.pdfdoc import FONT_DIR, clean
 from secondopinion.opinions.pdfs import (
-    FONT_DIR,
     CaseSummary,
     CoverLetter,
     Handoff,
     case_summary_pdf,
-    clean,
     cover_letter_pdf,
     handoff_pdf,
 )

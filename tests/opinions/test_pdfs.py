@@ -5,12 +5,12 @@ from datetime import date
 
 from pypdf import PdfReader
 
+from secondopinion.opinions.pdfdoc import clean
 from secondopinion.opinions.pdfs import (
     CaseSummary,
     CoverLetter,
     Handoff,
     case_summary_pdf,
-    clean,
     cover_letter_pdf,
     handoff_pdf,
 )
