@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import can_edit, case_view
 from secondopinion.cases.cancer_types import BY_CODE
 from secondopinion.records.imports import upload_max_bytes
 from secondopinion.records.models import Document, PortalImport, PortalItem
