@@ -23,9 +23,9 @@ from secondopinion.records.portal_import import (
     portal_import_decide,
     portal_import_start,
 )
+from secondopinion.records.portal_tasks import portal_import_enqueue
 from secondopinion.records.storage import file_publish, storage_root, stored_delete
 from secondopinion.records.storage_io import human_size
-from secondopinion.records.tasks import portal_import_enqueue
 from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 from secondopinion.records.views import _csrf_refusal
 
