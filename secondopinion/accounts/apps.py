@@ -6,6 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from secondopinion.accounts.changes import changes_connect  # noqa: PLC0415 - apps loaded
+        from secondopinion.accounts.changes import changes_connect
 
         changes_connect()

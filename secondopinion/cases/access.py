@@ -5,7 +5,7 @@ Every view that touches a case, or anything inside one, fetches it through `case
 exist, so nothing leaks about other people's cases.
 
 It lives in the cases app because it fetches cases: accounts (people and memberships) sits below
-cases, and `secondopinion.accounts.access` only re-exports this module for older imports.
+cases.
 """
 
 from __future__ import annotations

@@ -8,6 +8,6 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES, case_stages  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES, case_stages
 
         STAGE_SOURCES.register(case_stages)

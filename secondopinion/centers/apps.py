@@ -6,7 +6,7 @@ class CentersConfig(AppConfig):
     label = "centers"
 
     def ready(self) -> None:
-        from secondopinion.centers.geo import zip_table_warm  # noqa: PLC0415
-        from secondopinion.core.warmup import WARMERS  # noqa: PLC0415
+        from secondopinion.centers.geo import zip_table_warm
+        from secondopinion.core.warmup import WARMERS
 
         WARMERS.register(zip_table_warm)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from secondopinion.accounts.access import can_edit, case_for_user
+from secondopinion.cases.access import can_edit, case_for_user
 from secondopinion.centers.forms import CenterSearchForm
 from secondopinion.centers.geo import Hit
 from secondopinion.centers.loading import listed_index

@@ -418,7 +418,7 @@ def rq_failed_feed() -> list[Job]:
     if not apps.is_installed("django_rq"):
         return []
     import django_rq  # noqa: PLC0415 - installed only when hosted with rq
-    from rq.registry import FailedJobRegistry, StartedJobRegistry  # noqa: PLC0415
+    from rq.registry import FailedJobRegistry, StartedJobRegistry  # noqa: PLC0415 - as above
 
     failed = []
     for name in settings.RQ_QUEUES:

@@ -8,11 +8,10 @@ from django.db import transaction
 
 from secondopinion.core.jobs import job_enqueue
 from secondopinion.doctors.models import DoctorNote, DoctorResearch, ResearchStatus
+from secondopinion.doctors.tasks import DOCTOR_RESEARCH
 
 
 def _enqueue(research: DoctorResearch) -> None:
-    from secondopinion.doctors.tasks import DOCTOR_RESEARCH  # noqa: PLC0415 - tasks import clients
-
     job_enqueue(DOCTOR_RESEARCH, research.pk, case_pk=research.case_id)
 
 

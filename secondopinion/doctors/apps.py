@@ -8,10 +8,10 @@ class DoctorsConfig(AppConfig):
     label = "doctors"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
-        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
-        from secondopinion.doctors.journey import stages  # noqa: PLC0415
-        from secondopinion.doctors.tasks import job_kind  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES
+        from secondopinion.core.jobs import job_kind_register
+        from secondopinion.doctors.journey import stages
+        from secondopinion.doctors.tasks import job_kind
 
         STAGE_SOURCES.register(stages)
         job_kind_register(job_kind())

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import can_edit, case_view
 from secondopinion.doctors import actions
 from secondopinion.doctors.forms import ChooseForm, NoteForm, ResearchForm
 from secondopinion.doctors.models import DoctorNote, DoctorResearch

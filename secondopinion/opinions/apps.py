@@ -8,11 +8,11 @@ class OpinionsConfig(AppConfig):
     label = "opinions"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
-        from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
-        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
-        from secondopinion.opinions import journey, lifecycle, pdfs, tasks  # noqa: PLC0415
-        from secondopinion.records.printing import LETTER_PDF_WRITERS  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES
+        from secondopinion.cases.lifecycle import FILE_SOURCES
+        from secondopinion.core.jobs import job_kind_register
+        from secondopinion.opinions import journey, lifecycle, pdfs, tasks
+        from secondopinion.records.printing import LETTER_PDF_WRITERS
 
         STAGE_SOURCES.register(journey.stages)
         FILE_SOURCES.register(lifecycle.case_files)

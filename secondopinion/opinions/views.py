@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import can_edit, case_view
 from secondopinion.core.editguard import row_version, values_version
 from secondopinion.core.jobs import job_for
 from secondopinion.opinions import calendar as ics

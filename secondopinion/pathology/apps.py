@@ -8,10 +8,10 @@ class PathologyConfig(AppConfig):
     label = "pathology"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
-        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
-        from secondopinion.pathology import journey, tasks  # noqa: PLC0415
-        from secondopinion.records.tasks import TEXT_READY_HOOKS  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES
+        from secondopinion.core.jobs import job_kind_register
+        from secondopinion.pathology import journey, tasks
+        from secondopinion.records.tasks import TEXT_READY_HOOKS
 
         STAGE_SOURCES.register(journey.stages)
         TEXT_READY_HOOKS.register(tasks.pathology_text_ready)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from secondopinion.accounts.access import can_edit, case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import can_edit, case_view
 from secondopinion.core.editguard import row_version
 from secondopinion.pathology import glossary
 from secondopinion.pathology.facts import (

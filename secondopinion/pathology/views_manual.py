@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from secondopinion.accounts.access import can_edit, case_view
+from secondopinion.cases.access import can_edit, case_view
 from secondopinion.pathology.manual import ManualFactsForm, manual_facts_save, manual_initial
 from secondopinion.pathology.models import ReportReading
 from secondopinion.records.models import Document

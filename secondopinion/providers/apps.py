@@ -8,7 +8,7 @@ class ProvidersConfig(AppConfig):
     label = "providers"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
-        from secondopinion.providers.journey import stages  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES
+        from secondopinion.providers.journey import stages
 
         STAGE_SOURCES.register(stages)

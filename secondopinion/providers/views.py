@@ -10,10 +10,10 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
 from secondopinion.agreements.highlight import highlight_pieces
 from secondopinion.agreements.wording import LABELS
+from secondopinion.cases.access import case_view
 from secondopinion.centers.models import Center
 from secondopinion.providers import compare
 from secondopinion.providers.agreement import (

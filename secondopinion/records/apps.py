@@ -8,11 +8,11 @@ class RecordsConfig(AppConfig):
     label = "records"
 
     def ready(self) -> None:
-        from secondopinion.cases.journey import STAGE_SOURCES  # noqa: PLC0415
-        from secondopinion.cases.lifecycle import FILE_SOURCES  # noqa: PLC0415
-        from secondopinion.core.jobs import job_kind_register  # noqa: PLC0415
-        from secondopinion.providers.facts import MISSING_RECORDS_SOURCES  # noqa: PLC0415
-        from secondopinion.records import checklist, jobs, journey, lifecycle  # noqa: PLC0415
+        from secondopinion.cases.journey import STAGE_SOURCES
+        from secondopinion.cases.lifecycle import FILE_SOURCES
+        from secondopinion.core.jobs import job_kind_register
+        from secondopinion.providers.facts import MISSING_RECORDS_SOURCES
+        from secondopinion.records import checklist, jobs, journey, lifecycle
 
         STAGE_SOURCES.register(journey.stages)
         FILE_SOURCES.register(lifecycle.case_files)

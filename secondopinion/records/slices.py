@@ -207,7 +207,7 @@ def frame_count(path: Path) -> int:
 def _syntax_problem(transfer_syntax: str) -> str | None:
     """A plain message when the pixels are compressed in a format this installation cannot open."""
     from pydicom.pixels import get_decoder  # noqa: PLC0415 - heavy, see header_read
-    from pydicom.uid import UID  # noqa: PLC0415
+    from pydicom.uid import UID  # noqa: PLC0415 - heavy, see header_read
 
     if not transfer_syntax or transfer_syntax in UNCOMPRESSED:
         return None

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django_tasks import task
 
 from secondopinion import ocr
@@ -17,7 +16,7 @@ from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
 from secondopinion.records import detect
 from secondopinion.records.imports import disc_import_run
-from secondopinion.records.models import DiscImport, Document, PortalImport, TextStatus
+from secondopinion.records.models import DiscImport, Document, TextStatus
 from secondopinion.records.storage import local_copy
 
 log = logging.getLogger(__name__)
@@ -146,24 +145,3 @@ def document_text_enqueue(document: Document) -> None:
 
 def disc_import_enqueue(disc_import: DiscImport) -> None:
     job_enqueue("cd_import", disc_import.pk, case_pk=disc_import.case_id)
-
-
-@task()
-def portal_import_task(portal_import_pk: int) -> None:
-    """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
-    from secondopinion.records.portal_import import portal_import_run  # noqa: PLC0415 - cycle
-
-    portal_import = PortalImport.objects.select_related("case").filter(pk=portal_import_pk).first()
-    if portal_import is None or portal_import.status != PortalImport.Status.QUEUED:
-        return  # already run (tasks may be delivered twice)
-    if not portal_import.upload_name:
-        PortalImport.objects.filter(pk=portal_import_pk).update(
-            status=PortalImport.Status.FAILED, error="The uploaded file is no longer there."
-        )
-        return
-    with local_copy(portal_import.upload_name) as source:
-        portal_import_run(portal_import=portal_import, source=source)
-
-
-def portal_import_enqueue(portal_import: PortalImport) -> None:
-    transaction.on_commit(lambda: portal_import_task.enqueue(portal_import.pk))

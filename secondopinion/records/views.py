@@ -19,8 +19,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from secondopinion.accounts.access import case_view
 from secondopinion.accounts.audit import audit_record
+from secondopinion.cases.access import case_view
 from secondopinion.core.jobs import job_for
 from secondopinion.providers.models import Service
 from secondopinion.records import letters

@@ -1,0 +1,34 @@
+"""The background task that reads an uploaded patient-portal download.
+
+It has its own module because it runs `portal_import.portal_import_run`, which adds documents
+through `records.documents`, which queues text reading from `records.tasks`: a task module imports
+the service it runs, so this one sits above them all (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_tasks import task
+
+from secondopinion.records.models import PortalImport
+from secondopinion.records.portal_import import portal_import_run
+from secondopinion.records.storage import local_copy
+
+
+@task()
+def portal_import_task(portal_import_pk: int) -> None:
+    """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
+    portal_import = PortalImport.objects.select_related("case").filter(pk=portal_import_pk).first()
+    if portal_import is None or portal_import.status != PortalImport.Status.QUEUED:
+        return  # already run (tasks may be delivered twice)
+    if not portal_import.upload_name:
+        PortalImport.objects.filter(pk=portal_import_pk).update(
+            status=PortalImport.Status.FAILED, error="The uploaded file is no longer there."
+        )
+        return
+    with local_copy(portal_import.upload_name) as source:
+        portal_import_run(portal_import=portal_import, source=source)
+
+
+def portal_import_enqueue(portal_import: PortalImport) -> None:
+    transaction.on_commit(lambda: portal_import_task.enqueue(portal_import.pk))
