@@ -18,7 +18,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -69,8 +69,20 @@ def _nonce(index: int, last: bool) -> bytes:
     return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
 
 
+class Reader(Protocol):
+    """What the streams read from: an open file, a storage file, a BytesIO."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Writer(Protocol):
+    """What the streams write to: an open file, or a wrapper that hashes as it writes."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 def encrypt_stream(
-    source: BinaryIO, dest: BinaryIO, key: bytes, *, seen: Callable[[bytes], None] | None = None
+    source: Reader, dest: Writer, key: bytes, *, seen: Callable[[bytes], None] | None = None
 ) -> int:
     """Encrypt `source` into `dest`; returns the plaintext size. `seen` gets each plaintext
     piece (to hash it on the way)."""
@@ -91,7 +103,7 @@ def encrypt_stream(
         piece, index = following, index + 1
 
 
-def decrypt_stream(source: BinaryIO, dest: BinaryIO | None, key: bytes) -> int:
+def decrypt_stream(source: Reader, dest: Writer | None, key: bytes) -> int:
     """Decrypt `source` into `dest` (None: only check); returns the plaintext size."""
     header = source.read(len(MAGIC) + SALT_SIZE)
     if len(header) != len(MAGIC) + SALT_SIZE or not header.startswith(MAGIC):

@@ -9,9 +9,10 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 
-from secondopinion.operations.backup import installation_backup, installation_restore
+from secondopinion.operations.backup import installation_backup
 from secondopinion.operations.export import case_export
 from secondopinion.operations.integrity import integrity_check, integrity_repair, storage_walk
+from secondopinion.operations.restore import installation_restore
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.records.models import Document
 from tests.s3 import BUCKET

@@ -19,13 +19,12 @@ from secondopinion.core.applock import app_lock
 from secondopinion.operations.backup import (
     BackupError,
     backup_key_new,
-    backup_verify,
     backups_in,
     backups_prune,
     installation_backup,
-    installation_restore,
 )
 from secondopinion.operations.integrity import storage_walk
+from secondopinion.operations.restore import backup_verify, installation_restore
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
 from tests.factories import make_case, make_user

@@ -17,10 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from secondopinion.cases.models import Case
-from secondopinion.operations.backup import installation_backup, installation_restore
+from secondopinion.operations.backup import installation_backup
 from secondopinion.operations.export import case_export
 from secondopinion.operations.filerefs import stored_refs
 from secondopinion.operations.integrity import integrity_check, storage_walk
+from secondopinion.operations.restore import installation_restore
 from secondopinion.opinions.models import Opinion
 from secondopinion.opinions.services.sources import vault_items
 from secondopinion.records.models import Document

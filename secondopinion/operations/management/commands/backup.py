@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 )
                 return
             if into:
-                previous = None if full else (backups_in(into) or [None])[-1]
+                found = backups_in(into)
+                previous = None if full or not found else found[-1]
                 out = _new_name(into)
             else:
                 previous = since

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondopinion.operations.backup import BackupError, backup_verify, installation_restore
+from secondopinion.operations.backup import BackupError
+from secondopinion.operations.restore import backup_verify, installation_restore
 
 
 class Command(BaseCommand):
