@@ -24,7 +24,8 @@ class Queue(DjangoRQ):
     def create_job(self, *args: Any, **kwargs: Any) -> Any:
         meta = dict(kwargs.pop("meta", None) or {})
         meta.setdefault(META_KEY, current_request_id() or request_id_new())
-        return super().create_job(*args, meta=meta, **kwargs)
+        kwargs["meta"] = meta
+        return super().create_job(*args, **kwargs)
 
 
 Job = TasksJob  # django-tasks' job class, named here so settings.RQ names one module

@@ -379,7 +379,8 @@ def _posted_originals(request) -> list[dict]:
 
 def component_words(component: dict) -> str:
     """One treatment row in words, for the "saved meanwhile" list."""
-    topic = readings.TOPICS.get(component.get("modality"), component.get("modality") or "")
+    modality = str(component.get("modality") or "")
+    topic = readings.TOPICS.get(modality, modality)
     months = component.get("duration_months")
     parts = [
         ", ".join(component.get("drugs") or ()),

@@ -157,4 +157,9 @@ def document_update(
 def document_delete(*, document: Document) -> None:
     names = [n for n in (document.stored_name, document.kept_original_name) if n]
     document.delete()
-    transaction.on_commit(lambda: [stored_delete(name=n) for n in names])
+    transaction.on_commit(lambda: _stored_remove(names))
+
+
+def _stored_remove(names: list[str]) -> None:
+    for name in names:
+        stored_delete(name=name)

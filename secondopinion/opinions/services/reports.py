@@ -122,7 +122,12 @@ def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
         setattr(opinion, key, value)
     opinion.save()
     if old:
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in old])
+        transaction.on_commit(lambda: _stored_remove(old))
+
+
+def _stored_remove(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def opinion_questions_sync(*, opinion: Opinion) -> None:
