@@ -424,19 +424,26 @@ def components_check(request, *, components, unread, source, save, template, con
     )
 
 
+def opinion_components_check(request, opinion: Opinion, *, template: str, context: dict):
+    """The confirm step for the treatments read from an opinion, for the patient (her case
+    pages) and for the reviewer (the share link): None once saved, else the page."""
+    reading = readings.opinion_reading(opinion)
+    return components_check(
+        request,
+        components=readings.editable(reading),
+        unread=list(reading.unread),
+        source=opinion.plan_text,
+        save=lambda corrected: readings.opinion_plan_store(opinion, components=corrected),
+        template=template,
+        context={**context, "opinion": opinion},
+    )
+
+
 @case_view(write=True)
 def opinion_check(request, case, opinion_id):
     opinion = _opinion(case, opinion_id)
-    reading = readings.opinion_reading(opinion)
-    dicts, unread = readings.editable(reading), list(reading.unread)
-    response = components_check(
-        request,
-        components=dicts,
-        unread=unread,
-        source=opinion.plan_text,
-        save=lambda corrected: readings.opinion_plan_store(opinion, components=corrected),
-        template="opinions/opinion_check.html",
-        context={"case": case, "opinion": opinion},
+    response = opinion_components_check(
+        request, opinion, template="opinions/opinion_check.html", context={"case": case}
     )
     if response is None:
         messages.success(request, "Thank you. The treatments are saved as you checked them.")

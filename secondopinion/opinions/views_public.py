@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from secondopinion.opinions import passcodes, readings, tokens
+from secondopinion.opinions import passcodes, tokens
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
 from secondopinion.opinions.pdfs import case_summary_pdf
@@ -30,7 +30,7 @@ from secondopinion.opinions.services import reports
 from secondopinion.opinions.services.links import link_event_record, link_find
 from secondopinion.opinions.services.packets import packet_latest
 from secondopinion.opinions.services.summary import case_goals, case_summary_data
-from secondopinion.opinions.views import components_check
+from secondopinion.opinions.views import opinion_components_check
 
 # The limits are settings (docs/settings.md): SHARE_LINK_REQUESTS per SHARE_LINK_WINDOW_SECONDS
 # from one address, counted in the shared cache (across web processes when CACHE_URL is Redis);
@@ -343,16 +343,11 @@ def share_check(request, token: str, opinion_id):
     opinion = Opinion.objects.filter(link=link, public_id=opinion_id).first()
     if opinion is None:
         return refused(request)
-    reading = readings.opinion_reading(opinion)
-    dicts, unread = readings.editable(reading), list(reading.unread)
-    response = components_check(
+    response = opinion_components_check(
         request,
-        components=dicts,
-        unread=unread,
-        source=opinion.plan_text,
-        save=lambda corrected: readings.opinion_plan_store(opinion, components=corrected),
+        opinion,
         template="opinions/share_check.html",
-        context={"link": link, "token": token, "opinion": opinion},
+        context={"link": link, "token": token},
     )
     if response is None:
         return render(request, "opinions/share_thanks.html", {"link": link, "token": token})

@@ -33,31 +33,24 @@ CASE_CANCER = {
     "hodgkin": "lymphoma",
 }
 
-# What fills in the case: stage and the markers that guide treatment.
-SUMMARY_FIELDS = (
-    "histology",
-    "grade",
-    "pT",
-    "pN",
-    "pM",
-    "stage_group",
-    "margins",
-    "nodes_positive",
-    "er",
-    "pr",
-    "her2",
-    "ki67_percent",
-    "gleason",
-    "grade_group",
-    "mmr",
-    "msi",
-    "pdl1",
-    "egfr",
-    "alk",
-    "ros1",
-    "kras",
-    "braf",
+# What fills in the case: stage and the markers that guide treatment. Every field but those
+# describing the specimen and the tumor's look (in the extractor's order).
+NOT_IN_SUMMARY = frozenset(
+    {
+        "specimen",
+        "site",
+        "laterality",
+        "tumor_size_mm",
+        "focality",
+        "tnm_prefixes",
+        "ajcc_edition",
+        "lvi",
+        "pni",
+        "nodes_examined",
+        "ene",
+    }
 )
+SUMMARY_FIELDS = tuple(name for name in FIELDS if name not in NOT_IN_SUMMARY)
 
 
 def cancer_for(reading: ReportReading | None, case) -> str | None:
