@@ -74,7 +74,32 @@ class Document(models.Model):
         return DOCUMENT_TYPE_LABELS.get(self.doc_type, "Other")
 
 
-class DiscImport(models.Model):
+class ImportRun(models.Model):
+    """What a CD import and a portal import both keep: where it came from, when, how it went,
+    what it added and what it warned about. Each says its own statuses, case link and details."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=255)
+    summary = models.JSONField(default=dict, blank=True)  # what the import added (CLI shape)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    status: str  # each import's own field, with its own choices (a portal import can wait)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ("queued", "running")
+
+
+class DiscImport(ImportRun):
     """One imaging CD (a ZIP upload or a folder) being brought into the vault."""
 
     class Status(models.TextChoices):
@@ -83,25 +108,15 @@ class DiscImport(models.Model):
         DONE = "done", "Finished"
         FAILED = "failed", "Stopped with a problem"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="disc_imports")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    source_name = models.CharField(max_length=255)
     # The uploaded ZIP while it waits to be imported; removed afterwards.
     upload_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     bytes_done = models.BigIntegerField(default=0)
     bytes_total = models.BigIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.source_name
+    class Meta(ImportRun.Meta):
+        pass
 
     @property
     def percent(self) -> int:
@@ -110,10 +125,6 @@ class DiscImport(models.Model):
         if not self.bytes_total:
             return 0
         return min(99, int(self.bytes_done * 100 / self.bytes_total))
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ImagingStudyQuerySet(models.QuerySet):
@@ -210,7 +221,7 @@ INSTANCE_VISIBLE = models.Q(series__study__disc_import__isnull=True) | models.Q(
 )
 
 
-class PortalImport(models.Model):
+class PortalImport(ImportRun):
     """One download from a patient portal (C-CDA, XDM ZIP, FHIR) being read into the case.
 
     Nothing it reads is visible until it is done: every row (documents included) is written in
@@ -225,29 +236,15 @@ class PortalImport(models.Model):
         DONE = "done", "Finished"
         FAILED = "failed", "Stopped with a problem"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="portal_imports")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    source_name = models.CharField(max_length=255)
     upload_name = models.CharField(max_length=255, blank=True)  # the stored upload, until done
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # The patient said "these are my records" after the warnings (or --confirm-patient).
     patient_confirmed = models.BooleanField(default=False)
-    summary = models.JSONField(default=dict, blank=True)  # what this import added (CLI shape)
-    warnings = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.source_name
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+    class Meta(ImportRun.Meta):
+        pass
 
 
 class PortalItem(models.Model):
