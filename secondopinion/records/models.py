@@ -7,6 +7,7 @@ while the bytes were written, so duplicates, packets and integrity checks never 
 from __future__ import annotations
 
 import uuid
+from typing import Self
 
 from django.db import models
 
@@ -82,6 +83,8 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     source_name = models.CharField(max_length=255)
+    # The stored upload (a ZIP, a portal download) while it waits to be imported; removed after.
+    upload_name = models.CharField(max_length=255, blank=True)
     summary = models.JSONField(default=dict, blank=True)  # what the import added (CLI shape)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
@@ -98,6 +101,20 @@ class ImportRun(models.Model):
     def is_active(self) -> bool:
         return self.status in ("queued", "running")
 
+    @classmethod
+    def queued_for_run(cls, pk: int) -> Self | None:
+        """The import a task should run now, or None: it already ran (tasks may be delivered
+        twice), or its upload is gone (then it is marked failed, saying so)."""
+        run = cls._default_manager.select_related("case").filter(pk=pk).first()
+        if run is None or run.status != "queued":
+            return None
+        if not run.upload_name:
+            cls._default_manager.filter(pk=pk).update(
+                status="failed", error="The uploaded file is no longer there."
+            )
+            return None
+        return run
+
 
 class DiscImport(ImportRun):
     """One imaging CD (a ZIP upload or a folder) being brought into the vault."""
@@ -109,8 +126,6 @@ class DiscImport(ImportRun):
         FAILED = "failed", "Stopped with a problem"
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="disc_imports")
-    # The uploaded ZIP while it waits to be imported; removed afterwards.
-    upload_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     bytes_done = models.BigIntegerField(default=0)
     bytes_total = models.BigIntegerField(default=0)
@@ -237,7 +252,6 @@ class PortalImport(ImportRun):
         FAILED = "failed", "Stopped with a problem"
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="portal_imports")
-    upload_name = models.CharField(max_length=255, blank=True)  # the stored upload, until done
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # The patient said "these are my records" after the warnings (or --confirm-patient).

@@ -18,13 +18,8 @@ from secondopinion.records.storage import local_copy
 @task()
 def portal_import_task(portal_import_pk: int) -> None:
     """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
-    portal_import = PortalImport.objects.select_related("case").filter(pk=portal_import_pk).first()
-    if portal_import is None or portal_import.status != PortalImport.Status.QUEUED:
-        return  # already run (tasks may be delivered twice)
-    if not portal_import.upload_name:
-        PortalImport.objects.filter(pk=portal_import_pk).update(
-            status=PortalImport.Status.FAILED, error="The uploaded file is no longer there."
-        )
+    portal_import = PortalImport.queued_for_run(portal_import_pk)
+    if portal_import is None:
         return
     with local_copy(portal_import.upload_name) as source:
         portal_import_run(portal_import=portal_import, source=source)

@@ -119,13 +119,8 @@ def disc_import_task(disc_import_pk: int) -> None:
 
 
 def _disc_import(disc_import_pk: int) -> None:
-    disc_import = DiscImport.objects.select_related("case").filter(pk=disc_import_pk).first()
-    if disc_import is None or disc_import.status != DiscImport.Status.QUEUED:
-        return  # already run (tasks may be delivered twice)
-    if not disc_import.upload_name:
-        DiscImport.objects.filter(pk=disc_import_pk).update(
-            status=DiscImport.Status.FAILED, error="The uploaded file is no longer there."
-        )
+    disc_import = DiscImport.queued_for_run(disc_import_pk)
+    if disc_import is None:
         return
     try:
         # On object storage the ZIP is fetched to a local file first (zipfile needs to seek).
