@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -286,29 +286,30 @@ def _rows_write_batched(*, disc_import: DiscImport, scan: disc.DiscScan) -> list
     entries = list(scan.index.studies.values())
     existing = set(ImagingStudy.objects.filter(case=case).values_list("study_uid", flat=True))
     merge = [e for e in entries if e.uid in existing]
-    limit = write_batch_rows()
+    held = 0.0
+    for n, batch in enumerate(_batches(entries, existing, limit=write_batch_rows())):
+        if n:  # let other writers in between two batches, as long as the last one held the lock
+            time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
+        started = time.monotonic()
+        _batch_write(disc_import, scan, batch)
+        held = time.monotonic() - started
+    return merge
+
+
+def _batches(entries: list, existing: set[str], *, limit: int) -> Iterator[list]:
+    """The new studies in groups of about `limit` rows (a study, its series and its images)."""
     batch: list = []
     rows = 0
-    started = time.monotonic()
     for entry in entries:
         if entry.uid in existing:
             continue
         batch.append(entry)
         rows += 1 + len(entry.series) + entry.image_count
         if rows >= limit:
-            _batch_write(disc_import, scan, batch)
-            _pause(started)
+            yield batch
             batch, rows = [], 0
-            started = time.monotonic()
     if batch:
-        _batch_write(disc_import, scan, batch)  # only the short final transaction comes next
-    return merge
-
-
-def _pause(started: float) -> None:
-    """Let other writers in between two batches: as long as the batch held the lock."""
-    held = time.monotonic() - started
-    time.sleep(max(PAUSE_MIN_SECONDS, held * PAUSE_SHARE))
+        yield batch
 
 
 def _batch_write(disc_import: DiscImport, scan: disc.DiscScan, entries: list) -> None:
