@@ -118,11 +118,11 @@ def seed(users: int, out: Path) -> None:
 
     from secondopinion.accounts.models import User
     from secondopinion.cases.models import Case
+    from secondopinion.core.vault import stream_store
     from secondopinion.opinions.models import Opinion
     from secondopinion.providers.facts import service_save
     from secondopinion.providers.models import Service
     from secondopinion.records.models import Document
-    from secondopinion.records.storage_io import stream_store
 
     root = Path(default_storage.location)
     password = "bench-password-not-secret"  # noqa: S105 - fictional bench accounts on loopback

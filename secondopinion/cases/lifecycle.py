@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 
+from secondopinion.core import vault
 from secondopinion.core.models import Job
 from secondopinion.core.registry import Registry
 
@@ -27,7 +27,6 @@ def case_delete(*, case) -> None:
 
     def remove_files() -> None:
         for name in names:
-            if name and default_storage.exists(name):
-                default_storage.delete(name)
+            vault.stored_delete(name=name)
 
     transaction.on_commit(remove_files)

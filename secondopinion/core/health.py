@@ -27,8 +27,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
+
+from secondopinion.core import vault
 
 PROBE_PREFIX = "health/"
 
@@ -81,13 +82,13 @@ def cache_probe() -> None:
 
 def storage_probe() -> None:
     content = secrets.token_bytes(16)
-    name = default_storage.save(f"{PROBE_PREFIX}probe-{secrets.token_hex(8)}", ContentFile(content))
+    name = vault.stored_save(f"{PROBE_PREFIX}probe-{secrets.token_hex(8)}", ContentFile(content))
     try:
-        with default_storage.open(name, "rb") as handle:
+        with vault.stored_open(name) as handle:
             if handle.read() != content:
                 raise CheckFailed("storage gave back different bytes")
     finally:
-        default_storage.delete(name)
+        vault.stored_delete(name=name)
 
 
 def _rq_probe() -> dict[str, Any]:

@@ -32,12 +32,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from secondopinion.core import jobrules
+from secondopinion.core import jobrules, vault
 from secondopinion.core.models import Job
 from secondopinion.core.words import count
 
@@ -344,37 +343,18 @@ def scratch_remove(entries: list[str]) -> None:
 
 def _storage_name_remove(name: str) -> None:
     with suppress(FileNotFoundError):
-        default_storage.delete(name)
-    try:
-        folder = Path(default_storage.path(name)).parent
-    except NotImplementedError:
+        vault.stored_delete(name=name)
+    local = vault.stored_local_path(name)
+    if local is None:
         return
+    folder = local.parent
     # A half-written local file sits beside its final name as ".<leaf>.<random>.part".
     for partial in folder.glob(f".{PurePosixPath(name).name}.*"):
         partial.unlink(missing_ok=True)
 
 
 def _storage_folder_remove(prefix: str) -> None:
-    try:
-        local = Path(default_storage.path(prefix.rstrip("/")))
-    except NotImplementedError:
-        local = None
-    if local is not None:
-        shutil.rmtree(local, ignore_errors=True)
-        return
-    for name in _storage_walk(prefix):  # object storage: every object under the prefix
-        default_storage.delete(name)
-
-
-def _storage_walk(prefix: str) -> list[str]:
-    try:
-        dirs, files = default_storage.listdir(prefix)
-    except FileNotFoundError:
-        return []
-    names = [f"{prefix}{name}" for name in files]
-    for folder in dirs:
-        names.extend(_storage_walk(f"{prefix}{folder}/"))
-    return names
+    vault.stored_folder_remove(prefix)
 
 
 # --- finding dead jobs -------------------------------------------------------------------------

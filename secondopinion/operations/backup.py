@@ -56,19 +56,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
-from secondopinion.core import streamcrypt
+from secondopinion.core import streamcrypt, vault
 from secondopinion.core.applock import lock_try
 from secondopinion.core.health import PROBE_PREFIX
 from secondopinion.operations.filerefs import stored_refs
-from secondopinion.operations.integrity import storage_walk
 from secondopinion.opinions.packet import SUMS_NAME, sums_line
 
 BACKUP_FORMAT = "secondopinion-backup/1"
 MANIFEST = "manifest.json"
-CHUNK_SIZE = 1024 * 1024
+CHUNK_SIZE = vault.CHUNK_SIZE
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
 KEY_NAME = "secret_key"
@@ -193,7 +191,7 @@ def _unchanged(
     entry: dict[str, Any] | None,
     known: dict[str, tuple[str, int | None]],
     name: str,
-    storage: Storage,
+    storage: vault.Storage,
 ) -> bool:
     if entry is None:
         return False
@@ -228,16 +226,6 @@ def backups_prune(root: Path, *, keep: int) -> list[Path]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _sha256_path(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK_SIZE):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def database_engine() -> str:
@@ -344,12 +332,12 @@ def _database_store(work: Path, engine: str, key: bytes | None) -> dict[str, Any
 
 
 def _files_store(
-    work: Path, storage: Storage, key: bytes | None, previous: Path | None
+    work: Path, storage: vault.Storage, key: bytes | None, previous: Path | None
 ) -> tuple[list[dict[str, Any]], int]:
     before = _previous_manifest(previous, key)
     known = {ref.name: (ref.sha256, ref.size) for ref in stored_refs()} if before else {}
     files, reused = [], 0
-    for name in sorted(storage_walk(storage)):
+    for name in sorted(vault.stored_walk(storage=storage)):
         if PurePosixPath(name).name.startswith(".") or name.startswith(PROBE_PREFIX):
             continue  # a write under way, or the health check's probe: not data
         entry = before.get(name)
@@ -357,7 +345,7 @@ def _files_store(
             files.append(_reuse(Path(previous), entry, work))
             reused += 1
             continue
-        with storage.open(name, "rb") as source:
+        with vault.stored_open(name, storage=storage) as source:
             files.append(_store(work, f"files/{name}", source, key))
     return files, reused
 
@@ -365,7 +353,7 @@ def _files_store(
 def installation_backup(
     *,
     out: Path,
-    storage: Storage | None = None,
+    storage: vault.Storage | None = None,
     previous: Path | None = None,
     encrypt: bool | None = None,
     key_file: Path | None = None,
@@ -376,7 +364,7 @@ def installation_backup(
     `encrypt`: settings.BACKUP_ENCRYPT unless given; the key comes from `key_file` or
     settings.BACKUP_KEY_FILE.
     """
-    storage = storage or default_storage
+    storage = storage or vault.site_storage()
     out = Path(out)
     if out.exists():
         raise BackupError(f"{out} already exists. Choose a new folder name for the backup.")
@@ -395,7 +383,7 @@ def installation_backup(
 
 
 def _backup_write(
-    *, out: Path, work: Path, engine: str, storage: Storage, key: Any, previous: Path | None
+    *, out: Path, work: Path, engine: str, storage: vault.Storage, key: Any, previous: Path | None
 ) -> BackupResult:
     try:
         database = _database_store(work, engine, key)

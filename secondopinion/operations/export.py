@@ -31,16 +31,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.core import serializers
-from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from secondopinion.cases.models import Case
+from secondopinion.core import vault
 from secondopinion.operations.filerefs import StoredRef, stored_refs
 from secondopinion.opinions.packet import MANIFEST_NAME, SUMS_NAME, sums_line
 
 EXPORT_FORMAT = "secondopinion-export/1"
-CHUNK_SIZE = 1024 * 1024
 # Secrets are never exported, even hashed: a passcode hash could be guessed offline.
 SECRET_FIELD_SUFFIXES = ("_hash", "password")
 
@@ -102,25 +101,19 @@ def _zinfo(arcname: str, when: datetime) -> zipfile.ZipInfo:
 
 
 def _file_copy(
-    zf: zipfile.ZipFile, storage: Storage, ref: StoredRef, arcname: str, when: datetime
-) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
+    zf: zipfile.ZipFile, storage: vault.Storage, ref: StoredRef, arcname: str, when: datetime
+) -> vault.ZipCopy:
     info = _zinfo(arcname, when)
     info.compress_type = zipfile.ZIP_STORED  # PDFs, images and DICOM barely shrink
-    with storage.open(ref.name, "rb") as source, zf.open(info, "w", force_zip64=True) as out:
-        while chunk := source.read(CHUNK_SIZE):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    with vault.stored_open(ref.name, storage=storage) as source:
+        return vault.zip_copy(zf, info, source, sha256=ref.sha256, size=ref.size)
 
 
 def case_export(
-    *, case, out: Path, storage: Storage | None = None, created: datetime | None = None
+    *, case, out: Path, storage: vault.Storage | None = None, created: datetime | None = None
 ) -> ExportResult:
     """Write the case's ZIP at `out` (atomically: a temporary name, flushed, then renamed)."""
-    storage = storage or default_storage
+    storage = storage or vault.site_storage()
     created = created or datetime.now(UTC)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -159,13 +152,11 @@ def case_export(
                     continue
                 seen.add(ref.name)
                 arcname = f"files/{ref.name}"
-                if not storage.exists(ref.name):
+                if not vault.stored_exists(ref.name, storage=storage):
                     problems.append(f"{arcname}: missing from storage ({ref.model} #{ref.pk})")
                     continue
-                digest, size = _file_copy(zf, storage, ref, arcname, created)
-                if (ref.sha256 and digest != ref.sha256) or (
-                    ref.size is not None and size != ref.size
-                ):
+                copy = _file_copy(zf, storage, ref, arcname, created)
+                if not copy.expected:
                     problems.append(f"{arcname}: changed since it was stored ({ref.model})")
                 files.append(
                     {
@@ -174,8 +165,8 @@ def case_export(
                         "model": ref.model,
                         "pk": ref.pk,
                         "field": ref.field,
-                        "size": size,
-                        "sha256": digest,
+                        "size": copy.size,
+                        "sha256": copy.sha256,
                     }
                 )
             manifest: dict[str, Any] = {

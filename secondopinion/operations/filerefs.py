@@ -2,7 +2,7 @@
 integrity check.
 
 Each app keeps the storage name of its files in a plain CharField (server-generated names, see
-records/storage_io.py), sometimes beside the SHA-256 and size recorded while the bytes were written.
+core/vault/), sometimes beside the SHA-256 and size recorded while the bytes were written.
 This table says where. `case_files(case)` in each app's lifecycle.py answers "which files does a
 case hold" for deletion; this table answers the same question with the digests, for checking.
 A test (tests/core/test_filerefs.py) keeps the two in step.

@@ -28,7 +28,6 @@ The quarantine is emptied after QUARANTINE_KEEP_DAYS (`quarantine_prune`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import asdict, dataclass, field
@@ -39,16 +38,16 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from secondopinion.core import jobrules
+from secondopinion.core import jobrules, vault
 from secondopinion.core.jobs import INTERRUPTED, job_fail, rq_failed_feed
 from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
 from secondopinion.core.models import Job
+from secondopinion.core.vault import staging_root, storage_is_local
 from secondopinion.core.words import count
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
@@ -57,9 +56,7 @@ from secondopinion.operations.filerefs import (
     names_of_objects,
     stored_refs,
 )
-from secondopinion.records.storage import staging_root, storage_is_local
 
-CHUNK_SIZE = 1024 * 1024
 DEFAULT_MIN_AGE = 3600  # seconds
 
 
@@ -114,39 +111,17 @@ class IntegrityReport:
 # --- looking ---------------------------------------------------------------------------------
 
 
-def storage_walk(storage: Storage, prefix: str = "") -> list[str]:
-    """Every file name in storage, relative to its root (works for local and S3 storages)."""
-    try:
-        dirs, files = storage.listdir(prefix)
-    except FileNotFoundError:
-        return []
-    names = [f"{prefix}{name}" for name in files]
-    for folder in dirs:
-        names.extend(storage_walk(storage, f"{prefix}{folder}/"))
-    return names
-
-
-def file_digest(storage: Storage, name: str) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with storage.open(name, "rb") as handle:
-        while chunk := handle.read(CHUNK_SIZE):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def _ref_check(
-    storage: Storage, ref: StoredRef, *, quick: bool, present: set[str]
+    storage: vault.Storage, ref: StoredRef, *, quick: bool, present: set[str]
 ) -> Problem | None:
     # The listing answers most rows without a request per file (S3: one HEAD each); a name
     # not in it is asked again, since a file may have arrived after the listing was taken.
-    if ref.name not in present and not storage.exists(ref.name):
+    if ref.name not in present and not vault.stored_exists(ref.name, storage=storage):
         return Problem("missing", ref.name, ref.model, ref.pk, "the file is not in storage")
     if quick or (not ref.sha256 and ref.size is None):
         return None
     if ref.sha256:
-        digest, size = file_digest(storage, ref.name)
+        digest, size = vault.stored_digest(ref.name, storage=storage)
     else:
         digest, size = "", storage.size(ref.name)
     if ref.size is not None and size != ref.size:
@@ -160,7 +135,7 @@ def _ref_check(
 
 def integrity_check(
     *,
-    storage: Storage | None = None,
+    storage: vault.Storage | None = None,
     quick: bool = False,
     min_age: float = DEFAULT_MIN_AGE,
     stale_after: float | None = None,
@@ -169,10 +144,10 @@ def integrity_check(
     """Compare every row's file with storage. `quick` checks presence only (no hashing).
     `stale_after`: seconds without a heartbeat after which a running job is dead (default
     JOB_STALE_SECONDS; 0 when the app is stopped)."""
-    storage = storage or default_storage
+    storage = storage or vault.site_storage()
     now = now or datetime.now(UTC)
     report = IntegrityReport(quick=quick)
-    names = storage_walk(storage)
+    names = vault.stored_walk(storage=storage)
     present = set(names)
     report.stored = len(names)
     referenced: set[str] = set()
@@ -225,7 +200,7 @@ def _staging_leftovers(cutoff: datetime) -> list[Problem]:
     return problems
 
 
-def _multipart_leftovers(storage: Storage, cutoff: datetime) -> list[Problem]:
+def _multipart_leftovers(storage: vault.Storage, cutoff: datetime) -> list[Problem]:
     bucket = getattr(storage, "bucket", None)
     if bucket is None:
         return []
@@ -292,7 +267,7 @@ def _is_temporary(name: str) -> bool:
     return leaf.startswith(".")  # .upload-* (records), .<packet>.part (opinions)
 
 
-def _modified(storage: Storage, name: str) -> datetime:
+def _modified(storage: vault.Storage, name: str) -> datetime:
     try:
         when = storage.get_modified_time(name)
     except (NotImplementedError, OSError):
@@ -310,19 +285,16 @@ def quarantine_root() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / "quarantine"
 
 
-def _file_quarantine(storage: Storage, name: str, folder: Path) -> str:
+def _file_quarantine(storage: vault.Storage, name: str, folder: Path) -> str:
     """Move one stored file into `folder/files/<name>`; returns where it went."""
     target = folder / "files" / PurePosixPath(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        source = Path(storage.path(name))
-    except NotImplementedError:
-        source = None
+    source = vault.stored_local_path(name, storage=storage)
     if source is not None:
         shutil.move(source, target)
     else:
-        with storage.open(name, "rb") as handle, target.open("wb") as out:
-            shutil.copyfileobj(handle, out, CHUNK_SIZE)
+        with vault.stored_open(name, storage=storage) as handle, target.open("wb") as out:
+            shutil.copyfileobj(handle, out, vault.CHUNK_SIZE)
         storage.delete(name)
     return str(target.relative_to(folder))
 
@@ -354,11 +326,11 @@ def _rows_quarantine(model_label: str, pk: int, folder: Path) -> tuple[str, list
 def integrity_repair(
     *,
     report: IntegrityReport,
-    storage: Storage | None = None,
+    storage: vault.Storage | None = None,
     when: datetime | None = None,
 ) -> IntegrityReport:
     """Set aside every problem in `report` (found by a full check). Fills each `action`."""
-    storage = storage or default_storage
+    storage = storage or vault.site_storage()
     if report.ok:
         return report
     _refuse_if_unmounted(report)
@@ -373,12 +345,12 @@ def integrity_repair(
         if problem.pk is None:  # pragma: no cover - a broken row is always found by its id
             continue
         moved = ""
-        if problem.kind == "changed" and storage.exists(problem.name):
+        if problem.kind == "changed" and vault.stored_exists(problem.name, storage=storage):
             moved = _file_quarantine(storage, problem.name, folder)
         rows_file, names = _rows_quarantine(problem.model, problem.pk, folder)
         # Files of rows that went along (for example a series' images) must not become orphans.
         for name in names:
-            if name != problem.name and storage.exists(name):
+            if name != problem.name and vault.stored_exists(name, storage=storage):
                 _file_quarantine(storage, name, folder)
         problem.action = "; ".join(
             part
@@ -392,9 +364,9 @@ def integrity_repair(
     return report
 
 
-def _leftover_repair(storage: Storage, problem: Problem, folder: Path) -> str:
+def _leftover_repair(storage: vault.Storage, problem: Problem, folder: Path) -> str:
     """Repair one problem that is a leftover (not a broken row); "" when it is not one."""
-    if problem.kind == "orphan" and storage.exists(problem.name):
+    if problem.kind == "orphan" and vault.stored_exists(problem.name, storage=storage):
         return "moved to " + _file_quarantine(storage, problem.name, folder)
     if problem.kind == "interrupted":
         return _job_fail(problem)
@@ -406,7 +378,7 @@ def _leftover_repair(storage: Storage, problem: Problem, folder: Path) -> str:
     return ""
 
 
-def _multipart_abort(storage: Storage, problem: Problem) -> str:
+def _multipart_abort(storage: vault.Storage, problem: Problem) -> str:
     upload_id = problem.detail.rsplit("(", 1)[-1].rstrip(")")
     s3: Any = storage  # only reached with django-storages' S3 storage (a multipart upload)
     s3.connection.meta.client.abort_multipart_upload(

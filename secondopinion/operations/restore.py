@@ -22,14 +22,12 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
-from secondopinion.core import streamcrypt
+from secondopinion.core import streamcrypt, vault
 from secondopinion.core.applock import AppRunning, app_lock
 from secondopinion.operations.backup import (
     BACKUP_FORMAT,
-    CHUNK_SIZE,
     KEY_NAME,
     MANIFEST,
     BackupError,
@@ -38,12 +36,10 @@ from secondopinion.operations.backup import (
     _private_dirs,
     _run,
     _scratch,
-    _sha256_path,
     backup_key,
     database_engine,
     pg_tool,
 )
-from secondopinion.operations.integrity import storage_walk
 
 # --- checking a backup -----------------------------------------------------------------------
 
@@ -103,7 +99,7 @@ def _entry_check(path: Path, entry: dict, key: bytes | None) -> None:
     if not file.is_file():
         raise BackupError(f"{entry['path']} is missing from the backup.")
     stored_size = entry.get("stored_size", entry["size"])
-    digest, size = _sha256_path(file)
+    digest, size = vault.path_digest(file)
     if size != stored_size:
         raise BackupError(f"{entry['path']} is {size} bytes but was {stored_size} (cut short?).")
     if digest != entry.get("stored_sha256", entry["sha256"]):
@@ -188,7 +184,7 @@ def _pg_restore(database: Path) -> None:
     _run([*cmd, *args, str(database)], env, "pg_restore")
 
 
-def _files_restore(backup: Path, manifest: dict, storage: Storage, key: bytes | None) -> None:
+def _files_restore(backup: Path, manifest: dict, storage: vault.Storage, key: bytes | None) -> None:
     location = getattr(storage, "location", None)
     entries = manifest.get("files", [])
     if location:
@@ -213,12 +209,12 @@ def _files_restore(backup: Path, manifest: dict, storage: Storage, key: bytes | 
     # Object storage: make the bucket hold exactly the backup's files.
     names = [entry["path"].removeprefix("files/") for entry in entries]
     wanted = set(names)
-    for name in storage_walk(storage):
+    for name in vault.stored_walk(storage=storage):
         if name not in wanted:
             storage.delete(name)
     with _scratch() as scratch:
         for name, entry in zip(names, entries, strict=True):
-            if storage.exists(name):
+            if vault.stored_exists(name, storage=storage):
                 storage.delete(name)
             plain = _plain_file(backup, entry, key, scratch)
             with plain.open("rb") as handle:
@@ -231,7 +227,7 @@ def _files_restore(backup: Path, manifest: dict, storage: Storage, key: bytes | 
 
 def _plain_copy(source: BinaryIO, dest: BinaryIO, key: bytes | None) -> None:
     if key is None:
-        shutil.copyfileobj(source, dest, CHUNK_SIZE)
+        shutil.copyfileobj(source, dest, vault.CHUNK_SIZE)
     else:
         streamcrypt.decrypt_stream(source, dest, key)
 
@@ -262,7 +258,7 @@ def _secret_key_restore(
 
 
 def installation_restore(
-    *, path: Path, storage: Storage | None = None, key_file: Path | None = None
+    *, path: Path, storage: vault.Storage | None = None, key_file: Path | None = None
 ) -> dict:
     """Replace this installation's database and files with the backup at `path`.
 
@@ -271,7 +267,7 @@ def installation_restore(
     """
     try:
         with app_lock(settings.DATA_DIR):
-            return _restore(Path(path), storage or default_storage, key_file)
+            return _restore(Path(path), storage or vault.site_storage(), key_file)
     except AppRunning:
         raise BackupError(
             "The app is running (it holds the lock in the data folder). Stop it (Ctrl+C where "
@@ -279,7 +275,7 @@ def installation_restore(
         ) from None
 
 
-def _restore(path: Path, storage: Storage, key_file: Path | None) -> dict:
+def _restore(path: Path, storage: vault.Storage, key_file: Path | None) -> dict:
     try:
         manifest = backup_verify(path, key_file=key_file)
     except BackupError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 
 from secondopinion.core.editguard import EditGuardMixin
 from secondopinion.opinions.models import (
@@ -18,7 +17,7 @@ from secondopinion.opinions.models import (
 )
 from secondopinion.opinions.tokens import DEFAULT_DAYS, MAX_DAYS
 from secondopinion.plans.reader.reading import Component
-from secondopinion.providers.forms import DATETIME_INPUT, booked_call_error
+from secondopinion.providers.forms import DATETIME_INPUT, booked_call_clean
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -303,12 +302,4 @@ class HandoffForm(EditGuardMixin, forms.ModelForm):
         }
 
     def clean_followup_at(self):
-        when = self.cleaned_data.get("followup_at")
-        if when is None:
-            return None
-        now = timezone.now()
-        created = self.instance.case.created_at if self.instance.case_id else now
-        problem = booked_call_error(when, case_created=created, now=now)
-        if problem:
-            raise forms.ValidationError(problem)
-        return when
+        return booked_call_clean(self, "followup_at")

@@ -32,7 +32,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-CHUNK_SIZE = 1024 * 1024
+from secondopinion.core.vault import files as vault_files
+
+CHUNK_SIZE = vault_files.CHUNK_SIZE
 SUMS_NAME = "SHA256SUMS"
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "secondopinion-packet/1"
@@ -232,40 +234,25 @@ def _copy_verified(
     advance: Callable[[int], None],
 ) -> None:
     file = entry.file
-    digest = hashlib.sha256()
-    copied = 0
     try:
         source = file.opener() if file.opener else open(file.source, "rb")  # noqa: SIM115
     except OSError as exc:
         raise PacketError(
             f"“{file.label or file.title}” could not be read from storage, so the packet was not made."
         ) from exc
-    with (
-        source,
-        zf.open(
-            _zinfo(entry.arcname, file.size, when), "w", force_zip64=file.size > 0xFFFFFFFF
-        ) as out,
-    ):
-        readinto = getattr(source, "readinto", None)
-        while True:
-            if readinto is not None:
-                n = readinto(buffer)
-                chunk: bytes | memoryview = buffer[:n]
-            else:  # some storage streams only offer read()
-                chunk = source.read(len(buffer))
-                n = len(chunk)
-            if not n:
-                break
-            digest.update(chunk)
-            out.write(chunk)
-            copied += n
-            advance(n)
-    if copied != file.size or not _same_digest(digest.hexdigest(), file.sha256):
+    with source:
+        copy = vault_files.zip_copy(
+            zf,
+            _zinfo(entry.arcname, file.size, when),
+            source,
+            sha256=file.sha256,
+            size=file.size,
+            buffer=buffer,
+            advance=advance,
+        )
+    # A stored file with no recorded digest cannot be checked, so it is not copied blind.
+    if not copy.expected or not file.sha256:
         raise DigestMismatch(file.label or file.title, entry.arcname)
-
-
-def _same_digest(a: str, b: str) -> bool:
-    return a.lower() == b.strip().lower()
 
 
 def _iso(value: date | None) -> str | None:
@@ -470,16 +457,11 @@ def _find_base(names: list[str]) -> str | None:
 
 def _hash_member(zf: zipfile.ZipFile, name: str, chunk_size: int) -> tuple[str | None, int]:
     """SHA-256 and size of one member, or (None, 0) when the ZIP's own CRC says it is damaged."""
-    digest = hashlib.sha256()
-    size = 0
     try:
         with zf.open(name) as stream:
-            while chunk := stream.read(chunk_size):
-                digest.update(chunk)
-                size += len(chunk)
+            return vault_files.stream_digest(stream, chunk_size=chunk_size)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
         return None, 0
-    return digest.hexdigest(), size
 
 
 def _manifest_merge(

@@ -14,7 +14,8 @@ import io
 import logging
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
+
+from secondopinion.core import vault
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def _page_key(opinion, page: int) -> str:
 def _open(opinion):
     import pypdfium2 as pdfium  # noqa: PLC0415 - heavy, only to draw pages
 
-    with default_storage.open(opinion.report_name, "rb") as fh:
+    with vault.stored_open(opinion.report_name) as fh:
         data = fh.read()
     return pdfium.PdfDocument(data)
 

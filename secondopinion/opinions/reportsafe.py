@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from pathlib import Path
 import pikepdf
 
 from secondopinion.core.pdfsafe import PdfRefused, pdf_disarm
+from secondopinion.core.vault import files as vault_files
 
 __all__ = ["PdfRefused", "ReportCopy", "report_disarm"]
 
@@ -58,14 +58,11 @@ def report_disarm(upload) -> ReportCopy:
         if not result.changed:
             shutil.rmtree(folder, ignore_errors=True)
             return ReportCopy()
-        data_hash = hashlib.sha256()
-        with target.open("rb") as fh:
-            for block in iter(lambda: fh.read(1024 * 1024), b""):
-                data_hash.update(block)
+        sha256, size = vault_files.path_digest(target)
         return ReportCopy(
             path=target,
-            size=target.stat().st_size,
-            sha256=data_hash.hexdigest(),
+            size=size,
+            sha256=sha256,
             removed=list(result.removed),
         )
     except BaseException:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import can_edit, case_view
+from secondopinion.core import vault
 from secondopinion.core.editguard import row_version, values_version
 from secondopinion.core.jobs import job_for
 from secondopinion.opinions import calendar as ics
@@ -176,7 +176,7 @@ def packet_download(request, case, build_id):
         raise Http404("The packet is not ready.")
     audit_record(action="packet.download", request=request, case=case, obj=build)
     return FileResponse(
-        default_storage.open(build.file_name, "rb"),
+        vault.stored_open(build.file_name),
         as_attachment=True,
         filename=build.download_name,
         content_type="application/zip",
@@ -457,7 +457,7 @@ def opinion_report(request, case, opinion_id):
     if not opinion.report_name:
         raise Http404("No report file.")
     return FileResponse(
-        default_storage.open(opinion.report_name, "rb"),
+        vault.stored_open(opinion.report_name),
         as_attachment=True,
         filename="second-opinion-report.pdf",
         content_type="application/pdf",

@@ -16,12 +16,12 @@ import zipfile
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from secondopinion.core import vault
 from secondopinion.opinions import passcodes, tokens
 from secondopinion.opinions.forms import PasscodeForm, ReportUploadForm
 from secondopinion.opinions.models import LinkEvent, Opinion, PacketBuild, ShareLink
@@ -140,7 +140,7 @@ def _packet_files(build: PacketBuild | None) -> tuple[list[tuple[int, str]], lis
     if build is None:
         return files, []
     try:
-        with default_storage.open(build.file_name, "rb") as fh, zipfile.ZipFile(fh) as zf:
+        with vault.stored_open(build.file_name) as fh, zipfile.ZipFile(fh) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile):
         return files, []
@@ -231,7 +231,7 @@ def share_packet(request, token: str):
         return refused(request)
     link_event_record(link=link, request=request, action=LinkEvent.Action.PACKET)
     return FileResponse(
-        default_storage.open(build.file_name, "rb"),
+        vault.stored_open(build.file_name),
         as_attachment=True,
         filename=build.download_name,
         content_type="application/zip",
@@ -245,7 +245,7 @@ def share_file(request, token: str, index: int):
     build = _packet(link) if link is not None and outcome == tokens.OPEN else None
     if link is None or build is None:
         return refused(request)
-    fh = default_storage.open(build.file_name, "rb")
+    fh = vault.stored_open(build.file_name)
     try:
         zf = zipfile.ZipFile(fh)
         members = [i for i in zf.infolist() if not i.is_dir()]

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.core.textfile import TextExtractionError, text_from_file
+from secondopinion.core.vault import local_copy
 from secondopinion.pathology import glossary
 from secondopinion.pathology.extraction.core import FIELDS
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
 from secondopinion.records.models import PortalItem
-from secondopinion.records.storage import local_copy
 
 # The case's own cancer list, mapped to the glossary's cancer names.
 CASE_CANCER = {

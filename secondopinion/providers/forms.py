@@ -41,6 +41,20 @@ def booked_call_error(when: datetime, *, case_created: datetime, now: datetime) 
     return None
 
 
+def booked_call_clean(form: forms.ModelForm, field: str) -> datetime | None:
+    """A form's booked call time (a service call, a follow-up), refused with a plain reason when
+    `booked_call_error` finds one; the case's creation date bounds how far back it may be."""
+    when = form.cleaned_data.get(field)
+    if when is None:
+        return None
+    now = timezone.now()
+    created = form.instance.case.created_at if form.instance.case_id else now
+    problem = booked_call_error(when, case_created=created, now=now)
+    if problem:
+        raise forms.ValidationError(problem)
+    return when
+
+
 # Fields shown in groups on the edit page, in the guide's order.
 GROUPS = [
     ("Where things stand", ["name", "status", "status_reason"]),
@@ -184,15 +198,7 @@ class ServiceForm(EditGuardMixin, forms.ModelForm):
         return days
 
     def clean_call_at(self):
-        when = self.cleaned_data.get("call_at")
-        if when is None:
-            return None
-        now = timezone.now()
-        created = self.instance.case.created_at if self.instance.case_id else now
-        problem = booked_call_error(when, case_created=created, now=now)
-        if problem:
-            raise forms.ValidationError(problem)
-        return when
+        return booked_call_clean(self, "call_at")
 
     def clean_currency(self):
         currency = (self.cleaned_data.get("currency") or "").strip().upper()

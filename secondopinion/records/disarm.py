@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 
 from secondopinion.core.pdfsafe import PdfRefused, pdf_disarm
-from secondopinion.records import storage_io
+from secondopinion.core.vault import files as vault_files
 
 # pypdf (detect.py) read the file, but qpdf may still fail on it while rewriting: refused, plainly.
 UNSAFE_MESSAGE = (
@@ -29,7 +29,7 @@ __all__ = ["DisarmedPdf", "PdfRefused", "removed_words", "stored_pdf_disarm"]
 class DisarmedPdf:
     """`copy` is None when the PDF held no active content (the upload itself is safe to open)."""
 
-    copy: storage_io.StoredFile | None = None
+    copy: vault_files.StoredFile | None = None
     removed: list[str] = field(default_factory=list)
 
 
@@ -38,10 +38,10 @@ def removed_words(removed: list[str]) -> str:
     return "; ".join(dict.fromkeys(removed))[:300]
 
 
-def stored_pdf_disarm(*, root: Path, stored: storage_io.StoredFile) -> DisarmedPdf:
+def stored_pdf_disarm(*, root: Path, stored: vault_files.StoredFile) -> DisarmedPdf:
     """Disarm the stored PDF `stored` into a new stored file beside it. Raises PdfRefused for an
     encrypted or unreadable PDF; the upload is never changed."""
-    scratch = root / f"{storage_io.TMP_PREFIX}disarm-{secrets.token_hex(8)}.pdf"
+    scratch = root / f"{vault_files.TMP_PREFIX}disarm-{secrets.token_hex(8)}.pdf"
     try:
         try:
             result = pdf_disarm(stored.path, scratch)
@@ -51,7 +51,7 @@ def stored_pdf_disarm(*, root: Path, stored: storage_io.StoredFile) -> DisarmedP
             raise PdfRefused(UNSAFE_MESSAGE) from exc
         if not result.changed:
             return DisarmedPdf()
-        copy = storage_io.file_store(scratch, root=root)
+        copy = vault_files.file_store(scratch, root=root)
     finally:
         scratch.unlink(missing_ok=True)
     return DisarmedPdf(copy=copy, removed=list(result.removed))

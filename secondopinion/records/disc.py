@@ -1,7 +1,7 @@
 """Walk an imaging CD (a folder or a ZIP), keep the DICOM files, and index them. No Django.
 
 One pass over the bytes: each candidate file is streamed into storage while its SHA-256 is
-computed (`storage_io.stream_store`), then its header alone is read back from the fresh copy,
+computed (`vault_files.stream_store`), then its header alone is read back from the fresh copy,
 which is still in the page cache. Everything that is not DICOM (viewer programs, autorun files,
 the DICOMDIR table of contents, readme files) is skipped without being copied, and counted.
 
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from secondopinion.records import safezip, storage_io
+from secondopinion.core.vault import files as vault_files
+from secondopinion.records import safezip
 from secondopinion.records.dicom.headers import (
     FAST_BYTES,
     DicomProblem,
@@ -44,7 +45,7 @@ class _Outcome:
     skip: str = ""
     problem: str = ""
     header: InstanceHeader | None = None
-    stored: storage_io.StoredFile | None = None
+    stored: vault_files.StoredFile | None = None
 
 
 @dataclass
@@ -64,8 +65,8 @@ class DiscScan:
     # Threads overlap one file's hashing with another's disc waits (fsync, reads): even on two
     # cores, four keep the disc busy. The GIL is released by hashing, reads, writes and fsync.
     workers: int = 4
-    # All files of one disc go into one fresh folder (see storage_io.name_new).
-    folder: str = field(default_factory=storage_io.folder_new)
+    # All files of one disc go into one fresh folder (see vault_files.name_new).
+    folder: str = field(default_factory=vault_files.folder_new)
     _folder_ready: bool = False
 
     # -- sources --------------------------------------------------------------------------
@@ -160,7 +161,7 @@ class DiscScan:
                 header.is_directory or self.index.has_instance(header.sop_instance_uid)
             ):
                 return _Outcome(name, size, header=header)
-        stored = storage_io.stream_store(
+        stored = vault_files.stream_store(
             source,
             root=self.root,
             max_bytes=self.max_file_bytes,
@@ -175,7 +176,7 @@ class DiscScan:
             return self._stored_read(stored, name=name, kind=kind)
         return _Outcome(name, stored.size, header=header, stored=stored)
 
-    def _stored_read(self, stored: storage_io.StoredFile, *, name: str, kind: str) -> _Outcome:
+    def _stored_read(self, stored: vault_files.StoredFile, *, name: str, kind: str) -> _Outcome:
         """The header read from the stored copy: one too long for the first bytes, or bare."""
         try:
             header = header_read(stored.path, kind=kind)
@@ -211,7 +212,7 @@ class DiscScan:
             self._unstore(stored.name)
 
     def _unstore(self, name: str) -> None:
-        storage_io.stored_remove(root=self.root, name=name)
+        vault_files.stored_remove(root=self.root, name=name)
         self.stored.remove(name)
 
     def _progress(self, n: int) -> None:
@@ -234,7 +235,7 @@ class DiscScan:
                 png = preview_png(self.root / middle.stored_name, max_pixels=max_pixels)
                 if png is None:
                     continue
-                stored = storage_io.stream_store(
+                stored = vault_files.stream_store(
                     [png], root=self.root, suffix=".png", fsync=fsync, folder=self.folder
                 )
                 self.stored.append(stored.name)
@@ -244,12 +245,12 @@ class DiscScan:
     def durable_make(self) -> None:
         """Flush every stored file to the disc in one go (used when files were written with
         fsync=False, so the disc commits once for the whole import, not once per file)."""
-        storage_io.files_sync(root=self.root, names=self.stored)
+        vault_files.files_sync(root=self.root, names=self.stored)
 
     def cleanup(self) -> None:
         """Remove every file this scan stored (used when the import as a whole fails)."""
         for name in list(self.stored):
-            storage_io.stored_remove(root=self.root, name=name)
+            vault_files.stored_remove(root=self.root, name=name)
         self.stored.clear()
         with contextlib.suppress(OSError):
             (self.root / self.folder).rmdir()  # only if empty: never anyone else's files

@@ -1,7 +1,7 @@
 """Writes for documents: add a stored upload to a case, change its details, delete it.
 
 On object storage the upload is checked in the staging folder, then moved into the bucket
-(`storage.file_publish`) before its row commits; if the row fails, the object is removed.
+(`vault.file_publish`) before its row commits; if the row fails, the object is removed.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from secondopinion.records import detect, storage_io
+from secondopinion.core import vault
+from secondopinion.core.vault import file_publish, storage_root, stored_delete
+from secondopinion.records import detect
 from secondopinion.records.disarm import DisarmedPdf, PdfRefused, removed_words, stored_pdf_disarm
 from secondopinion.records.imports import disc_import_start
 from secondopinion.records.models import DiscImport, Document, TextStatus
-from secondopinion.records.storage import file_publish, storage_root, stored_delete
 from secondopinion.records.tasks import (
     disc_import_enqueue,
     document_text_enqueue,
@@ -49,7 +50,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
     try:
         detected = detect.file_check(stored.path, name=name)
     except detect.UnsupportedFile as exc:
-        storage_io.stored_remove(root=root, name=stored.name)
+        vault.stored_remove(root=root, name=stored.name)
         return UploadResult(name, "refused", f"{name}: {exc.message}")
     if detected.kind == "zip":
         return _disc_import_add(case=case, stored_name=stored.name, name=name, root=root)
@@ -57,7 +58,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
         Q(sha256=stored.sha256) | Q(kept_original_sha256=stored.sha256), case=case
     ).first()
     if existing is not None:
-        storage_io.stored_remove(root=root, name=stored.name)
+        vault.stored_remove(root=root, name=stored.name)
         return UploadResult(
             name,
             "duplicate",
@@ -70,7 +71,7 @@ def document_add(*, case, upload: StoredUpload) -> UploadResult:
         try:
             disarmed = stored_pdf_disarm(root=root, stored=stored)
         except PdfRefused as exc:
-            storage_io.stored_remove(root=root, name=stored.name)
+            vault.stored_remove(root=root, name=stored.name)
             return UploadResult(name, "refused", f"{name}: {exc}")
     opened = disarmed.copy or stored  # what everybody opens; the upload is kept aside if changed
     kept = stored if disarmed.copy else None

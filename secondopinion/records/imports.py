@@ -17,7 +17,7 @@ row is written.
 
 On object storage the scan writes into the local staging folder, and every kept file is moved
 into the bucket (same names) after the scan and before the rows commit; a failure removes the
-objects too (`storage.files_publish`).
+objects too (`vault.files_publish`).
 """
 
 from __future__ import annotations
@@ -31,18 +31,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core import vault
 from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
-from secondopinion.records import disc, safezip, storage_io
-from secondopinion.records.dicom.headers import PatientIdentity
-from secondopinion.records.dicom.identity import patient_warnings
-from secondopinion.records.dicom.previews import decoders_warm
-from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
-from secondopinion.records.storage import (
+from secondopinion.core.vault import (
     files_publish,
     storage_is_local,
     storage_root,  # re-exported: other apps import it from here
     stored_delete,
 )
+from secondopinion.records import disc, safezip
+from secondopinion.records.dicom.headers import PatientIdentity
+from secondopinion.records.dicom.identity import patient_warnings
+from secondopinion.records.dicom.previews import decoders_warm
+from secondopinion.records.models import DiscImport, ImagingInstance, ImagingSeries, ImagingStudy
 
 __all__ = ["disc_import_run", "disc_import_start", "storage_root", "upload_max_bytes"]
 
@@ -182,7 +183,7 @@ def disc_import_run(
             disc_import.finished_at = timezone.now()
             disc_import.error = ""
             disc_import.save()
-    except (safezip.ZipProblem, storage_io.StorageError, ImportRefused) as exc:
+    except (safezip.ZipProblem, vault.StorageError, ImportRefused) as exc:
         _undo(disc_import, published=published, scan=scan)
         _failed(disc_import, exc.message)
     except BaseException:
@@ -449,7 +450,7 @@ def _rows_merge(*, disc_import: DiscImport, scan: disc.DiscScan, entries: list) 
 def scan_preview_drop(scan: disc.DiscScan, name: str) -> None:
     """A series that already had a preview keeps it; the new one is not needed."""
     if storage_is_local():
-        storage_io.stored_remove(root=scan.root, name=name)
+        vault.stored_remove(root=scan.root, name=name)
     else:
         stored_delete(name=name)  # already published; the staged copy is gone
     if name in scan.stored:

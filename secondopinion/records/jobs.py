@@ -7,9 +7,9 @@ Try again (`requeue`).
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from secondopinion.core import vault
 from secondopinion.core.jobs import JobKind
 from secondopinion.records.imports import disc_import_rows_discard
 from secondopinion.records.models import DiscImport, Document, TextStatus
@@ -54,7 +54,7 @@ def import_requeue(pk: int) -> bool:
     disc_import = DiscImport.objects.filter(pk=pk).first()
     if disc_import is None or disc_import.status == DiscImport.Status.DONE:
         return False
-    if not disc_import.upload_name or not default_storage.exists(disc_import.upload_name):
+    if not disc_import.upload_name or not vault.stored_exists(disc_import.upload_name):
         return False
     DiscImport.objects.filter(pk=pk).update(
         status=DiscImport.Status.QUEUED, error="", bytes_done=0, finished_at=None

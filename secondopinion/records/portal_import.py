@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,11 +25,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.cases.cancer_types import CANCER_TYPES
-from secondopinion.records import portal, storage_io
+from secondopinion.core import vault
+from secondopinion.core.vault import stored_delete
+from secondopinion.records import portal
 from secondopinion.records.documents import document_add
 from secondopinion.records.imports import storage_root, upload_max_bytes, zip_limits
 from secondopinion.records.models import Document, PortalImport, PortalItem
-from secondopinion.records.storage import stored_delete
 from secondopinion.records.uploads import StoredUpload
 
 EXTENSIONS = {"pdf": ".pdf", "text": ".txt", "image": ".jpg", "office": ".docx"}
@@ -43,8 +43,7 @@ def limits() -> portal.Limits:
 
 
 def file_digest(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    return vault.path_digest(path)[0]
 
 
 def portal_import_start(
@@ -211,7 +210,7 @@ def _document(portal_import, doc: portal.PortalDocument, stored: list[str], skip
     """One document through the upload path; None when skipped (counted in `skipped`)."""
     root = storage_root()
     with open(doc.path, "rb") as fh:
-        stored_file = storage_io.stream_store(fh, root=root, max_bytes=upload_max_bytes())
+        stored_file = vault.stream_store(fh, root=root, max_bytes=upload_max_bytes())
     kind_guess = "pdf" if doc.content_type == "application/pdf" else "text"
     name = f"{doc.title or 'Portal document'}{EXTENSIONS.get(kind_guess, '')}"
     upload = StoredUpload(stored_file, name=name, content_type=doc.content_type)

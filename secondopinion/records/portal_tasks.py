@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 from django_tasks import task
 
+from secondopinion.core.vault import local_copy
 from secondopinion.records.models import PortalImport
 from secondopinion.records.portal_import import portal_import_run
-from secondopinion.records.storage import local_copy
 
 
 @task()

@@ -14,7 +14,7 @@ The rules, in order:
 3. An archive inside the archive is opened (one level, by default); one level deeper is refused.
 
 Nothing here writes the member files anywhere: `zip_walk` yields readable streams and the caller
-decides where bytes go (normally `storage_io.stream_store`, which hashes while writing).
+decides where bytes go (normally `vault.stream_store`, which hashes while writing).
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from secondopinion.core.jobrules import is_transient
 from secondopinion.core.jobs import job_enqueue, job_run
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
+from secondopinion.core.vault import local_copy
 from secondopinion.records import detect
 from secondopinion.records.imports import disc_import_run
 from secondopinion.records.models import DiscImport, Document, TextStatus
-from secondopinion.records.storage import local_copy
 
 log = logging.getLogger(__name__)
 

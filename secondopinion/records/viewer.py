@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F
 
+from secondopinion.core.vault import local_copy
 from secondopinion.records import slices
 from secondopinion.records.models import ImagingInstance, ImagingSeries
 from secondopinion.records.slicecache import Cached, SliceCache
-from secondopinion.records.storage import local_copy
 
 RENDER_VERSION = "1"  # change to draw every cached slice again after a change to the renderer
 

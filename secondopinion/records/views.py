@@ -22,6 +22,13 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import case_view
 from secondopinion.core.jobs import job_for
+from secondopinion.core.vault import (
+    human_size,
+    storage_is_local,
+    storage_root,
+    stored_chunks,
+    stored_size,
+)
 from secondopinion.providers.models import Service
 from secondopinion.records import letters
 from secondopinion.records.checklist import service_checklist, vault_holdings
@@ -37,13 +44,6 @@ from secondopinion.records.models import (
 )
 from secondopinion.records.needs import PHYSICAL
 from secondopinion.records.printing import LETTER_PDF_WRITERS
-from secondopinion.records.storage import (
-    storage_is_local,
-    storage_root,
-    stored_chunks,
-    stored_size,
-)
-from secondopinion.records.storage_io import human_size
 from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 
 

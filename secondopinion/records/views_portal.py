@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import can_edit, case_view
 from secondopinion.cases.cancer_types import BY_CODE
+from secondopinion.core.vault import file_publish, human_size, storage_root, stored_delete
 from secondopinion.records.imports import upload_max_bytes
 from secondopinion.records.models import Document, PortalImport, PortalItem
 from secondopinion.records.portal_import import (
@@ -24,8 +25,6 @@ from secondopinion.records.portal_import import (
     portal_import_start,
 )
 from secondopinion.records.portal_tasks import portal_import_enqueue
-from secondopinion.records.storage import file_publish, storage_root, stored_delete
-from secondopinion.records.storage_io import human_size
 from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 from secondopinion.records.views import _csrf_refusal
 

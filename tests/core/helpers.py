@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 
+from secondopinion.core.vault import stream_store
 from secondopinion.records.models import Document
-from secondopinion.records.storage_io import stream_store
 
 
 def storage_root() -> Path:

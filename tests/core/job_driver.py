@@ -51,11 +51,11 @@ def setup(data_dir: Path) -> dict:
 
 def start_import(data_dir: Path) -> dict:
     from secondopinion.cases.models import Case  # noqa: PLC0415
-    from secondopinion.records import storage_io  # noqa: PLC0415
+    from secondopinion.core import vault  # noqa: PLC0415
     from secondopinion.records.imports import disc_import_start, storage_root  # noqa: PLC0415
     from secondopinion.records.tasks import disc_import_enqueue  # noqa: PLC0415
 
-    stored = storage_io.stream_store([(data_dir / "cd.zip").read_bytes()], root=storage_root())
+    stored = vault.stream_store([(data_dir / "cd.zip").read_bytes()], root=storage_root())
     disc_import = disc_import_start(
         case=Case.objects.get(), source_name="cd.zip", upload_name=stored.name
     )

@@ -9,9 +9,10 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 
+from secondopinion.core import vault
 from secondopinion.operations.backup import installation_backup
 from secondopinion.operations.export import case_export
-from secondopinion.operations.integrity import integrity_check, integrity_repair, storage_walk
+from secondopinion.operations.integrity import integrity_check, integrity_repair
 from secondopinion.operations.restore import installation_restore
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.records.models import Document
@@ -72,5 +73,5 @@ def test_backup_and_restore_bring_back_the_bucket(case, s3, tmp_path):
     s3.delete(doc.stored_name)
     s3.save("ff/added-later", ContentFile(b"not in the backup"))
     installation_restore(path=tmp_path / "backup")
-    assert sorted(storage_walk(s3)) == ["ee/kept"]
+    assert sorted(vault.stored_walk(storage=s3)) == ["ee/kept"]
     assert s3.open("ee/kept").read() == b"%PDF kept safe"

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from secondopinion.cases.models import Case
+from secondopinion.core import vault
 from secondopinion.core.applock import app_lock
 from secondopinion.operations.backup import (
     BackupError,
@@ -23,7 +24,6 @@ from secondopinion.operations.backup import (
     backups_prune,
     installation_backup,
 )
-from secondopinion.operations.integrity import storage_walk
 from secondopinion.operations.restore import backup_verify, installation_restore
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
@@ -43,7 +43,7 @@ def _rows() -> dict:
 def _files() -> dict:
     return {
         name: hashlib.sha256(default_storage.open(name).read()).hexdigest()
-        for name in storage_walk(default_storage)
+        for name in vault.stored_walk(storage=default_storage)
     }
 
 
@@ -62,7 +62,7 @@ def test_it_backs_up_wipes_restores_and_finds_identical_rows_and_files(installat
     assert result.files == 2 and result.engine == connection.vendor
 
     Case.objects.all().delete()
-    for name in storage_walk(default_storage):
+    for name in vault.stored_walk(storage=default_storage):
         default_storage.delete(name)
     make_case(make_user("later@example.org"))  # a change made after the backup goes away too
     assert _rows() != before_rows and _files() == {}
@@ -210,7 +210,7 @@ def test_an_encrypted_backup_holds_no_plaintext_and_restores(installation, tmp_p
     assert check.returncode == 0, check.stdout
 
     Case.objects.all().delete()
-    for name in storage_walk(default_storage):
+    for name in vault.stored_walk(storage=default_storage):
         default_storage.delete(name)
     installation_restore(path=backup)
     assert _rows() == before_rows and _files() == before_files
@@ -271,7 +271,7 @@ def test_an_incremental_backup_links_unchanged_files_and_stands_alone(
         ).stat().st_ino
     before_rows, before_files = _rows(), _files()
     assert backups_prune(tmp_path / "all", keep=1) == [first.path]
-    for name in storage_walk(default_storage):
+    for name in vault.stored_walk(storage=default_storage):
         default_storage.delete(name)
     installation_restore(path=second.path)
     assert _rows() == before_rows and _files() == before_files

@@ -18,6 +18,7 @@ from django.utils import timezone
 from secondopinion.core.applock import app_lock
 from secondopinion.core.jobs import job_fail
 from secondopinion.core.models import Job
+from secondopinion.core.vault import staging_root
 from secondopinion.operations import backup
 from secondopinion.operations.backup import partial_backups_remove
 from secondopinion.operations.integrity import (
@@ -27,7 +28,6 @@ from secondopinion.operations.integrity import (
     quarantine_root,
 )
 from secondopinion.records.models import DiscImport
-from secondopinion.records.storage import staging_root
 from tests.core.helpers import orphan_write, storage_root
 
 

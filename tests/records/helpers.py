@@ -12,7 +12,7 @@ from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
-from secondopinion.records import storage_io
+from secondopinion.core import vault
 from secondopinion.records.imports import storage_root
 from secondopinion.records.models import (
     DiscImport,
@@ -145,7 +145,7 @@ def make_document(
     kind: str = "pdf",
     root: Path | None = None,
 ) -> Document:
-    stored = storage_io.stream_store([content], root=root or storage_root())
+    stored = vault.stream_store([content], root=root or storage_root())
     return Document.objects.create(
         case=case,
         doc_type=doc_type,
@@ -165,7 +165,7 @@ def make_study(case, *, with_preview: bool = True) -> ImagingStudy:
     )
     preview = ""
     if with_preview:
-        preview = storage_io.stream_store(
+        preview = vault.stream_store(
             [b"\x89PNG\r\n\x1a\n"], root=storage_root(), suffix=".png"
         ).name
     series = ImagingSeries.objects.create(
@@ -175,7 +175,7 @@ def make_study(case, *, with_preview: bool = True) -> ImagingStudy:
         image_count=1,
         preview_name=preview,
     )
-    stored = storage_io.stream_store([b"DICM"], root=storage_root())
+    stored = vault.stream_store([b"DICM"], root=storage_root())
     ImagingInstance.objects.create(
         case=case,
         series=series,

@@ -17,10 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from secondopinion.cases.models import Case
+from secondopinion.core import vault
 from secondopinion.operations.backup import installation_backup
 from secondopinion.operations.export import case_export
 from secondopinion.operations.filerefs import stored_refs
-from secondopinion.operations.integrity import integrity_check, storage_walk
+from secondopinion.operations.integrity import integrity_check
 from secondopinion.operations.restore import installation_restore
 from secondopinion.opinions.models import Opinion
 from secondopinion.opinions.services.sources import vault_items
@@ -203,7 +204,7 @@ def test_a_backup_carries_the_original_and_a_restore_brings_both_back(client, tm
     installation_backup(out=tmp_path / "backup")
 
     Case.objects.all().delete()
-    for name in storage_walk(default_storage):
+    for name in vault.stored_walk(storage=default_storage):
         default_storage.delete(name)
     installation_restore(path=tmp_path / "backup")
 

@@ -9,8 +9,8 @@ import pydicom
 import pytest
 from pydicom.uid import generate_uid
 
+from secondopinion.core.vault import FileTooLarge
 from secondopinion.records import disc, safezip
-from secondopinion.records.storage_io import FileTooLarge
 from tests.records.helpers import dicom_bytes, small_cd, zip_of
 
 DICOMDIR_TREE = Path(pydicom.__file__).parent / "data" / "test_files" / "dicomdirtests"

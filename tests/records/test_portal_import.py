@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from secondopinion.core.vault import storage_root
 from secondopinion.pathology.models import ReportReading
 from secondopinion.records import portal_import
 from secondopinion.records.models import Document, PortalImport, PortalItem
-from secondopinion.records.storage import storage_root
 from tests.factories import make_case
 from tests.records import portal_bundles
 from tests.records.portal_files import BILLION_LAUGHS, PATHOLOGY_CCDA, SHARED, xdm_zip

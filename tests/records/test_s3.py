@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from secondopinion.cases.lifecycle import case_delete
+from secondopinion.core import vault
 from secondopinion.operations.integrity import integrity_check
-from secondopinion.records import imports, storage
+from secondopinion.records import imports
 from secondopinion.records.models import (
     DiscImport,
     Document,
@@ -51,7 +52,7 @@ def test_it_keeps_an_upload_in_the_bucket_and_gives_it_back_byte_for_byte(
     owner_client, case, s3, settings, django_capture_on_commit_callbacks
 ):
     data = pdf_bytes()
-    assert not storage.storage_is_local()
+    assert not vault.storage_is_local()
     with django_capture_on_commit_callbacks(execute=True):
         _upload(owner_client, case, SimpleUploadedFile("report.pdf", data, "application/pdf"))
     document = Document.objects.get(case=case)
@@ -160,7 +161,7 @@ def test_a_failure_while_moving_files_into_the_bucket_leaves_nothing(
     case, s3, settings, tmp_path, monkeypatch
 ):
     small_cd(tmp_path / "cd", studies=1, series=2, images=4)
-    real_publish = storage.file_publish
+    real_publish = vault.file_publish
     calls = []
 
     def failing_publish(*, name, root):
@@ -169,7 +170,7 @@ def test_a_failure_while_moving_files_into_the_bucket_leaves_nothing(
             raise OSError("connection reset")
         real_publish(name=name, root=root)
 
-    monkeypatch.setattr(storage, "file_publish", failing_publish)
+    monkeypatch.setattr(vault, "file_publish", failing_publish)
     disc_import = imports.disc_import_start(case=case, source_name="cd")
     with pytest.raises(OSError):
         imports.disc_import_run(disc_import=disc_import, source=tmp_path / "cd")
@@ -181,12 +182,12 @@ def test_a_failure_while_moving_files_into_the_bucket_leaves_nothing(
 def test_a_storage_that_would_rename_a_file_is_refused_and_cleaned_up(
     case, s3, settings, monkeypatch
 ):
-    root = storage.staging_root()
+    root = vault.staging_root()
     (root / "ab").mkdir()
     (root / "ab" / "cafe").write_bytes(b"bytes")
     monkeypatch.setattr(type(s3), "get_available_name", lambda self, name, max_length=None: "x/y")
-    with pytest.raises(storage.NameChanged):
-        storage.file_publish(name="ab/cafe", root=root)
+    with pytest.raises(vault.NameChanged):
+        vault.file_publish(name="ab/cafe", root=root)
     assert _objects() == []
     assert _staged(settings) == []
 

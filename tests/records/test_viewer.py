@@ -11,7 +11,7 @@ from django.urls import reverse
 from pydicom.uid import JPEGLSLossless
 
 from secondopinion.cases.lifecycle import case_delete
-from secondopinion.records import storage_io
+from secondopinion.core import vault
 from secondopinion.records.imports import disc_import_run, disc_import_start, storage_root
 from secondopinion.records.models import ImagingInstance, ImagingSeries
 from secondopinion.records.slicecache import SliceCache
@@ -104,7 +104,7 @@ def test_a_slice_that_cannot_be_drawn_says_so_and_the_others_still_show(
 ):
     series = _series(case, tmp_path, images=2)
     broken = ImagingInstance.objects.order_by("instance_number").first()
-    storage_io.stored_path(root=storage_root(), name=broken.stored_name).write_bytes(
+    vault.stored_path(root=storage_root(), name=broken.stored_name).write_bytes(
         dicom_bytes(
             study_uid=series.study.study_uid,
             series_uid=series.series_uid,
@@ -165,7 +165,5 @@ def test_the_cache_stays_under_its_size_dropping_the_least_recently_used(tmp_pat
 
 def test_a_missing_file_says_so(owner_client, case, tmp_path):
     series = _series(case, tmp_path, images=1)
-    storage_io.stored_path(
-        root=storage_root(), name=ImagingInstance.objects.get().stored_name
-    ).unlink()
+    vault.stored_path(root=storage_root(), name=ImagingInstance.objects.get().stored_name).unlink()
     assert "missing from storage" in owner_client.get(_url(case, series)).content.decode()

@@ -1,6 +1,6 @@
 """What goes in a packet and the build itself (run by `opinions.tasks.packet_build_task`): the
 chosen vault files as `SourceFile`s, the cover letter and case summary, written by the pure
-`opinions/packet.py` into the vault (`core/vault.py`)."""
+`opinions/packet.py` into the vault (`core/vault`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import time
 import uuid
 from pathlib import Path
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core import vault
 from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
 from secondopinion.core.words import doctor_name
 from secondopinion.opinions import pdfs
@@ -22,7 +21,6 @@ from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
 from secondopinion.opinions.services.sources import VaultItem, vault_items
 from secondopinion.opinions.services.summary import case_goals, case_identity, case_summary_data
-from secondopinion.records.storage import staging_root
 
 PACKET_JOB = "packet"  # the job kind (core/jobs.py, opinions/tasks.py)
 
@@ -103,13 +101,13 @@ def packet_run(*, build_pk: int) -> PacketBuild:
     try:
         generated = _generated(case, service, items)
         meta = {"service": service.name, "reviewer": service.doctor_name}
-        try:
-            target = Path(default_storage.path(name))
-            local = True
-        except NotImplementedError:
+        target = vault.stored_local_path(name)
+        local = target is not None
+        if target is None:
             # Object storage: the ZIP is made in the staging folder, then uploaded.
-            target = Path(tempfile.mkdtemp(prefix="packet-", dir=staging_root())) / "packet.zip"
-            local = False
+            target = (
+                Path(tempfile.mkdtemp(prefix="packet-", dir=vault.staging_root())) / "packet.zip"
+            )
         # What a run that dies half way leaves behind, for the job lifecycle to remove.
         job_scratch_add(PACKET_JOB, build.pk, name)
         if not local:
@@ -120,7 +118,7 @@ def packet_run(*, build_pk: int) -> PacketBuild:
             )
             if not local:
                 with target.open("rb") as fh:
-                    name = default_storage.save(name, File(fh))
+                    name = vault.stored_save(name, fh)
         finally:
             if not local:
                 shutil.rmtree(target.parent, ignore_errors=True)
@@ -152,7 +150,6 @@ def _older_packets_remove(build: PacketBuild) -> None:
 
     def files_remove() -> None:
         for name in names:
-            if default_storage.exists(name):
-                default_storage.delete(name)
+            vault.stored_delete(name=name)
 
     transaction.on_commit(files_remove)

@@ -3,16 +3,14 @@ attached to an opinion, or turned into an opinion when the reviewer uploads it o
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 
+from secondopinion.core import vault
 from secondopinion.opinions import readings, reportsafe
 from secondopinion.opinions.models import Opinion, PatientQuestion, ShareLink
 
@@ -84,23 +82,19 @@ def report_store(*, case, upload) -> StoredReport:
         copy = reportsafe.report_disarm(upload)
     except reportsafe.PdfRefused as exc:
         raise ReportRejected(f"{exc} Nothing was saved.") from None
-    digest = hashlib.sha256()
     upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
+    digest, _ = vault.stream_digest(upload)
     upload.seek(0)
-    name = default_storage.save(f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", upload)
+    name = vault.stored_save(f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", upload)
     original = Path(upload.name or "report.pdf").name[:200]
-    stored = StoredReport(name=name, original=original, size=upload.size, sha256=digest.hexdigest())
+    stored = StoredReport(name=name, original=original, size=upload.size, sha256=digest)
     if copy.path is None:
         return stored
     try:  # the copy is what everybody opens; the upload as it came is kept aside
         with copy.path.open("rb") as fh:
-            safe = default_storage.save(
-                f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", File(fh)
-            )
+            safe = vault.stored_save(f"reports/{case.public_id}/{uuid.uuid4().hex}.pdf", fh)
     except BaseException:
-        default_storage.delete(name)
+        vault.stored_delete(name=name)
         raise
     finally:
         copy.discard()
@@ -127,7 +121,7 @@ def opinion_attach_report(*, opinion: Opinion, stored: StoredReport) -> None:
 
 def _stored_remove(names: list[str]) -> None:
     for name in names:
-        default_storage.delete(name)
+        vault.stored_delete(name=name)
 
 
 def opinion_questions_sync(*, opinion: Opinion) -> None:

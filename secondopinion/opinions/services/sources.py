@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
 
-from django.core.files.storage import default_storage
 from django.db.models import F
 
-from secondopinion.core import words
+from secondopinion.core import vault, words
 from secondopinion.opinions.packet import SourceFile
 from secondopinion.records.dicom.headers import PatientIdentity
 from secondopinion.records.dicom.identity import identity_differences
@@ -46,13 +45,10 @@ class VaultItem:
 def _where(stored_name: str) -> dict:
     """Where packet_write reads a stored file: a local path, or (object storage, hosted) a
     function opening a stream, so the copy stays one chunked pass either way."""
-    try:
-        return {"source": Path(default_storage.path(stored_name))}
-    except NotImplementedError:
-        return {
-            "source": Path(stored_name),
-            "opener": lambda: default_storage.open(stored_name, "rb"),
-        }
+    local = vault.stored_local_path(stored_name)
+    if local is not None:
+        return {"source": local}
+    return {"source": Path(stored_name), "opener": lambda: vault.stored_open(stored_name)}
 
 
 def _documents(case) -> list[VaultItem]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from secondopinion.core.vault import human_size
 from secondopinion.operations.backup import (
     BackupError,
     backup_key_new,
@@ -16,7 +17,6 @@ from secondopinion.operations.backup import (
     backups_prune,
     installation_backup,
 )
-from secondopinion.records.storage_io import human_size
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
+from secondopinion.core import vault
 from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import packet_verify
 from secondopinion.opinions.services.packet_build import packet_default_excluded, packet_run
@@ -67,6 +67,6 @@ class Command(BaseCommand):
         if build.status != PacketBuild.Status.DONE:
             raise CommandError(build.error or "The packet could not be made.")
         out.parent.mkdir(parents=True, exist_ok=True)
-        with default_storage.open(build.file_name, "rb") as src, out.open("wb") as dst:
+        with vault.stored_open(build.file_name) as src, out.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         self.stdout.write(f"Wrote {out} ({build.file_count} files, {build.file_size} bytes).")

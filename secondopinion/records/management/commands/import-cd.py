@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
 from secondopinion.core import words
+from secondopinion.core.vault import human_size
 from secondopinion.records.imports import disc_import_run, disc_import_start
-from secondopinion.records.storage_io import human_size
 
 
 class Command(BaseCommand):

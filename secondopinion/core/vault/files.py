@@ -1,4 +1,9 @@
-"""Store a stream of bytes on disk in one pass: hash while writing, limit while streaming.
+"""The vault's file half, without Django: bytes into a folder in one pass, digests, ZIP copies.
+
+`secondopinion.core.vault` (the package) is the one place stored files go through; this module
+holds the parts that need no Django, so the pure readers (a CD's files, the packet) use them too.
+
+Store a stream of bytes on disk in one pass: hash while writing, limit while streaming.
 
 Why one pass: a document's digest is computed exactly once, from the very bytes that land on disk,
 and every later step (duplicate check, packet manifest, integrity check) reuses it.
@@ -16,10 +21,11 @@ import ctypes
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
 TMP_PREFIX = ".upload-"
@@ -284,3 +290,81 @@ def _syncfs(root: Path) -> bool:
         return bool(syncfs(fd) == 0)
     finally:
         os.close(fd)
+
+
+# --- digests and ZIP copies --------------------------------------------------------------------
+
+
+def stream_digest(source: IO[bytes], *, chunk_size: int = CHUNK_SIZE) -> tuple[str, int]:
+    """SHA-256 (hex) and size of what is left to read in `source`, chunk by chunk."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := source.read(chunk_size):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def path_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file on disk."""
+    with open(path, "rb") as source:
+        return stream_digest(source)
+
+
+def same_digest(a: str, b: str) -> bool:
+    """Two hex digests compared as recorded (case and stray spaces do not matter)."""
+    return a.strip().lower() == b.strip().lower()
+
+
+@dataclass(frozen=True)
+class ZipCopy:
+    """What `zip_copy` wrote: the digest and size of the bytes, and whether they match."""
+
+    sha256: str
+    size: int
+    expected: bool
+
+
+def zip_copy(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    source: IO[bytes],
+    *,
+    sha256: str = "",
+    size: int | None = None,
+    buffer: memoryview | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> ZipCopy:
+    """Copy a stored file into a ZIP member in one pass, hashing on the way.
+
+    The packet and the case export both write stored files this way. `sha256` and `size` are what
+    the vault recorded when the file was stored; `expected` says whether the copied bytes match
+    them (a missing record matches). The caller decides what a mismatch means (the packet stops;
+    the export lists it). `buffer` reuses one block for every file; `advance` is told the bytes
+    of each block (progress).
+    """
+    buffer = buffer if buffer is not None else memoryview(bytearray(CHUNK_SIZE))
+    digest = hashlib.sha256()
+    copied = 0
+    readinto = getattr(source, "readinto", None)
+    if size is not None:
+        info.file_size = size  # lets zipfile pick ZIP64 headers up front for files over 4 GiB
+    zip64 = size is None or size > 0xFFFFFFFF
+    with zf.open(info, "w", force_zip64=zip64) as out:
+        while True:
+            if readinto is not None:
+                n = readinto(buffer)
+                chunk: bytes | memoryview = buffer[:n]
+            else:  # some storage streams only offer read()
+                chunk = source.read(len(buffer))
+                n = len(chunk)
+            if not n:
+                break
+            digest.update(chunk)
+            out.write(chunk)
+            copied += n
+            if advance is not None:
+                advance(n)
+    hexdigest = digest.hexdigest()
+    expected = (size is None or copied == size) and (not sha256 or same_digest(hexdigest, sha256))
+    return ZipCopy(sha256=hexdigest, size=copied, expected=expected)
