@@ -25,9 +25,7 @@ def search(page, zip_code: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_find_centers_page_as_a_new_user_sees_it(
-    new_context, new_user, axe_check, shot, size
-):
+def test_the_find_centers_page_as_a_new_user_sees_it(new_context, new_user, axe_check, shot, size):
     ensure_directory()  # an earlier browser test's flush removes migration data
     viewport = SIZES[size]
     page = new_context(viewport=viewport).new_page()
