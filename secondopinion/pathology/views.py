@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import can_edit, case_view
 from secondopinion.core.editguard import row_version
+from secondopinion.core.words import count
 from secondopinion.pathology import glossary
 from secondopinion.pathology.facts import (
     cancer_for,
@@ -158,9 +159,15 @@ def document_confirm_all(request: HttpRequest, case, document_id) -> HttpRespons
     """Confirm every fact of the report not checked yet, in one step (unsure ones excepted)."""
     doc = get_object_or_404(Document, case=case, public_id=document_id)
     reading = get_object_or_404(ReportReading, document=doc)
-    count = facts_confirm_all(reading=reading, user=request.user)
+    confirmed = facts_confirm_all(reading=reading, user=request.user)
     audit_record(
-        action="pathology.facts_confirmed", request=request, case=case, obj=doc, detail=str(count)
+        action="pathology.facts_confirmed",
+        request=request,
+        case=case,
+        obj=doc,
+        detail=str(confirmed),
     )
-    messages.success(request, f"{count} fact(s) confirmed. You can still undo or correct each one.")
+    messages.success(
+        request, f"{count(confirmed, 'fact')} confirmed. You can still undo or correct each one."
+    )
     return redirect("pathology:document", case.public_id, doc.public_id)

@@ -217,9 +217,21 @@ def _pdf_check(path: Path) -> Detected:
     )
 
 
+def _heif_register() -> None:
+    """Let Pillow open HEIC photos (what iPhones save) through pillow-heif, a dependency, so they
+    get the same size and damage checks as JPEG and PNG. Calling it again does no harm."""
+    try:
+        import pillow_heif  # noqa: PLC0415 - heavy, only for a HEIC photo
+    except ImportError:  # an installation without it: the photo is still kept (see below)
+        return
+    pillow_heif.register_heif_opener()
+
+
 def _image_check(path: Path, content_type: str, *, max_image_pixels: int) -> Detected:
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - heavy, only to open an image
 
+    if content_type == "image/heic":
+        _heif_register()
     try:
         # open() reads only the header, so the size is known before any pixel is decoded.
         # Pillow's own bomb warning is silenced here because our limit is lower and clearer.
@@ -242,7 +254,8 @@ def _image_check(path: Path, content_type: str, *, max_image_pixels: int) -> Det
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if content_type == "image/heic":
-            # No HEIC decoder is bundled; the bytes are still a valid photo worth keeping.
+            # The HEIF family also holds pictures libheif cannot decode here (AVIF, some
+            # brands): keep the photo; the text task then says it could not open it.
             return Detected(kind="image", content_type=content_type)
         raise UnsupportedFile(
             "This picture is damaged and cannot be opened. Please take or save it again."

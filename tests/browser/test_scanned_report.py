@@ -38,16 +38,20 @@ def test_a_scanned_report_is_read_checked_and_summed_up(
     axe_check(page)
     shot(page, "scanned-01-read-from-a-scan")
 
+    cards = page.locator(".fact-card")
+    to_confirm = cards.count()
+    assert to_confirm, "no facts were found on the scan"
+    assert not cards.locator(".status-attention").count()  # no "unsure" fact: all go in one step
     confirm_all = page.get_by_role("button", name="Confirm all that are right")
-    if confirm_all.count():
-        confirm_all.click()
-    else:  # the one-step button comes with the pathology work of issue 14; until then, each one
-        for index in range(page.locator(".fact-card").count()):
-            card = page.locator(".fact-card").nth(index)
-            if "Not checked yet" in card.inner_text():
-                card.get_by_role("button", name="This is right").click()
-                page.locator(".fact-card").nth(index).get_by_text("Confirmed").wait_for()
-    assert all("Confirmed" in c.inner_text() for c in page.locator(".fact-card").all())
+    assert confirm_all.count() == 1, "the one-step confirm button is missing"
+    assert f"({to_confirm})" in confirm_all.inner_text()
+    confirm_all.click()
+    page.get_by_text(f"{to_confirm} facts confirmed.").wait_for()
+    assert cards.count() == to_confirm
+    assert all("Confirmed" in c.inner_text() for c in cards.all())
+    assert page.get_by_role("button", name="This is right").count() == 0
+    assert page.get_by_role("button", name="Confirm all that are right").count() == 0
+    shot(page, "scanned-01b-all-confirmed")
 
     page.get_by_role("link", name="Back to the pathology summary").click()
     table = page.locator(".facts-table").inner_text()
