@@ -32,6 +32,7 @@ from secondopinion.records import portal
 from secondopinion.records.documents import document_add
 from secondopinion.records.imports import storage_root, upload_max_bytes, zip_limits
 from secondopinion.records.models import Document, PortalImport, PortalItem
+from secondopinion.records.portal_history import accepted_items
 from secondopinion.records.uploads import StoredUpload
 
 PORTAL_IMPORT = "portal_import"  # its job kind (records/jobs.py)
@@ -368,7 +369,7 @@ def _summary(documents: list[Document], items: list[PortalItem], skipped: dict, 
 
 def cancer_offer(case) -> PortalItem | None:
     """A cancer condition from the portal whose type differs from the case's, to offer."""
-    for item in PortalItem.objects.filter(case=case, kind=PortalItem.Kind.CONDITION, cancer=True):
+    for item in accepted_items(case).filter(kind=PortalItem.Kind.CONDITION, cancer=True):
         if item.cancer_type and item.cancer_type != case.cancer_type:
             return item
     return None
@@ -377,7 +378,7 @@ def cancer_offer(case) -> PortalItem | None:
 def plan_offer(case) -> list[PortalItem]:
     """Cancer medicines and cancer-related surgery and radiation from the portal that the first
     plan does not mention yet."""
-    items = PortalItem.objects.filter(case=case).filter(
+    items = accepted_items(case).filter(
         kind__in=[PortalItem.Kind.MEDICATION, PortalItem.Kind.PROCEDURE]
     )
     plan = (case.first_plan or "").lower()

@@ -17,6 +17,7 @@ from secondopinion.core.jobs import job_for
 from secondopinion.core.vault import file_publish, human_size, storage_root, stored_delete
 from secondopinion.records.imports import upload_max_bytes
 from secondopinion.records.models import Document, PortalImport, PortalItem
+from secondopinion.records.portal_history import treatments_given
 from secondopinion.records.portal_import import (
     PORTAL_IMPORT,
     cancer_offer,
@@ -120,6 +121,7 @@ def portal_detail(request: HttpRequest, case, portal_import_id) -> HttpResponse:
             "plan_offer": [(item, plan_words(item)) for item in plan_offer(case)],
             "can_edit": can_edit(case),
             "job": job_for(PORTAL_IMPORT, portal_import.pk),
+            "portal_treatments": treatments_given(case),
         },
     )
 
