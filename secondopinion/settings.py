@@ -190,6 +190,7 @@ JOB_TIMEOUTS = {
     "text": env_int("JOB_TIMEOUT_TEXT", 900, minimum=1),
     "pathology": env_int("JOB_TIMEOUT_PATHOLOGY", 300, minimum=1),
     "cd_import": env_int("JOB_TIMEOUT_CD_IMPORT", 3600, minimum=1),
+    "portal_import": env_int("JOB_TIMEOUT_PORTAL_IMPORT", 1800, minimum=1),
     "packet": env_int("JOB_TIMEOUT_PACKET", 3600, minimum=1),
     "doctor_research": env_int("JOB_TIMEOUT_DOCTOR_RESEARCH", 300, minimum=1),
 }

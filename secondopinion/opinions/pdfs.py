@@ -90,6 +90,34 @@ class CoverLetter:
 
 
 @dataclass(frozen=True)
+class PortalRecords:
+    """What the patient's portal records say, each line naming its source file, as the portal
+    states it (never merged with what the reports say)."""
+
+    diagnoses: Sequence[str] = ()
+    stage_markers: Sequence[str] = ()
+    treatments: Sequence[str] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.diagnoses or self.stage_markers or self.treatments)
+
+    def groups(self) -> list[tuple[str, Sequence[str]]]:
+        rows = [
+            ("Diagnoses (cancer)", self.diagnoses),
+            ("Stage and tumor markers", self.stage_markers),
+            ("Treatment given", self.treatments),
+        ]
+        return [(title, lines) for title, lines in rows if lines]
+
+
+PORTAL_HEADING = "From the patient's portal records"
+PORTAL_NOTE = (
+    "As the patient's portal states them, from the files the patient imported. They are not "
+    "compared with or merged into the pathology facts above."
+)
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     patient_name: str
     diagnosis: str
@@ -103,6 +131,7 @@ class CaseSummary:
     safe_to_wait: date | None = None
     written_on: date | None = None
     identity: Identity = field(default_factory=Identity)
+    portal: PortalRecords = field(default_factory=PortalRecords)
 
 
 @dataclass(frozen=True)
@@ -230,7 +259,8 @@ def _trim(items: Sequence[str], keep: int, noun: str) -> list[str]:
 
 
 def case_summary_pdf(data: CaseSummary) -> bytes:
-    """One to two pages: diagnosis, confirmed pathology facts, first opinion, timeline."""
+    """One to two pages: diagnosis, confirmed pathology facts, the portal's records, first
+    opinion, timeline."""
 
     def render(base: float, keep: int) -> Doc:
         doc = _doc("Case summary", base)
@@ -255,6 +285,8 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
             if len(facts) > keep:
                 facts = facts[:keep] + [("…", f"{len(facts) - keep} more facts in the report")]
             doc.pairs(facts)
+        if data.portal:
+            _portal_section(doc, data.portal, keep)
         if data.identity.doctor_rows():
             doc.section("Local doctor")
             doc.pairs(data.identity.doctor_rows())
@@ -273,6 +305,17 @@ def case_summary_pdf(data: CaseSummary) -> bytes:
         return doc
 
     return _fit(render, 2)
+
+
+def _portal_section(doc: Doc, portal: PortalRecords, keep: int) -> None:
+    doc.section(PORTAL_HEADING)
+    doc.para(PORTAL_NOTE)
+    for title, lines in portal.groups():
+        doc.para(title, bold=True)
+        shown = list(lines[:keep])
+        if len(lines) > keep:
+            shown.append(f"…and {len(lines) - keep} more in the patient's portal records.")
+        doc.bullets(shown)
 
 
 def handoff_pdf(data: Handoff) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pikepdf
 
@@ -51,7 +51,9 @@ def stored_pdf_disarm(*, root: Path, stored: vault_files.StoredFile) -> Disarmed
             raise PdfRefused(UNSAFE_MESSAGE) from exc
         if not result.changed:
             return DisarmedPdf()
-        copy = vault_files.file_store(scratch, root=root)
+        # In the upload's own folder: a portal import removes its folder if its run dies.
+        folder = PurePosixPath(stored.name).parent.as_posix()
+        copy = vault_files.file_store(scratch, root=root, folder="" if folder == "." else folder)
     finally:
         scratch.unlink(missing_ok=True)
     return DisarmedPdf(copy=copy, removed=list(result.removed))

@@ -1,5 +1,6 @@
-"""The records vault's two kinds of background job, in the job lifecycle (core/jobs.py): reading a
-document's text (OCR of a scan included) and importing a CD (previews included).
+"""The records vault's three kinds of background job, in the job lifecycle (core/jobs.py): reading
+a document's text (OCR of a scan included), importing a CD (previews included) and importing a
+patient-portal download.
 
 Each says how a failure shows on its object (`on_fail`) and how the object waits again for
 Try again (`requeue`).
@@ -12,7 +13,9 @@ from django.utils import timezone
 from secondopinion.core import vault
 from secondopinion.core.jobs import JobKind
 from secondopinion.records.imports import disc_import_rows_discard
-from secondopinion.records.models import DiscImport, Document, TextStatus
+from secondopinion.records.models import DiscImport, Document, PortalImport, TextStatus
+from secondopinion.records.portal_import import PORTAL_IMPORT
+from secondopinion.records.portal_tasks import portal_import_task
 from secondopinion.records.tasks import disc_import_task, document_text_extract
 
 TEXT = "text"
@@ -62,6 +65,32 @@ def import_requeue(pk: int) -> bool:
     return True
 
 
+def _portal_case(pk: int) -> int | None:
+    return PortalImport.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+
+
+def portal_fail(pk: int, message: str) -> None:
+    """A dead or timed-out portal import: it wrote no rows (they are written in one transaction),
+    and its files go with the job's scratch. The download stays, so Try again can read it."""
+    PortalImport.objects.filter(pk=pk).exclude(status=PortalImport.Status.DONE).update(
+        status=PortalImport.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def portal_requeue(pk: int) -> bool:
+    """Back to waiting, when its download is still there (refused files and records the patient
+    said were someone else's are deleted; a folder read from the command line has none)."""
+    portal_import = PortalImport.objects.filter(pk=pk).first()
+    if portal_import is None or portal_import.status == PortalImport.Status.DONE:
+        return False
+    if not portal_import.upload_name or not vault.stored_exists(portal_import.upload_name):
+        return False
+    PortalImport.objects.filter(pk=pk).update(
+        status=PortalImport.Status.QUEUED, error="", finished_at=None
+    )
+    return True
+
+
 def kinds() -> list[JobKind]:
     return [
         JobKind(
@@ -81,6 +110,17 @@ def kinds() -> list[JobKind]:
             fail_message=(
                 "The import stopped because of an unexpected problem. Nothing was kept. "
                 "Please press Try again."
+            ),
+        ),
+        JobKind(
+            name=PORTAL_IMPORT,
+            task=portal_import_task,
+            on_fail=portal_fail,
+            requeue=portal_requeue,
+            case_of=_portal_case,
+            fail_message=(
+                "Reading your portal records stopped because of an unexpected problem. "
+                "Nothing was kept. Please press Try again."
             ),
         ),
     ]

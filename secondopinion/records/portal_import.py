@@ -26,13 +26,16 @@ from django.utils import timezone
 
 from secondopinion.cases.cancer_types import CANCER_TYPES
 from secondopinion.core import vault
+from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
 from secondopinion.core.vault import stored_delete
 from secondopinion.records import portal
 from secondopinion.records.documents import document_add
 from secondopinion.records.imports import storage_root, upload_max_bytes, zip_limits
 from secondopinion.records.models import Document, PortalImport, PortalItem
+from secondopinion.records.portal_history import accepted_items
 from secondopinion.records.uploads import StoredUpload
 
+PORTAL_IMPORT = "portal_import"  # its job kind (records/jobs.py)
 EXTENSIONS = {"pdf": ".pdf", "text": ".txt", "image": ".jpg", "office": ".docx"}
 
 
@@ -76,8 +79,14 @@ def portal_import_run(
         return _finish(portal_import, PortalImport.Status.DONE, summary=summary)
     root = storage_root()
     spool = Path(tempfile.mkdtemp(dir=root, prefix=".portal-"))
+    folder = vault.folder_new("portal")
+    # Where this run writes: removed by the job lifecycle if the process dies half way (the
+    # rows are written in one transaction, so a dead run leaves only files).
+    job_scratch_add(PORTAL_IMPORT, portal_import.pk, f"{LOCAL_PREFIX}{spool}", f"{folder}/")
+    if not vault.storage_is_local():
+        job_scratch_add(PORTAL_IMPORT, portal_import.pk, f"{LOCAL_PREFIX}{root / folder}")
     stored: list[str] = []
-    keep_upload = False
+    keep_upload = False  # the download stays for Try again unless the file itself was the problem
     try:
         read = portal.portal_read(
             source,
@@ -93,7 +102,7 @@ def portal_import_run(
             keep_upload = True
             return _finish(portal_import, PortalImport.Status.CHECK, warnings=warnings)
         with transaction.atomic():
-            summary = _write(portal_import, read, stored, warnings=warnings)
+            summary = _write(portal_import, read, stored, warnings=warnings, folder=folder)
             return _finish(
                 portal_import, PortalImport.Status.DONE, warnings=warnings, summary=summary
             )
@@ -101,6 +110,7 @@ def portal_import_run(
         _files_remove(stored)
         return _finish(portal_import, PortalImport.Status.FAILED, error=exc.message)
     except BaseException:
+        keep_upload = True  # a bug, a busy database, a timeout: the same file may yet import
         _files_remove(stored)
         _finish(
             portal_import,
@@ -179,10 +189,17 @@ def _files_remove(names: list[str]) -> None:
 
 
 def _write(
-    portal_import: PortalImport, read: portal.PortalRead, stored: list[str], *, warnings: list[str]
+    portal_import: PortalImport,
+    read: portal.PortalRead,
+    stored: list[str],
+    *,
+    warnings: list[str],
+    folder: str,
 ) -> dict:
     skipped = dict(read.skipped)
-    documents = [_document(portal_import, doc, stored, skipped) for doc in read.documents]
+    documents = [
+        _document(portal_import, doc, stored, skipped, folder=folder) for doc in read.documents
+    ]
     rows = [
         *(_condition_row(c) for c in read.conditions),
         *(_medication_row(m) for m in read.medications),
@@ -206,11 +223,14 @@ def _write(
     return _summary(found, new, skipped, [*warnings, *read.warnings])
 
 
-def _document(portal_import, doc: portal.PortalDocument, stored: list[str], skipped: dict):
-    """One document through the upload path; None when skipped (counted in `skipped`)."""
+def _document(
+    portal_import, doc: portal.PortalDocument, stored: list[str], skipped: dict, *, folder: str
+):
+    """One document through the upload path, stored in this run's folder; None when skipped
+    (counted in `skipped`)."""
     root = storage_root()
     with open(doc.path, "rb") as fh:
-        stored_file = vault.stream_store(fh, root=root, max_bytes=upload_max_bytes())
+        stored_file = vault.stream_store(fh, root=root, max_bytes=upload_max_bytes(), folder=folder)
     kind_guess = "pdf" if doc.content_type == "application/pdf" else "text"
     name = f"{doc.title or 'Portal document'}{EXTENSIONS.get(kind_guess, '')}"
     upload = StoredUpload(stored_file, name=name, content_type=doc.content_type)
@@ -349,7 +369,7 @@ def _summary(documents: list[Document], items: list[PortalItem], skipped: dict, 
 
 def cancer_offer(case) -> PortalItem | None:
     """A cancer condition from the portal whose type differs from the case's, to offer."""
-    for item in PortalItem.objects.filter(case=case, kind=PortalItem.Kind.CONDITION, cancer=True):
+    for item in accepted_items(case).filter(kind=PortalItem.Kind.CONDITION, cancer=True):
         if item.cancer_type and item.cancer_type != case.cancer_type:
             return item
     return None
@@ -358,7 +378,7 @@ def cancer_offer(case) -> PortalItem | None:
 def plan_offer(case) -> list[PortalItem]:
     """Cancer medicines and cancer-related surgery and radiation from the portal that the first
     plan does not mention yet."""
-    items = PortalItem.objects.filter(case=case).filter(
+    items = accepted_items(case).filter(
         kind__in=[PortalItem.Kind.MEDICATION, PortalItem.Kind.PROCEDURE]
     )
     plan = (case.first_plan or "").lower()

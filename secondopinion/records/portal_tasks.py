@@ -2,22 +2,29 @@
 
 It has its own module because it runs `portal_import.portal_import_run`, which adds documents
 through `records.documents`, which queues text reading from `records.tasks`: a task module imports
-the service it runs, so this one sits above them all (docs/architecture.md).
+the service it runs, so this one sits above them all (docs/architecture.md). It runs as the job
+kind `portal_import` (records/jobs.py, docs/jobs.md).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django_tasks import task
 
+from secondopinion.core.jobs import job_enqueue, job_run
 from secondopinion.core.vault import local_copy
 from secondopinion.records.models import PortalImport
-from secondopinion.records.portal_import import portal_import_run
+from secondopinion.records.portal_import import PORTAL_IMPORT, portal_import_run
 
 
 @task()
 def portal_import_task(portal_import_pk: int) -> None:
     """Read an uploaded patient-portal download; the result is kept on the PortalImport row."""
+    with job_run(PORTAL_IMPORT, portal_import_pk) as go:
+        if go:
+            _portal_import(portal_import_pk)
+
+
+def _portal_import(portal_import_pk: int) -> None:
     portal_import = PortalImport.queued_for_run(portal_import_pk)
     if portal_import is None:
         return
@@ -26,4 +33,5 @@ def portal_import_task(portal_import_pk: int) -> None:
 
 
 def portal_import_enqueue(portal_import: PortalImport) -> None:
-    transaction.on_commit(lambda: portal_import_task.enqueue(portal_import.pk))
+    """Start (or start again) the import once the current transaction commits."""
+    job_enqueue(PORTAL_IMPORT, portal_import.pk, case_pk=portal_import.case_id)

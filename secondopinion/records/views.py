@@ -43,6 +43,7 @@ from secondopinion.records.models import (
     PortalImport,
 )
 from secondopinion.records.needs import PHYSICAL
+from secondopinion.records.portal_history import treatments_given
 from secondopinion.records.printing import LETTER_PDF_WRITERS
 from secondopinion.records.uploads import StoredUpload, VaultUploadHandler
 
@@ -85,6 +86,7 @@ def index(request, case):
             "studies": studies,
             "imports": imports,
             "portal_imports": portal_imports,
+            "portal_treatments": treatments_given(case),
             "query": query,
             "matches": matches,
             "services": [

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_POST
 from secondopinion.accounts.audit import audit_record
 from secondopinion.cases.access import can_edit, case_view
 from secondopinion.cases.cancer_types import BY_CODE
+from secondopinion.core.jobs import job_for
 from secondopinion.core.vault import file_publish, human_size, storage_root, stored_delete
 from secondopinion.records.imports import upload_max_bytes
 from secondopinion.records.models import Document, PortalImport, PortalItem
+from secondopinion.records.portal_history import treatments_given
 from secondopinion.records.portal_import import (
+    PORTAL_IMPORT,
     cancer_offer,
     plan_add,
     plan_offer,
@@ -117,6 +120,8 @@ def portal_detail(request: HttpRequest, case, portal_import_id) -> HttpResponse:
             "cancer_offer_label": BY_CODE[offer.cancer_type].label if offer else "",
             "plan_offer": [(item, plan_words(item)) for item in plan_offer(case)],
             "can_edit": can_edit(case),
+            "job": job_for(PORTAL_IMPORT, portal_import.pk),
+            "portal_treatments": treatments_given(case),
         },
     )
 

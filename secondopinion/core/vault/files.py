@@ -222,11 +222,17 @@ def file_store(
     max_bytes: int | None = None,
     fsync: bool = True,
     allow_empty: bool = False,
+    folder: str = "",
 ) -> StoredFile:
     """Copy a file from disk into storage, hashing on the way (one read of the source)."""
     with open(path, "rb", buffering=0) as source:
         return stream_store(
-            source, root=root, max_bytes=max_bytes, fsync=fsync, allow_empty=allow_empty
+            source,
+            root=root,
+            max_bytes=max_bytes,
+            fsync=fsync,
+            allow_empty=allow_empty,
+            folder=folder,
         )
 
 

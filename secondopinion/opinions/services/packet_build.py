@@ -21,6 +21,7 @@ from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
 from secondopinion.opinions.services.sources import VaultItem, vault_items
 from secondopinion.opinions.services.summary import case_goals, case_identity, case_summary_data
+from secondopinion.records import portal_history
 
 PACKET_JOB = "packet"  # the job kind (core/jobs.py, opinions/tasks.py)
 
@@ -45,7 +46,10 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
         if case.first_plan.strip()
         else "Please review my diagnosis and the treatment plan I was offered."
     )
-    enclosed = ["Case summary (1 to 2 pages)"] + [item.label for item in items]
+    summary = "Case summary (1 to 2 pages)"
+    if portal_history.accepted_items(case).exists():
+        summary += ", with what my patient portal records say"
+    enclosed = [summary] + [item.label for item in items]
     contact = case.owner.email
     cover = pdfs.CoverLetter(
         patient_name=case.full_name,

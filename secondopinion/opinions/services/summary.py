@@ -1,5 +1,6 @@
 """What a packet and its letters say about the case: the diagnosis, the goals, the confirmed
-pathology facts and the one-page case summary. A service: reads rows, returns plain data."""
+pathology facts, what the patient's portal records say, and the one-page case summary. A
+service: reads rows, returns plain data."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from secondopinion.core.words import doctor_name
 from secondopinion.opinions import pdfs
 from secondopinion.pathology.facts import case_summary
+from secondopinion.records import portal_history
 
 
 def case_goals(case) -> list[str]:
@@ -44,6 +46,16 @@ def pathology_facts(case) -> list[tuple[str, str]]:
             text = " / ".join(v.display for v in row.values)
             rows.append((row.label, text + (" (the reports differ)" if row.disagrees else "")))
     return rows
+
+
+def portal_records(case) -> pdfs.PortalRecords:
+    """What the portal imports the patient accepted say: cancer diagnoses, stage and markers,
+    treatments given, each line naming its source file."""
+    return pdfs.PortalRecords(
+        diagnoses=[e.described for e in portal_history.cancer_diagnoses(case)],
+        stage_markers=[e.described for e in portal_history.stage_and_markers(case)],
+        treatments=[e.described for e in portal_history.treatments_given(case)],
+    )
 
 
 def case_identity(case) -> pdfs.Identity:
@@ -88,4 +100,5 @@ def case_summary_data(case) -> pdfs.CaseSummary:
         safe_to_wait=case.safe_to_wait_until,
         written_on=timezone.localdate(),
         identity=case_identity(case),
+        portal=portal_records(case),
     )
