@@ -10,7 +10,7 @@ from secondopinion.cases.access import can_edit, case_for_user
 from secondopinion.centers.forms import CenterSearchForm
 from secondopinion.centers.geo import Hit
 from secondopinion.centers.loading import listed_index
-from secondopinion.centers.usmap import MapPoint, map_svg
+from secondopinion.centers.usmap import MapPoint, map_layout, map_svg
 from secondopinion.core.words import count
 
 
@@ -44,6 +44,11 @@ def _case_for_adding(request):
     return case if can_edit(case) else None
 
 
+def _shared_labels(layout, count_shown: int) -> list[str]:
+    labels = [layout.label_for(n) for n in range(1, count_shown + 1)]
+    return [label.text if label and len(label.numbers) > 1 else "" for label in labels]
+
+
 # Results come ten at a time, nearest first; "show all" lists (and maps) every match.
 PAGE_SIZE = 10
 
@@ -74,7 +79,8 @@ def search(request):
                 h.center.latitude,
                 h.center.longitude,
                 _kind(h.center),
-                number=str(n),
+                number=n,
+                place=f"{h.center.city}, {h.center.state}",
             )
             for n, h in enumerate(shown, start=1)
         ]
@@ -90,6 +96,7 @@ def search(request):
             for c in index.centers
         ]
         title = f"Map of all {len(points)} centers in the directory"
+    layout = map_layout(points)
     context = {
         "form": form,
         "hits": hits,
@@ -99,7 +106,10 @@ def search(request):
         "origin": origin,
         "searched": origin is not None,
         # Built from escaped strings only (see usmap.map_svg).
-        "map_svg": mark_safe(map_svg(points, title=title)),  # noqa: S308
+        "map_svg": mark_safe(map_svg(points, title=title, layout=layout)),  # noqa: S308
+        # Per shown center: the label it shares on the map with others ("5–10"), or "".
+        "shown_with_labels": list(zip(shown, _shared_labels(layout, len(shown)), strict=True)),
+        "origin_off_map": origin is not None and any(p.kind == "origin" for p in layout.left_off),
         "add_to_case": _case_for_adding(request),
     }
     return render(request, "centers/search.html", context)
