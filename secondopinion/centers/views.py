@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import render
+from django.urls import resolve, reverse
 from django.utils.safestring import mark_safe
 
 from secondopinion.cases.access import can_edit, case_for_user
 from secondopinion.centers.forms import CenterSearchForm
-from secondopinion.centers.geo import Hit
+from secondopinion.centers.geo import CenterIndex, Hit, bundled_index
 from secondopinion.centers.loading import listed_index
 from secondopinion.centers.usmap import MapPoint, map_layout, map_svg
 from secondopinion.core.words import count
@@ -54,12 +56,15 @@ PAGE_SIZE = 10
 
 
 def search(request):
+    return render(request, "centers/search.html", _search_context(request, listed_index()))
+
+
+def _search_context(request, index: CenterIndex) -> dict:
     # Bound only once a ZIP was sent: "?case=..." alone is the empty form, not an error.
     form = CenterSearchForm(request.GET if "zip" in request.GET else None)
     hits: list[Hit] = []
     shown: list[Hit] = []
     origin = None
-    index = listed_index()
     if form.is_bound and form.is_valid():
         origin = form.place
         hits = index.search(
@@ -97,7 +102,7 @@ def search(request):
         ]
         title = f"Map of all {len(points)} centers in the directory"
     layout = map_layout(points)
-    context = {
+    return {
         "form": form,
         "hits": hits,
         "shown": shown,
@@ -112,4 +117,20 @@ def search(request):
         "origin_off_map": origin is not None and any(p.kind == "origin" for p in layout.left_off),
         "add_to_case": _case_for_adding(request),
     }
-    return render(request, "centers/search.html", context)
+
+
+def search_page_warm() -> None:
+    """Build once, at start, what Django builds on the first search: the URL resolver, the
+    compiled templates of the page (through the cached loader), the form and map code paths.
+
+    It renders a results page for a Boston ZIP from the bundled directory, so it touches no
+    database (the warm-up runs in a background thread); the page is thrown away.
+    """
+    resolve(reverse("centers:search"))
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = reverse("centers:search")
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+    request.GET = QueryDict("zip=02215")
+    request.user = AnonymousUser()
+    render(request, "centers/search.html", _search_context(request, bundled_index()))
