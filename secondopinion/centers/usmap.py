@@ -6,9 +6,12 @@ projection, the usual projection for maps of the lower 48. It follows the border
 Lakes, so the lakes are drawn as land, and small islands and bays are left out. It is a picture for
 "roughly where", not a survey map.
 
-Hawaii is drawn in an inset box at the lower left, not to scale or position, because one center is
-there. Alaska and the territories have no center and are not drawn; a point there (for example the
-patient's own ZIP) is left off the picture and the description says so.
+The map is zoomed to the points it shows (the listed centers and the patient's ZIP), with room for
+their numbers, so ten nearby centers are not crowded into one corner of the whole country. Hawaii
+gets its own panel below the mainland one (not to scale or position) when a point is there.
+Alaska and the territories have no center and are not drawn; a point there (for example the
+patient's own ZIP) is left off the picture and the description says so. The numbers are laid out by
+`maplabels`, so no two of them overlap.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+from secondopinion.centers.maplabels import FONT_SIZE, HALO, Box, Dot, Label, place_labels
 
 WIDTH, HEIGHT = 960, 600
 
@@ -67,13 +72,19 @@ HAWAII: tuple[tuple[tuple[float, float], ...], ...] = (
 )  # fmt: skip
 
 HAWAII_BOX = (-160.5, 18.6, -154.5, 22.6)  # lon min, lat min, lon max, lat max
-HAWAII_INSET = (20.0, 445.0, 210.0, 110.0)  # x, y, width, height on the canvas
+
+WIDTH = 600  # the canvas is always this wide, so the type is the same size on every map
+MAINLAND_HEIGHT = (300.0, 520.0)  # least and most; in between it follows the region's shape
+HAWAII_HEIGHT = 200.0  # below a mainland panel; alone it is taller
+MARGIN = 64.0  # room between the outermost points and the panel's edge, for their numbers
+MIN_SPAN = 0.06  # the closest zoom: about 240 miles across (unit-sphere Albers units)
 
 # Albers equal-area conic, parallels and centre usual for the lower 48.
 _PHI1, _PHI2, _PHI0, _LAM0 = (math.radians(v) for v in (29.5, 45.5, 23.0, -96.0))
 _N = (math.sin(_PHI1) + math.sin(_PHI2)) / 2
 _C = math.cos(_PHI1) ** 2 + 2 * _N * math.sin(_PHI1)
 _RHO0 = math.sqrt(_C - 2 * _N * math.sin(_PHI0)) / _N
+_HAWAII_COS = math.cos(math.radians(20.6))
 
 
 def albers(lon: float, lat: float) -> tuple[float, float]:
@@ -83,16 +94,8 @@ def albers(lon: float, lat: float) -> tuple[float, float]:
     return rho * math.sin(theta), _RHO0 - rho * math.cos(theta)
 
 
-def _fit() -> tuple[float, float, float, float]:
-    xs, ys = zip(*(albers(lon, lat) for lon, lat in LOWER_48), strict=True)
-    margin = 20.0
-    scale = min(
-        (WIDTH - 2 * margin) / (max(xs) - min(xs)), (HEIGHT - 2 * margin) / (max(ys) - min(ys))
-    )
-    return scale, min(xs), max(ys), margin
-
-
-_SCALE, _MINX, _MAXY, _MARGIN = _fit()
+def _hawaii_plane(lon: float, lat: float) -> tuple[float, float]:
+    return math.radians(lon) * _HAWAII_COS, math.radians(lat)
 
 
 def _in_lower_48(lon: float, lat: float) -> bool:
@@ -104,25 +107,70 @@ def _in_hawaii(lon: float, lat: float) -> bool:
     return lo1 <= lon <= lo2 and la1 <= lat <= la2
 
 
-def to_canvas(lon: float, lat: float) -> tuple[float, float] | None:
-    """Canvas position of a point, or None when the map does not draw that place."""
+def _region(lon: float, lat: float) -> str | None:
     if _in_lower_48(lon, lat):
-        x, y = albers(lon, lat)
-        return _MARGIN + (x - _MINX) * _SCALE, _MARGIN + (_MAXY - y) * _SCALE
-    if _in_hawaii(lon, lat):
-        lo1, la1, lo2, la2 = HAWAII_BOX
-        bx, by, bw, bh = HAWAII_INSET
-        return bx + (lon - lo1) / (lo2 - lo1) * bw, by + (la2 - lat) / (la2 - la1) * bh
-    return None
+        return "mainland"
+    return "hawaii" if _in_hawaii(lon, lat) else None
 
 
-def _path(points: Sequence[tuple[float, float]]) -> str:
-    parts = []
-    for lon, lat in points:
-        pos = to_canvas(lon, lat)
-        assert pos is not None, "outline points are inside the drawn area by construction"
-        parts.append(f"{pos[0]:.1f},{pos[1]:.1f}")
-    return "M" + " L".join(parts) + " Z"
+@dataclass(frozen=True)
+class Panel:
+    """A rectangle of the canvas showing one region ("mainland" or "hawaii") at one zoom."""
+
+    region: str
+    x: float
+    y: float
+    width: float
+    height: float
+    scale: float
+    # The projected point drawn at the panel's top left corner.
+    left: float
+    top: float
+
+    def place(self, lon: float, lat: float) -> tuple[float, float]:
+        px, py = albers(lon, lat) if self.region == "mainland" else _hawaii_plane(lon, lat)
+        return self.x + (px - self.left) * self.scale, self.y + (self.top - py) * self.scale
+
+    @property
+    def bounds(self) -> Box:
+        return Box(self.x + 2, self.y + 2, self.x + self.width - 2, self.y + self.height - 2)
+
+
+def _span(values: Sequence[float]) -> tuple[float, float]:
+    """Centre and extent, the extent at least MIN_SPAN."""
+    low, high = min(values), max(values)
+    return (low + high) / 2, max(high - low, MIN_SPAN)
+
+
+def _mainland_panel(places: Sequence[tuple[float, float]]) -> Panel:
+    projected = [albers(lon, lat) for lon, lat in (places or LOWER_48)]
+    cx, sx = _span([p[0] for p in projected])
+    cy, sy = _span([p[1] for p in projected])
+    least, most = MAINLAND_HEIGHT
+    scale = min((WIDTH - 2 * MARGIN) / sx, (most - 2 * MARGIN) / sy)
+    height = min(max(sy * scale + 2 * MARGIN, least), most)
+    return Panel(
+        "mainland", 0, 0, WIDTH, height, scale, cx - WIDTH / 2 / scale, cy + height / 2 / scale
+    )
+
+
+def _hawaii_panel(top: float, height: float) -> Panel:
+    lo1, la1, lo2, la2 = HAWAII_BOX
+    x1, y1 = _hawaii_plane(lo1, la1)
+    x2, y2 = _hawaii_plane(lo2, la2)
+    # Islands in the middle, with the caption above them and room for a number on each side.
+    scale = min((WIDTH - 2 * MARGIN) / (x2 - x1), (height - 40 - MARGIN) / (y2 - y1))
+    mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2
+    return Panel(
+        "hawaii",
+        0,
+        top,
+        WIDTH,
+        height,
+        scale,
+        mid_x - WIDTH / 2 / scale,
+        mid_y + (height + 40) / 2 / scale,
+    )
 
 
 @dataclass(frozen=True)
@@ -133,44 +181,175 @@ class MapPoint:
     # "remote" (offers remote opinions), "center" (other patient-care center), "lab" (research
     # only) or "origin" (the patient's ZIP). Each kind has its own shape, not only its own colour.
     kind: str = "center"
-    # The number of the center in the list beside the map ("" for none), drawn on its dot.
-    number: str = ""
+    # The number of the center in the list beside the map (0 for none), drawn beside its dot.
+    number: int = 0
+    # Where it is, in words ("New York, NY"), for the description of a label shared by several.
+    place: str = ""
+
+
+# Half the size of each kind's shape, as placed by _marker.
+RADIUS = {"remote": 10.0, "center": 8.0, "lab": 7.0, "origin": 16.0}
+
+
+@dataclass(frozen=True)
+class PlacedPoint:
+    point: MapPoint
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    width: float
+    height: float
+    panels: tuple[Panel, ...]
+    placed: tuple[PlacedPoint, ...]  # in the order given (nearest first)
+    labels: tuple[Label, ...]
+    left_off: tuple[MapPoint, ...]
+
+    def label_for(self, number: int) -> Label | None:
+        return next((label for label in self.labels if number in label.numbers), None)
+
+
+def _caption_box(panel: Panel) -> Box:
+    return Box(panel.x + 8, panel.y + 6, panel.x + 330, panel.y + 34)
+
+
+def map_layout(points: Sequence[MapPoint]) -> MapLayout:
+    """Where every point and every number goes: panels zoomed to the points, labels apart."""
+    by_region: dict[str, list[MapPoint]] = {"mainland": [], "hawaii": []}
+    left_off: list[MapPoint] = []
+    for point in points:
+        region = _region(point.longitude, point.latitude)
+        (by_region[region] if region else left_off).append(point)
+    panels: list[Panel] = []
+    if by_region["mainland"] or not by_region["hawaii"]:
+        panels.append(_mainland_panel([(p.longitude, p.latitude) for p in by_region["mainland"]]))
+    if by_region["hawaii"]:
+        top = panels[0].height if panels else 0.0
+        panels.append(_hawaii_panel(top, HAWAII_HEIGHT if panels else 1.7 * HAWAII_HEIGHT))
+    placed: list[PlacedPoint] = []
+    labels: list[Label] = []
+    for panel in panels:
+        here = [
+            PlacedPoint(p, *panel.place(p.longitude, p.latitude)) for p in by_region[panel.region]
+        ]
+        placed.extend(here)
+        dots = [Dot(p.x, p.y, RADIUS[p.point.kind], p.point.number) for p in here]
+        others = [d.box for d in dots if not d.number]
+        obstacles = [_caption_box(panel)] if panel.region == "hawaii" else []
+        labels.extend(place_labels(dots, panel.bounds, obstacles=obstacles, markers=others))
+    order = {id(p): i for i, p in enumerate(points)}
+    placed.sort(key=lambda p: order[id(p.point)])
+    height = sum(panel.height for panel in panels)
+    return MapLayout(WIDTH, height, tuple(panels), tuple(placed), tuple(labels), tuple(left_off))
+
+
+def to_canvas(lon: float, lat: float) -> tuple[float, float] | None:
+    """Where a place is drawn on the map of the whole directory, or None when it is not drawn."""
+    region = _region(lon, lat)
+    if region is None:
+        return None
+    panel = next(p for p in _WHOLE.panels if p.region == region)
+    return panel.place(lon, lat)
+
+
+def _path(panel: Panel, points: Sequence[tuple[float, float]]) -> str:
+    return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (panel.place(*p) for p in points)) + " Z"
 
 
 # Presentation attributes, not CSS: the site's Content-Security-Policy blocks inline <style>.
 _LOOK = {
-    "land": 'fill="#eef2f0" stroke="#5b6b63" stroke-width="1.2"',
-    "inset": 'fill="none" stroke="#8a9a92" stroke-dasharray="4 3"',
-    "remote": 'fill="#0b6e4f" stroke="#ffffff" stroke-width="1.5"',
-    "center": 'fill="#1f4e99" stroke="#ffffff" stroke-width="1.5"',
-    "lab": 'fill="#ffffff" stroke="#6b6b6b" stroke-width="2"',
-    "origin": 'fill="#b3261e" stroke="#ffffff" stroke-width="1.5"',
-    "note": 'font-family="sans-serif" font-size="14" fill="#333333"',
-    "number": 'font-family="sans-serif" font-size="26" font-weight="bold" fill="#111111" '
-    'stroke="#ffffff" stroke-width="3" paint-order="stroke"',
+    "sea": 'fill="#f7fafc" stroke="#8a9a92" stroke-width="1"',
+    "land": 'fill="#e3ebe6" stroke="#5b6b63" stroke-width="1.5" stroke-linejoin="round"',
+    "remote": 'fill="#0b6e4f" stroke="#ffffff" stroke-width="2"',
+    "center": 'fill="#1f4e99" stroke="#ffffff" stroke-width="2"',
+    "lab": 'fill="#ffffff" stroke="#4a4a4a" stroke-width="2.5"',
+    # A light diamond with a thick red edge: a dot drawn on top of it leaves the edge in sight.
+    "origin": 'fill="#fbe3e1" stroke="#b3261e" stroke-width="4" stroke-linejoin="round"',
+    "note": 'font-family="sans-serif" font-size="20" fill="#333333"',
+    "leader": 'stroke="#111111" stroke-width="1.5" fill="none"',
+    "number": f'font-family="sans-serif" font-size="{FONT_SIZE:g}" font-weight="bold" '
+    f'fill="#111111" stroke="#ffffff" stroke-width="{HALO:g}" paint-order="stroke" '
+    'stroke-linejoin="round"',
 }
-
-
-def _number(text: str, x: float, y: float) -> str:
-    """The list number beside a dot, with a white halo so it reads over the outline."""
-    if not text:
-        return ""
-    return f'<text {_LOOK["number"]} x="{x + 9:.1f}" y="{y - 7:.1f}" aria-hidden="true">{escape(text)}</text>'
 
 
 def _marker(kind: str, x: float, y: float, label: str) -> str:
     attrs = f'role="img" aria-label="{escape(label)}" class="usmap-{kind}" {_LOOK[kind]}'
     tip = f"<title>{escape(label)}</title>"
+    r = RADIUS[kind]
     if kind == "origin":
-        # A star-like diamond so the patient's own place stands out without colour.
-        d = f"M{x:.1f},{y - 9:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 9:.1f} L{x - 7:.1f},{y:.1f} Z"
+        d = f"M{x:.1f},{y - r:.1f} L{x + r:.1f},{y:.1f} L{x:.1f},{y + r:.1f} L{x - r:.1f},{y:.1f} Z"
         return f'<path {attrs} d="{d}">{tip}</path>'
     if kind == "lab":
-        return f'<rect {attrs} x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10">{tip}</rect>'
+        return f'<rect {attrs} x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:g}" height="{2 * r:g}">{tip}</rect>'
     if kind == "remote":
-        d = f"M{x:.1f},{y - 8:.1f} L{x + 7:.1f},{y + 5:.1f} L{x - 7:.1f},{y + 5:.1f} Z"
+        d = f"M{x:.1f},{y - r:.1f} L{x + r:.1f},{y + 0.7 * r:.1f} L{x - r:.1f},{y + 0.7 * r:.1f} Z"
         return f'<path {attrs} d="{d}">{tip}</path>'
-    return f'<circle {attrs} cx="{x:.1f}" cy="{y:.1f}" r="6">{tip}</circle>'
+    return f'<circle {attrs} cx="{x:.1f}" cy="{y:.1f}" r="{r:g}">{tip}</circle>'
+
+
+def _label(label: Label) -> str:
+    box = label.box
+    lines = ""
+    for sx, sy in label.leaders:
+        # From the nearest point of the label's box to the dot.
+        ex, ey = min(max(sx, box.x0), box.x1), min(max(sy, box.y0), box.y1)
+        lines += (
+            f'<line {_LOOK["leader"]} x1="{ex:.1f}" y1="{ey:.1f}" x2="{sx:.1f}" y2="{sy:.1f}"/>'
+        )
+    text = escape(label.text)
+    return (
+        f'{lines}<text {_LOOK["number"]} class="usmap-number" x="{label.x:.1f}" '
+        f'y="{label.y:.1f}" aria-hidden="true">{text}</text>'
+    )
+
+
+def _panel_drawing(panel: Panel, clip_id: str) -> str:
+    frame = (
+        f'<rect {_LOOK["sea"]} x="{panel.x + 0.5:g}" y="{panel.y + 0.5:g}" '
+        f'width="{panel.width - 1:g}" height="{panel.height - 1:g}"/>'
+    )
+    clip = (
+        f'<clipPath id="{clip_id}"><rect x="{panel.x:g}" y="{panel.y:g}" '
+        f'width="{panel.width:g}" height="{panel.height:g}"/></clipPath>'
+    )
+    shapes = [LOWER_48] if panel.region == "mainland" else list(HAWAII)
+    land = "".join(f'<path {_LOOK["land"]} d="{_path(panel, shape)}"/>' for shape in shapes)
+    caption = ""
+    if panel.region == "hawaii":
+        caption = (
+            f'<text {_LOOK["note"]} x="{panel.x + 12:g}" y="{panel.y + 28:g}">'
+            "Hawaii (not to scale or position)</text>"
+        )
+    return f'{clip}{frame}<g clip-path="url(#{clip_id})">{land}</g>{caption}'
+
+
+def _description(layout: MapLayout, points: Sequence[MapPoint], description: str) -> str:
+    desc = description or (
+        f"{sum(1 for p in points if p.kind != 'origin')} centers shown as points on an outline of "
+        "the United States."
+    )
+    desc += (
+        " Triangles offer remote second opinions, circles are other centers that see patients, "
+        "white squares are research labs that do not see patients, the diamond with a red edge is "
+        "your ZIP code."
+    )
+    if any(p.region == "hawaii" for p in layout.panels):
+        desc += " Hawaii is in its own box below, not to scale."
+    shared = []
+    by_number = {p.number: p for p in points if p.number}
+    for label in layout.labels:
+        if len(label.numbers) > 1:
+            places = dict.fromkeys(by_number[n].place for n in label.numbers if by_number[n].place)
+            where = f" ({'; '.join(places)})" if places else ""
+            shared.append(f"{label.text}{where}")
+    if shared:
+        desc += " Numbers that share one label: " + "; ".join(shared) + "."
+    if layout.left_off:
+        desc += " Not on the map: " + "; ".join(p.label for p in layout.left_off) + "."
+    return desc
 
 
 def map_svg(
@@ -179,45 +358,34 @@ def map_svg(
     title: str = "Map of cancer centers",
     description: str = "",
     element_id: str = "usmap",
+    layout: MapLayout | None = None,
 ) -> str:
     """A complete <svg> element. Every point carries its label (tooltip and accessible name)."""
-    drawn: list[str] = []
-    left_off: list[str] = []
+    layout = layout or map_layout(points)
     # Drawn in reverse: the points come nearest first, and the nearest center must sit on top of
     # the others and of the ZIP marker (in Hawaii the nearest center is under it otherwise).
-    for point in reversed(points):
-        pos = to_canvas(point.longitude, point.latitude)
-        if pos is None:
-            left_off.append(point.label)
-            continue
-        drawn.append(_marker(point.kind, pos[0], pos[1], point.label))
-        drawn.append(_number(point.number, pos[0], pos[1]))
-    left_off.reverse()
-    desc = description or (
-        f"{sum(1 for p in points if p.kind != 'origin')} centers shown as points on an outline of "
-        "the United States."
+    markers = "".join(
+        _marker(p.point.kind, p.x, p.y, p.point.label) for p in reversed(layout.placed)
     )
-    desc += (
-        " Triangles offer remote second opinions, circles are other centers that see patients, "
-        "white squares are research labs that do not see patients, the red diamond is your ZIP code."
-        " Hawaii is in the box at the lower left, not to scale. Alaska is not drawn."
+    panels = "".join(
+        _panel_drawing(panel, f"{element_id}-clip-{i}") for i, panel in enumerate(layout.panels)
     )
-    if left_off:
-        desc += " Not on the map: " + "; ".join(left_off) + "."
-    bx, by, bw, bh = HAWAII_INSET
-    hawaii = "".join(f'<path {_LOOK["land"]} d="{_path(island)}"/>' for island in HAWAII)
+    numbers = "".join(_label(label) for label in layout.labels)
+    desc = _description(layout, points, description)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:g} {layout.height:.0f}" '
         f'role="group" aria-labelledby="{element_id}-title {element_id}-desc" '
         f'id="{element_id}" class="usmap" preserveAspectRatio="xMidYMid meet">'
         f'<title id="{element_id}-title">{escape(title)}</title>'
         f'<desc id="{element_id}-desc">{escape(desc)}</desc>'
-        f'<g aria-hidden="true">'
-        f'<path {_LOOK["land"]} d="{_path(LOWER_48)}"/>'
-        f'<rect {_LOOK["inset"]} x="{bx - 8}" y="{by - 8}" width="{bw + 16}" height="{bh + 16}"/>'
-        f"{hawaii}"
-        f'<text {_LOOK["note"]} x="{bx}" y="{by + bh + 24}">Hawaii (not to scale)</text>'
-        f"</g>"
-        f'<g class="usmap-points">{"".join(drawn)}</g>'
+        f'<g aria-hidden="true">{panels}</g>'
+        f'<g class="usmap-points">{markers}</g>'
+        f'<g class="usmap-labels" aria-hidden="true">{numbers}</g>'
         f"</svg>"
     )
+
+
+# The map of the whole directory's places, for to_canvas.
+_WHOLE = map_layout(
+    [MapPoint("", 21.3, -157.8), *(MapPoint("", lat, lon) for lon, lat in LOWER_48)]
+)

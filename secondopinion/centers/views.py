@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import render
+from django.urls import resolve, reverse
 from django.utils.safestring import mark_safe
 
 from secondopinion.cases.access import can_edit, case_for_user
 from secondopinion.centers.forms import CenterSearchForm
-from secondopinion.centers.geo import Hit
+from secondopinion.centers.geo import CenterIndex, Hit, bundled_index
 from secondopinion.centers.loading import listed_index
-from secondopinion.centers.usmap import MapPoint, map_svg
+from secondopinion.centers.usmap import MapPoint, map_layout, map_svg
 from secondopinion.core.words import count
 
 
@@ -44,17 +46,25 @@ def _case_for_adding(request):
     return case if can_edit(case) else None
 
 
+def _shared_labels(layout, count_shown: int) -> list[str]:
+    labels = [layout.label_for(n) for n in range(1, count_shown + 1)]
+    return [label.text if label and len(label.numbers) > 1 else "" for label in labels]
+
+
 # Results come ten at a time, nearest first; "show all" lists (and maps) every match.
 PAGE_SIZE = 10
 
 
 def search(request):
+    return render(request, "centers/search.html", _search_context(request, listed_index()))
+
+
+def _search_context(request, index: CenterIndex) -> dict:
     # Bound only once a ZIP was sent: "?case=..." alone is the empty form, not an error.
     form = CenterSearchForm(request.GET if "zip" in request.GET else None)
     hits: list[Hit] = []
     shown: list[Hit] = []
     origin = None
-    index = listed_index()
     if form.is_bound and form.is_valid():
         origin = form.place
         hits = index.search(
@@ -74,7 +84,8 @@ def search(request):
                 h.center.latitude,
                 h.center.longitude,
                 _kind(h.center),
-                number=str(n),
+                number=n,
+                place=f"{h.center.city}, {h.center.state}",
             )
             for n, h in enumerate(shown, start=1)
         ]
@@ -90,7 +101,8 @@ def search(request):
             for c in index.centers
         ]
         title = f"Map of all {len(points)} centers in the directory"
-    context = {
+    layout = map_layout(points)
+    return {
         "form": form,
         "hits": hits,
         "shown": shown,
@@ -99,7 +111,26 @@ def search(request):
         "origin": origin,
         "searched": origin is not None,
         # Built from escaped strings only (see usmap.map_svg).
-        "map_svg": mark_safe(map_svg(points, title=title)),  # noqa: S308
+        "map_svg": mark_safe(map_svg(points, title=title, layout=layout)),  # noqa: S308
+        # Per shown center: the label it shares on the map with others ("5–10"), or "".
+        "shown_with_labels": list(zip(shown, _shared_labels(layout, len(shown)), strict=True)),
+        "origin_off_map": origin is not None and any(p.kind == "origin" for p in layout.left_off),
         "add_to_case": _case_for_adding(request),
     }
-    return render(request, "centers/search.html", context)
+
+
+def search_page_warm() -> None:
+    """Build once, at start, what Django builds on the first search: the URL resolver, the
+    compiled templates of the page (through the cached loader), the form and map code paths.
+
+    It renders a results page for a Boston ZIP from the bundled directory, so it touches no
+    database (the warm-up runs in a background thread); the page is thrown away.
+    """
+    resolve(reverse("centers:search"))
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = reverse("centers:search")
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+    request.GET = QueryDict("zip=02215")
+    request.user = AnonymousUser()
+    render(request, "centers/search.html", _search_context(request, bundled_index()))

@@ -7,10 +7,13 @@ Commands run nothing of it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from secondopinion.core.registry import Registry
+
+log = logging.getLogger(__name__)
 
 WARMERS: Registry[Callable[[], None]] = Registry("start-up warmers")
 
@@ -23,4 +26,7 @@ def warm_in_background() -> threading.Thread:
 
 def _warm_all() -> None:
     for warm in WARMERS:
-        warm()
+        try:
+            warm()
+        except Exception:  # a failed warm-up only means a slower first page, never a dead server
+            log.exception("warm-up step %s failed", getattr(warm, "__name__", warm))

@@ -1,8 +1,9 @@
 """The offline SVG map: points placed from latitude and longitude, labelled, parseable."""
 
+import math
 import xml.etree.ElementTree as ET
 
-from secondopinion.centers.usmap import MapPoint, map_svg, to_canvas
+from secondopinion.centers.usmap import RADIUS, MapPoint, map_layout, map_svg, to_canvas
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -40,3 +41,23 @@ def test_it_is_valid_svg_with_a_title_description_and_labelled_points():
     for el in root.iter():
         if el.get("role") == "img":
             assert el.find(f"{SVG}title").text == el.get("aria-label")
+
+
+def test_the_map_zooms_to_the_points_and_keeps_hawaii_in_its_own_panel():
+    boston = MapPoint("1. A", 42.36, -71.06, number=1)
+    new_york = MapPoint("2. B", 40.71, -74.0, number=2)
+    near = map_layout([boston, new_york])
+    assert [p.region for p in near.panels] == ["mainland"]
+    a, b = near.placed
+    assert math.dist((a.x, a.y), (b.x, b.y)) > 150  # 190 miles, far apart on a zoomed map
+    honolulu = MapPoint("1. C", 21.3, -157.86, number=1)
+    both = map_layout([honolulu, MapPoint("2. D", 37.77, -122.42, number=2)])
+    assert [p.region for p in both.panels] == ["mainland", "hawaii"]
+    hawaii = both.panels[1]
+    spot = both.placed[0]
+    assert hawaii.y <= spot.y <= hawaii.y + hawaii.height
+
+
+def test_the_zip_marker_is_bigger_than_a_dot_so_a_dot_on_top_leaves_its_edge_in_sight():
+    # The diamond's inscribed circle is wider than every center shape.
+    assert RADIUS["origin"] / math.sqrt(2) > max(RADIUS["remote"], RADIUS["center"], RADIUS["lab"])

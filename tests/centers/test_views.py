@@ -42,7 +42,9 @@ def test_the_map_comes_first_with_the_list_numbers_on_its_dots(client):
     assert page.index('class="usmap"') < page.index('class="center-results"')
     assert '<span class="center-number">1.</span>' in page
     svg = page.split("<svg")[1].split("</svg>")[0]
-    assert 'aria-hidden="true">1</text>' in svg and 'aria-hidden="true">7</text>' in svg
+    # The four Manhattan centers lie on one spot, so they share one label; the list says so.
+    assert 'aria-hidden="true">1–4</text>' in svg and 'aria-hidden="true">7</text>' in svg
+    assert _results(page).count('shares the label "1–4"') == 4
     assert "numbered list above" not in page
 
 
@@ -52,6 +54,12 @@ def test_the_nearest_center_is_drawn_above_the_zip_marker(client):
     points = page.split('class="usmap-points">')[1]
     nearest = points.index("1. University of Hawaii Cancer Center")
     assert points.index("Your ZIP code 96813") < nearest  # drawn earlier = underneath
+
+
+@pytest.mark.django_db
+def test_it_says_when_the_zip_code_is_off_the_map(client):
+    page = client.get(URL, {"zip": "99501"}).content.decode()  # Anchorage
+    assert "Your ZIP code\n    (Anchorage, AK) is off this map" in page
 
 
 @pytest.mark.django_db
