@@ -237,9 +237,10 @@ def test_the_supervisor_gives_up_plainly_after_five_restarts_within_ten_minutes(
         assert _die(supervisor, clock, 1000.0 + 100 * n)
         assert len(spawned) == n + 2 and supervisor.process is spawned[-1]
         assert said[-1] == "The background worker stopped (exit code -9). Starting it again."
-    assert len(deaths) == 5  # each time the jobs of the dead worker were swept
+    assert len(deaths) == 5  # each time, the jobs of the dead worker were failed
     assert _die(supervisor, clock, 1450.0) is False  # the sixth, 7.5 minutes after the first
     assert len(spawned) == 6  # not started again
+    assert deaths == [1000.0, 1100.0, 1200.0, 1300.0, 1400.0, 1450.0]  # the last one's jobs too
     assert said[-1].startswith("The background worker keeps stopping, so it was not started again.")
     assert "Please stop the app and start it again" in said[-1]
     assert len(said) == 6

@@ -81,13 +81,17 @@ class WorkerSupervisor:
         now = self.clock()
         while self.restarts and now - self.restarts[0] > self.window:
             self.restarts.popleft()
-        if len(self.restarts) >= self.max_restarts:
+        giving_up = len(self.restarts) >= self.max_restarts
+        if not giving_up:
+            self.restarts.append(now)
+            self.say(f"The background worker stopped (exit code {code}). Starting it again.")
+        if self.on_death is not None:
+            # What it was doing died with it: failed now, with Try again, even when no worker
+            # is started again (else its page would say "running" until the app restarts).
+            self.on_death()
+        if giving_up:
             self.say(self.GIVE_UP)
             return False
-        self.restarts.append(now)
-        self.say(f"The background worker stopped (exit code {code}). Starting it again.")
-        if self.on_death is not None:
-            self.on_death()  # what it was doing died with it
         self.process = self.spawn(self.command)
         return True
 
