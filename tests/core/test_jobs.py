@@ -19,7 +19,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from secondopinion.accounts.models import AuditEvent
-from secondopinion.core import jobrules
+from secondopinion.core import jobrules, vault
 from secondopinion.core.jobs import (
     INTERRUPTED,
     INTERRUPTED_MESSAGE,
@@ -27,6 +27,7 @@ from secondopinion.core.jobs import (
     JobKind,
     job_enqueue,
     job_fail,
+    job_local_copy,
     job_retry,
     job_run,
     jobs_sweep,
@@ -193,6 +194,29 @@ def test_the_sweep_fails_a_silent_job_and_removes_what_it_half_wrote(kind, tmp_p
     assert default_storage.exists(other)
     assert _job(2).state == "running"  # alive: its heartbeat is fresh
     assert [j.key for j in jobs_sweep(stale_after=0)] == [2]  # no worker alive: it is dead
+
+
+@pytest.mark.django_db
+def test_a_local_copy_made_inside_a_job_on_object_storage_goes_when_the_job_is_found_dead(kind, s3):
+    name = vault.stored_save("uploads/ab/cd.zip", ContentFile(b"PK a large disc"))
+    Job.objects.create(kind=KIND, key=1, state="running", started_at=timezone.now())
+    with job_local_copy(KIND, 1, name) as path:
+        assert path.read_bytes() == b"PK a large disc"
+        assert _job().scratch == [f"local:{path}"]
+        # The worker is killed here: the copy stays in the staging folder until the sweep.
+        Job.objects.filter(pk=_job().pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+        assert [j.key for j in jobs_sweep()] == [1]
+        assert not path.exists()
+    assert vault.stored_exists(name)  # the upload itself stays, for Try again
+
+
+@pytest.mark.django_db
+def test_a_local_copy_on_local_storage_is_the_stored_file_and_never_scratch(kind):
+    name = vault.stored_save("uploads/ab/cd.zip", ContentFile(b"PK a large disc"))
+    Job.objects.create(kind=KIND, key=1, state="running", started_at=timezone.now())
+    with job_local_copy(KIND, 1, name) as path:
+        assert path == vault.stored_local_path(name)
+    assert _job().scratch == []  # a sweep must never remove the upload itself
 
 
 @pytest.mark.django_db
