@@ -5,7 +5,9 @@ again the job is marked failed with a plain message, its half-written files are 
 Each step is its own process (tests/core/job_driver.py) against a file-based SQLite data folder.
 The database backend runs `secondopinion worker` (what `serve` starts); the rq backend runs
 `secondopinion rqworker` against the real Redis at REDIS_URL (127.0.0.1:6379 db 15 by default),
-skipped loudly when Redis is not reachable, and a failure under CI=true.
+skipped loudly when Redis is not reachable, and a failure under CI=true. One more runs the rq
+worker (its own Redis database) with object storage on moto's S3 server and kills it with half
+the CD in the bucket: nothing may be left in the staging folder or the bucket.
 """
 
 from __future__ import annotations
