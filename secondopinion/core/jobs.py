@@ -150,6 +150,19 @@ def job_scratch_add(kind: str, key: int, *names: str) -> None:
         Job.objects.filter(pk=job.pk).update(scratch=[*job.scratch, *names])
 
 
+@contextmanager
+def job_local_copy(kind: str, key: int, name: str) -> Iterator[Path]:
+    """`vault.local_copy` inside job `kind` on `key`: on object storage the temporary copy (of a
+    CD's ZIP, as large as the disc) is named in the job's scratch, so a run killed while it
+    holds the copy leaves nothing in the staging folder."""
+
+    def note(path: Path) -> None:
+        job_scratch_add(kind, key, f"{LOCAL_PREFIX}{path}")
+
+    with vault.local_copy(name, on_copy=note) as path:
+        yield path
+
+
 # --- running -----------------------------------------------------------------------------------
 
 

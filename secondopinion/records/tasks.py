@@ -11,10 +11,9 @@ from django_tasks import task
 
 from secondopinion import ocr
 from secondopinion.core.jobrules import is_transient
-from secondopinion.core.jobs import job_enqueue, job_run
+from secondopinion.core.jobs import job_enqueue, job_local_copy, job_run
 from secondopinion.core.registry import Registry
 from secondopinion.core.textcodec import text_decode
-from secondopinion.core.vault import local_copy
 from secondopinion.records import detect
 from secondopinion.records.imports import disc_import_run
 from secondopinion.records.models import DiscImport, Document, TextStatus
@@ -73,7 +72,7 @@ def _text_extract(document_pk: int) -> None:
         return
     try:
         # pypdf needs a seekable file: on object storage, a temporary local copy.
-        with local_copy(document.stored_name) as path:
+        with job_local_copy("text", document_pk, document.stored_name) as path:
             if document.kind == "pdf":
                 text = detect.pdf_text(path)
                 if _needs_ocr(text):
@@ -124,7 +123,7 @@ def _disc_import(disc_import_pk: int) -> None:
         return
     try:
         # On object storage the ZIP is fetched to a local file first (zipfile needs to seek).
-        with local_copy(disc_import.upload_name) as source:
+        with job_local_copy("cd_import", disc_import_pk, disc_import.upload_name) as source:
             disc_import_run(disc_import=disc_import, source=source)
     except FileNotFoundError:
         if disc_import.status != DiscImport.Status.QUEUED:

@@ -6,8 +6,10 @@ a file-based SQLite data folder, with the task backend named by TASKS_BACKEND in
 Steps: `setup` (a case, two documents, a service, a small CD as an uploaded ZIP), `import` and
 `packet` (start that background job), `worker MARKER PAUSE -- COMMAND...` (run a real worker
 command; PAUSE `import` or `packet` stops the job half way, after writing MARKER, for the test to
-kill it with SIGKILL; `none` runs normally), `state` (what the app and the disk hold) and `retry`
-(the patient presses Try again on the job's page, through the real view).
+kill it with SIGKILL; `publish` stops a CD import on object storage when half its files are in
+the bucket; `none` runs normally), `state` (what the app, the storage and the staging folder
+hold) and `retry` (the patient presses Try again on the job's page, through the real view).
+With STORAGE_BACKEND=s3 the stored files are objects in the bucket, staged as the app does.
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ def _pause(marker: Path) -> None:
 
 
 def setup(data_dir: Path) -> dict:
+    from secondopinion.core import vault  # noqa: PLC0415
+    from secondopinion.records.models import Document  # noqa: PLC0415
     from tests.core.crash_driver import setup as crash_setup  # noqa: PLC0415
 
     state = crash_setup(data_dir)
+    for name in Document.objects.values_list("stored_name", flat=True):
+        vault.file_publish(name=name, root=vault.storage_root())  # into the bucket, as uploads are
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted((data_dir / "cd").rglob("*")):
@@ -56,6 +62,7 @@ def start_import(data_dir: Path) -> dict:
     from secondopinion.records.tasks import disc_import_enqueue  # noqa: PLC0415
 
     stored = vault.stream_store([(data_dir / "cd.zip").read_bytes()], root=storage_root())
+    vault.file_publish(name=stored.name, root=storage_root())  # on object storage: into the bucket
     disc_import = disc_import_start(
         case=Case.objects.get(), source_name="cd.zip", upload_name=stored.name
     )
@@ -86,6 +93,26 @@ def worker(marker: Path, pause: str, command: list[str]) -> None:
                 _pause(marker)  # half the images are in storage, no row yet
 
         disc.DiscScan._progress = progress_paused
+    elif pause == "publish":
+        import threading  # noqa: PLC0415
+
+        from secondopinion.core import vault  # noqa: PLC0415
+
+        publish, lock, taken, published = vault.file_publish, threading.Lock(), [], []
+
+        def publish_paused(*, name: str, root: Path) -> None:
+            with lock:
+                taken.append(name)
+                beyond_half = len(taken) > 6  # of the disc's 12 images and 2 previews
+            if beyond_half:  # once the first six are in the bucket, stop with the rest staged
+                while len(published) < 6:
+                    time.sleep(0.05)
+                _pause(marker)
+            publish(name=name, root=root)
+            with lock:
+                published.append(name)
+
+        vault.file_publish = publish_paused
     elif pause == "packet":
         from secondopinion.opinions.models import PacketBuild  # noqa: PLC0415
         from secondopinion.opinions.services import packet_build  # noqa: PLC0415
@@ -100,14 +127,21 @@ def worker(marker: Path, pause: str, command: list[str]) -> None:
 
 
 def state(data_dir: Path) -> dict:
+    from django.conf import settings  # noqa: PLC0415
+
+    from secondopinion.core import vault  # noqa: PLC0415
     from secondopinion.core.models import Job  # noqa: PLC0415
     from secondopinion.operations.integrity import integrity_check  # noqa: PLC0415
     from secondopinion.opinions.models import PacketBuild  # noqa: PLC0415
     from secondopinion.records.models import DiscImport, ImagingInstance  # noqa: PLC0415
 
     files = data_dir / "files"
-    staging = data_dir / "tmp" / "records"
+    staging = Path(settings.RECORDS_STAGING_DIR)
     check = integrity_check(min_age=0)
+    if vault.storage_is_local():
+        stored = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
+    else:
+        stored = sorted(vault.stored_walk())  # every object in the bucket
     return {
         "jobs": {
             f"{j.kind}:{j.key}": [j.state, j.error_class, j.message, j.attempts, str(j.public_id)]
@@ -116,8 +150,9 @@ def state(data_dir: Path) -> dict:
         "imports": list(DiscImport.objects.values("pk", "status", "error", "upload_name")),
         "packets": list(PacketBuild.objects.values("pk", "status", "error", "file_name")),
         "instances": ImagingInstance.objects.count(),
-        "files": sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()),
-        "staging": sorted(str(p) for p in staging.rglob("*")) if staging.exists() else [],
+        "files": stored,
+        # Files only: the folders the staging tree keeps (disc/, the documents' folders) are empty.
+        "staging": sorted(str(p) for p in staging.rglob("*") if p.is_file()),
         "problems": [[p.kind, p.name] for p in check.problems],
         "recent": check.recent,
     }

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,7 +19,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from secondopinion.accounts.models import AuditEvent
-from secondopinion.core import jobrules
+from secondopinion.core import jobrules, vault
 from secondopinion.core.jobs import (
     INTERRUPTED,
     INTERRUPTED_MESSAGE,
@@ -27,6 +27,7 @@ from secondopinion.core.jobs import (
     JobKind,
     job_enqueue,
     job_fail,
+    job_local_copy,
     job_retry,
     job_run,
     jobs_sweep,
@@ -193,6 +194,29 @@ def test_the_sweep_fails_a_silent_job_and_removes_what_it_half_wrote(kind, tmp_p
     assert default_storage.exists(other)
     assert _job(2).state == "running"  # alive: its heartbeat is fresh
     assert [j.key for j in jobs_sweep(stale_after=0)] == [2]  # no worker alive: it is dead
+
+
+@pytest.mark.django_db
+def test_a_local_copy_made_inside_a_job_on_object_storage_goes_when_the_job_is_found_dead(kind, s3):
+    name = vault.stored_save("uploads/ab/cd.zip", ContentFile(b"PK a large disc"))
+    Job.objects.create(kind=KIND, key=1, state="running", started_at=timezone.now())
+    with job_local_copy(KIND, 1, name) as path:
+        assert path.read_bytes() == b"PK a large disc"
+        assert _job().scratch == [f"local:{path}"]
+        # The worker is killed here: the copy stays in the staging folder until the sweep.
+        Job.objects.filter(pk=_job().pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+        assert [j.key for j in jobs_sweep()] == [1]
+        assert not path.exists()
+    assert vault.stored_exists(name)  # the upload itself stays, for Try again
+
+
+@pytest.mark.django_db
+def test_a_local_copy_on_local_storage_is_the_stored_file_and_never_scratch(kind):
+    name = vault.stored_save("uploads/ab/cd.zip", ContentFile(b"PK a large disc"))
+    Job.objects.create(kind=KIND, key=1, state="running", started_at=timezone.now())
+    with job_local_copy(KIND, 1, name) as path:
+        assert path == vault.stored_local_path(name)
+    assert _job().scratch == []  # a sweep must never remove the upload itself
 
 
 @pytest.mark.django_db
@@ -433,3 +457,116 @@ def test_deleting_a_case_deletes_its_job_records(case, stranger):
     Job.objects.create(kind="packet", key=2, case_pk=other.pk, state="failed")
     case_delete(case=case)
     assert list(Job.objects.values_list("case_pk", flat=True)) == [other.pk]
+
+
+@pytest.fixture
+def rq_queue(settings, capsys):
+    """The jobs backend on the real Redis, in a database of its own (no other test's worker
+    takes these jobs), emptied before and after."""
+    from tests.core.helpers import redis_url_own_db  # noqa: PLC0415
+    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+
+    url = redis_url_own_db(12)
+    if not _redis_reachable(url):
+        message = f"REDIS NOT REACHABLE at {url}: the rq retry tests did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    import django_rq  # noqa: PLC0415 - only with rq
+
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.TASKS = {
+        "default": {"BACKEND": "secondopinion.core.rqbackend.JobsRQBackend", "QUEUES": ["default"]}
+    }
+    queue = django_rq.get_queue("default")
+    queue.connection.flushdb()
+    yield queue
+    queue.connection.flushdb()
+
+
+def _rq_work(queue) -> None:
+    """One rq worker, in this process (so it runs this module's test job), until the queue is
+    empty."""
+    from secondopinion.core.rqjobs import Job as RQJob  # noqa: PLC0415 - only with rq
+    from secondopinion.core.rqjobs import SimpleWorker  # noqa: PLC0415
+
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=RQJob)
+    worker.work(burst=True, with_scheduler=False)
+
+
+def _rq_scheduled(queue) -> list[tuple[object, datetime]]:
+    """The runs rq holds for later: (rq job, when it may start)."""
+    registry = queue.scheduled_job_registry
+    jobs = [queue.fetch_job(job_id) for job_id in registry.get_job_ids()]
+    return [(j, registry.get_scheduled_time(j)) for j in jobs]
+
+
+def _rq_due_now(queue, rq_job) -> None:
+    """Start a scheduled run now instead of after its wait (what rq's scheduler does then)."""
+    queue.scheduled_job_registry.remove(rq_job)
+    queue.enqueue_job(rq_job)
+
+
+@pytest.mark.django_db(transaction=True)  # a real commit: the job is sent to rq on commit
+def test_on_rq_a_failure_that_can_pass_is_scheduled_again_with_the_configured_waits(
+    kind, rq_queue, settings
+):
+    settings.JOB_RETRIES = 2
+    settings.JOB_RETRY_SECONDS = 7
+    calls = []
+
+    def flaky() -> None:
+        calls.append(1)
+        raise ConnectionResetError("object storage dropped the connection")
+
+    BODY[1] = flaky
+    job_enqueue(KIND, 1)
+    waits = []
+    for attempt in (1, 2):
+        _rq_work(rq_queue)
+        job = _job()
+        assert (job.state, job.attempts, job.error_class) == (
+            "retrying",
+            attempt,
+            "ConnectionResetError",
+        )
+        [(rq_job, starts_at)] = _rq_scheduled(rq_queue)
+        assert list(rq_job.args) == [1] and rq_job.id == job.task_id
+        assert rq_job.retries_left is None  # not rq's own Retry: it would retry bad input too
+        assert rq_job.timeout == settings.JOB_TIMEOUT_DEFAULT
+        # rq starts it when the lifecycle said (rq keeps whole seconds), the wait after the run.
+        assert abs((starts_at - job.next_attempt_at).total_seconds()) < 1
+        waits.append(round((job.next_attempt_at - job.started_at).total_seconds()))
+        assert len(rq_queue) == 0  # nothing runs before the wait is over
+        _rq_due_now(rq_queue, rq_job)
+    assert waits == [7, 28]  # JOB_RETRY_SECONDS, then four times as long
+    _rq_work(rq_queue)  # the third attempt: JOB_RETRIES (2) used up
+    job = _job()
+    assert (job.state, job.attempts) == ("failed", 3)
+    assert job.message == "It did not work. Please press Try again."
+    assert failed_calls == [(1, job.message)]
+    assert len(calls) == 3
+    assert _rq_scheduled(rq_queue) == [] and len(rq_queue) == 0
+    assert rq_queue.failed_job_registry.get_job_ids() == []  # the lifecycle failed it, not rq
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_rq_bad_input_fails_at_once_and_is_not_tried_again(kind, rq_queue):
+    calls = []
+
+    def bad() -> None:
+        calls.append(1)
+        raise ValueError("not a DICOM file")
+
+    BODY[1] = bad
+    job_enqueue(KIND, 1)
+    _rq_work(rq_queue)
+    job = _job()
+    assert (job.state, job.attempts, job.error_class) == ("failed", 1, "ValueError")
+    assert failed_calls == [(1, "It did not work. Please press Try again.")]
+    _rq_work(rq_queue)
+    assert len(calls) == 1
+    assert _rq_scheduled(rq_queue) == [] and len(rq_queue) == 0
+    assert rq_queue.failed_job_registry.get_job_ids() == []

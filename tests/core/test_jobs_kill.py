@@ -5,12 +5,15 @@ again the job is marked failed with a plain message, its half-written files are 
 Each step is its own process (tests/core/job_driver.py) against a file-based SQLite data folder.
 The database backend runs `secondopinion worker` (what `serve` starts); the rq backend runs
 `secondopinion rqworker` against the real Redis at REDIS_URL (127.0.0.1:6379 db 15 by default),
-skipped loudly when Redis is not reachable, and a failure under CI=true.
+skipped loudly when Redis is not reachable, and a failure under CI=true. One more runs the rq
+worker (its own Redis database) with object storage on moto's S3 server and kills it with half
+the CD in the bucket: nothing may be left in the staging folder or the bucket.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -27,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _env(backend: str) -> dict[str, str]:
+def _env(backend: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -36,14 +39,15 @@ def _env(backend: str) -> dict[str, str]:
     # A worker that starts treats a job silent for over a second as dead (default: two minutes).
     env.update(TASKS_BACKEND=backend, REDIS_URL=REDIS_URL, JOB_STALE_SECONDS="1")
     env.update(JOB_HEARTBEAT_SECONDS="1", STORAGE_BACKEND="local", HOSTED="false")
+    env.update(extra or {})
     return env
 
 
-def _step(backend: str, *args: str) -> dict:
+def _step(backend: str, *args: str, extra: dict[str, str] | None = None) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "tests.core.job_driver", *args],
         cwd=ROOT,
-        env=_env(backend),
+        env=_env(backend, extra),
         capture_output=True,
         text=True,
         timeout=120,
@@ -59,12 +63,14 @@ def _worker_command(backend: str) -> list[str]:
     return ["rqworker", "default", "--worker-class", "rq.SimpleWorker"]
 
 
-def _worker(backend: str, data_dir: Path, pause: str) -> subprocess.Popen:
+def _worker(
+    backend: str, data_dir: Path, pause: str, extra: dict[str, str] | None = None
+) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.core.job_driver", "worker", str(data_dir)]
         + [str(data_dir / "marker"), pause, "--", *_worker_command(backend)],
         cwd=ROOT,
-        env=_env(backend),
+        env=_env(backend, extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -116,13 +122,20 @@ def _copy(template, tmp_path) -> tuple[Path, dict]:
     return data_dir, state
 
 
-def _kill_restart_retry(backend: str, data_dir: Path, kind: str, key: int, pause: str) -> dict:
+def _kill_restart_retry(
+    backend: str,
+    data_dir: Path,
+    kind: str,
+    key: int,
+    pause: str,
+    extra: dict[str, str] | None = None,
+) -> dict:
     """Kill the worker half way through the job, start a fresh one, press Try again; returns
     the state after the kill+restart ("failed") and after the retry ("done")."""
-    first = _worker(backend, data_dir, pause)
+    first = _worker(backend, data_dir, pause, extra)
     try:
         _wait(lambda: (data_dir / "marker").exists(), "the pause point", first)
-        at_kill = _step(backend, "state", str(data_dir))
+        at_kill = _step(backend, "state", str(data_dir), extra=extra)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
     finally:
@@ -130,21 +143,21 @@ def _kill_restart_retry(backend: str, data_dir: Path, kind: str, key: int, pause
     assert first.returncode == -signal.SIGKILL
     assert at_kill["jobs"][f"{kind}:{key}"][0] == "running"
     time.sleep(1.5)  # the dead job's last heartbeat is now older than JOB_STALE_SECONDS
-    second = _worker(backend, data_dir, "none")
+    second = _worker(backend, data_dir, "none", extra)
     try:
         failed = {}
 
         def marked_failed() -> bool:
-            failed.update(_step(backend, "state", str(data_dir)))
+            failed.update(_step(backend, "state", str(data_dir), extra=extra))
             return failed["jobs"][f"{kind}:{key}"][0] == "failed"
 
         _wait(marked_failed, "the dead job marked failed", second)
         job_id = failed["jobs"][f"{kind}:{key}"][4]
-        pressed = _step(backend, "retry", str(data_dir), job_id)
+        pressed = _step(backend, "retry", str(data_dir), job_id, extra=extra)
         done = {}
 
         def finished() -> bool:
-            done.update(_step(backend, "state", str(data_dir)))
+            done.update(_step(backend, "state", str(data_dir), extra=extra))
             return done["jobs"][f"{kind}:{key}"][0] in ("done", "failed")
 
         _wait(finished, "the job run again", second)
@@ -205,3 +218,102 @@ def test_it_fails_a_killed_packet_build_then_builds_it_on_try_again(backend, tem
     assert packet["status"] == "done"
     assert [f for f in done["files"] if f.startswith("packets/")] == [packet["file_name"]]
     assert done["problems"] == [] and done["recent"] == []
+
+
+@pytest.fixture
+def bucket(capsys):
+    """moto's S3 server on a free local port, with an empty bucket; yields the app's settings
+    for it (the environment of every step and worker)."""
+    import boto3  # noqa: PLC0415 - with the hosted extras
+    from moto.server import ThreadedMotoServer  # noqa: PLC0415 - with the test extras
+
+    from tests.core.test_serve import _free_port  # noqa: PLC0415
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket="kill-test")
+    try:
+        yield {
+            **credentials,
+            "STORAGE_BACKEND": "s3",
+            "AWS_STORAGE_BUCKET_NAME": "kill-test",
+            "AWS_S3_ENDPOINT_URL": endpoint,
+            "AWS_S3_REGION_NAME": "us-east-1",
+        }
+    finally:
+        server.stop()
+
+
+@pytest.mark.system
+def test_on_rq_and_s3_a_killed_cd_import_leaves_nothing_in_staging_or_the_bucket(
+    bucket, tmp_path, capsys
+):
+    from tests.core.helpers import redis_url_own_db  # noqa: PLC0415
+    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+
+    # Its own Redis database: the rq worker of the test above (db 15) must not take this job.
+    redis_url = redis_url_own_db(13)
+    if not _redis_reachable(redis_url):
+        message = f"REDIS NOT REACHABLE at {redis_url}: the rq + S3 kill test did not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        with capsys.disabled():
+            print(f"\n!!! {message} !!!", file=sys.stderr)
+        pytest.skip(message)
+    import redis  # noqa: PLC0415 - with the hosted extras
+
+    redis.Redis.from_url(redis_url).flushdb()
+    extra = {**bucket, "REDIS_URL": redis_url}
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _step("immediate", "setup", str(data_dir), extra=extra)
+    started = _step("rq", "import", str(data_dir), extra=extra)
+    pk = started["import_pk"]
+    try:
+        run = _kill_restart_retry("rq", data_dir, "cd_import", pk, "publish", extra)
+    finally:
+        redis.Redis.from_url(redis_url).flushdb()
+
+    at_kill = run["at_kill"]
+    assert len([f for f in at_kill["files"] if f.startswith("disc/")]) == 6  # half in the bucket
+    assert at_kill["staging"], "the rest of the disc was still staged"
+
+    failed = run["failed"]
+    state, error_class, message, attempts, _ = failed["jobs"][f"cd_import:{pk}"]
+    assert (state, error_class, attempts) == ("failed", "Interrupted", 1)
+    assert message == (
+        "This stopped because the app was interrupted. Nothing half-made was kept. "
+        "Please press Try again."
+    )
+    assert failed["imports"] == [
+        {"pk": pk, "status": "failed", "error": message, "upload_name": started["upload"]}
+    ]
+    # The half of the disc in the bucket and the half still staged are gone; the uploaded ZIP
+    # stays in the bucket for Try again.
+    assert not [f for f in failed["files"] if f.startswith("disc/")]
+    assert started["upload"] in failed["files"]
+    assert failed["staging"] == []
+    assert failed["instances"] == 0
+
+    assert run["pressed"] == {"status": 302, "audited": 1}
+    done = run["done"]
+    assert done["jobs"][f"cd_import:{pk}"][:2] == ["done", ""]
+    assert done["imports"][0]["status"] == "done" and done["imports"][0]["upload_name"] == ""
+    assert done["instances"] == 12
+    # Every object in the bucket belongs to a row (the two documents, the disc's 12 images and 2
+    # previews); nothing is left in the staging folder.
+    assert done["problems"] == [] and done["recent"] == []
+    assert len(done["files"]) == 2 + 12 + 2
+    assert started["upload"] not in done["files"]
+    assert done["staging"] == []

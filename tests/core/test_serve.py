@@ -183,3 +183,89 @@ def test_restore_refuses_while_it_runs(app, tmp_path):
         text=True,
     )
     assert restore.returncode != 0 and "app is running" in restore.stderr
+
+
+class _FakeWorker:
+    """A worker process that is alive until the test kills it."""
+
+    def __init__(self, command) -> None:
+        self.command, self.code = command, None
+
+    def poll(self):
+        return self.code
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _supervisor(clock: _FakeClock):
+    from secondopinion.core.management.commands.serve import WorkerSupervisor  # noqa: PLC0415
+
+    said, deaths, spawned = [], [], []
+
+    def spawn(command):
+        spawned.append(_FakeWorker(command))
+        return spawned[-1]
+
+    supervisor = WorkerSupervisor(
+        ["worker"],
+        say=said.append,
+        on_death=lambda: deaths.append(clock()),
+        clock=clock,
+        spawn=spawn,
+    )
+    supervisor.process = spawn(supervisor.command)  # what start() does, without the thread
+    return supervisor, said, deaths, spawned
+
+
+def _die(supervisor, clock: _FakeClock, at: float, code: int = -9) -> bool:
+    clock.now = at
+    supervisor.process.code = code
+    return supervisor.check()
+
+
+def test_the_supervisor_gives_up_plainly_after_five_restarts_within_ten_minutes():
+    clock = _FakeClock()
+    supervisor, said, deaths, spawned = _supervisor(clock)
+    assert supervisor.check() and len(spawned) == 1  # alive: nothing to do
+    for n in range(5):  # five deaths within ten minutes: each one restarts the worker
+        assert _die(supervisor, clock, 1000.0 + 100 * n)
+        assert len(spawned) == n + 2 and supervisor.process is spawned[-1]
+        assert said[-1] == "The background worker stopped (exit code -9). Starting it again."
+    assert len(deaths) == 5  # each time, the jobs of the dead worker were failed
+    assert _die(supervisor, clock, 1450.0) is False  # the sixth, 7.5 minutes after the first
+    assert len(spawned) == 6  # not started again
+    assert deaths == [1000.0, 1100.0, 1200.0, 1300.0, 1400.0, 1450.0]  # the last one's jobs too
+    assert said[-1].startswith("The background worker keeps stopping, so it was not started again.")
+    assert "Please stop the app and start it again" in said[-1]
+    assert len(said) == 6
+
+
+def test_the_supervisor_counts_only_the_restarts_of_the_last_ten_minutes():
+    clock = _FakeClock()
+    supervisor, said, deaths, spawned = _supervisor(clock)
+    for at in (1000.0, 1100.0, 1200.0, 1300.0, 1400.0):
+        assert _die(supervisor, clock, at)
+    # Ten minutes and a second after the first restart: it no longer counts, four do.
+    assert _die(supervisor, clock, 1601.0)
+    assert len(spawned) == 7 and "Starting it again" in said[-1]
+    # Five restarts within the last ten minutes again (1100 ... 1601): the next death gives up.
+    assert _die(supervisor, clock, 1602.0) is False
+    assert len(spawned) == 7 and "not started again" in said[-1]
+
+
+def test_the_supervisor_starts_afresh_after_a_quiet_ten_minutes():
+    clock = _FakeClock()
+    supervisor, said, deaths, spawned = _supervisor(clock)
+    for at in (1000.0, 1001.0, 1002.0, 1003.0, 1004.0):
+        assert _die(supervisor, clock, at)
+    for n in range(5):  # every earlier restart is over ten minutes old: five more are allowed
+        assert _die(supervisor, clock, 1700.0 + n)
+    assert len(spawned) == 11
+    assert not [s for s in said if "not started again" in s]
+    assert _die(supervisor, clock, 1705.0) is False

@@ -28,7 +28,7 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -201,16 +201,20 @@ def stored_delete(*, name: str) -> None:
 
 
 @contextmanager
-def local_copy(name: str) -> Iterator[Path]:
+def local_copy(name: str, *, on_copy: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """A local path holding the stored file `name`, for readers that need one (pypdf, pydicom).
 
     Local storage: the stored file itself (no copy). Object storage: a private temporary copy in
-    the staging folder, removed on exit. Raises FileNotFoundError when the object is missing.
+    the staging folder, removed on exit; `on_copy(path)` is told its path before it is written
+    (a job notes it, so a run killed meanwhile leaves no copy behind). Raises FileNotFoundError
+    when the object is missing.
     """
     if storage_is_local():
         yield files.stored_path(root=storage_root(), name=name)
         return
     target = staging_root() / f"{COPY_PREFIX}{secrets.token_hex(16)}"
+    if on_copy is not None:
+        on_copy(target)
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:

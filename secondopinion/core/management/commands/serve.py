@@ -35,42 +35,65 @@ def _exit_cleanly(signum, frame) -> None:
 
 class WorkerSupervisor:
     """Runs the worker and starts it again when it dies: at most `max_restarts` times within
-    `window` seconds, after which it says so plainly and stops trying."""
+    `window` seconds, after which it says so plainly and stops trying. `clock` and `spawn` are
+    time.monotonic and subprocess.Popen, replaceable in tests."""
+
+    GIVE_UP = (
+        "The background worker keeps stopping, so it was not started again. Reading "
+        "documents, imports and packets will wait. Please stop the app and start it "
+        "again; if this keeps happening, run `secondopinion check-integrity`."
+    )
 
     def __init__(
-        self, command, *, say, max_restarts: int = 5, window: float = 600, poll=1.0, on_death=None
+        self,
+        command,
+        *,
+        say,
+        max_restarts: int = 5,
+        window: float = 600,
+        poll=1.0,
+        on_death=None,
+        clock=time.monotonic,
+        spawn=subprocess.Popen,
     ):
         self.command, self.say, self.on_death = command, say, on_death
         self.max_restarts, self.window, self.poll = max_restarts, window, poll
+        self.clock, self.spawn = clock, spawn
         self.restarts: deque[float] = deque()
         self.process: subprocess.Popen | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)  # noqa: S603 - our own interpreter
+        self.process = self.spawn(self.command)
         self._thread.start()
 
     def _watch(self) -> None:
         while not self._stop.wait(self.poll):
-            code = self.process.poll() if self.process is not None else None
-            if code is None:
-                continue
-            now = time.monotonic()
-            while self.restarts and now - self.restarts[0] > self.window:
-                self.restarts.popleft()
-            if len(self.restarts) >= self.max_restarts:
-                self.say(
-                    "The background worker keeps stopping, so it was not started again. Reading "
-                    "documents, imports and packets will wait. Please stop the app and start it "
-                    "again; if this keeps happening, run `secondopinion check-integrity`."
-                )
+            if not self.check():
                 return
+
+    def check(self) -> bool:
+        """One look at the worker: started again if it died. False once it has given up."""
+        code = self.process.poll() if self.process is not None else None
+        if code is None:
+            return True
+        now = self.clock()
+        while self.restarts and now - self.restarts[0] > self.window:
+            self.restarts.popleft()
+        giving_up = len(self.restarts) >= self.max_restarts
+        if not giving_up:
             self.restarts.append(now)
             self.say(f"The background worker stopped (exit code {code}). Starting it again.")
-            if self.on_death is not None:
-                self.on_death()  # what it was doing died with it
-            self.process = subprocess.Popen(self.command)  # noqa: S603
+        if self.on_death is not None:
+            # What it was doing died with it: failed now, with Try again, even when no worker
+            # is started again (else its page would say "running" until the app restarts).
+            self.on_death()
+        if giving_up:
+            self.say(self.GIVE_UP)
+            return False
+        self.process = self.spawn(self.command)
+        return True
 
     def stop(self) -> None:
         self._stop.set()
