@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from secondopinion.core.jobs import job_enqueue, job_run
-from secondopinion.core.vault import local_copy
+from secondopinion.core.jobs import job_enqueue, job_local_copy, job_run
 from secondopinion.records.models import PortalImport
 from secondopinion.records.portal_import import PORTAL_IMPORT, portal_import_run
 
@@ -28,7 +27,9 @@ def _portal_import(portal_import_pk: int) -> None:
     portal_import = PortalImport.queued_for_run(portal_import_pk)
     if portal_import is None:
         return
-    with local_copy(portal_import.upload_name) as source:
+    # On object storage the download's temporary copy is named in the job's scratch, so a run
+    # killed while it holds the copy leaves nothing in the staging folder.
+    with job_local_copy(PORTAL_IMPORT, portal_import_pk, portal_import.upload_name) as source:
         portal_import_run(portal_import=portal_import, source=source)
 
 
