@@ -4,7 +4,7 @@ again the job is marked failed with a plain message, its half-written files are 
 
 Each step is its own process (tests/core/job_driver.py) against a file-based SQLite data folder.
 The database backend runs `secondopinion worker` (what `serve` starts); the rq backend runs
-`secondopinion rqworker` against the real Redis at REDIS_URL (127.0.0.1:6379 db 15 by default),
+`secondopinion rqworker` against the real Redis at REDIS_URL's server (database 13 of 127.0.0.1:6379 by default),
 skipped loudly when Redis is not reachable, and a failure under CI=true.
 """
 
@@ -21,10 +21,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_health import redis_db
 from tests.core.test_hosted import _redis_reachable
 
+# Workers started and killed with SIGKILL (the system stage).
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of its own on REDIS_URL's server: the system stage runs tests/core/test_hosted.py's
+# worker on REDIS_URL's database at the same time (pytest-xdist), which would take these jobs.
+REDIS_URL = redis_db(13)
 
 
 def _env(backend: str) -> dict[str, str]:
