@@ -7,7 +7,6 @@ so the page's background lookup never touches the network.
 import pytest
 
 from tests.doctors.conftest import (  # noqa: F401 - fixtures shared with the doctors tests
-    _no_real_waiting,
     api,
     load,
     registries,

@@ -145,7 +145,13 @@ def test_it_works_as_links_and_a_form_without_javascript(
         page.get_by_role("button", name="Show this slice").click()
         page.get_by_text(f"Slice 10 of {SLICES}", exact=True).wait_for()
         assert "window=lung" in page.url
-        assert page.locator("[data-image]").evaluate("i => i.complete && i.naturalWidth > 0")
+        # The slice is drawn after the page arrives: wait for it (under load it can take a while),
+        # then it must be a real picture.
+        page.wait_for_function(
+            "() => { const i = document.querySelector('[data-image]'); return i && i.complete; }",
+            timeout=30_000,
+        )
+        assert page.locator("[data-image]").evaluate("i => i.naturalWidth > 0")
         shot(page, "viewer-03-no-script")
     finally:
         plain.close()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 from django.core.files.storage import default_storage
 
@@ -38,10 +36,3 @@ def orphan_write(name: str, data: bytes = b"left behind") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
-
-
-def redis_url_own_db(db: int) -> str:
-    """REDIS_URL (127.0.0.1:6379 by default) with database number `db`: a test whose worker or
-    scheduled jobs must not meet another test's (the kill tests use db 15) takes its own."""
-    parsed = urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
-    return urlunparse(parsed._replace(path=f"/{db}"))

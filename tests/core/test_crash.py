@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+# Processes killed in the middle of their work: the system stage.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

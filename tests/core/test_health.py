@@ -184,6 +184,7 @@ def test_it_names_storage_when_the_files_folder_cannot_be_written(client, settin
     assert status == 503 and report["failed"] == ["storage"]
 
 
+@pytest.mark.system  # the CLI as a process
 def test_status_names_the_database_when_postgresql_does_not_answer(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     env.update(

@@ -20,6 +20,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+# Every test runs the CLI, an rq worker or gunicorn as its own process: the system stage.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 

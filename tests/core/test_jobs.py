@@ -463,10 +463,10 @@ def test_deleting_a_case_deletes_its_job_records(case, stranger):
 def rq_queue(settings, capsys):
     """The jobs backend on the real Redis, in a database of its own (no other test's worker
     takes these jobs), emptied before and after."""
-    from tests.core.helpers import redis_url_own_db  # noqa: PLC0415
+    from tests.core.test_health import redis_db  # noqa: PLC0415
     from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
 
-    url = redis_url_own_db(12)
+    url = redis_db(10)
     if not _redis_reachable(url):
         message = f"REDIS NOT REACHABLE at {url}: the rq retry tests did not run"
         if os.environ.get("CI") == "true":

@@ -4,10 +4,10 @@ again the job is marked failed with a plain message, its half-written files are 
 
 Each step is its own process (tests/core/job_driver.py) against a file-based SQLite data folder.
 The database backend runs `secondopinion worker` (what `serve` starts); the rq backend runs
-`secondopinion rqworker` against the real Redis at REDIS_URL (127.0.0.1:6379 db 15 by default),
+`secondopinion rqworker` against the real Redis at REDIS_URL's server (database 13 of 127.0.0.1:6379 by default),
 skipped loudly when Redis is not reachable, and a failure under CI=true. One more runs the rq
-worker (its own Redis database) with object storage on moto's S3 server and kills it with half
-the CD in the bucket: nothing may be left in the staging folder or the bucket.
+worker (database 14) with object storage on moto's S3 server and kills it with half the CD in
+the bucket: nothing may be left in the staging folder or the bucket.
 """
 
 from __future__ import annotations
@@ -24,10 +24,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_health import redis_db
 from tests.core.test_hosted import _redis_reachable
 
+# Workers started and killed with SIGKILL (the system stage).
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of its own on REDIS_URL's server: the system stage runs tests/core/test_hosted.py's
+# worker on REDIS_URL's database at the same time (pytest-xdist), which would take these jobs.
+REDIS_URL = redis_db(13)
 
 
 def _env(backend: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -259,11 +265,10 @@ def bucket(capsys):
 def test_on_rq_and_s3_a_killed_cd_import_leaves_nothing_in_staging_or_the_bucket(
     bucket, tmp_path, capsys
 ):
-    from tests.core.helpers import redis_url_own_db  # noqa: PLC0415
     from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
 
     # Its own Redis database: the rq worker of the test above (db 15) must not take this job.
-    redis_url = redis_url_own_db(13)
+    redis_url = redis_db(14)
     if not _redis_reachable(redis_url):
         message = f"REDIS NOT REACHABLE at {redis_url}: the rq + S3 kill test did not run"
         if os.environ.get("CI") == "true":

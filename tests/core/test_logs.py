@@ -104,6 +104,7 @@ def test_search_words_never_reach_the_log(client, owner_client):
     assert "invasive" not in text and "02215" not in text
 
 
+@pytest.mark.system  # migrate and an rq worker as processes
 def test_a_worker_failure_carries_the_request_id_and_no_token(tmp_path, capsys):
     _redis_or_skip(capsys)
 

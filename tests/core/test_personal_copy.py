@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
@@ -31,6 +33,7 @@ def test_psycopg_is_in_the_hosted_extra_only():
     assert 'bootstrap ""' in (ROOT / "run").read_text()
 
 
+@pytest.mark.system  # Python and bootstrap.sh as processes
 def test_the_app_starts_on_sqlite_without_importing_psycopg(tmp_path):
     env = {
         k: v
@@ -87,6 +90,7 @@ def _bootstrap(folder: Path, rc: int) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.system  # Python and bootstrap.sh as processes
 def test_setting_up_prints_no_install_banner_but_shows_it_when_pip_fails(tmp_path):
     ok = _bootstrap(tmp_path, rc=0)
     assert ok.returncode == 0

@@ -58,6 +58,7 @@ assert case.documents.count() == 1
 """
 
 
+@pytest.mark.system  # the CLI as processes
 def test_every_path_is_private_after_a_journey(tmp_path):
     data = tmp_path / "data"
     env = _env(data)
@@ -78,6 +79,7 @@ def test_every_path_is_private_after_a_journey(tmp_path):
     assert _loose(backup) == []
 
 
+@pytest.mark.system  # the CLI as processes
 def test_setup_makes_an_older_installation_private(tmp_path):
     data = tmp_path / "data"
     env = _env(data)

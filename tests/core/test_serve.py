@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# The real `secondopinion serve` (waitress and its worker): the system stage.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = [sys.executable, "-m", "secondopinion"]
 

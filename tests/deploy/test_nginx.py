@@ -42,7 +42,8 @@ BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery staple 42"
 BUCKET = "secondopinion-deploy-test"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# nginx, two gunicorns and moto's S3 server: the system stage.
+pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
 def _free_port() -> int:

@@ -11,7 +11,6 @@ import httpx
 import pytest
 import respx
 
-from secondopinion.doctors.clients import base
 from secondopinion.doctors.clients.base import MemoryCache, RateLimiter
 from secondopinion.doctors.clients.ctgov import CTGOV_URL
 from secondopinion.doctors.clients.npi import NPPES_URL
@@ -150,15 +149,3 @@ class Registries:
 @pytest.fixture
 def registries(api) -> Registries:
     return Registries(api)
-
-
-@pytest.fixture(autouse=True)
-def _no_real_waiting(monkeypatch):
-    """Code that builds its own clients (the task, the command) must not really sleep in tests:
-    the shared limiters get a budget no test reaches, and backoff waits return at once."""
-
-    def fast_limiter(name: str, *, max_calls: int, period: float = 1.0) -> RateLimiter:
-        return RateLimiter(100_000, period, sleep=lambda _s: None)
-
-    monkeypatch.setattr(base, "shared_limiter", fast_limiter)
-    monkeypatch.setattr(base, "real_sleep", lambda _s: None)

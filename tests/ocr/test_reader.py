@@ -31,6 +31,7 @@ def upright():
     return page_read(text_page())
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_it_reads_a_rendered_page_in_reading_order(upright):
     assert upright.status == READ
     assert upright.angle == 0
@@ -40,6 +41,7 @@ def test_it_reads_a_rendered_page_in_reading_order(upright):
     assert "pT2 pN0" in lines[-1]  # spaces restored from the gaps on the page
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_a_page_on_its_side_is_turned_and_read():
     short = "Diagnosis: Invasive ductal carcinoma\nPathologic stage: pT2 pN0"
     page = page_read(text_page(short, width=620, height=170).rotate(90, expand=True, fillcolor=255))
@@ -48,6 +50,7 @@ def test_a_page_on_its_side_is_turned_and_read():
     assert page.text == short
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_a_faint_crooked_fax_still_gives_the_words():
     page = page_read(fax(text_page()))
     assert page.status == READ
@@ -62,6 +65,7 @@ def test_a_blank_page_is_blank_without_calling_the_engine(monkeypatch):
     assert page_read(speck).status == BLANK
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_a_picture_that_is_not_a_report_could_not_be_read():
     noise = Image.fromarray(np.random.default_rng(0).integers(0, 255, (160, 160), dtype="uint8"))
     page = page_read(noise)

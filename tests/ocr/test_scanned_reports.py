@@ -36,6 +36,7 @@ def blank_photo(case):
     )
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_a_scanned_pdf_is_read_in_the_background_and_its_facts_marked(
     case, owner_client, django_capture_on_commit_callbacks
 ):
@@ -158,6 +159,7 @@ def test_a_caregiver_cannot_type_facts_in(client, case, caregiver):
     assert not ReportFact.objects.exists()
 
 
+@pytest.mark.system  # the OCR engine on real pages
 def test_the_command_reads_a_scanned_pdf_and_says_so(tmp_path, capsys):
     path = tmp_path / "scan.pdf"
     path.write_bytes(pdf_of(text_page()))

@@ -60,6 +60,7 @@ def test_it_fails_naming_the_file_after_one_byte_changes(built, capsys):
     assert f"BAD {target}" in capsys.readouterr().err
 
 
+@pytest.mark.system  # the CLI as a process
 def test_it_exits_non_zero_from_the_console(built, tmp_path):
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zf:

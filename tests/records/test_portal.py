@@ -555,6 +555,7 @@ def test_document_types_from_codes_and_titles():
     assert codes.document_type("", "Something") == "other"
 
 
+@pytest.mark.system  # a Python process of its own
 def test_peak_memory_of_the_process_is_bounded():
     """A guard for the suite itself: the tests above ran in this process."""
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 2_000_000  # KB
