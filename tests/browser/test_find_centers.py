@@ -6,43 +6,17 @@ red edge stays in sight (issue #16)."""
 
 import pytest
 
+from tests.browser.mapchecks import (
+    box,
+    labels_apart,
+    map_first,
+    numbers_on_their_dots,
+    phones_as_links,
+)
 from tests.browser.test_first_hour import SIZES, no_sideways_scroll
 from tests.centers.helpers import ensure_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def box(locator) -> dict:
-    found = locator.bounding_box()
-    assert found, "not drawn"
-    return found
-
-
-def label_numbers(text: str) -> set[int]:
-    """ "1, 2" → {1, 2}; "5–10" → {5, ..., 10}."""
-    numbers: set[int] = set()
-    for part in text.split(","):
-        low, _, high = part.strip().partition("–")
-        numbers.update(range(int(low), int(high or low) + 1))
-    return numbers
-
-
-def gap(a: dict, b: dict) -> float:
-    """The distance between two boxes (0 when they touch or overlap)."""
-    dx = max(a["x"] - (b["x"] + b["width"]), b["x"] - (a["x"] + a["width"]), 0)
-    dy = max(a["y"] - (b["y"] + b["height"]), b["y"] - (a["y"] + a["height"]), 0)
-    return (dx**2 + dy**2) ** 0.5
-
-
-def labels_apart(labels) -> None:
-    """No two number labels' boxes overlap where the browser drew them."""
-    boxes = [box(labels.nth(i)) for i in range(labels.count())]
-    assert boxes
-    for i, a in enumerate(boxes):
-        for b in boxes[:i]:
-            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
-            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
-            assert overlap_x <= 0 or overlap_y <= 0, (a, b)
 
 
 def search(page, zip_code: str) -> None:
@@ -66,30 +40,8 @@ def test_the_find_centers_page_as_a_new_user_sees_it(new_context, new_user, axe_
     more = page.get_by_role("link", name="Show 65 more centers")
     assert more.is_visible()
 
-    # The map first: beside the list on a laptop, above it on a phone.
-    figure, listing = box(page.locator(".usmap-figure")), box(page.locator(".center-results"))
-    if viewport["width"] >= 960:
-        assert figure["x"] + figure["width"] <= listing["x"]
-        assert abs(figure["y"] - listing["y"]) < 40
-    else:
-        assert figure["y"] + figure["height"] <= listing["y"]
-
-    # The list numbers are on the dots: number n is in a label beside center n's marker (several
-    # centers on one spot share a label such as "7–10"), and no two labels overlap on screen.
-    points = page.locator("svg.usmap .usmap-points")
-    labels = page.locator("svg.usmap .usmap-number")
-    texts = labels.evaluate_all("els => els.map(e => e.textContent)")
-    for n in range(1, 11):
-        name = results.nth(n - 1).locator("h3").inner_text()
-        assert name.startswith(f"{n}. ")
-        marker = points.locator(f'[role=img][aria-label^="{n}. "]')
-        assert marker.count() == 1
-        assert name.removeprefix(f"{n}. ") in marker.get_attribute("aria-label")
-        holding = [i for i, text in enumerate(texts) if n in label_numbers(text)]
-        assert len(holding) == 1, (n, texts)
-        dot, digits = box(marker), box(labels.nth(holding[0]))
-        assert gap(dot, digits) < 0.25 * viewport["width"], n  # beside it, or led to it by a line
-    labels_apart(labels)
+    map_first(page, viewport)
+    numbers_on_their_dots(page, viewport, 10)
     no_sideways_scroll(page, viewport["width"])
     axe_check(page)
     shot(page, f"find-centers-{size}-01-boston")
@@ -99,22 +51,10 @@ def test_the_find_centers_page_as_a_new_user_sees_it(new_context, new_user, axe_
     page.get_by_role("heading", name="75 centers near 02215").wait_for()
     assert results.count() == 75
     assert not page.get_by_role("link", name="more center", exact=False).count()
+    phones_as_links(page)
     phones = page.locator(".center-phone")
-    links = phones.locator('a[href^="tel:+1"]')
-    assert links.count() > 0
-    for index in range(links.count()):
-        link = links.nth(index)
-        digits = "".join(ch for ch in link.inner_text() if ch.isdigit())
-        assert link.get_attribute("href").removeprefix("tel:+").replace("-", "") in (
-            digits,
-            "1" + digits,
-        )
     unknown = phones.filter(has_text="not in our list: see their website")
     assert unknown.count() > 0
-    neither = phones.filter(has_not_text="not in our list").filter(
-        has_not=page.locator('a[href^="tel:"]')
-    )
-    assert neither.count() == 0
     no_sideways_scroll(page, viewport["width"])
     axe_check(page)
     shot(page, f"find-centers-{size}-02-all")

@@ -2,7 +2,8 @@
 
 One walk per screen size (1200 px and 390 px): sign up, the first page, the case with her full
 identity, the message to her doctor, a service, a CD and a report in the vault, the checklist,
-the request letter and question list as PDFs, a doctor lookup a source did not answer, the
+specialists near her home (the map, its numbers, phones), her scans in the viewer, the request
+letter and question list as PDFs, a doctor lookup a source did not answer, the
 comparison, the reviewer's link with a wrong passcode, and the caregiver's invite. Every page is
 checked with axe and photographed (test-artifacts/first-hour-<size>-NN-*.png).
 """
@@ -17,6 +18,8 @@ from secondopinion.cases.models import Case
 from secondopinion.doctors.models import DoctorNote, ResearchStatus
 from secondopinion.records.imports import disc_import_run, disc_import_start
 from tests.browser.conftest import PASSWORD
+from tests.browser.mapchecks import map_first, numbers_on_their_dots, phones_as_links
+from tests.centers.helpers import ensure_directory
 from tests.doctors.access_makers import make_research
 from tests.opinions.factories import make_build, make_link
 from tests.providers.factories import make_service
@@ -26,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 BRITISH = re.compile(
-    r"\b(tumour|organis|speciali[sz]e[sd]?\b|colour|favour|licence|travelling)", re.I
+    r"\b(tumour|organis|specialis(?:e[sd]?|ing)\b|colour|favour|licence|travelling)", re.I
 )
 
 
@@ -92,6 +95,21 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     assert page.get_by_text("Message to Dr. Alan Reyes").is_visible()
     look(page, "timeline")
 
+    # 3. Specialists near her home in Hilo: the map first, the list's numbers on its dots, the
+    # nearest ten and then the rest, and phone numbers she can tap.
+    ensure_directory()  # an earlier browser test's flush removes the directory's data
+    page.goto(f"/centers/?case={case.public_id}")
+    page.get_by_role("textbox", name="Your ZIP code").fill("96720")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("heading", name="near 96720").wait_for()
+    assert page.locator(".center-results > li").count() == 10
+    assert "University of Hawaii" in page.locator(".center-results > li").first.inner_text()
+    assert page.get_by_role("link", name=re.compile(r"^Show \d+ more centers$")).is_visible()
+    map_first(page, viewport)
+    numbers_on_their_dots(page, viewport, 10)
+    phones_as_links(page)
+    look(page, "find-specialists")
+
     # A service, a CD of 5 images (one study) and a report in the vault (set up directly).
     service = make_service(
         case,
@@ -112,6 +130,17 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     assert "(1 imaging study in your records)" in plain_text(page)
     assert "5 in your records" not in plain_text(page)
     look(page, "checklist")
+
+    # 7. Her own scans: the viewer steps through the CD's series with the keys and the slider.
+    page.goto(f"{base}/records/")
+    page.get_by_role("link", name=re.compile(r"^Look through it")).click()
+    page.get_by_text("Slice 3 of 5", exact=True).wait_for()  # it opens in the middle
+    assert "not a diagnostic viewer" in page.locator(".viewer-notice").inner_text()
+    page.locator("body").press("ArrowRight")
+    page.get_by_text("Slice 4 of 5", exact=True).wait_for()
+    page.get_by_label("Choose a slice (1 to 5)").fill("1")
+    page.get_by_text("Slice 1 of 5", exact=True).wait_for()
+    look(page, "scan-viewer")
 
     # 5. The request letter: the page and its PDF.
     page.goto(f"{base}/records/services/{service.public_id}/letter/")
