@@ -150,6 +150,16 @@ def job_scratch_add(kind: str, key: int, *names: str) -> None:
         Job.objects.filter(pk=job.pk).update(scratch=[*job.scratch, *names])
 
 
+def job_scratch_keep(kind: str, key: int, *names: str) -> None:
+    """The run's result now owns these (its rows point at them): a run that dies after this must
+    not remove them. Call it in the transaction that commits those rows, so both happen or
+    neither does."""
+    job = Job.objects.filter(kind=kind, key=key).first()
+    if job is not None:
+        kept = set(names)
+        Job.objects.filter(pk=job.pk).update(scratch=[n for n in job.scratch if n not in kept])
+
+
 @contextmanager
 def job_local_copy(kind: str, key: int, name: str) -> Iterator[Path]:
     """`vault.local_copy` inside job `kind` on `key`: on object storage the temporary copy (of a

@@ -185,10 +185,9 @@ def _pg_restore(database: Path) -> None:
 
 
 def _files_restore(backup: Path, manifest: dict, storage: vault.Storage, key: bytes | None) -> None:
-    location = getattr(storage, "location", None)
     entries = manifest.get("files", [])
-    if location:
-        live = Path(location)
+    if vault.storage_is_local(storage):
+        live = Path(storage.location)  # type: ignore[attr-defined]  # a FileSystemStorage
         staged = live.parent / f".{live.name}.restoring"
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir(parents=True, mode=0o700)

@@ -113,7 +113,7 @@ class PortalRecords:
 PORTAL_HEADING = "From the patient's portal records"
 PORTAL_NOTE = (
     "As the patient's portal states them, from the files the patient imported. They are not "
-    "compared with or merged into the pathology facts above."
+    "compared with or merged into the facts read from the pathology reports."
 )
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from secondopinion.core.jobs import job_local_copy
 from secondopinion.core.textfile import TextExtractionError, text_from_file
-from secondopinion.core.vault import local_copy
 from secondopinion.pathology import glossary
 from secondopinion.pathology.extraction.core import FIELDS
 from secondopinion.pathology.models import ReportFact, ReportReading, Review
@@ -78,7 +78,8 @@ def _document_text(document) -> tuple[str, str]:
 
 def _text_file_read(document) -> tuple[str, str]:
     try:
-        with local_copy(document.stored_name) as path:  # a temporary copy on object storage
+        # A temporary copy on object storage, named in the reading job's scratch.
+        with job_local_copy("pathology", document.pk, document.stored_name) as path:
             return text_from_file(path), ""
     except FileNotFoundError:
         return "", "The file is missing from storage."

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.core import vault
-from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
+from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add, job_scratch_keep
 from secondopinion.core.vault import (
     files_publish,
     storage_is_local,
@@ -173,16 +173,7 @@ def disc_import_run(
             scan.index.studies.values(), case_patient=case_patient(disc_import.case)
         )
         merge = _rows_write_batched(disc_import=disc_import, scan=scan)
-        with transaction.atomic():
-            _rows_merge(disc_import=disc_import, scan=scan, entries=merge)
-            clock.lap("rows")
-            disc_import.status = DiscImport.Status.DONE
-            disc_import.summary = {**scan.index.summary(), "seconds": clock.laps}
-            disc_import.warnings = warnings
-            disc_import.bytes_done = disc_import.bytes_total = scan.bytes_done
-            disc_import.finished_at = timezone.now()
-            disc_import.error = ""
-            disc_import.save()
+        _done(disc_import, scan=scan, merge=merge, clock=clock, warnings=warnings)
     except (safezip.ZipProblem, vault.StorageError, ImportRefused) as exc:
         _undo(disc_import, published=published, scan=scan)
         _failed(disc_import, exc.message)
@@ -200,6 +191,24 @@ def disc_import_run(
         if not keep_upload:
             _upload_remove(disc_import)
     return disc_import
+
+
+def _done(
+    disc_import: DiscImport, *, scan: disc.DiscScan, merge: list, clock: _Clock, warnings: list
+) -> None:
+    """The final flip, in one transaction: the hidden rows become the case's, the import is done,
+    and its files leave the job's scratch (a death after this commit keeps them)."""
+    with transaction.atomic():
+        _rows_merge(disc_import=disc_import, scan=scan, entries=merge)
+        clock.lap("rows")
+        job_scratch_keep("cd_import", disc_import.pk, f"{scan.folder}/")
+        disc_import.status = DiscImport.Status.DONE
+        disc_import.summary = {**scan.index.summary(), "seconds": clock.laps}
+        disc_import.warnings = warnings
+        disc_import.bytes_done = disc_import.bytes_total = scan.bytes_done
+        disc_import.finished_at = timezone.now()
+        disc_import.error = ""
+        disc_import.save()
 
 
 def _scratch_note(disc_import: DiscImport, scan: disc.DiscScan, *, root: Path, local: bool) -> None:
@@ -382,8 +391,8 @@ def disc_import_rows_discard(disc_import_pk: int) -> None:
     """The rows an interrupted import wrote before it died (hidden, never finished), and their
     files: removed when the integrity repair marks the import failed."""
     disc_import = DiscImport.objects.filter(pk=disc_import_pk).first()
-    if disc_import is None:
-        return
+    if disc_import is None or disc_import.status == DiscImport.Status.DONE:
+        return  # a finished import's rows are the patient's records, whatever happened after
     studies = ImagingStudy.objects.filter(disc_import=disc_import)
     names = [
         *ImagingInstance.objects.filter(series__study__in=studies).values_list(

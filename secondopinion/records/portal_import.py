@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from secondopinion.cases.cancer_types import CANCER_TYPES
 from secondopinion.core import vault
-from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
+from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add, job_scratch_keep
 from secondopinion.core.vault import stored_delete
 from secondopinion.records import portal
 from secondopinion.records.documents import document_add
@@ -103,6 +103,8 @@ def portal_import_run(
             return _finish(portal_import, PortalImport.Status.CHECK, warnings=warnings)
         with transaction.atomic():
             summary = _write(portal_import, read, stored, warnings=warnings, folder=folder)
+            # The documents now belong to the import: a death after this commit keeps them.
+            job_scratch_keep(PORTAL_IMPORT, portal_import.pk, f"{folder}/")
             return _finish(
                 portal_import, PortalImport.Status.DONE, warnings=warnings, summary=summary
             )

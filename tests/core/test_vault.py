@@ -14,6 +14,7 @@ import pytest
 from secondopinion.core import vault
 
 ROOT = Path(__file__).resolve().parents[2] / "secondopinion"
+STORAGE_MODULE = "django.core.files.storage"
 
 
 def _stored(data=b"hello vault", folder=""):
@@ -56,15 +57,35 @@ def test_a_name_that_would_leave_the_files_folder_is_refused():
 def _storage_users(tree: ast.AST) -> list[str]:
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-            "django.core.files.storage"
-        ):
-            found.append(f"imports {node.module}")
+        if isinstance(node, ast.Import):
+            found.extend(
+                f"imports {alias.name}"
+                for alias in node.names
+                if alias.name.startswith(STORAGE_MODULE)
+            )
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.startswith(STORAGE_MODULE) or (
+                module == "django.core.files" and any(a.name == "storage" for a in node.names)
+            ):
+                found.append(f"imports {module}")
         elif isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
-            if name == "default_storage":
-                found.append("uses default_storage")
+            if name in ("default_storage", "storages"):
+                found.append(f"uses {name}")
     return found
+
+
+def test_the_check_sees_every_way_of_reaching_the_storage():
+    for source in (
+        "from django.core.files.storage import default_storage",
+        "import django.core.files.storage",
+        "from django.core.files import storage",
+        "from django.core.files.storage import storages\nstorages['default']",
+        "x = django.core.files.storage.default_storage",
+    ):
+        assert _storage_users(ast.parse(source)), source
+    assert _storage_users(ast.parse("from django.core.files import File")) == []
 
 
 def test_nothing_outside_the_vault_reaches_the_storage_itself():

@@ -121,3 +121,14 @@ def test_records_waiting_for_a_decision_or_declined_do_not_reach_the_reviewer(cl
     assert HEADING not in files["Case summary"] and "condition" not in files["Case summary"]
     assert "portal records" not in files["Cover letter"]
     assert HEADING not in _reviewer_page(client, case)
+
+
+def test_a_portal_download_of_documents_only_adds_no_promise_to_the_cover_letter(maria):
+    """Only reports came from the portal (no diagnosis, stage, marker or treatment): they are in
+    the packet as documents, and the letter does not point to a portal section there is none of."""
+    _import(maria)
+    PortalItem.objects.exclude(kind=PortalItem.Kind.DOCUMENT).delete()
+    assert PortalItem.objects.filter(kind=PortalItem.Kind.DOCUMENT).exists()
+    files = _packet_files(maria)
+    assert "portal" not in files["Cover letter"]
+    assert HEADING not in files["Case summary"]

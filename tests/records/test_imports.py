@@ -197,3 +197,35 @@ def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings
     assert result.status == "failed" and "damaged" in result.error
     assert _stored(settings) == []
     assert ImagingInstance.objects.count() == 0
+
+
+def test_a_job_failed_after_the_import_finished_keeps_its_rows_and_files(
+    case, tmp_path, settings, monkeypatch
+):
+    """The worker dies after the final flip (say while removing the uploaded ZIP): the import is
+    the patient's, so the lifecycle failing its job must remove none of its studies or files."""
+    from secondopinion.core.jobs import INTERRUPTED, INTERRUPTED_MESSAGE, job_fail  # noqa: PLC0415
+    from secondopinion.core.models import Job  # noqa: PLC0415
+
+    small_cd(tmp_path / "cd", studies=1, series=2, images=3)
+    disc_import = imports.disc_import_start(case=case, source_name="cd")
+    job = Job.objects.create(kind="cd_import", key=disc_import.pk, case_pk=case.pk, state="running")
+
+    def die(_disc_import):
+        raise KeyboardInterrupt  # stands for the kill: none of the run's own clean-up follows
+
+    monkeypatch.setattr(imports, "_upload_remove", die)
+    with pytest.raises(KeyboardInterrupt):
+        imports.disc_import_run(disc_import=disc_import, source=tmp_path / "cd")
+    disc_import.refresh_from_db()
+    assert disc_import.status == DiscImport.Status.DONE
+    stored = _stored(settings)
+    assert ImagingInstance.objects.count() == 6 and len(stored) >= 6
+
+    job.refresh_from_db()
+    job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED)
+
+    disc_import.refresh_from_db()
+    assert disc_import.status == DiscImport.Status.DONE
+    assert ImagingInstance.objects.count() == 6
+    assert _stored(settings) == stored

@@ -179,3 +179,33 @@ def test_its_timeout_setting_reaches_the_job(maria, settings, monkeypatch):
     assert (job.state, job.error_class) == ("failed", "Timeout")
     assert "longer than the 1 minute allowed" in portal_import.error
     assert vault.stored_exists(portal_import.upload_name)  # kept for Try again
+
+
+def test_a_run_killed_after_its_rows_committed_keeps_the_finished_import(
+    maria, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Killed in the last step (removing the download, a network call on object storage): the
+    import is done and its documents are the patient's, so failing the job must not remove them."""
+    from secondopinion.core.management.commands.serve import Command  # noqa: PLC0415
+
+    portal_import = _queued(maria)
+
+    def die(*args, **kwargs):
+        raise Killed()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(portal_import_module, "_upload_remove", die)
+        with pytest.raises(Killed), django_capture_on_commit_callbacks(execute=True):
+            portal_import_enqueue(portal_import)
+    portal_import.refresh_from_db()
+    assert portal_import.status == "done"
+    documents = list(Document.objects.filter(case=maria))
+    assert documents
+    assert job_for(PORTAL_IMPORT, portal_import.pk).state == "running"
+
+    Command()._jobs_dead()  # serve starting: the job's run is dead
+
+    portal_import.refresh_from_db()
+    assert portal_import.status == "done"
+    for document in documents:
+        assert vault.stored_exists(document.stored_name), document.stored_name

@@ -21,7 +21,6 @@ from secondopinion.opinions.models import PacketBuild
 from secondopinion.opinions.packet import GeneratedFile, PacketError, packet_write
 from secondopinion.opinions.services.sources import VaultItem, vault_items
 from secondopinion.opinions.services.summary import case_goals, case_identity, case_summary_data
-from secondopinion.records import portal_history
 
 PACKET_JOB = "packet"  # the job kind (core/jobs.py, opinions/tasks.py)
 
@@ -46,8 +45,9 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
         if case.first_plan.strip()
         else "Please review my diagnosis and the treatment plan I was offered."
     )
+    data = case_summary_data(case)
     summary = "Case summary (1 to 2 pages)"
-    if portal_history.accepted_items(case).exists():
+    if data.portal:  # only when the summary has the section the letter points to
         summary += ", with what my patient portal records say"
     enclosed = [summary] + [item.label for item in items]
     contact = case.owner.email
@@ -69,7 +69,7 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
         ),
         GeneratedFile(
             "01 Case summary.pdf",
-            pdfs.case_summary_pdf(case_summary_data(case)),
+            pdfs.case_summary_pdf(data),
             "case_summary",
             "Case summary",
         ),
