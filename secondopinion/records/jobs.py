@@ -51,18 +51,22 @@ def import_fail(pk: int, message: str) -> None:
     )
 
 
-def import_requeue(pk: int) -> bool:
-    """Back to waiting, when its upload is still there (a folder import from the command line
-    has none, and cannot be started again from the page)."""
-    disc_import = DiscImport.objects.filter(pk=pk).first()
-    if disc_import is None or disc_import.status == DiscImport.Status.DONE:
+def _run_requeue(model: type[DiscImport] | type[PortalImport], pk: int, **reset: int) -> bool:
+    """An unfinished CD or portal import back to waiting, when its upload is still there; a
+    folder read from the command line has none, and cannot be started again from the page."""
+    run = model.objects.filter(pk=pk).first()
+    if run is None or run.status == model.Status.DONE:
         return False
-    if not disc_import.upload_name or not vault.stored_exists(disc_import.upload_name):
+    if not run.upload_name or not vault.stored_exists(run.upload_name):
         return False
-    DiscImport.objects.filter(pk=pk).update(
-        status=DiscImport.Status.QUEUED, error="", bytes_done=0, finished_at=None
+    model.objects.filter(pk=pk).update(
+        status=model.Status.QUEUED, error="", finished_at=None, **reset
     )
     return True
+
+
+def import_requeue(pk: int) -> bool:
+    return _run_requeue(DiscImport, pk, bytes_done=0)
 
 
 def _portal_case(pk: int) -> int | None:
@@ -78,17 +82,9 @@ def portal_fail(pk: int, message: str) -> None:
 
 
 def portal_requeue(pk: int) -> bool:
-    """Back to waiting, when its download is still there (refused files and records the patient
-    said were someone else's are deleted; a folder read from the command line has none)."""
-    portal_import = PortalImport.objects.filter(pk=pk).first()
-    if portal_import is None or portal_import.status == PortalImport.Status.DONE:
-        return False
-    if not portal_import.upload_name or not vault.stored_exists(portal_import.upload_name):
-        return False
-    PortalImport.objects.filter(pk=pk).update(
-        status=PortalImport.Status.QUEUED, error="", finished_at=None
-    )
-    return True
+    """Refused files and records the patient said were someone else's are deleted at once, so
+    only a download that may yet import can be started again."""
+    return _run_requeue(PortalImport, pk)
 
 
 def kinds() -> list[JobKind]:

@@ -103,6 +103,19 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
+def redis_or_skip(url: str, capsys, what: str) -> None:
+    """Go on when the Redis at `url` answers; otherwise skip loudly, and fail under CI=true
+    (CI runs Redis: a test that needs it must not pass by skipping)."""
+    if _redis_reachable(url):
+        return
+    message = f"REDIS NOT REACHABLE at {url}: {what} did not run"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    with capsys.disabled():
+        print(f"\n!!! {message} !!!", file=sys.stderr)
+    pytest.skip(message)
+
+
 def test_it_runs_a_task_through_real_redis_with_a_worker(tmp_path, capsys):
     env = _hosted_env(tmp_path, STORAGE_BACKEND="local", DATABASE_URL="")
     url = env["REDIS_URL"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from datetime import datetime, timedelta
 
@@ -375,16 +374,10 @@ def test_serve_fails_every_running_job_before_it_starts_its_worker(kind):
 
 
 def test_rq_jobs_carry_their_kinds_timeout(settings, capsys):
-    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415
 
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    if not _redis_reachable(url):
-        message = f"REDIS NOT REACHABLE at {url}: the rq timeout test did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(url, capsys, "the rq timeout test")
     import django_rq  # noqa: PLC0415 - only with rq
 
     from secondopinion.opinions.tasks import packet_build_task  # noqa: PLC0415
@@ -406,16 +399,10 @@ def test_rq_jobs_carry_their_kinds_timeout(settings, capsys):
 
 @pytest.mark.django_db
 def test_runs_rq_recorded_as_failed_are_fed_into_the_lifecycle(kind, settings, capsys, monkeypatch):
-    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415
 
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    if not _redis_reachable(url):
-        message = f"REDIS NOT REACHABLE at {url}: the rq failed-runs test did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(url, capsys, "the rq failed-runs test")
     import django_rq  # noqa: PLC0415 - only with rq
     from django.apps import apps  # noqa: PLC0415
     from rq.registry import FailedJobRegistry  # noqa: PLC0415
@@ -464,16 +451,10 @@ def rq_queue(settings, capsys):
     """The jobs backend on the real Redis, in a database of its own (no other test's worker
     takes these jobs), emptied before and after."""
     from tests.core.test_health import redis_db  # noqa: PLC0415
-    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415
 
     url = redis_db(10)
-    if not _redis_reachable(url):
-        message = f"REDIS NOT REACHABLE at {url}: the rq retry tests did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(url, capsys, "the rq retry tests")
     import django_rq  # noqa: PLC0415 - only with rq
 
     settings.RQ_QUEUES = {"default": {"URL": url}}

@@ -265,17 +265,11 @@ def bucket(capsys):
 def test_on_rq_and_s3_a_killed_cd_import_leaves_nothing_in_staging_or_the_bucket(
     bucket, tmp_path, capsys
 ):
-    from tests.core.test_hosted import _redis_reachable  # noqa: PLC0415
+    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415
 
     # Its own Redis database: the rq worker of the test above (db 15) must not take this job.
     redis_url = redis_db(14)
-    if not _redis_reachable(redis_url):
-        message = f"REDIS NOT REACHABLE at {redis_url}: the rq + S3 kill test did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(redis_url, capsys, "the rq + S3 kill test")
     import redis  # noqa: PLC0415 - with the hosted extras
 
     redis.Redis.from_url(redis_url).flushdb()
