@@ -46,21 +46,9 @@ def _closed_port() -> int:
 
 
 def _redis_or_skip(capsys) -> None:
-    host_port = REDIS_URL.split("//", 1)[1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    try:
-        with socket.create_connection((host, int(port or 6379)), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            if sock.recv(16).startswith(b"+PONG"):
-                return
-    except OSError:
-        pass
-    message = f"REDIS NOT REACHABLE at {REDIS_URL}: the live-worker health test did not run"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    with capsys.disabled():
-        print(f"\n!!! {message} !!!", file=sys.stderr)
-    pytest.skip(message)
+    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415 - test_hosted imports this
+
+    redis_or_skip(REDIS_URL, capsys, "the live-worker health test")
 
 
 def _rq(settings, url: str) -> None:

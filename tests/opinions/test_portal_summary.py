@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -28,13 +27,6 @@ HEADING = "From the patient's portal records"
 DIAGNOSIS = "Primary malignant neoplasm of female left breast (disorder), September 1, 2025"
 STAGE = "Clinical stage group: IIB, September 5, 2025 (from mcode-breast.json)"
 TREATMENT = "Surgery: Lumpectomy of breast (procedure), September 15, 2025 (from mcode-breast.json)"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

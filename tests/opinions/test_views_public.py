@@ -5,7 +5,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,13 +16,6 @@ from secondopinion.opinions.models import LinkEvent, Opinion
 from secondopinion.opinions.services import reports
 from tests.opinions.factories import make_build, make_link, make_opinion, tiny_pdf
 from tests.providers.factories import make_service
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
