@@ -136,6 +136,7 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     page.get_by_role("link", name=re.compile(r"^Look through it")).click()
     page.get_by_text("Slice 3 of 5", exact=True).wait_for()  # it opens in the middle
     assert "not a diagnostic viewer" in page.locator(".viewer-notice").inner_text()
+    page.wait_for_load_state("load")  # the keys work once the page's script has run
     page.locator("body").press("ArrowRight")
     page.get_by_text("Slice 4 of 5", exact=True).wait_for()
     page.get_by_label("Choose a slice (1 to 5)").fill("1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -147,11 +148,13 @@ def test_it_works_as_links_and_a_form_without_javascript(
         assert "window=lung" in page.url
         # The slice is drawn after the page arrives: wait for it (under load it can take a while),
         # then it must be a real picture.
-        page.wait_for_function(
-            "() => { const i = document.querySelector('[data-image]'); return i && i.complete; }",
-            timeout=30_000,
-        )
-        assert page.locator("[data-image]").evaluate("i => i.naturalWidth > 0")
+        # (The page runs no script, so wait here: the page's load event waits for its images.)
+        page.wait_for_load_state("load", timeout=30_000)
+        image = page.locator("[data-image]")
+        deadline = time.monotonic() + 30
+        while not image.evaluate("i => i.complete") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
         shot(page, "viewer-03-no-script")
     finally:
         plain.close()
