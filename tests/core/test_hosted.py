@@ -111,7 +111,7 @@ def redis_or_skip(url: str, capsys, what: str) -> None:
     message = f"REDIS NOT REACHABLE at {url}: {what} did not run"
     if os.environ.get("CI") == "true":
         pytest.fail(message)
-    with capsys.disabled():
+    with capsys.disabled():  # straight to the terminal: pytest hides skip reasons
         print(f"\n!!! {message} !!!", file=sys.stderr)
     pytest.skip(message)
 
@@ -119,13 +119,7 @@ def redis_or_skip(url: str, capsys, what: str) -> None:
 def test_it_runs_a_task_through_real_redis_with_a_worker(tmp_path, capsys):
     env = _hosted_env(tmp_path, STORAGE_BACKEND="local", DATABASE_URL="")
     url = env["REDIS_URL"]
-    if not _redis_reachable(url):
-        message = f"REDIS NOT REACHABLE at {url}: the task-queue test did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():  # straight to the terminal: pytest hides skip reasons
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(url, capsys, "the task-queue test")
     # The worker sweeps dead jobs from its database when it starts: it needs its tables.
     assert _manage(["migrate", "--noinput", "-v", "0"], env).returncode == 0
     # The worker is a real separate process; this test process enqueues through the same Redis.
@@ -204,13 +198,7 @@ def test_it_serves_the_health_check_through_gunicorn_with_its_config(tmp_path):
 def test_web_processes_share_one_cache_through_redis(tmp_path, capsys):
     """Rate limits (share links) must count across processes: CACHE_URL points them at Redis."""
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    if not _redis_reachable(url):
-        message = f"REDIS NOT REACHABLE at {url}: the shared-cache test did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    redis_or_skip(url, capsys, "the shared-cache test")
     env = _hosted_env(tmp_path, STORAGE_BACKEND="local", DATABASE_URL="", CACHE_URL=url)
     key = f"so-test-{os.getpid()}-{tmp_path.name}"
     code = (

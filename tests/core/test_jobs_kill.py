@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_health import redis_db
-from tests.core.test_hosted import _redis_reachable
+from tests.core.test_hosted import redis_or_skip
 
 # Workers started and killed with SIGKILL (the system stage).
 pytestmark = pytest.mark.system
@@ -111,13 +111,8 @@ def template(tmp_path_factory):
 
 @pytest.fixture(params=["database", "rq"])
 def backend(request, capsys):
-    if request.param == "rq" and not _redis_reachable(REDIS_URL):
-        message = f"REDIS NOT REACHABLE at {REDIS_URL}: the rq worker kill tests did not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        with capsys.disabled():
-            print(f"\n!!! {message} !!!", file=sys.stderr)
-        pytest.skip(message)
+    if request.param == "rq":
+        redis_or_skip(REDIS_URL, capsys, "the rq worker kill tests")
     return request.param
 
 
@@ -265,7 +260,6 @@ def bucket(capsys):
 def test_on_rq_and_s3_a_killed_cd_import_leaves_nothing_in_staging_or_the_bucket(
     bucket, tmp_path, capsys
 ):
-    from tests.core.test_hosted import redis_or_skip  # noqa: PLC0415
 
     # Its own Redis database: the rq worker of the test above (db 15) must not take this job.
     redis_url = redis_db(14)
