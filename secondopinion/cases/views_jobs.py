@@ -22,6 +22,12 @@ def job_retry_view(request: HttpRequest, case, job_id) -> HttpResponse:
     if job_retry(job):
         audit_record(action="job.retried", request=request, case=case, obj=job, detail=job.kind)
         messages.success(request, "Started again. This page shows how it goes.")
+    elif job.state == Job.State.STOPPING:
+        messages.error(
+            request,
+            "We are still removing what the stopped run left half-made. "
+            "Please try again in a moment.",
+        )
     else:
         messages.error(
             request,

@@ -51,6 +51,8 @@ TIMEOUT_MESSAGE = (
     "This took longer than the {minutes} allowed and was stopped. Nothing half-made was kept. "
     "Please press Try again; if it happens again, the file may be too large."
 )
+# The states of a job that has not ended: job_fail may claim it.
+UNFINISHED = (Job.State.QUEUED, Job.State.RUNNING, Job.State.RETRYING)
 LOCAL_PREFIX = "local:"  # a scratch entry naming a local folder or file (staging), not storage
 
 
@@ -236,6 +238,8 @@ def _alarm(seconds: int) -> Iterator[None]:
 def _should_skip(job: Job, now: datetime) -> bool:
     """A delivery this run must not act on: another worker runs the job right now (its heartbeat
     is fresh), or it was found dead and waits for the patient's Try again."""
+    if job.state == Job.State.STOPPING:
+        return True  # another process is failing it
     if job.state == Job.State.FAILED and job.error_class == INTERRUPTED:
         return True
     if job.state != Job.State.RUNNING:
@@ -319,22 +323,32 @@ def _failure(spec: JobKind, job: Job, exc: BaseException, *, timeout: int) -> No
 
 def job_fail(job: Job, message: str, *, error_class: str) -> bool:
     """Mark an unfinished job failed, record it on its object, remove what it left half-written.
-    False when the job had already ended (someone else got there first)."""
-    updated = Job.objects.filter(pk=job.pk).exclude(state__in=[Job.State.DONE, Job.State.FAILED])
-    if not updated.update(
-        state=Job.State.FAILED,
+    False when the job had already ended, or another process is failing it (it got there first).
+
+    Until its object says so and its half-written files are gone the job is "stopping", and only
+    then "failed": nobody sees a failed job whose import still says it runs, and Try again cannot
+    start it while the files of the dead run are still being removed."""
+    claimed = Job.objects.filter(pk=job.pk, state__in=UNFINISHED).update(
+        state=Job.State.STOPPING,
         message=message[:300],
         error_class=error_class[:200],
-        finished_at=timezone.now(),
-    ):
+        heartbeat_at=timezone.now(),
+    )
+    if not claimed:
         return False
+    _failure_finish(job, message)
+    return True
+
+
+def _failure_finish(job: Job, message: str) -> None:
     job.refresh_from_db()  # the run may have added to its scratch list since it was read
     spec = KINDS.get(job.kind)
     if spec is not None:
         spec.on_fail(job.key, message)
     scratch_remove(job.scratch)
-    Job.objects.filter(pk=job.pk).update(scratch=[])
-    return True
+    Job.objects.filter(pk=job.pk, state=Job.State.STOPPING).update(
+        state=Job.State.FAILED, finished_at=timezone.now(), scratch=[]
+    )
 
 
 def job_retry(job: Job) -> bool:
@@ -397,10 +411,36 @@ def jobs_sweep(*, stale_after: float | None = None) -> list[Job]:
         if stale and job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
             log.warning("job %s #%s was interrupted; marked failed", job.kind, job.key)
             failed.append(job)
+    failed.extend(_stopping_finish(now, stale_after))
     if stale_after == 0:
         _db_task_rows_fail()
     failed.extend(rq_failed_feed())
     return failed
+
+
+def _stopping_finish(now: datetime, stale_after: float) -> list[Job]:
+    """Jobs left "stopping" because the process failing them died: each failure is finished."""
+    finished = []
+    for job in Job.objects.filter(state=Job.State.STOPPING):
+        started = job.started_at or job.created_at
+        stale = jobrules.heartbeat_stale(
+            job.heartbeat_at, now=now, stale_after=stale_after, started_at=started
+        )
+        if stale and job_fail_resume(job):
+            log.warning("job %s #%s was left stopping; its failure is finished", job.kind, job.key)
+            finished.append(job)
+    return finished
+
+
+def job_fail_resume(job: Job) -> bool:
+    """Take over the failure of a job left "stopping" and finish it: its object is told and its
+    half-written files are removed again. False when another process took it over first."""
+    taken = Job.objects.filter(
+        pk=job.pk, state=Job.State.STOPPING, heartbeat_at=job.heartbeat_at
+    ).update(heartbeat_at=timezone.now())
+    if taken:
+        _failure_finish(job, job.message)
+    return bool(taken)
 
 
 def _db_task_rows_fail() -> None:
@@ -442,8 +482,6 @@ def _job_of_rq(rq_job: Any) -> Job | None:
     spec = kind_for_task(rq_job.func_name)
     if spec is None:
         return None
-    return (
-        Job.objects.filter(kind=spec.name, key=rq_job.args[0], task_id=rq_job.id)
-        .exclude(state__in=[Job.State.DONE, Job.State.FAILED])
-        .first()
-    )
+    return Job.objects.filter(
+        kind=spec.name, key=rq_job.args[0], task_id=rq_job.id, state__in=UNFINISHED
+    ).first()

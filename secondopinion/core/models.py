@@ -18,6 +18,8 @@ class Job(models.Model):
         RUNNING = "running", "Running"
         RETRYING = "retrying", "Waiting to try again"
         DONE = "done", "Finished"
+        # Failed, and what it half-wrote is being removed; "failed" once that is over.
+        STOPPING = "stopping", "Stopping after a problem"
         FAILED = "failed", "Stopped with a problem"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -46,4 +48,9 @@ class Job(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING, self.State.RETRYING)
+        return self.state in (
+            self.State.QUEUED,
+            self.State.RUNNING,
+            self.State.RETRYING,
+            self.State.STOPPING,
+        )

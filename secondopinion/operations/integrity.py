@@ -44,7 +44,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from secondopinion.core import jobrules, vault
-from secondopinion.core.jobs import INTERRUPTED, job_fail, rq_failed_feed
+from secondopinion.core.jobs import INTERRUPTED, job_fail, job_fail_resume, rq_failed_feed
 from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
 from secondopinion.core.models import Job
 from secondopinion.core.vault import staging_root, storage_is_local
@@ -176,9 +176,10 @@ def integrity_check(
 
 
 def _dead_jobs(now: datetime, stale_after: float) -> list[Problem]:
-    """Background jobs marked running whose heartbeat stopped: their process died."""
+    """Background jobs marked running, or stopping after a failure, whose heartbeat stopped:
+    the process running them, or failing them, died."""
     problems = []
-    for job in Job.objects.filter(state=Job.State.RUNNING):
+    for job in Job.objects.filter(state__in=[Job.State.RUNNING, Job.State.STOPPING]):
         started = job.started_at or job.created_at
         if jobrules.heartbeat_stale(
             job.heartbeat_at, now=now, stale_after=stale_after, started_at=started
@@ -243,7 +244,13 @@ def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]])
 def _job_fail(problem: Problem) -> str:
     if problem.model == "core.Job":
         job = Job.objects.filter(pk=problem.pk).first() if problem.pk is not None else None
-        if job is None or not job_fail(job, JOB_INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
+        if job is not None and job.state == Job.State.STOPPING:
+            ended = job_fail_resume(job)
+        else:
+            ended = job is not None and job_fail(
+                job, JOB_INTERRUPTED_MESSAGE, error_class=INTERRUPTED
+            )
+        if not ended:
             return "no longer running"
         return "marked failed; what it had half-written was removed"
 

@@ -4,6 +4,7 @@ with their half-written files, and Try again."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import time
@@ -26,6 +27,7 @@ from secondopinion.core.jobs import (
     JobKind,
     job_enqueue,
     job_fail,
+    job_fail_resume,
     job_local_copy,
     job_retry,
     job_run,
@@ -193,6 +195,74 @@ def test_the_sweep_fails_a_silent_job_and_removes_what_it_half_wrote(kind, tmp_p
     assert default_storage.exists(other)
     assert _job(2).state == "running"  # alive: its heartbeat is fresh
     assert [j.key for j in jobs_sweep(stale_after=0)] == [2]  # no worker alive: it is dead
+
+
+@pytest.mark.django_db
+def test_a_job_is_stopping_until_its_object_is_told_and_its_files_are_gone(kind):
+    """An observer in between (a page, Try again) never sees a failed job whose object still says
+    it runs, and cannot start it again while the dead run's files are being removed."""
+    half = default_storage.save("disc/abc/half", ContentFile(b"x"))
+    seen = []
+
+    def on_fail(key: int, message: str) -> None:
+        job = _job(key)
+        seen.append((job.state, job.finished_at, job_retry(job), default_storage.exists(half)))
+
+    KINDS[KIND] = dataclasses.replace(kind, on_fail=on_fail)
+    job = Job.objects.create(kind=KIND, key=1, state="running", scratch=[half])
+    assert job_fail(job, "It stopped.", error_class="ValueError")
+    assert seen == [("stopping", None, False, True)]
+    job = _job()
+    assert (job.state, job.message, job.scratch) == ("failed", "It stopped.", [])
+    assert job.finished_at is not None and not default_storage.exists(half)
+    assert not job_fail(job, "Again.", error_class="ValueError")  # it has ended
+    assert len(seen) == 1
+
+
+@pytest.mark.django_db
+def test_a_job_left_stopping_by_a_dead_process_has_its_failure_finished(kind):
+    half = default_storage.save("disc/abc/half", ContentFile(b"x"))
+    long_ago = timezone.now() - timedelta(minutes=10)
+    Job.objects.create(
+        kind=KIND, key=1, state="stopping", message="It stopped.", heartbeat_at=long_ago,
+        started_at=long_ago, scratch=[half],
+    )  # fmt: skip
+    Job.objects.create(kind=KIND, key=2, state="stopping", heartbeat_at=timezone.now())
+    assert [j.key for j in jobs_sweep()] == [1]
+    job = _job(1)
+    assert (job.state, job.message, job.scratch) == ("failed", "It stopped.", [])
+    assert failed_calls == [(1, "It stopped.")] and not default_storage.exists(half)
+    assert _job(2).state == "stopping"  # its failing process is alive: left to it
+    assert not job_fail(_job(2), "Other.", error_class="ValueError")  # already claimed
+    assert _job(2).message == ""
+
+
+@pytest.mark.django_db
+def test_only_one_process_takes_over_a_job_left_stopping(kind):
+    long_ago = timezone.now() - timedelta(minutes=10)
+    Job.objects.create(kind=KIND, key=1, state="stopping", heartbeat_at=long_ago)
+    first, second = _job(), _job()  # two sweeps read it at once
+    assert job_fail_resume(first)
+    assert not job_fail_resume(second)
+    assert failed_calls == [(1, "")] and _job().state == "failed"
+
+
+@pytest.mark.django_db
+def test_a_delivery_of_a_stopping_job_does_not_run_it(kind):
+    ran = []
+    BODY[1] = lambda: ran.append(1)
+    Job.objects.create(kind=KIND, key=1, state="stopping", heartbeat_at=timezone.now())
+    test_job.call(1)
+    assert ran == [] and _job().state == "stopping"
+
+
+@pytest.mark.django_db
+def test_try_again_on_a_stopping_job_says_to_wait(kind, client, case):
+    job = Job.objects.create(kind=KIND, key=1, case_pk=case.pk, state="stopping")
+    client.force_login(case.owner)
+    response = client.post(f"/cases/{case.public_id}/jobs/{job.public_id}/retry/", follow=True)
+    assert "still removing what the stopped run left" in response.content.decode()
+    assert _job().state == "stopping"
 
 
 @pytest.mark.django_db

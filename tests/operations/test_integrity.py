@@ -1,10 +1,13 @@
 """The integrity check: missing, changed and orphan files, and the quarantine repair."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from secondopinion.core.models import Job
 from secondopinion.operations.integrity import (
     RepairRefused,
     integrity_check,
@@ -114,4 +117,20 @@ def test_it_marks_a_job_left_running_by_a_dead_process_as_failed(case):
     build.refresh_from_db()
     assert (old.status, build.status) == ("failed", "failed")
     assert "interrupted" in old.error and old.finished_at
+    assert integrity_check(min_age=0).ok
+
+
+def test_it_finishes_the_failure_of_a_job_left_stopping_by_a_dead_process(case):
+    build = PacketBuild.objects.create(case=case, service=make_service(case), status="running")
+    long_ago = timezone.now() - timedelta(minutes=10)
+    Job.objects.create(
+        kind="packet", key=build.pk, case_pk=case.pk, state="stopping", heartbeat_at=long_ago,
+        started_at=long_ago, message="The packet could not be made.",
+    )  # fmt: skip
+    report = integrity_check(min_age=0)
+    assert [p.model for p in report.problems if p.kind == "interrupted"] == ["core.Job"]
+    integrity_repair(report=report)
+    build.refresh_from_db()
+    assert Job.objects.get(kind="packet", key=build.pk).state == "failed"
+    assert (build.status, build.error) == ("failed", "The packet could not be made.")
     assert integrity_check(min_age=0).ok
