@@ -17,6 +17,18 @@ _DEGREES = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z.-]*")
 
+# Numbers written as words, one to twenty and the tens to fifty, for the readers of reports and
+# plans ("four of twelve lymph nodes", "six cycles", "eighteen months"). Each reader adds its own
+# extras ("none" for a node count, "a" for "a year").
+_ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+_TEENS = "sixteen seventeen eighteen nineteen twenty"
+NUMBER_WORDS: dict[str, int] = {
+    **{word: n for n, word in enumerate(f"{_ONES} {_TEENS}".split(), start=1)},
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+}
+
 
 def has_title(name: str) -> bool:
     """True when the name already says the person is a doctor or professor."""

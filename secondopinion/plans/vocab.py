@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from secondopinion.core import words
+
 F = re.IGNORECASE
 
 
@@ -344,24 +346,10 @@ SURVEILLANCE = (
 TRIAL = r"clinical\s+trials?|(?:a|an)\s+(?:\w+\s+)?trial\b|research\s+stud(?:y|ies)|trial\s+(?:enrol+ment|participation)|enrol+\w*\s+(?:in|on)\s+(?:a\s+)?(?:study|trial)"
 
 # --- durations -----------------------------------------------------------------------------
-NUMBER_WORDS = {
+NUMBER_WORDS: dict[str, float] = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "eighteen": 18,
-    "fifteen": 15,
-    "twenty": 20,
+    **words.NUMBER_WORDS,
     "twenty-four": 24,
     "half": 0.5,
 }

@@ -46,12 +46,18 @@ def test_dense_treatment_words_stay_linear():
         "chemo for 5 years after surgery " * 200,
         "chemo for 5 years after surgery " * 1600,
     )
-    t0 = time.perf_counter()
-    read_plan(small)
-    t1 = time.perf_counter()
-    read_plan(large)
-    t2 = time.perf_counter()
-    assert (t2 - t1) < 30 * max(t1 - t0, 0.01)  # 8x the text, far from 64x
+
+    # CPU time of this process, the best of three: other processes on a loaded machine do not
+    # count, so the ratio measures the reader alone.
+    def cost(text: str) -> float:
+        runs = []
+        for _ in range(3):
+            t0 = time.process_time()
+            read_plan(text)
+            runs.append(time.process_time() - t0)
+        return min(runs)
+
+    assert cost(large) < 30 * max(cost(small), 0.01)  # 8x the text, far from 64x
 
 
 def test_a_plan_in_capitals_is_read():
