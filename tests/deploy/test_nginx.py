@@ -25,6 +25,7 @@ loudly, and fails under CI=true.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import shlex
@@ -485,6 +486,12 @@ def _journey(case_id: str, service_id: str, *, ports: dict[str, int], logs: Path
         css = reviewer.get(f"{base}/static/core/site.css", headers={"Referer": printed.group(0)})
         assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
 
+    _logs_hold_no_secret(logs, token=token)
+    _gunicorn_lines_are_json(logs, request_id=dashboard.headers["X-Request-ID"])
+    return job_done
+
+
+def _logs_hold_no_secret(logs: Path, *, token: str) -> None:
     time.sleep(0.2)  # nginx writes its access log line after the response
     access = (logs / "secondopinion.access.log").read_text()
     assert "/r/[token]" in access and '"POST /accounts/login/"' in access
@@ -492,7 +499,20 @@ def _journey(case_id: str, service_id: str, *, ports: dict[str, int], logs: Path
     assert "?" not in access
     for log in logs.iterdir():
         assert token not in log.read_text(), log.name
-    return job_done
+
+
+def _gunicorn_lines_are_json(logs: Path, *, request_id: str) -> None:
+    """LOG_FORMAT=json (the docs' environment file): every line of gunicorn, its own included, is
+    one JSON object with a UTC time, and the access line of a page carries the page's id."""
+    lines = [
+        json.loads(line)
+        for name in ("web1", "web2")
+        for part in ("out", "err")
+        for line in (logs / f"{name}.{part}").read_text().splitlines()
+    ]
+    assert lines and all(line["time"].endswith("+00:00") for line in lines)
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert any(line["request_id"] == request_id for line in access), access[-3:]
 
 
 def _csrf(html: str) -> str:
