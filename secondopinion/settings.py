@@ -22,6 +22,7 @@ from secondopinion.core.env import (
     env_path,
     env_str,
 )
+from secondopinion.core.logmask import PLAIN_FORMAT
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -405,7 +406,7 @@ LOGGING = {
     "formatters": {
         "plain": {
             "()": "secondopinion.core.logmask.UTCFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "format": PLAIN_FORMAT,
         },
         "json": {"()": "secondopinion.core.logmask.JSONFormatter"},
     },

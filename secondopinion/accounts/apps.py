@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from secondopinion.accounts import checks  # noqa: F401 - registers the checks
         from secondopinion.accounts.changes import changes_connect
 
         changes_connect()

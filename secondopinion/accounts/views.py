@@ -98,6 +98,10 @@ def _signup_mail(request, form) -> None:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("cases:list")
+    if settings.HOSTED and not settings.EMAIL_SENDS:
+        # Without mail there is no way to sign up that does not tell whether an address already
+        # has an account (checks.hosted_email_check reports this to the operator).
+        return render(request, "accounts/signup_closed.html", status=503)
     verify = _verify_signup()
     form = SignupForm(request.POST or None, reveal_existing=not verify)
     if request.method == "POST" and verify:

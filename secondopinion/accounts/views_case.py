@@ -14,6 +14,11 @@ from secondopinion.accounts.sharing import SharingError
 from secondopinion.accounts.trail import trail_page
 from secondopinion.cases.access import case_view
 
+NO_MAIL_INVITE = (
+    "This site cannot send email right now, so invites by email are off. Make an invite link "
+    "below and send it to them yourself."
+)
+
 
 def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=None, status=200):
     invite_form = invite_form or InviteForm(prefix="invite")
@@ -36,6 +41,9 @@ def _sharing_page(request, case, *, invite_form=None, link_form=None, new_link=N
             "new_link": new_link,
             "link_days": sharing.INVITE_LINK_DAYS,
             "invite_by_mail": settings.HOSTED and settings.EMAIL_SENDS,
+            "invite_mail_off": NO_MAIL_INVITE
+            if settings.HOSTED and not settings.EMAIL_SENDS
+            else "",
         },
         status=status,
     )
@@ -47,7 +55,11 @@ def sharing_page(request, case):
     if request.method != "POST":
         return _sharing_page(request, case)
     form = InviteForm(request.POST, prefix="invite")
-    if form.is_valid() and settings.HOSTED and settings.EMAIL_SENDS:
+    if form.is_valid() and settings.HOSTED and not settings.EMAIL_SENDS:
+        # Hosted, the answer must not tell whether the address has an account, and without mail
+        # the invite cannot go out: the same answer for every address.
+        form.add_error("email", NO_MAIL_INVITE)
+    elif form.is_valid() and settings.HOSTED and settings.EMAIL_SENDS:
         try:
             sharing.invite_email_send(
                 case=case,

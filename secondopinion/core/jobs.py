@@ -470,10 +470,21 @@ def rq_failed_feed() -> list[Job]:
         for rq_job in queue.job_class.fetch_many(
             FailedJobRegistry(queue=queue).get_job_ids(), connection=queue.connection
         ):
-            job = _job_of_rq(rq_job)
-            if job is not None and job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
+            job = rq_run_died(rq_job)
+            if job is not None:
                 failed.append(job)
     return failed
+
+
+def rq_run_died(rq_job: Any) -> Job | None:
+    """The rq run `rq_job` died (its work-horse was killed, or rq recorded it as failed or
+    abandoned): its job, when that run is its latest and still unfinished, is failed like a dead
+    heartbeat. Returns the job it failed, else None."""
+    job = _job_of_rq(rq_job)
+    if job is not None and job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
+        log.warning("job %s #%s: its rq run died; marked failed", job.kind, job.key)
+        return job
+    return None
 
 
 def _job_of_rq(rq_job: Any) -> Job | None:

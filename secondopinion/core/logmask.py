@@ -56,6 +56,16 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+# A plain line: time, level, logger, request id, message.
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def log_formatter(style: str) -> logging.Formatter:
+    """The formatter of LOG_FORMAT `style` ("plain" or "json"), for loggers that settings.LOGGING
+    does not configure (gunicorn's own)."""
+    return JSONFormatter() if style == "json" else UTCFormatter(PLAIN_FORMAT)
+
+
 class UTCFormatter(logging.Formatter):
     """Times in UTC with their offset (2026-12-01T21:49:05+00:00), like gunicorn's own lines."""
 

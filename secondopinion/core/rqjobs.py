@@ -38,7 +38,29 @@ class _RequestIdMixin:
 
 
 class Worker(_RequestIdMixin, rq.Worker):
-    pass
+    """rq's forking worker. When the work-horse (the child running a job) dies while this parent
+    lives on (killed, out of memory, past its timeout), the job is failed at once rather than at
+    the next worker start or the nightly integrity check; and every maintenance round (rq's
+    `maintenance_interval`, 10 minutes) sweeps the jobs of workers that died whole."""
+
+    def handle_work_horse_killed(self, job: rq.job.Job, retpid, ret_val, rusage) -> None:
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        from secondopinion.core.jobs import rq_run_died  # noqa: PLC0415 - needs the app loaded
+
+        with request_id_set(job.meta.get(META_KEY) or request_id_new()):
+            try:
+                rq_run_died(job)
+            except Exception:  # the worker must live on; the next sweep tries again
+                self.log.exception("failing the job of a dead work-horse did not work")
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        from secondopinion.core.jobs import jobs_sweep  # noqa: PLC0415 - needs the app loaded
+
+        try:
+            jobs_sweep()
+        except Exception:  # as above
+            self.log.exception("the sweep of dead jobs did not work")
 
 
 class SimpleWorker(_RequestIdMixin, rq.SimpleWorker):

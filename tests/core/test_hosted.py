@@ -20,6 +20,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.deploy.docs import env_file_filled, env_read_as_systemd
+
 # Every test runs the CLI, an rq worker or gunicorn as its own process: the system stage.
 pytestmark = pytest.mark.system
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
-def _hosted_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+def _base_env(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -36,6 +38,13 @@ def _hosted_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="secondopinion.settings",
         SECONDOPINION_DATA_DIR=str(tmp_path / "data"),
+    )
+    return env
+
+
+def _hosted_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = _base_env(tmp_path)
+    env.update(
         SECRET_KEY="x" * 20 + "hosted-test-key-not-used-anywhere-else-0123456789",
         ALLOWED_HOSTS="so.example.org,127.0.0.1",
         SECURE_SSL_REDIRECT="true",
@@ -68,6 +77,14 @@ def _manage(args: list[str], env: dict[str, str], timeout: float = 60):
 def test_it_passes_check_deploy_and_selects_s3_redis_and_postgres_from_the_environment(
     tmp_path,
 ):
+    # The environment file of docs/deploy.md, as systemd reads it, placeholders filled in; only
+    # the folders move into tmp_path.
+    env = {
+        **_base_env(tmp_path),
+        **env_read_as_systemd(env_file_filled()),
+        "SECONDOPINION_DATA_DIR": str(tmp_path / "data"),
+        "BACKUP_KEY_FILE": str(tmp_path / "backup.key"),
+    }
     code = (
         "from django.conf import settings;"
         "from django.core.management import call_command;"
@@ -76,7 +93,7 @@ def test_it_passes_check_deploy_and_selects_s3_redis_and_postgres_from_the_envir
         "print(settings.TASKS['default']['BACKEND']);"
         "print(settings.DATABASES['default']['ENGINE'])"
     )
-    result = _manage(["shell", "--no-imports", "-c", code], _hosted_env(tmp_path))
+    result = _manage(["shell", "--no-imports", "-c", code], env)
     assert result.returncode == 0, result.stderr + result.stdout
     assert result.stdout.split()[-3:] == [
         "storages.backends.s3.S3Storage",

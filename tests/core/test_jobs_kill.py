@@ -70,11 +70,15 @@ def _worker_command(backend: str) -> list[str]:
 
 
 def _worker(
-    backend: str, data_dir: Path, pause: str, extra: dict[str, str] | None = None
+    backend: str,
+    data_dir: Path,
+    pause: str,
+    extra: dict[str, str] | None = None,
+    command: list[str] | None = None,
 ) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.core.job_driver", "worker", str(data_dir)]
-        + [str(data_dir / "marker"), pause, "--", *_worker_command(backend)],
+        + [str(data_dir / "marker"), pause, "--", *(command or _worker_command(backend))],
         cwd=ROOT,
         env=_env(backend, extra),
         stdout=subprocess.DEVNULL,
@@ -310,3 +314,40 @@ def test_on_rq_and_s3_a_killed_cd_import_leaves_nothing_in_staging_or_the_bucket
     assert len(done["files"]) == 2 + 12 + 2
     assert started["upload"] not in done["files"]
     assert done["staging"] == []
+
+
+def test_it_fails_the_job_at_once_when_its_work_horse_dies_and_the_worker_lives(
+    template, tmp_path, capsys
+):
+    # Redis database 8: 9 to 15 belong to other tests. No sweep can fail the job: heartbeats
+    # count as stale only after an hour, and the worker is never restarted.
+    redis_url = redis_db(8)
+    redis_or_skip(redis_url, capsys, "the work-horse kill test")
+    extra = {"REDIS_URL": redis_url, "JOB_STALE_SECONDS": "3600"}
+    data_dir, _ = _copy(template, tmp_path)
+    pk = _step("rq", "import", str(data_dir), extra=extra)["import_pk"]
+    # The project's forking worker (settings.RQ), as the docs' unit runs it.
+    worker = _worker("rq", data_dir, "import", extra, command=["rqworker", "default"])
+    failed: dict = {}
+    try:
+        _wait(lambda: (data_dir / "marker").exists(), "the pause point", worker)
+        horse = int((data_dir / "marker").read_text())
+        assert horse != worker.pid
+        os.kill(horse, signal.SIGKILL)
+        killed_at = time.monotonic()
+
+        def marked_failed() -> bool:
+            failed.update(_step("rq", "state", str(data_dir), extra=extra))
+            return failed["jobs"][f"cd_import:{pk}"][0] == "failed"
+
+        _wait(marked_failed, "the job marked failed by the living worker", worker, seconds=30)
+        took = time.monotonic() - killed_at
+        assert worker.poll() is None, "the worker lives on"
+    finally:
+        _stop(worker)
+    state, error_class, message, attempts, _ = failed["jobs"][f"cd_import:{pk}"]
+    assert (error_class, attempts) == ("Interrupted", 1) and "Try again" in message
+    assert not [f for f in failed["files"] if f.startswith("disc/")]
+    assert failed["staging"] == []
+    with capsys.disabled():
+        print(f"\n[work-horse killed: its job failed within {took:.1f} s]", file=sys.stderr)

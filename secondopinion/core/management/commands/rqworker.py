@@ -1,6 +1,8 @@
 """`secondopinion rqworker QUEUE`: django-rq's worker, which first feeds the jobs that died into
 the job lifecycle (a stopped heartbeat, rq's abandoned and failed runs; docs/jobs.md), and always
-runs rq's scheduler, which starts the retries the lifecycle schedules for later."""
+runs rq's scheduler, which starts the retries the lifecycle schedules for later. While it runs,
+the project's worker class (core.rqjobs.Worker) fails a job as soon as its work-horse dies, and
+sweeps again at each of rq's maintenance rounds."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from secondopinion.accounts.checks import hosted_email_problems
 from secondopinion.core.privacy import make_private
 from secondopinion.core.words import count
 from secondopinion.operations.integrity import check_line, integrity_check
@@ -16,6 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("The database is ready.")
+        for problem in hosted_email_problems():  # also an error of `check --deploy`
+            self.stderr.write(f"Error: {problem.msg} {problem.hint}")
         # Installations from before folders were made private: fix them once, say so.
         fixed = make_private(settings.DATA_DIR)
         if fixed:
