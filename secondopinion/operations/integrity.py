@@ -213,7 +213,11 @@ def _multipart_leftovers(storage: vault.Storage, cutoff: datetime) -> list[Probl
 
 
 # The job kind of each JOB_TABLES model, so a row the job lifecycle reports is not named twice.
-_TABLE_KINDS = {"records.DiscImport": "cd_import", "opinions.PacketBuild": "packet"}
+_TABLE_KINDS = {
+    "records.DiscImport": "cd_import",
+    "opinions.PacketBuild": "packet",
+    "operations.CaseExport": "export",
+}
 
 
 def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]]) -> list[Problem]:
