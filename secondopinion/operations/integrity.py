@@ -44,7 +44,13 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from secondopinion.core import jobrules, vault
-from secondopinion.core.jobs import INTERRUPTED, job_fail, job_fail_resume, rq_failed_feed
+from secondopinion.core.jobs import (
+    INTERRUPTED,
+    job_fail,
+    job_fail_resume,
+    job_held,
+    rq_failed_feed,
+)
 from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
 from secondopinion.core.models import Job
 from secondopinion.core.vault import staging_root, storage_is_local
@@ -183,7 +189,7 @@ def _dead_jobs(now: datetime, stale_after: float) -> list[Problem]:
         started = job.started_at or job.created_at
         if jobrules.heartbeat_stale(
             job.heartbeat_at, now=now, stale_after=stale_after, started_at=started
-        ):
+        ) and not job_held(job):
             problems.append(
                 Problem("interrupted", f"{job.kind} job #{job.key}", "core.Job", job.pk, job.kind)
             )
