@@ -38,7 +38,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from secondopinion.core import jobrules, vault
-from secondopinion.core.applock import lock_try
+from secondopinion.core.applock import lock_held, lock_try
 from secondopinion.core.models import Job
 from secondopinion.core.words import count
 
@@ -294,8 +294,11 @@ def job_run(kind: str, key: int) -> Iterator[bool]:
         )
 
 
+FOREGROUND_DIR = "jobs"  # in the data folder's tmp/ (FILE_UPLOAD_TEMP_DIR): one lock per run
+
+
 def _foreground_lock_path(kind: str, key: int) -> Path:
-    return Path(settings.DATA_DIR) / "tmp" / "jobs" / f"{kind}-{key}.lock"
+    return Path(settings.FILE_UPLOAD_TEMP_DIR) / FOREGROUND_DIR / f"{kind}-{key}.lock"
 
 
 @contextmanager
@@ -321,15 +324,7 @@ def job_run_foreground(kind: str, key: int) -> Iterator[bool]:
 
 def job_held(job: Job) -> bool:
     """True when a foreground command running this job holds its lock (it is alive)."""
-    path = _foreground_lock_path(job.kind, job.key)
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        return not lock_try(fd)
-    finally:
-        os.close(fd)
+    return lock_held(_foreground_lock_path(job.kind, job.key))
 
 
 def _failure(spec: JobKind, job: Job, exc: BaseException, *, timeout: int) -> None:
