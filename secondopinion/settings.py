@@ -194,6 +194,7 @@ JOB_TIMEOUTS = {
     "portal_import": env_int("JOB_TIMEOUT_PORTAL_IMPORT", 1800, minimum=1),
     "packet": env_int("JOB_TIMEOUT_PACKET", 3600, minimum=1),
     "doctor_research": env_int("JOB_TIMEOUT_DOCTOR_RESEARCH", 300, minimum=1),
+    "export": env_int("JOB_TIMEOUT_EXPORT", 3600, minimum=1),
 }
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120, minimum=1)

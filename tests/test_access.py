@@ -13,7 +13,17 @@ import importlib
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-APPS = ["accounts", "cases", "centers", "providers", "doctors", "records", "pathology", "opinions"]
+APPS = [
+    "accounts",
+    "cases",
+    "centers",
+    "providers",
+    "doctors",
+    "records",
+    "pathology",
+    "opinions",
+    "operations",
+]
 PUBLIC_NAMESPACES = {"share"}  # share links are tested with their tokens in tests/opinions
 # Invite links are opened by someone who is not on the case yet; tests/accounts/test_sharing.py
 # proves a wrong, used or expired token gives nothing away.

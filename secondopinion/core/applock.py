@@ -45,6 +45,18 @@ def lock_try(fd: int) -> bool:
     return _try_lock(fd)
 
 
+def lock_held(path: Path) -> bool:
+    """True when another process holds the lock on the file at `path` (False when it is gone)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)
+
+
 def app_running(data_dir: Path) -> bool:
     """True when a process holds the app lock of `data_dir` (the app runs there)."""
     try:

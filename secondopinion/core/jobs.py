@@ -20,6 +20,7 @@ The object of the job (DiscImport, PacketBuild, Document, ...) keeps what its pa
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import threading
@@ -37,6 +38,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from secondopinion.core import jobrules, vault
+from secondopinion.core.applock import lock_held, lock_try
 from secondopinion.core.models import Job
 from secondopinion.core.words import count
 
@@ -292,6 +294,39 @@ def job_run(kind: str, key: int) -> Iterator[bool]:
         )
 
 
+FOREGROUND_DIR = "jobs"  # in the data folder's tmp/ (FILE_UPLOAD_TEMP_DIR): one lock per run
+
+
+def _foreground_lock_path(kind: str, key: int) -> Path:
+    return Path(settings.FILE_UPLOAD_TEMP_DIR) / FOREGROUND_DIR / f"{kind}-{key}.lock"
+
+
+@contextmanager
+def job_run_foreground(kind: str, key: int) -> Iterator[bool]:
+    """`job_run` for a command that does the work itself, in the foreground (`import-cd`).
+
+    The job has its row and heartbeat like any other, so a run killed with its terminal is
+    found and failed by the same sweeps. While it runs it also holds the operating system's lock
+    on a file of its own: a sweep that counts every running job as dead because no worker can be
+    alive (`serve` start-up, a repair with the app stopped) leaves a job whose lock is held
+    alone, since the command is not the app's worker and may well be running."""
+    path = _foreground_lock_path(kind, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        lock_try(fd)
+        with job_run(kind, key) as go:
+            yield go
+    finally:
+        os.close(fd)  # closing releases the lock
+        path.unlink(missing_ok=True)
+
+
+def job_held(job: Job) -> bool:
+    """True when a foreground command running this job holds its lock (it is alive)."""
+    return lock_held(_foreground_lock_path(job.kind, job.key))
+
+
 def _failure(spec: JobKind, job: Job, exc: BaseException, *, timeout: int) -> None:
     names = {cls.__name__ for cls in type(exc).__mro__}
     error_class = type(exc).__name__
@@ -408,6 +443,8 @@ def jobs_sweep(*, stale_after: float | None = None) -> list[Job]:
         stale = jobrules.heartbeat_stale(
             job.heartbeat_at, now=now, stale_after=stale_after, started_at=job.started_at or now
         )
+        if stale and job_held(job):
+            continue  # a foreground command runs it (import-cd): it is alive
         if stale and job_fail(job, INTERRUPTED_MESSAGE, error_class=INTERRUPTED):
             log.warning("job %s #%s was interrupted; marked failed", job.kind, job.key)
             failed.append(job)

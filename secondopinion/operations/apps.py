@@ -6,3 +6,11 @@ class OperationsConfig(AppConfig):
 
     name = "secondopinion.operations"
     label = "operations"
+
+    def ready(self) -> None:
+        from secondopinion.cases.lifecycle import FILE_SOURCES
+        from secondopinion.core.jobs import job_kind_register
+        from secondopinion.operations import lifecycle, tasks
+
+        FILE_SOURCES.register(lifecycle.case_files)
+        job_kind_register(tasks.job_kind())

@@ -59,7 +59,7 @@ from django.conf import settings
 from django.db import connection
 
 from secondopinion.core import streamcrypt, vault
-from secondopinion.core.applock import lock_try
+from secondopinion.core.applock import lock_held, lock_try
 from secondopinion.core.health import PROBE_PREFIX
 from secondopinion.operations.filerefs import stored_refs
 from secondopinion.opinions.packet import SUMS_NAME, sums_line
@@ -312,7 +312,7 @@ def _scratch() -> Iterator[Path]:
     """A private temporary folder in the data folder (plaintext never goes to the backup disk)."""
     base = Path(settings.FILE_UPLOAD_TEMP_DIR)
     base.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="backup-", dir=base))
+    folder = Path(tempfile.mkdtemp(prefix=BACKUP_SCRATCH_PREFIX, dir=base))
     try:
         yield folder
     finally:
@@ -429,6 +429,7 @@ def _private_write(path: Path, text: str) -> None:
 # --- backups cut off half way ----------------------------------------------------------------
 
 UNDER_WAY_DIR = "backups-under-way"  # in the data folder's tmp/: one record per running backup
+BACKUP_SCRATCH_PREFIX = "backup-"  # the database snapshot's folder in tmp/ (`_scratch`)
 
 
 def _under_way_dir() -> Path:
@@ -450,6 +451,12 @@ def _under_way(work: Path) -> Iterator[None]:
     finally:
         os.close(fd)
         record.unlink(missing_ok=True)
+
+
+def backup_running() -> bool:
+    """True when a backup of this data folder runs now (its record is locked)."""
+    folder = _under_way_dir()
+    return any(lock_held(r) for r in folder.glob("*.json")) if folder.exists() else False
 
 
 def partial_backups_remove() -> list[str]:

@@ -25,6 +25,7 @@ import os
 import tempfile
 import zipfile
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ from secondopinion.operations.filerefs import StoredRef, stored_refs
 from secondopinion.opinions.packet import MANIFEST_NAME, SUMS_NAME, sums_line
 
 EXPORT_FORMAT = "secondopinion-export/1"
+EXPORT_MODEL = "operations.CaseExport"  # the web export's own ZIP (operations/exporting.py)
 # Secrets are never exported, even hashed: a passcode hash could be guessed offline.
 SECRET_FIELD_SUFFIXES = ("_hash", "password")
 
@@ -110,9 +112,15 @@ def _file_copy(
 
 
 def case_export(
-    *, case, out: Path, storage: vault.Storage | None = None, created: datetime | None = None
+    *,
+    case,
+    out: Path,
+    storage: vault.Storage | None = None,
+    created: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
-    """Write the case's ZIP at `out` (atomically: a temporary name, flushed, then renamed)."""
+    """Write the case's ZIP at `out` (atomically: a temporary name, flushed, then renamed).
+    `progress(files done, files in all)` is told after each stored file."""
     storage = storage or vault.site_storage()
     created = created or datetime.now(UTC)
     out = Path(out)
@@ -146,11 +154,10 @@ def case_export(
                     "sha256": hashlib.sha256(blob).hexdigest(),
                 }
                 record_files.append(entry)
-            seen: set[str] = set()
-            for ref in stored_refs(case=case):
-                if ref.name in seen:
-                    continue
-                seen.add(ref.name)
+            refs = _refs(case)
+            for done, ref in enumerate(refs, start=1):
+                if progress is not None:
+                    progress(done - 1, len(refs))
                 arcname = f"files/{ref.name}"
                 if not vault.stored_exists(ref.name, storage=storage):
                     problems.append(f"{arcname}: missing from storage ({ref.model} #{ref.pk})")
@@ -190,3 +197,12 @@ def case_export(
         tmp.unlink(missing_ok=True)
         raise
     return ExportResult(path=out, records=record_count, files=len(files), problems=problems)
+
+
+def _refs(case) -> list[StoredRef]:
+    """The case's stored files, each once; an earlier export's ZIP is not part of the case."""
+    seen: dict[str, StoredRef] = {}
+    for ref in stored_refs(case=case):
+        if ref.model != EXPORT_MODEL:
+            seen.setdefault(ref.name, ref)
+    return list(seen.values())

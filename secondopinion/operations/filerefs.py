@@ -54,6 +54,7 @@ FILE_FIELDS: list[FileField] = [
     FileField("opinions.PacketBuild", "file_name", size_field="file_size"),
     FileField("opinions.Opinion", "report_name", "report_sha256", "report_size"),
     FileField("opinions.Opinion", "report_kept_name", "report_kept_sha256", "report_kept_size"),
+    FileField("operations.CaseExport", "file_name", size_field="file_size"),
 ]
 
 
@@ -137,6 +138,7 @@ JOB_TABLES: list[JobTable] = [
     # Writes all its rows in one transaction: an interrupted one left nothing to discard.
     JobTable("records.PortalImport"),
     JobTable("opinions.PacketBuild"),
+    JobTable("operations.CaseExport"),
 ]
 INTERRUPTED_MESSAGE = (
     "This stopped because the app was interrupted. Nothing half-made was kept. "

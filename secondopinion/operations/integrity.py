@@ -9,10 +9,16 @@ Three kinds of problem:
   the app is stopped), or a CD import or packet build still marked "running" although it started
   longer ago than `min_age` (its process died); repair marks it failed, removes what it had
   half-written, and its page offers Try again;
-- staging: with object storage, a file left in the local staging folder by a request or an
-  import that died (a copy on its way to the bucket, never the only copy); repair deletes it;
+- staging: a file left in the local staging folder by a request or an import that died (with
+  object storage, a copy on its way to the bucket; never the only copy); repair deletes it;
 - multipart: with object storage, an upload to the bucket that was started and never finished
-  (invisible, but stored and billed); repair aborts it.
+  (invisible, but stored and billed); repair aborts it;
+- temporary: something left in the data folder's temp folder (DATA_DIR/tmp) by a process that
+  died: a backup's database snapshot (`backup-*/`, not encrypted), a web request's upload temp
+  file, a foreground job's lock file; repair deletes it (a scratch copy, never the only copy).
+  What a live process uses there is left alone: anything younger than `min_age`, a backup's
+  scratch while a backup runs, a job's lock while it is held, and the records of backups under
+  way (`partial_backups_remove` sees to those).
 
 Repair never deletes anything outright. It moves each bad or orphan file into a quarantine folder
 in the data folder, and for a row whose file is missing or changed it writes the row (and every row
@@ -44,11 +50,20 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from secondopinion.core import jobrules, vault
-from secondopinion.core.jobs import INTERRUPTED, job_fail, job_fail_resume, rq_failed_feed
+from secondopinion.core.applock import lock_held
+from secondopinion.core.jobs import (
+    FOREGROUND_DIR,
+    INTERRUPTED,
+    job_fail,
+    job_fail_resume,
+    job_held,
+    rq_failed_feed,
+)
 from secondopinion.core.jobs import INTERRUPTED_MESSAGE as JOB_INTERRUPTED_MESSAGE
 from secondopinion.core.models import Job
 from secondopinion.core.vault import staging_root, storage_is_local
 from secondopinion.core.words import count
+from secondopinion.operations.backup import BACKUP_SCRATCH_PREFIX, UNDER_WAY_DIR, backup_running
 from secondopinion.operations.filerefs import (
     INTERRUPTED_MESSAGE,
     JOB_TABLES,
@@ -169,10 +184,63 @@ def integrity_check(
     dead = _dead_jobs(now, settings.JOB_STALE_SECONDS if stale_after is None else stale_after)
     report.problems.extend(dead)
     report.problems.extend(_interrupted_jobs(cutoff, covered={(p.detail, p.pk) for p in dead}))
+    # Staging is used with object storage; on local storage it holds nothing for long either.
+    report.problems.extend(_staging_leftovers(cutoff))
     if not storage_is_local():
-        report.problems.extend(_staging_leftovers(cutoff))
         report.problems.extend(_multipart_leftovers(storage, cutoff))
+    report.problems.extend(_tmp_leftovers(cutoff))
     return report
+
+
+def tmp_root() -> Path:
+    """The data folder's temp folder: Django's upload temp files, backup and export scratch."""
+    return Path(settings.FILE_UPLOAD_TEMP_DIR)
+
+
+def _newest_change(path: Path) -> datetime:
+    """The latest modification of `path` or anything in it (a folder's own time does not move
+    while a file in it grows)."""
+    times = [path.lstat().st_mtime]
+    if path.is_dir() and not path.is_symlink():
+        times.extend(p.lstat().st_mtime for p in path.rglob("*"))
+    return datetime.fromtimestamp(max(times), tz=UTC)
+
+
+def _tmp_leftovers(cutoff: datetime) -> list[Problem]:
+    root = tmp_root()
+    if not root.is_dir():
+        return []
+    skip = {UNDER_WAY_DIR, FOREGROUND_DIR}
+    if staging_root().parent == root:
+        skip.add(staging_root().name)  # checked file by file (staging, above)
+    backing_up = backup_running()
+    problems = []
+    entries = [p for p in sorted(root.iterdir()) if p.name not in skip]
+    locks = root / FOREGROUND_DIR
+    entries += sorted(locks.glob("*.lock")) if locks.is_dir() else []
+    for path in entries:
+        if backing_up and path.name.startswith(BACKUP_SCRATCH_PREFIX):
+            continue  # a backup runs now: its snapshot may be this one
+        if path.parent.name == FOREGROUND_DIR and lock_held(path):
+            continue  # a foreground job (import-cd) runs now
+        try:
+            changed = _newest_change(path)
+        except FileNotFoundError:
+            continue  # gone meanwhile: its process finished
+        if changed <= cutoff:
+            name = path.relative_to(root).as_posix()
+            problems.append(Problem("temporary", name, detail=_tmp_detail(path)))
+    return problems
+
+
+def _tmp_detail(path: Path) -> str:
+    if path.name.startswith(BACKUP_SCRATCH_PREFIX):
+        return "a database copy left by a backup that was cut off"
+    if path.name.startswith("export-"):  # made by earlier versions of the web export
+        return "a ZIP file left by an export that was cut off"
+    if path.suffix == ".lock":
+        return "the lock of a command that was cut off"
+    return "a temporary file left by an interrupted request or command"
 
 
 def _dead_jobs(now: datetime, stale_after: float) -> list[Problem]:
@@ -183,7 +251,7 @@ def _dead_jobs(now: datetime, stale_after: float) -> list[Problem]:
         started = job.started_at or job.created_at
         if jobrules.heartbeat_stale(
             job.heartbeat_at, now=now, stale_after=stale_after, started_at=started
-        ):
+        ) and not job_held(job):
             problems.append(
                 Problem("interrupted", f"{job.kind} job #{job.key}", "core.Job", job.pk, job.kind)
             )
@@ -213,7 +281,11 @@ def _multipart_leftovers(storage: vault.Storage, cutoff: datetime) -> list[Probl
 
 
 # The job kind of each JOB_TABLES model, so a row the job lifecycle reports is not named twice.
-_TABLE_KINDS = {"records.DiscImport": "cd_import", "opinions.PacketBuild": "packet"}
+_TABLE_KINDS = {
+    "records.DiscImport": "cd_import",
+    "opinions.PacketBuild": "packet",
+    "operations.CaseExport": "export",
+}
 
 
 def _interrupted_jobs(cutoff: datetime, *, covered: set[tuple[str, int | None]]) -> list[Problem]:
@@ -380,6 +452,13 @@ def _leftover_repair(storage: vault.Storage, problem: Problem, folder: Path) -> 
     if problem.kind == "staging":
         (staging_root() / problem.name).unlink(missing_ok=True)
         return "deleted (a copy, not the stored file)"
+    if problem.kind == "temporary":
+        path = tmp_root() / problem.name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        return "deleted (a scratch copy, not a stored file)"
     if problem.kind == "multipart":
         return _multipart_abort(storage, problem)
     return ""

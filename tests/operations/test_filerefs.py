@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from secondopinion.cases.lifecycle import FILE_SOURCES
 from secondopinion.cases.models import Case
+from secondopinion.operations.exporting import export_run
 from secondopinion.operations.filerefs import FILE_FIELDS, stored_refs
 from secondopinion.operations.integrity import integrity_check
+from secondopinion.operations.models import CaseExport
 from secondopinion.records.models import DiscImport, PortalImport
 from tests.core.helpers import document_store, orphan_write
 from tests.factories import make_case
@@ -30,6 +32,7 @@ def case_with_every_kind_of_file(case):
     )
     make_build(case)  # a finished packet ZIP
     make_opinion(case)  # a report PDF
+    export_run(export_pk=CaseExport.objects.create(case=case).pk)  # the web export's ZIP
     return case
 
 
@@ -48,7 +51,7 @@ def test_every_registered_field_exists(db):
 def test_the_file_table_and_the_apps_case_files_agree(case_with_every_kind_of_file):
     case = case_with_every_kind_of_file
     refs = {ref.name for ref in stored_refs(case=case)}
-    assert len(refs) == 7
+    assert len(refs) == 8
     assert refs == _case_files(case)
     assert {ref.model for ref in stored_refs(case=case)} == {spec.model for spec in FILE_FIELDS}
     assert integrity_check(min_age=0).ok

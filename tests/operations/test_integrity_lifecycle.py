@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from secondopinion.core.applock import app_lock
+from secondopinion.core.applock import app_lock, lock_try
 from secondopinion.core.jobs import job_fail
 from secondopinion.core.models import Job
 from secondopinion.core.vault import staging_root
@@ -187,3 +188,72 @@ def test_a_dead_import_on_object_storage_leaves_no_object_in_the_bucket(s3, case
     assert job_fail(job, "stopped", error_class="Interrupted")
     assert not any(s3.exists(n) for n in names) and s3.exists(kept)
     assert not staged.exists()
+
+
+def _aged(path, hours: float):
+    """Make `path` (and all in it) look `hours` old."""
+    when = (datetime.now(UTC) - timedelta(hours=hours)).timestamp()
+    for item in [path, *(path.rglob("*") if path.is_dir() else [])]:
+        os.utime(item, (when, when))
+    return path
+
+
+def _killed_backup_scratch(root, hours: float = 2):
+    folder = root / "backup-k1llm3"
+    folder.mkdir()
+    (folder / "db.sqlite3").write_bytes(b"SQLite format 3\x00 every case in plain text")
+    return _aged(folder, hours)
+
+
+@pytest.mark.django_db
+def test_it_reports_and_repairs_what_killed_processes_left_in_the_temp_folder(settings):
+    root = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    snapshot = _killed_backup_scratch(root)
+    export = root / "export-abc123"
+    export.mkdir()
+    (export / ".case.zip.x1.part").write_bytes(b"PK half")
+    _aged(export, 2)
+    upload = root / "tmpa1b2c3.upload.pdf"  # Django's temp file of a killed request
+    upload.write_bytes(b"%PDF half")
+    _aged(upload, 2)
+    fresh = root / "tmpz9y8x7.upload.pdf"  # an upload under way right now
+    fresh.write_bytes(b"%PDF arriving")
+    report = integrity_check(min_age=3600)
+    found = {p.name: p.detail for p in report.problems if p.kind == "temporary"}
+    assert set(found) == {"backup-k1llm3", "export-abc123", "tmpa1b2c3.upload.pdf"}
+    assert "backup that was cut off" in found["backup-k1llm3"]
+    integrity_repair(report=report)
+    assert sorted(p.name for p in root.iterdir()) == ["tmpz9y8x7.upload.pdf"]
+    assert not snapshot.exists() and fresh.exists()
+
+
+@pytest.mark.django_db
+def test_repair_with_the_app_stopped_clears_the_temp_folder_at_once(settings, capsys):
+    settings.HOSTED = False
+    root = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    (root / "tmpq1w2e3.upload").write_bytes(b"seconds old")
+    out, code = _repair(capsys)
+    assert code == 0 and "temporary: tmpq1w2e3.upload" in out
+    assert list(root.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_it_leaves_alone_what_a_running_backup_or_command_holds_in_the_temp_folder(
+    settings, tmp_path
+):
+    root = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    snapshot = _killed_backup_scratch(root, hours=0)  # looks just like a running backup's
+    with backup._under_way(tmp_path / ".now.partial"):
+        assert not [p for p in integrity_check(min_age=0).problems if p.kind == "temporary"]
+    lock = root / "jobs" / "cd_import-7.lock"
+    lock.parent.mkdir()
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        lock_try(fd)  # an import-cd running now holds it
+        problems = [p.name for p in integrity_check(min_age=0).problems if p.kind == "temporary"]
+        assert problems == ["backup-k1llm3"]  # no backup runs any more: that one is dead
+    finally:
+        os.close(fd)
+    problems = [p.name for p in integrity_check(min_age=0).problems if p.kind == "temporary"]
+    assert problems == ["backup-k1llm3", "jobs/cd_import-7.lock"]
+    assert snapshot.exists()  # a check alone changes nothing

@@ -1,5 +1,6 @@
 """Importing a CD into a case: the real path of the CLI and the background task."""
 
+import importlib
 import json
 import zipfile
 from pathlib import Path
@@ -9,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from secondopinion.core.jobs import jobs_sweep
+from secondopinion.core.models import Job
 from secondopinion.records import imports
 from secondopinion.records.models import (
     DiscImport,
@@ -185,6 +188,66 @@ def test_the_command_fails_loudly_on_a_bad_zip(case, tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(CommandError):
         call_command("import-cd", str(bad), "--case", str(case.public_id), "--json")
+
+
+def _killed_half_way(monkeypatch, *, while_running=None):
+    """The command's import stops as if killed (kill -9): rows hidden, images written, the
+    import still "running", nothing cleaned up. `while_running()` is called just before."""
+    real_run = imports.disc_import_run
+    command = importlib.import_module("secondopinion.records.management.commands.import-cd")
+
+    def dies(*, disc_import, source, **kwargs):
+        def stop(done, total):
+            if while_running is not None:
+                while_running(disc_import)
+            raise KeyboardInterrupt  # the nearest a test gets to SIGKILL: nothing catches it
+
+        monkeypatch.setattr(imports, "_undo", lambda *a, **k: None)  # a killed run cleans nothing
+        monkeypatch.setattr(imports, "_failed", lambda *a, **k: None)
+        monkeypatch.setattr(imports, "_upload_remove", lambda *a, **k: None)
+        monkeypatch.setattr(imports, "_flush_while_warming", lambda scan, **k: stop(0, 0))
+        return real_run(disc_import=disc_import, source=source, **kwargs)
+
+    monkeypatch.setattr(command, "disc_import_run", dies)
+
+
+def test_a_killed_command_line_import_is_failed_by_the_next_sweep(
+    case, tmp_path, settings, monkeypatch
+):
+    small_cd(tmp_path / "cd", series=1, images=3, patient_name="OWNER^OLIVE")
+    _killed_half_way(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import-cd", str(tmp_path / "cd"), "--case", str(case.public_id))
+    disc_import = DiscImport.objects.get()
+    assert disc_import.status == "running" and _stored(settings)  # as a kill leaves it
+    # `serve` starting: the heartbeat is silent and no worker can be alive.
+    assert [job.key for job in jobs_sweep(stale_after=0)] == [disc_import.pk]
+    disc_import.refresh_from_db()
+    assert disc_import.status == "failed" and "interrupted" in disc_import.error
+    assert _stored(settings) == [] and ImagingStudy.objects.count() == 0
+
+
+def test_a_command_line_import_still_running_is_left_alone_by_the_sweep(
+    case, tmp_path, monkeypatch
+):
+    small_cd(tmp_path / "cd", series=1, images=2, patient_name="OWNER^OLIVE")
+    seen = {}
+
+    def sweep_now(disc_import):
+        seen["swept"] = jobs_sweep(stale_after=0)
+        seen["job"] = Job.objects.get(kind="cd_import", key=disc_import.pk).state
+
+    _killed_half_way(monkeypatch, while_running=sweep_now)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import-cd", str(tmp_path / "cd"), "--case", str(case.public_id))
+    assert seen == {"swept": [], "job": "running"}  # its lock was held: it is alive
+
+
+def test_the_command_runs_its_import_as_a_job(case, tmp_path):
+    small_cd(tmp_path / "cd", series=1, images=2, patient_name="OWNER^OLIVE")
+    call_command("import-cd", str(tmp_path / "cd"), "--case", str(case.public_id), "--json")
+    job = Job.objects.get(kind="cd_import", key=DiscImport.objects.get().pk)
+    assert (job.state, job.attempts, job.case_pk) == ("done", 1, case.pk)
 
 
 def test_a_damaged_zip_fails_plainly_and_leaves_nothing(case, tmp_path, settings):

@@ -8,7 +8,8 @@ holds the lock meanwhile, so the app cannot start under it. While the app runs (
 hosted, where web processes and workers live elsewhere) files younger than --min-age-minutes and
 jobs with a recent heartbeat are left alone, and the report says so. Repair also empties
 quarantine folders older than QUARANTINE_KEEP_DAYS, removes the `.partial` folders of backups that
-were cut off, and feeds rq's failed and abandoned runs into the job lifecycle.
+were cut off, deletes what killed processes left in the data folder's tmp/ (integrity.py, kind
+"temporary"), and feeds rq's failed and abandoned runs into the job lifecycle.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secondopinion.cases.models import Case
 from secondopinion.core import words
+from secondopinion.core.jobs import job_run_foreground
 from secondopinion.core.vault import human_size
 from secondopinion.records.imports import disc_import_run, disc_import_start
+from secondopinion.records.jobs import CD_IMPORT
 
 
 class Command(BaseCommand):
@@ -38,7 +40,13 @@ class Command(BaseCommand):
             raise CommandError("No case with that id. List them with: secondopinion cases") from exc
         disc_import = disc_import_start(case=case_obj, source_name=source.name or str(source))
         progress = None if json else self._progress
-        disc_import = disc_import_run(disc_import=disc_import, source=source, on_progress=progress)
+        # The same job lifecycle as an import from the web, run here in the foreground: a row
+        # with its heartbeat, so an import killed with its terminal is failed by the next sweep
+        # (`serve` or a worker starting, check-integrity) and its half-written files removed.
+        with job_run_foreground(CD_IMPORT, disc_import.pk) as go:
+            if go:
+                disc_import_run(disc_import=disc_import, source=source, on_progress=progress)
+        disc_import.refresh_from_db()
         result = {
             "import": str(disc_import.public_id),
             "status": disc_import.status,
