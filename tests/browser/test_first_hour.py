@@ -1,29 +1,36 @@
 """The first hour, as a new patient and then her caregiver live it, on a laptop and on a phone.
 
-One walk per screen size (1200 px and 390 px): sign up, the first page, the case with her full
-identity, the message to her doctor, a service, a CD and a report in the vault, the checklist,
-specialists near her home (the map, its numbers, phones), her scans in the viewer, the request
-letter and question list as PDFs, a doctor lookup a source did not answer, the
-comparison, the reviewer's link with a wrong passcode, and the caregiver's invite. Every page is
-checked with axe and photographed (test-artifacts/first-hour-<size>-NN-*.png).
+One walk per screen size (1200 px and 390 px), each step through the pages as she would take it:
+sign up, the first page, the case with her full identity and her first plan, the message to her
+doctor, specialists near her home (the map, its numbers, the nearest dot above her ZIP, phones),
+two services, a CD's ZIP and a consultation note uploaded, the checklist, her scans in the viewer
+(keys, slider, window presets), the request letter and question list as PDFs, a doctor lookup a
+source did not answer, the comparison, the summary for her doctor, the reviewer's link with a wrong
+passcode and then her identity in the page, cover letter and case summary, and the caregiver's
+invite. Every page is checked with axe and photographed (test-artifacts/first-hour-<size>-NN-*.png).
+The registries are served by respx inside this process (PubMed fails), so nothing reaches the
+internet.
 """
 
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from django.conf import settings
+from pypdf import PdfReader
 
 from secondopinion.cases.models import Case
-from secondopinion.doctors.models import DoctorNote, ResearchStatus
-from secondopinion.records.imports import disc_import_run, disc_import_start
 from tests.browser.conftest import PASSWORD
-from tests.browser.mapchecks import map_first, numbers_on_their_dots, phones_as_links
+from tests.browser.mapchecks import box, map_first, numbers_on_their_dots, phones_as_links
 from tests.centers.helpers import ensure_directory
-from tests.doctors.access_makers import make_research
+from tests.doctors.conftest import (  # noqa: F401 - fixtures shared with the doctors tests
+    api,
+    registries,
+)
 from tests.opinions.factories import make_build, make_link
-from tests.providers.factories import make_service
-from tests.records.helpers import make_document, small_cd
+from tests.records.helpers import pdf_bytes, small_cd, zip_of
+from tests.records.test_detect import CONSULT_NOTE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +38,8 @@ SIZES = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "hei
 BRITISH = re.compile(
     r"\b(tumour|organis|specialis(?:e[sd]?|ing)\b|colour|favour|licence|travelling)", re.I
 )
+# "3 December 2026" or "10 Mar 2026" is the British order; here it is "December 3, 2026".
+DAY_FIRST = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}")
 
 
 def no_sideways_scroll(page, width: int) -> None:
@@ -41,10 +50,73 @@ def plain_text(page) -> str:
     return page.locator("main").inner_text()
 
 
+def pdf_text(path: str) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def download(page, link) -> str:
+    """Click a link that downloads a PDF; the text of the PDF."""
+    with page.expect_download() as started:
+        link.click()
+    path = started.value.path()
+    assert Path(path).read_bytes()[:5] == b"%PDF-", started.value.suggested_filename
+    return pdf_text(path)
+
+
+def nearest_dot_on_top(page, zip_code: str) -> None:
+    """The nearest center's dot is drawn after (so above) the ZIP marker, and it is what lies on
+    top at the middle of its dot; the bigger ZIP marker still shows around it."""
+    order = page.locator("svg.usmap .usmap-points [role=img]").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    zip_at = order.index(f"Your ZIP code {zip_code}")
+    assert zip_at < next(i for i, label in enumerate(order) if label.startswith("1. "))
+    dot = page.locator('svg.usmap [role=img][aria-label^="1. "]')
+    dot.scroll_into_view_if_needed()
+    nearest = box(dot)  # in the viewport's coordinates, as elementFromPoint wants them
+    on_top = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return (e.closest('[role=img]') || e).getAttribute('aria-label') || e.tagName; }",
+        [nearest["x"] + nearest["width"] / 2, nearest["y"] + nearest["height"] / 2],
+    )
+    assert on_top.startswith("1. "), on_top
+    diamond = box(page.locator(f'svg.usmap [role=img][aria-label="Your ZIP code {zip_code}"]'))
+    assert diamond["width"] > nearest["width"] + 8 and diamond["height"] > nearest["height"] + 8
+
+
+def service_add(page, base: str, name: str, *, days: int, doctor: str = "", needs=()) -> None:
+    page.goto(base + "/services/new/")
+    page.get_by_label("Name of the service or hospital").fill(name)
+    page.get_by_role("button", name="Add the service").click()
+    for label in needs:
+        page.get_by_label(label, exact=True).check()
+    if doctor:
+        page.get_by_label("Will they tell you the reviewing doctor's name?").select_option(
+            label="Yes, they told me"
+        )
+        page.get_by_role("textbox", name="Reviewing doctor's name").fill(doctor)
+    page.get_by_label("Days until the answer, once they have your records").fill(str(days))
+    page.get_by_role("button", name="Save the answers").click()
+    page.get_by_text(name).first.wait_for()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - one story
-    new_context, live_server, new_user, axe_check, shot, tmp_path, size
+    new_context,
+    live_server,
+    new_user,
+    axe_check,
+    shot,
+    tmp_path,
+    size,
+    registries,  # noqa: F811
 ):
+    # PubMed does not answer; the NPI registry (with the doctor she looks up) and
+    # ClinicalTrials.gov do.
+    registries.esearch.mock(side_effect=httpx.ConnectError("PubMed is down in this test"))
+    registries.npi_body["results"][0]["basic"].update(
+        first_name="ADA", middle_name="", last_name="MOREAU"
+    )
     viewport = SIZES[size]
     n = iter(range(1, 100))
 
@@ -52,6 +124,10 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
         axe_check(page)
         no_sideways_scroll(page, viewport["width"])
         assert not BRITISH.search(plain_text(page)), page.url
+        assert not DAY_FIRST.search(plain_text(page)), (
+            page.url,
+            DAY_FIRST.search(plain_text(page)),
+        )
         shot(page, f"first-hour-{size}-{next(n):02d}-{name}")
 
     context = new_context(accept_downloads=True, viewport=viewport)
@@ -87,6 +163,13 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     case = Case.objects.get(legal_name="Ana María Ruiz Torres")
     base = f"/cases/{case.public_id}"
     look(page, "dashboard")
+    # Her first plan, as her doctor wrote it (the handoff repeats it, with one period).
+    page.goto(base + "/edit/")
+    page.get_by_label("The treatment your doctor recommends").fill(
+        "Lumpectomy, then radiation. Letrozole for 5 years."
+    )
+    page.get_by_role("button", name=re.compile("Save")).first.click()
+    page.get_by_role("button", name="These are right: save").click()
 
     # 1. The message to her own doctor says "Dr." once.
     page.goto(base + "/timeline/")
@@ -108,25 +191,42 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     map_first(page, viewport)
     numbers_on_their_dots(page, viewport, 10)
     phones_as_links(page)
+    # 2. One mile is "1 mile"; the nearest dot is drawn above her ZIP marker.
+    assert not re.search(r"\b1 miles\b", plain_text(page))
+    nearest_dot_on_top(page, "96720")
     look(page, "find-specialists")
 
-    # A service, a CD of 5 images (one study) and a report in the vault (set up directly).
-    service = make_service(
-        case,
-        name="Lakeside Second Opinions",
-        doctor_name="Ada Moreau, MD",
-        records_needed=["imaging_studies", "pathology_report", "lab_results"],
-        turnaround_days=10,
+    # Two services, added by hand.
+    service_add(
+        page,
+        base,
+        "Lakeside Second Opinions",
+        days=10,
+        doctor="Ada Moreau, MD",
+        needs=[
+            "Imaging studies (the scans themselves, DICOM files, often on a CD)",
+            "Pathology report",
+            "Lab results",
+        ],
     )
-    make_service(case, name="Harbor Review", turnaround_days=21)
-    small_cd(tmp_path / "cd", series=1, images=5, patient_name="RUIZ^ANA")
-    disc_import_run(
-        disc_import=disc_import_start(case=case, source_name="cd"), source=tmp_path / "cd"
-    )
-    make_document(case)
+    service_add(page, base, "Harbor Review", days=21)
+
+    # Her records: the ZIP of a CD of 5 images (one study) and a consultation note, in one go.
+    small_cd(tmp_path / "cd", series=1, images=5, patient_name="RUIZ^ANA", birth_date="19580211")
+    archive = zip_of(tmp_path / "cd", tmp_path / "imaging-cd.zip")
+    note = tmp_path / "oncology-consultation.pdf"
+    note.write_bytes(pdf_bytes(CONSULT_NOTE.splitlines()))
+    page.goto(base + "/records/")
+    page.get_by_label("Choose files from your computer").set_input_files([str(archive), str(note)])
+    page.get_by_role("button", name="Upload").click()
+    page.locator(".series-list img").first.wait_for()
+    # 6. A consultation note is typed as a visit note, not "Other".
+    row = page.locator("table tr", has_text="oncology-consultation.pdf")
+    assert "Clinical summary or visit note" in row.inner_text()
 
     # 6. The checklist counts the CD as one study.
-    page.goto(f"{base}/records/services/{service.public_id}/checklist/")
+    page.get_by_role("link", name="Lakeside Second Opinions").click()
+    page.get_by_role("heading", name="The records Lakeside Second Opinions asked for").wait_for()
     assert "(1 imaging study in your records)" in plain_text(page)
     assert "5 in your records" not in plain_text(page)
     look(page, "checklist")
@@ -141,35 +241,63 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     page.get_by_text("Slice 4 of 5", exact=True).wait_for()
     page.get_by_label("Choose a slice (1 to 5)").fill("1")
     page.get_by_text("Slice 1 of 5", exact=True).wait_for()
+    # The CT window presets, and the file's own window; a preset keeps the slice.
+    windows = page.locator(".viewer-windows a")
+    assert [w.strip() for w in windows.all_inner_texts()] == [
+        "Soft tissue (W400 L40)",
+        "Lung (W1500 L-600)",
+        "Bone (W1800 L400)",
+        "As saved in the file",
+        "Automatic",
+    ]
+    page.get_by_role("link", name="Lung (W1500 L-600)").click()
+    page.get_by_text("Slice 1 of 5", exact=True).wait_for()
+    page.wait_for_load_state("load")
+    assert "window=lung" in page.locator("[data-image]").get_attribute("src")
+    assert page.get_by_role("link", name="Lung (W1500 L-600)").get_attribute("aria-current")
+    # The step buttons keep their words on one line, also on a phone (seen in a screenshot).
+    for name in ("Previous slice", "Next slice"):
+        button = page.get_by_role("link", name=name)
+        lines = button.evaluate(
+            "b => { const r = document.createRange(); r.selectNodeContents(b);"
+            " return r.getBoundingClientRect().height"
+            " / (parseFloat(getComputedStyle(b).lineHeight) || 24); }"
+        )
+        assert lines < 1.6, (name, lines)
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), name
     look(page, "scan-viewer")
 
     # 5. The request letter: the page and its PDF.
-    page.goto(f"{base}/records/services/{service.public_id}/letter/")
+    page.goto(base + "/records/")
+    page.get_by_role("link", name="Lakeside Second Opinions").click()
+    page.get_by_role("link", name="Write a records request letter").click()
     assert "My name is Ana María Ruiz Torres" in plain_text(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download the letter (PDF)").click()
-    assert download.value.suggested_filename == "records-request-letter.pdf"
-    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    letter = download(page, page.get_by_role("link", name="Download the letter (PDF)"))
+    assert "Ana María Ruiz Torres" in letter
     look(page, "request-letter")
 
     # 6. A doctor lookup a source did not answer is not "Done"; 2. "Remove" on one line.
-    research = make_research(
-        case,
-        doctor_name="Ada Moreau",
-        status=ResearchStatus.DONE,
-        card={
-            "problems": [{"source": "PubMed", "message": "PubMed did not answer.", "offline": True}]
-        },
-    )
-    DoctorNote.objects.create(research=research, kind="board", text="Board certified")
+    page.goto(f"{base}/doctors/")
+    page.get_by_label("Doctor's full name").fill("Ada Moreau")
+    page.get_by_role("button", name="Look up this doctor").click()
+    page.get_by_role("heading", name="What the public record shows").wait_for()
+    page.get_by_label("What kind of note").select_option(label="Board certification")
+    page.get_by_label("What you found").fill("Board certified in medical oncology")
+    page.get_by_role("button", name="Add the note").click()
+    page.get_by_text("Your note is saved.").wait_for()
+    detail = page.url
     page.goto(f"{base}/doctors/")
     assert "Not finished: a source did not answer" in plain_text(page)
+    assert "Done" not in plain_text(page)
+    # What was found reads across the page, not squeezed beside the name (seen in a screenshot).
+    row = page.locator(".research-list > li").first
+    assert box(row.locator("p").nth(1))["width"] > 0.9 * box(row)["width"]
     look(page, "doctors")
-    page.goto(f"{base}/doctors/{research.public_id}/")
+    page.goto(detail)
     remove = page.get_by_role("button", name="Remove this note")
-    box = remove.bounding_box()
+    remove_box = remove.bounding_box()
     line = remove.evaluate("b => parseFloat(getComputedStyle(b).lineHeight) || 24")
-    assert box["height"] < 1.6 * line, "the Remove button wraps"
+    assert remove_box["height"] < 1.6 * line, "the Remove button wraps"
     look(page, "doctor-detail")
 
     # 6. The comparison shows whole dates, also at 390 px.
@@ -191,15 +319,23 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     page.get_by_role("button", name=re.compile("Save")).first.click()
     page.goto(f"{base}/opinions/questions/")
     assert "Should I see a surgeon first?" in plain_text(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download my questions (PDF)").click()
-    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    questions = download(page, page.get_by_role("link", name="Download my questions (PDF)"))
+    assert "Should I see a surgeon first?" in questions
     look(page, "questions")
 
+    # 2. The summary for her local doctor ends her first plan with one period, not "5 years..".
+    page.goto(f"{base}/opinions/handoff/")
+    assert "Letrozole for 5 years." in plain_text(page)
+    summary = download(page, page.get_by_role("link", name="Download the one-page summary (PDF)"))
+    for text in (plain_text(page), summary):
+        assert "5 years.." not in text and ".." not in text.replace("...", "")
+    look(page, "handoff")
+
     # The reviewer: a wrong passcode gives the box again; then the case with her identity.
+    service = case.services.get(name="Lakeside Second Opinions")
     make_build(case, service)
     _link, token = make_link(case, service, passcode="blue-river-7")
-    reviewer_context = new_context(viewport=viewport)
+    reviewer_context = new_context(accept_downloads=True, viewport=viewport)
     reviewer = reviewer_context.new_page()
     reviewer.goto(f"/r/{token}/")
     reviewer.get_by_label("Passcode").fill("blue-river-8")
@@ -208,15 +344,39 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     look(reviewer, "reviewer-wrong-passcode")
     reviewer.get_by_label("Passcode").fill("blue-river-7")
     reviewer.get_by_role("button", name="Open").click()
-    text = plain_text(reviewer)
-    for expected in [
+    reviewer.get_by_role("heading", name=re.compile("Case for review")).wait_for()
+    # 4. Who she is and how to reach her and her doctor: on the page, in the cover letter and in
+    # the case summary (the PDFs as the reviewer downloads them).
+    identity = [
         "Ana María Ruiz Torres",
+        "February 11, 1958",
         "808-555-0142",
         "41 Palm Lane",
+        "Hilo, HI 96720",
         "Hilo Oncology Clinic",
+        "808-555-0100",
         "808-555-0101",
+    ]
+    files = reviewer.locator(".packet-files")
+    for where, text in [
+        ("the page", plain_text(reviewer)),
+        (
+            "the cover letter",
+            download(reviewer, files.get_by_role("link", name=re.compile(r"Cover letter\.pdf$"))),
+        ),
+        (
+            "the case summary",
+            download(
+                reviewer, reviewer.get_by_role("link", name="Download the case summary (PDF)")
+            ),
+        ),
     ]:
-        assert expected in text, expected
+        for expected in identity:
+            assert expected in text, (where, expected)
+    assert (
+        reviewer.get_by_role("link", name="808-555-0100").get_attribute("href")
+        == "tel:808-555-0100"
+    )
     look(reviewer, "reviewer-page")
     # 6. Every page asks for an icon, and it is there.
     assert reviewer.request.get(live_server.url + "/favicon.ico").status == 200
@@ -244,6 +404,8 @@ def test_the_first_hour_of_a_new_patient_and_her_caregiver(  # noqa: PLR0915 - o
     helper.get_by_role("button", name="Create my account").click()
     helper.get_by_role("button", name="Join the case").click()
     helper.get_by_role("heading", name="Your second opinion, step by step").wait_for()
+    # The CD carries her name and birth date: no warning that it may be someone else's.
+    assert "may belong to someone else" not in plain_text(helper)
     look(helper, "caregiver-dashboard")
     helper_context.close()
     context.close()

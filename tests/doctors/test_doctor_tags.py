@@ -40,7 +40,7 @@ def test_it_renders_the_card_with_date_links_and_cautions(case):
     DoctorNote.objects.create(research=research, kind="award", text="Teaching award 2023")
     html = render("{% evidence_card research compact=True %}", research=research)
     assert "Found 31 PubMed articles" in html
-    assert "Looked up 3 March 2026, could not refresh since." in html
+    assert "Looked up March 3, 2026, could not refresh since." in html
     assert "https://pubmed.ncbi.nlm.nih.gov/1/" in html
     assert "experience with your cancer" in html
     assert "Teaching award 2023" in html

@@ -1,7 +1,10 @@
 """The patient's pages: packet preview and build, links and their log, opinions, compare and
 decide, questions, handoff and calendar."""
 
+import html
+import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from secondopinion.opinions import readings
 from secondopinion.opinions.models import (
@@ -302,6 +306,29 @@ def test_it_gives_a_one_page_handoff_and_records_the_loop(owner_client, case):
         url("handoff", case), {"delivered_on": "2026-05-02", "response": "Agrees, go ahead."}
     )
     assert case.handoff.loop_closed
+
+
+def test_the_handoff_ends_each_sentence_with_one_period_on_the_page_and_in_the_pdf(
+    owner_client, case
+):
+    # The patient typed her plans and her decision with their own periods ("5 years.."; #16).
+    case.first_plan = "Lumpectomy, then radiation. Letrozole for 5 years."
+    case.save()
+    make_opinion(case, recommendations="Lumpectomy, then radiation. Letrozole for 10 years.")
+    Decision.objects.create(
+        case=case, choice="Ten years of letrozole.", reasons="My oncologist agrees."
+    )
+    page = html.unescape(
+        re.sub(r"<[^>]+>", " ", owner_client.get(url("handoff", case)).content.decode())
+    )
+    pdf = owner_client.get(url("handoff_pdf", case)).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for words in (page, text):
+        assert "The patient's first plan: Lumpectomy, then radiation. Letrozole for 5 years." in (
+            " ".join(words.split())
+        )
+        assert "Ten years of letrozole. Why: My oncologist agrees." in " ".join(words.split())
+        assert not re.search(r"\w\.\.(?!\.)", words), re.search(r".{30}\w\.\.", words)
 
 
 def test_it_writes_nothing_when_the_handoff_page_is_only_opened(owner_client, case):

@@ -185,6 +185,7 @@ def test_it_warns_on_a_different_birth_date():
         case_patient=PatientIdentity("Olive Owner", birth_date="19640212"),
     )
     assert "birth date" in warnings[0]
+    assert "CT from March 10, 2026" in warnings[0]  # the US order, not "10 Mar 2026"
 
 
 def _png(data: bytes) -> Image.Image:

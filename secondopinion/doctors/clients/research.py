@@ -329,8 +329,8 @@ def _npi_dict(m: NpiMatch) -> dict[str, Any]:
 
 
 def day_words(moment: datetime | date) -> str:
-    """ "3 March 2026" (no leading zero, the same on every platform)."""
-    return f"{moment.day} {moment:%B %Y}"
+    """ "March 3, 2026", the US order (no leading zero, the same on every platform)."""
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def card_sentence(card: EvidenceCard) -> str:

@@ -58,7 +58,11 @@ def identity_differences(a: PatientIdentity, b: PatientIdentity) -> list[str]:
 
 def _study_label(study: StudyEntry) -> str:
     when = study.date_value()
-    bits = [study.description or "A study", f"from {when:%d %b %Y}" if when else ""]
+    # US order, whole month name: "from March 10, 2026".
+    bits = [
+        study.description or "A study",
+        f"from {when:%B} {when.day}, {when.year}" if when else "",
+    ]
     return " ".join(b for b in bits if b)
 
 

@@ -117,7 +117,7 @@ def test_it_shows_the_old_result_with_its_date_when_offline(registries, clients,
     assert card.sentence == first.sentence
     assert card.stale
     assert card.looked_up == first.looked_up
-    assert "Could not refresh these results. They are from 3 March 2026." in card.cautions
+    assert "Could not refresh these results. They are from March 3, 2026." in card.cautions
 
 
 def test_it_says_plainly_when_offline_with_nothing_saved(registries, clients):
