@@ -7,7 +7,8 @@ precision (right among the reports where we state a value) and coverage (stated 
 labelled reports), comparing main categories (T3a -> T3, N1mi -> N1; prefixes y/r/m dropped).
 The baseline, measured in the same run, is the single regular expression ``\\bp[TN]\\d`` the
 issue mentions. Derived facts (pN0 from "0/12 nodes") count as stated. Throughput is
-reports per second on one core for the whole batch path (JSON in, JSON out).
+reports per second on one core for the whole batch path (JSON in, JSON out), and, next to it,
+the baseline's over the same path (JSON in, its three regex searches, JSON out).
 
 The registry never records "X" (cannot be assessed) for N or M: when a report says pNX the
 registry either leaves N blank or fills it from other sources. So the main table counts a
@@ -31,7 +32,9 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,6 +42,7 @@ from secondopinion.pathology.batch import batch_dumps, batch_lines  # noqa: E402
 
 DEFAULT = "/work/shared/data/pathology-dev/tcga-dev.jsonl"
 HAND_WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "pathology" / "reports"
+T = TypeVar("T")
 
 
 def axis_mentioned(text: str, axis: str) -> bool:
@@ -104,6 +108,30 @@ def baseline(text: str, axis: str) -> str | None:
     return axis + m.group(1) if m else None
 
 
+def baseline_batch(inputs: list[str]) -> list[dict[str, str | None]]:
+    """The baseline over the batch path: one JSON line in, its T, N and M out as JSON."""
+    out = []
+    for line in inputs:
+        text = json.loads(line)["text"]
+        out.append(json.dumps({axis: baseline(text, axis) for axis in ("T", "N", "M")}))
+    return [json.loads(o) for o in out]
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, float, float]:
+    """fn's result, wall seconds and CPU seconds."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - started, time.process_time() - cpu_started
+
+
+def throughput(label: str, reports: int, elapsed: float, cpu: float) -> str:
+    # CPU time is what one core spends; wall time also counts waiting for a busy machine.
+    return (
+        f"{label}: {reports / cpu:.0f} reports per CPU-second on one core "
+        f"({reports / elapsed:.0f}/s wall clock, {elapsed:.2f} s)"
+    )
+
+
 def score(
     pairs: list[tuple[str | None, str | None]], *, x_as_stated: bool = False
 ) -> tuple[float, float, int, int, int]:
@@ -129,19 +157,19 @@ def status_counts(results: list[dict]) -> dict[str, int]:
     return dict(sorted(by_status.items()))
 
 
-def dev_harm_print(rows: list[dict], results: list[dict]) -> None:
+def dev_harm_print(rows: list[dict], results: list[dict], base_results: list[dict]) -> None:
     print("harm on the dev set (X answers excluded):")
     print(f"{'field':6} {'wrong':>6} {'silent':>7} {'missed':>7}   baseline wrong/silent/missed")
     for axis in ("T", "N", "M"):
         name = "p" + axis
         ours, base = [], []
-        for row, res in zip(rows, results, strict=True):
+        for row, res, b in zip(rows, results, base_results, strict=True):
             gold = main_category(row.get("labels", {}).get(axis))
             fact = res.get("fields", {}).get(name)
             pred = main_category(fact["value"]) if fact else None
             mentioned = axis_mentioned(row["text"], axis)
             ours.append((pred, gold, bool(fact) and fact["status"] == "derived", mentioned))
-            base.append((main_category(baseline(row["text"], axis)), gold, False, mentioned))
+            base.append((main_category(b[axis]), gold, False, mentioned))
         w, si, mi = harm(ours)
         bw, bs, bm = harm(base)
         print(f"{name:6} {w:6} {si:7} {mi:7}   {bw}/{bs}/{bm}")
@@ -157,17 +185,13 @@ def main() -> int:
     rows = [json.loads(line) for line in raw if line.strip()]
     inputs = [json.dumps({"id": r["id"], "text": r["text"]}) for r in rows]
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    outputs = [batch_dumps(rec) for rec in batch_lines(inputs)]
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    outputs, elapsed, cpu = timed(lambda: [batch_dumps(rec) for rec in batch_lines(inputs)])
     results = [json.loads(o) for o in outputs]
+    base_results, base_elapsed, base_cpu = timed(lambda: baseline_batch(inputs))
 
     print(f"reports: {len(rows)}  file: {args.jsonl}")
-    # CPU time is what one core spends; wall time also counts waiting for a busy machine.
-    print(
-        f"throughput: {len(rows) / cpu:.0f} reports per CPU-second on one core "
-        f"({len(rows) / elapsed:.0f}/s wall clock, {elapsed:.2f} s)"
-    )
+    print(throughput("throughput", len(rows), elapsed, cpu))
+    print(throughput("baseline throughput", len(rows), base_elapsed, base_cpu))
     print()
     header = (
         f"{'field':6} {'precision':>9} {'coverage':>9} {'right':>6} {'stated':>7} {'labelled':>8}"
@@ -178,12 +202,12 @@ def main() -> int:
         name = "p" + axis
         pairs = []
         base_pairs = []
-        for row, res in zip(rows, results, strict=True):
+        for row, res, b in zip(rows, results, base_results, strict=True):
             gold = main_category(row.get("labels", {}).get(axis))
             fact = res.get("fields", {}).get(name)
             pred = main_category(fact["value"]) if fact else None
             pairs.append((pred, gold))
-            base_pairs.append((main_category(baseline(row["text"], axis)), gold))
+            base_pairs.append((main_category(b[axis]), gold))
             if args.errors == name and gold and pred and pred != gold:
                 print(
                     f"  {row['id']} gold={gold} pred={fact['value']} status={fact['status']} text={fact['text']!r}"
@@ -203,7 +227,7 @@ def main() -> int:
     print()
     print("status counts:", status_counts(results))
     print()
-    dev_harm_print(rows, results)
+    dev_harm_print(rows, results, base_results)
     hand = hand_written_harm()
     reports = len(list(HAND_WRITTEN.glob("*.txt")))
     print()

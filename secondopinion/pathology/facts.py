@@ -109,7 +109,7 @@ def reading_run(*, document) -> ReportReading:
     # command and worker imports this module when the apps register, so it loads on first use.
     from secondopinion.pathology.extractor import extract  # noqa: PLC0415 - see above
 
-    result = extract(text)
+    result = extract(text, scanned=document.text_source == "ocr")
     with transaction.atomic():
         earlier = {f.field: f for f in reading.facts.all()}
         reading.facts.all().delete()

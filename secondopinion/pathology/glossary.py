@@ -92,8 +92,8 @@ def _explain_tnm(field: str, value: str, cancer: str | None) -> str:
     full, main = _split_tnm(value)
     if cancer == "lymphoma":
         return (
-            "The TNM system is not used for lymphoma; lymphoma is staged by the areas of the "
-            "body it involves (Lugano classification)."
+            "The TNM system is not used for lymphoma. Lymphoma is staged by the areas of the "
+            "body it involves (the Lugano classification)."
         )
     per = {"T": T_BY_CANCER, "N": N_BY_CANCER, "M": M_BY_CANCER}[axis].get(cancer or "", {})
     generic = {"T": T_GENERIC, "N": N_GENERIC, "M": M_GENERIC}[axis]
@@ -102,16 +102,18 @@ def _explain_tnm(field: str, value: str, cancer: str | None) -> str:
         base = per.get(main) or generic.get(main)
         if base:
             sentence = (
-                base + f" The letter or number after {main} ({full}) gives more detail, and "
-                "its meaning depends on the type of cancer."
+                base + f" The letter or number after {main} (here {full}) adds detail. Its "
+                "meaning depends on the type of cancer."
             )
     if sentence is None:
         sentence = f"{full} is a category of the TNM staging system."
     name = CANCER_NAMES.get(cancer or "")
     # pM0 is not a pathological category (a pathologist cannot show "no spread" from tissue).
     lead = full if full == "M0" else f"p{full}"
+    # The cancer gets a sentence of its own: "pT3a in <a long cancer name>: <sentence>" made
+    # one long sentence, which read above grade 8.
     if name and (full in per):
-        return f"{lead} in {name}: {sentence}"
+        return f"Here is what {lead} means in {name}. {sentence}"
     return f"{lead}: {sentence}"
 
 
@@ -266,7 +268,7 @@ def _pdl1(value: Any, text: str, cancer: str | None, details: dict[str, Any]) ->
             f"CPS (combined positive score) {details['cps']}: PD-L1-stained cancer and "
             "immune cells per 100 cancer cells."
         )
-    intro = "PD-L1 is a protein that helps cancer hide from the immune system; it is tested "
+    intro = "PD-L1 is a protein that helps cancer hide from the immune system. It is tested "
     intro += "to see whether certain immunotherapy medicines may help."
     if not parts:
         parts.append(f"The result was {text}.")
@@ -290,17 +292,18 @@ def _ajcc_edition(value: Any, text: str, cancer: str | None, details: dict[str, 
 
 def _specimen(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     if text in PROCEDURES:
-        return f"The tissue came from a {text}: {PROCEDURES[text]}."
+        article = "an" if text[:1] in "aeiou" else "a"
+        return f"The tissue came from {article} {text}. This means {PROCEDURES[text]}."
     return f"The tissue came from this procedure: {text}."
 
 
 def _site(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
-    return f"Where the cancer started (primary site): {text}."
+    return f"The cancer started in the {text}. This is called the primary site."
 
 
 def _histology(value: Any, text: str, cancer: str | None, details: dict[str, Any]) -> str | None:
     lead = "The type of cancer, named by how the cells look under the microscope."
-    return f"{lead} {HISTOLOGY[text]}" if text in HISTOLOGY else f"{lead}: {text}."
+    return f"{lead} {HISTOLOGY[text]}" if text in HISTOLOGY else f"{lead} Here it is: {text}."
 
 
 HANDLERS: dict[str, Handler] = {

@@ -14,9 +14,14 @@ REPORT = (
 )
 
 
-def make_report(case, text: str = REPORT, *, name: str = "pathology.pdf", read: bool = True):
+def make_report(
+    case, text: str = REPORT, *, name: str = "pathology.pdf", read: bool = True, source: str = ""
+):
+    """`source="ocr"`: the text was read from a scan, as the records app marks it."""
     doc = make_document(case, content=text.encode(), name=name)
-    Document.objects.filter(pk=doc.pk).update(text=text, text_status=TextStatus.DONE)
+    Document.objects.filter(pk=doc.pk).update(
+        text=text, text_status=TextStatus.DONE, text_source=source
+    )
     doc.refresh_from_db()
     if read:
         reading_run(document=doc)

@@ -71,6 +71,51 @@ def test_it_reads_a_digit_like_ocr_letter_inside_a_number_as_the_digit(text, fie
     assert values(text)[field] == value
 
 
+# Later in a number the letter is read only in text from a scan, and the fact is then unsure.
+LETTER_LATER_IN_A_NUMBER = [
+    ("Ki-67: 2l%", "ki67_percent", 21, None),
+    ("Ki-67 proliferation index: 1O% of tumor nuclei", "ki67_percent", 10, None),
+    ("MIB-1 index 3o %", "ki67_percent", 30, None),
+    ("Ki-67: 1OO%", "ki67_percent", 100, None),
+    ("Tumor size: 2.l cm", "tumor_size_mm", 21, None),
+    ("Greatest dimension of tumor: 1I mm", "tumor_size_mm", 11, None),
+    ("Estrogen receptor (ER): positive, 9O% of cells", "er", "positive", 90),
+    ("Progesterone receptor: positive (4O%)", "pr", "positive", 40),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "value", "percent"), LETTER_LATER_IN_A_NUMBER)
+def test_in_a_scan_a_letter_later_in_a_number_is_read_as_the_digit_and_marked_unsure(
+    text, field, value, percent
+):
+    fact = extract(text, scanned=True).fields[field]
+
+    assert fact.value == value
+    assert fact.details.get("percent") == percent
+    assert fact.status == "uncertain"
+    assert fact.details["unclear_characters"] >= 1
+    assert text[fact.start : fact.end] == fact.text
+
+
+@pytest.mark.parametrize(("text", "field", "value", "percent"), LETTER_LATER_IN_A_NUMBER)
+def test_in_typed_text_a_letter_later_in_a_number_gives_no_number(text, field, value, percent):
+    fact = extract(text).fields.get(field)
+
+    assert fact is None or (fact.details.get("percent") is None and fact.status == "stated")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ki-67: 15%. Tumor size: 2.1 cm. Estrogen receptor: positive (90%).",
+        "Pathologic stage: pT1c pN0. Lymph nodes: 0 of 12 positive.",
+        "Ki-67: 2 l% (see note). Tumor size: 2.1 cm.",
+    ],
+)
+def test_in_a_scan_a_report_without_such_a_letter_reads_as_typed_text(text):
+    assert extract(text, scanned=True) == extract(text)
+
+
 @pytest.mark.parametrize(
     ("text", "main"),
     [

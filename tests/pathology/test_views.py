@@ -6,7 +6,7 @@ from secondopinion.accounts.models import AuditEvent
 from secondopinion.pathology.facts import fact_review
 from secondopinion.pathology.models import Review
 from tests.factories import make_case
-from tests.pathology.helpers import make_report
+from tests.pathology.helpers import REPORT, make_report
 from tests.queries import queries
 
 
@@ -21,6 +21,27 @@ def test_it_shows_the_text_with_each_fact_highlighted_and_explained(owner_client
     assert f'id="mark-{fact.public_id}"' in page
     assert "more than 20 mm and up to 50 mm" in page  # pT2 explained for breast cancer
     assert "This is right" in page
+
+
+SCANNED = REPORT + "Ki-67: 2l%\n"
+
+
+def test_a_number_with_an_unclear_character_in_a_scan_is_shown_unsure(owner_client, case):
+    doc = make_report(case, SCANNED, source="ocr")
+    fact = doc.pathology_reading.facts.get(field="ki67_percent")
+    assert (fact.value, fact.status) == (21, "uncertain")
+
+    page = owner_client.get(doc_url(case, doc)).content.decode()
+    card = page[page.index(f'id="fact-{fact.public_id}"') :]
+    card = card[: card.index("</article>")]
+    assert "read from a scan; one character was unclear — check it against the report" in card
+    assert "more than one value" not in card
+    assert "Confirm all that are right (" in page  # the others; this one is checked alone
+
+
+def test_the_same_number_typed_gives_no_fact(case):
+    doc = make_report(case, SCANNED)
+    assert not doc.pathology_reading.facts.filter(field="ki67_percent").exists()
 
 
 def test_the_owner_confirms_and_corrects_facts(owner_client, case):

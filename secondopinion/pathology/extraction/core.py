@@ -181,6 +181,23 @@ def _ocr_words(text: str) -> str:
     return _ZERO_IN_WORD.sub("o", text) if "0" in text else text
 
 
+# In text read from a scan, OCR also reads a 1 or a 0 as a letter after a digit of the same
+# number ("Ki-67: 2l%", "1O%", "2.l cm", "ER 9O%"). Only for a scan: in typed text "2l%" is a
+# typo nobody can resolve, and stays no fact. The facts read through such a letter are marked
+# uncertain (extraction.run), because the letter may be something else. Same length again.
+_LETTER_IN_NUMBER = re.compile(
+    r"(?:(?<=\d)|(?<=\d[.,]))[lIi|Oo]{1,2}(?=\d|\s?%|[.,]\d|\s?(?:cm|mm)\b)"
+)
+
+
+def _ocr_numbers(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text with digit-like letters inside numbers read as digits, and where they were."""
+    where = tuple(i for m in _LETTER_IN_NUMBER.finditer(text) for i in range(m.start(), m.end()))
+    if not where:
+        return text, ()
+    return _LETTER_IN_NUMBER.sub(lambda m: m.group(0).translate(_OCR_DIGIT), text), where
+
+
 _ROMAN_OCR = str.maketrans("li1|", "IIII")
 
 

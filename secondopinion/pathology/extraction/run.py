@@ -15,6 +15,7 @@ from secondopinion.pathology.extraction.core import (
     Extraction,
     Fact,
     _addendum_starts,
+    _ocr_numbers,
     _ocr_words,
 )
 from secondopinion.pathology.extraction.findings import (
@@ -124,12 +125,13 @@ def _from_original(work: str, words: str, found: list[Fact]) -> list[Fact]:
     return [replace(f, text=work[f.start : f.end]) for f in found]
 
 
-def _candidates(work: str) -> list[Fact]:
+def _candidates(work: str, read: str) -> list[Fact]:
+    """Candidates read from `read` (the same length as `work`), with words from `work`."""
     addenda = _addendum_starts(work)
-    words = _ocr_words(work)
+    words = _ocr_words(read)
     cands: list[Fact] = []
     for fn in _EXTRACTORS:
-        source = work if fn is _tnm_candidates else words
+        source = read if fn is _tnm_candidates else words
         found = _from_original(work, source, fn(source))
         # A real report has a handful of candidates per field; garbage can have thousands.
         # Keeping the first few hundred bounds the work that follows.
@@ -190,13 +192,37 @@ def _add_margin_distance(by_field: dict[str, list[Fact]], fields: dict[str, Fact
         )
 
 
-def extract(text: str) -> Extraction:
-    """Extract pathology facts from report text. Offsets refer to ``text`` as given."""
+def _read_as(f: Fact) -> tuple[object, int, int]:
+    return f.value, f.start, f.end
+
+
+def _mark_unclear(work: str, unclear: tuple[int, ...], fields: dict[str, Fact]) -> None:
+    """A fact read through a digit-like letter is uncertain: the letter may be no digit.
+
+    Marked where its words hold such a letter, or where it differs from what the text gives
+    without the mending (a derived fact, a count summed from a mended number)."""
+    typed = extract(work).fields
+    for name, f in list(fields.items()):
+        n = sum(1 for i in unclear if f.start <= i < f.end)
+        before = typed.get(name)
+        if not n and before is not None and _read_as(before) == _read_as(f):
+            continue
+        fields[name] = replace(
+            f, status=UNCERTAIN, details={**f.details, "unclear_characters": max(n, 1)}
+        )
+
+
+def extract(text: str, *, scanned: bool = False) -> Extraction:
+    """Extract pathology facts from report text. Offsets refer to ``text`` as given.
+
+    ``scanned``: the text was read from a scan by OCR, so a digit-like letter inside a number
+    ("2l%") is read as the digit, and the fact is marked uncertain."""
     if not isinstance(text, str):
         raise TypeError("extract() takes the report text as a string")
     truncated = len(text) > MAX_CHARS
     work = text[:MAX_CHARS] if truncated else text
-    cands = _candidates(work)
+    read, unclear = _ocr_numbers(work) if scanned else (work, ())
+    cands = _candidates(work, read)
     by_field: dict[str, list[Fact]] = {}
     for f in cands:
         by_field.setdefault(f.field, []).append(f)
@@ -216,8 +242,10 @@ def extract(text: str) -> Extraction:
             fields[name] = replace(f, details=d)
     cancer = _cancer(fields)
     if "pT" not in fields:
-        words = _ocr_words(work)
+        words = _ocr_words(read)
         derived_t = derive_t(words, fields, cancer)
         if derived_t is not None:
             fields["pT"] = _from_original(work, words, [derived_t])[0]
+    if unclear:
+        _mark_unclear(work, unclear, fields)
     return Extraction(fields=fields, cancer=cancer, truncated=truncated)

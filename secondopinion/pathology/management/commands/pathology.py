@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if not scan_like(options["file"], str(exc)):
                 raise CommandError(str(exc)) from exc
             text, note = self._ocr(options["file"])
-        result = extract(text)
+        result = extract(text, scanned=note is not None)
         if options["json"]:
             data = result.as_dict()
             if note is not None:
