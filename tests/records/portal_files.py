@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from pathlib import Path
@@ -44,6 +45,21 @@ def xdm_zip(document: bytes | None = None) -> bytes:
         zf.writestr("IHE_XDM/SUBSET01/DOC0001.XML", document)
         zf.writestr("IHE_XDM/SUBSET01/CDA.XSL", STYLESHEET)
     return buffer.getvalue()
+
+
+def non_xml_ccda(data: bytes, *, media_type: str = "application/pdf") -> bytes:
+    """The pathology C-CDA with its body given whole as base64 (`nonXMLBody`), as some
+    portals send a scanned or PDF report."""
+    head = PATHOLOGY_CCDA.read_bytes().split(b"<component>", 1)[0]
+    body = base64.encodebytes(data)
+    return (
+        head
+        + b'<component><nonXMLBody><text mediaType="'
+        + media_type.encode()
+        + b'" representation="B64">\n'
+        + body
+        + b"</text></nonXMLBody></component></ClinicalDocument>\n"
+    )
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

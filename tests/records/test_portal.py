@@ -16,12 +16,14 @@ import pytest
 
 from secondopinion.records.portal import Limits, PortalRefused, codes, patient_warnings, portal_read
 from tests.records import portal_bundles
+from tests.records.helpers import pdf_bytes
 from tests.records.portal_files import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
     PATHOLOGY_CCDA,
     SHARED,
     big_ccd,
+    non_xml_ccda,
     xdm_zip,
 )
 
@@ -120,6 +122,37 @@ def test_it_reads_an_xdm_zip_and_never_runs_its_stylesheet(tmp_path):
         "XML files that are not clinical documents (such as the XDM index)": 1,
     }
     assert read.documents[0].source.file == "IHE_XDM/SUBSET01/DOC0001.XML"
+
+
+def test_it_keeps_a_ccda_body_given_as_a_base64_pdf(tmp_path):
+    read = _read(_write(tmp_path, "scan.xml", non_xml_ccda(pdf_bytes())), tmp_path)
+    (document,) = read.documents
+    assert (document.doc_type, document.content_type) == ("pathology_report", "application/pdf")
+    assert document.path.read_bytes().startswith(b"%PDF")
+    assert read.skipped == {}
+
+
+@pytest.mark.parametrize(
+    ("media_type", "data", "reason"),
+    [
+        (
+            "application/pdf",
+            b"Just words, not a PDF at all.",
+            "not what they say (said application/pdf, held text)",
+        ),
+        ("application/pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "a computer program"),
+        ("text/html", b"<html><script>alert(1)</script></html>", "web page"),
+    ],
+)
+def test_a_ccda_body_that_lies_about_its_type_is_skipped_and_named(
+    tmp_path, media_type, data, reason
+):
+    """The same checks as a FHIR attachment (`attachments.attachment_problem`)."""
+    read = _read(_write(tmp_path, "lie.xml", non_xml_ccda(data, media_type=media_type)), tmp_path)
+    assert read.documents == []
+    (skipped,) = read.skipped
+    assert reason in skipped
+    assert _spool_empty(tmp_path)
 
 
 def test_it_refuses_a_billion_laughs_at_once(tmp_path):

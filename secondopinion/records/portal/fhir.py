@@ -21,9 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from secondopinion.records import detect
 from secondopinion.records.portal import codes
-from secondopinion.records.portal.ccda import spooled_document
+from secondopinion.records.portal.attachments import (
+    attachment_problem,
+    media_type,
+    spooled_document,
+)
 from secondopinion.records.portal.model import (
     DocumentMeta,
     Limits,
@@ -67,14 +70,6 @@ MEDICATION_TYPES = (
     "MedicationAdministration",
     "MedicationDispense",
 )
-MIME_KIND = {
-    "application/pdf": "pdf",
-    "text/plain": "text",
-    "image/jpeg": "image",
-    "image/png": "image",
-    "image/tiff": "image",
-    "image/gif": "image",
-}
 
 
 # --- careful getters: a value of the wrong type is simply absent -----------------------
@@ -489,27 +484,8 @@ class FhirReader:
         self.pending.clear()
 
 
-def attachment_problem(path: Path, *, declared: str) -> str:
-    """A skip reason when an attachment is refused by the upload checks or lies about its type."""
-    if declared in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
-        return f"attachments of type {declared} (web pages and XML are not kept as documents)"
-    try:
-        detected = detect.file_check(path, name="attachment")
-    except detect.UnsupportedFile as exc:
-        return f"attachments refused by the file checks: {exc.message}"
-    expected = MIME_KIND.get(declared)
-    if expected is None:
-        return f"attachments of a kind we do not keep ({declared or 'no type given'})"
-    if detected.kind != expected:
-        return (
-            f"attachments whose contents are not what they say (said {declared}, "
-            f"held {detected.kind})"
-        )
-    return ""
-
-
 def _content_type(attachment: dict[str, Any]) -> str:
-    return _s(attachment.get("contentType"), 100).split(";")[0].strip().lower()
+    return media_type(_s(attachment.get("contentType"), 100))
 
 
 def _observation_value(data: dict[str, Any]) -> tuple[str, str]:
