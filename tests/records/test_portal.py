@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -109,6 +110,31 @@ def test_it_reads_a_pathology_ccda_with_its_cancer_and_cancer_drug(tmp_path):
     assert (medicine.cancer_drug, medicine.modality) == ("letrozole", "endocrine")
     (procedure,) = read.procedures
     assert (procedure.category, procedure.date) == ("surgery", "2025-09-15")
+
+
+STAGE_RESULT = b"""<entry><observation classCode="OBS" moodCode="EVN">
+  <templateId root="2.16.840.1.113883.10.20.22.4.2"/>
+  <code code="21902-2" codeSystem="2.16.840.1.113883.6.1" displayName="Stage group"/>
+  <effectiveTime value="20250920"/><value xsi:type="ST">IIA</value>
+</observation></entry>"""
+
+
+def test_a_ccda_item_listed_twice_is_read_once_and_the_repeat_named(tmp_path):
+    document = PATHOLOGY_CCDA.read_bytes().replace(
+        b"</section>\n      </component>\n    </structuredBody>",
+        STAGE_RESULT + b"</section>\n      </component>\n    </structuredBody>",
+    )
+    twice = re.sub(rb"(<entry>.*?</entry>)", rb"\1\1", document, flags=re.DOTALL)
+    read = _read(_write(tmp_path, "twice.xml", twice), tmp_path)
+    lists = (read.conditions, read.medications, read.procedures, read.observations)
+    assert [len(items) for items in lists] == [1, 1, 1, 1]
+    assert read.observations[0].value == "IIA"
+    assert read.skipped == {
+        "the same condition listed again": 1,
+        "the same medicine listed again": 1,
+        "the same procedure listed again": 1,
+        "the same observation listed again": 1,
+    }
 
 
 def test_it_reads_an_xdm_zip_and_never_runs_its_stylesheet(tmp_path):

@@ -300,6 +300,8 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same condition listed again")
         return True
 
     def _medication(self, elem: etree._Element, source: Source) -> bool:
@@ -358,6 +360,8 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same procedure listed again")
         return True
 
     def _observation(self, elem: etree._Element, source: Source) -> bool:
@@ -385,6 +389,8 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same observation listed again")
         return True
 
     def _non_xml_body(self, elem: etree._Element) -> None:
