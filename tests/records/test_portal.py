@@ -33,6 +33,7 @@ pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared portal test 
 # The HL7 C-CDA examples and the type each must be stored as (from its LOINC document code).
 CCDA_TYPES = {
     "CCD__CCD_1__CCD.XML": "clinical_summary",
+    "CCD__CCD_2__CCD.xml": "clinical_summary",
     "Care_Plan__Care_Plan.xml": "treatment_plan",
     "Consultation_Note__Consultation_Note.xml": "clinical_summary",
     "Diagnostic_Imaging_Report__Diagnostic_Imaging_Report.xml": "imaging_report",
@@ -330,6 +331,22 @@ def test_it_reads_a_zip_of_resources_one_per_file(tmp_path):
     read = _read(path, tmp_path)
     assert read.conditions[0].cancer_type == "lung_nsclc"
     assert len(read.medications) == 3
+
+
+def test_it_reads_a_folder_of_resources_one_per_file(tmp_path):
+    folder = tmp_path / "download"
+    folder.mkdir()
+    for number, entry in enumerate(portal_bundles.bundle("prostate")["entry"]):
+        (folder / f"{number:03d}.json").write_text(json.dumps(entry["resource"]))
+    read = _read(folder, tmp_path)
+    assert read.format == "folder"
+    (condition,) = read.conditions
+    assert condition.cancer_type == "prostate"
+    assert condition.source.file.endswith(".json")
+    assert {o.field: o.value for o in read.observations}["stage_group"] == "IIB"
+    assert "leuprolide" in {m.cancer_drug for m in read.medications}
+    assert [d.doc_type for d in read.documents] == ["pathology_report"]
+    assert read.skipped == {}
 
 
 def test_ndjson_is_read_line_by_line(tmp_path):
