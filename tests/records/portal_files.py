@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import zipfile
 from pathlib import Path
+
+from tests.records import portal_bundles
 
 DATA = Path(__file__).resolve().parent / "data" / "portal"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "portal-records"
@@ -114,4 +117,20 @@ def big_ccd(path: Path, *, megabytes: int) -> Path:
             fh.write(block)
             written += len(block)
         fh.write(b"</structuredBody>" + end)
+    return path
+
+
+def big_bundle(path: Path, *, megabytes: int) -> Path:
+    """One FHIR Bundle of about `megabytes` MB: the breast mCODE bundle's entries again and
+    again (the same resources, so what is read stays the same size and only the file grows),
+    written entry by entry."""
+    entries = [json.dumps(e) for e in portal_bundles.bundle("breast")["entry"]]
+    target = megabytes * 1024 * 1024
+    with open(path, "w") as fh:
+        written = fh.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
+        number = 0
+        while written < target:
+            written += fh.write(("," if number else "") + entries[number % len(entries)])
+            number += 1
+        fh.write("]}")
     return path

@@ -23,6 +23,7 @@ from tests.records.portal_files import (
     EXTERNAL_ENTITY,
     PATHOLOGY_CCDA,
     SHARED,
+    big_bundle,
     big_ccd,
     non_xml_ccda,
     xdm_zip,
@@ -229,9 +230,11 @@ import resource, sys, tempfile
 from pathlib import Path
 from secondopinion.records.portal import portal_read
 with tempfile.TemporaryDirectory() as spool:
-    read = portal_read(Path(sys.argv[1]), name="long.xml", spool_dir=Path(spool))
+    read = portal_read(Path(sys.argv[1]), name=Path(sys.argv[1]).name, spool_dir=Path(spool))
     assert read.documents
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# This process's own peak (kB). Not ru_maxrss: that starts at the parent's peak (the kernel keeps
+# it across fork and exec), which under pytest is larger than what is measured here.
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])
 """
 
 
@@ -308,6 +311,67 @@ def test_the_bundle_files_are_what_the_generator_makes():
         assert (
             portal_bundles.DATA / f"mcode-{cancer}.json"
         ).read_text() == portal_bundles.bundle_text(cancer)
+
+
+def test_it_reads_a_large_bundle_in_flat_memory(tmp_path):
+    """Twice the file, about the same peak: the entries are streamed one at a time
+    (`json.loads` of the whole file grew by about six times the extra bytes)."""
+    small = _peak_kb(big_bundle(tmp_path / "bundle-6.json", megabytes=6))
+    large = _peak_kb(big_bundle(tmp_path / "bundle-12.json", megabytes=12))
+    assert large - small < 8 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_bundle_in_another_unicode_encoding_is_read(tmp_path, encoding):
+    text = (portal_bundles.DATA / "mcode-breast.json").read_text()
+    read = _read(_write(tmp_path, "b.json", text.encode(encoding)), tmp_path)
+    assert read.conditions[0].cancer_type == "breast"
+
+
+def test_numbers_are_read_as_numbers(tmp_path):
+    size = {
+        "resourceType": "Observation",
+        "id": "size",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "21889-1"}]},
+        "valueQuantity": {"value": 2.1, "unit": "cm"},
+    }
+    count = {
+        "resourceType": "Observation",
+        "id": "count",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "21920-4"}]},
+        "valueQuantity": {"value": 21, "unit": "mm"},
+    }
+    read = _read(_write(tmp_path, "n.json", _bundle(size, count)), tmp_path)
+    assert sorted(o.value for o in read.observations) == ["2.1 cm", "21 mm"]
+    single = _read(_write(tmp_path, "one.json", json.dumps(size)), tmp_path)
+    assert [o.value for o in single.observations] == ["2.1 cm"]
+
+
+def test_a_bundle_cut_short_is_refused_before_anything_is_read(tmp_path):
+    data = (portal_bundles.DATA / "mcode-breast.json").read_bytes()[:-50]
+    with pytest.raises(PortalRefused, match="not valid JSON"):
+        _read(_write(tmp_path, "cut.json", data), tmp_path)
+    assert _spool_empty(tmp_path)
+
+
+def test_a_resource_nested_past_the_limit_is_refused(tmp_path):
+    deep: dict = {"valueString": "x"}
+    for _ in range(Limits().max_json_depth):
+        deep = {"extension": [deep]}
+    condition = {"resourceType": "Condition", "code": {"text": "Hypertension"}, **deep}
+    with pytest.raises(PortalRefused, match="nested far too deeply"):
+        _read(_write(tmp_path, "deep.json", _bundle(condition)), tmp_path)
+
+
+def test_entries_past_the_cap_are_refused_before_any_is_read(tmp_path):
+    """Entries that name no resourceType escape the count of the bytes, not the count of
+    entries made before the Bundle is read."""
+    report = portal_bundles.bundle("breast")["entry"][-1]["resource"]
+    links = [{"fullUrl": f"https://example.org/fhir/Condition/{n}"} for n in range(5)]
+    bundle = json.dumps({"resourceType": "Bundle", "entry": [{"resource": report}, *links]})
+    with pytest.raises(PortalRefused, match="more than 5 records"):
+        _read(_write(tmp_path, "links.json", bundle), tmp_path, limits=Limits(max_resources=5))
+    assert _spool_empty(tmp_path)
 
 
 def test_it_reads_the_ten_patient_bulk_export(tmp_path):
