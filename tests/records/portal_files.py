@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import zipfile
 from pathlib import Path
+
+from tests.records import portal_bundles
 
 DATA = Path(__file__).resolve().parent / "data" / "portal"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "portal-records"
@@ -44,6 +48,21 @@ def xdm_zip(document: bytes | None = None) -> bytes:
         zf.writestr("IHE_XDM/SUBSET01/DOC0001.XML", document)
         zf.writestr("IHE_XDM/SUBSET01/CDA.XSL", STYLESHEET)
     return buffer.getvalue()
+
+
+def non_xml_ccda(data: bytes, *, media_type: str = "application/pdf") -> bytes:
+    """The pathology C-CDA with its body given whole as base64 (`nonXMLBody`), as some
+    portals send a scanned or PDF report."""
+    head = PATHOLOGY_CCDA.read_bytes().split(b"<component>", 1)[0]
+    body = base64.encodebytes(data)
+    return (
+        head
+        + b'<component><nonXMLBody><text mediaType="'
+        + media_type.encode()
+        + b'" representation="B64">\n'
+        + body
+        + b"</text></nonXMLBody></component></ClinicalDocument>\n"
+    )
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -98,4 +117,20 @@ def big_ccd(path: Path, *, megabytes: int) -> Path:
             fh.write(block)
             written += len(block)
         fh.write(b"</structuredBody>" + end)
+    return path
+
+
+def big_bundle(path: Path, *, megabytes: int) -> Path:
+    """One FHIR Bundle of about `megabytes` MB: the breast mCODE bundle's entries again and
+    again (the same resources, so what is read stays the same size and only the file grows),
+    written entry by entry."""
+    entries = [json.dumps(e) for e in portal_bundles.bundle("breast")["entry"]]
+    target = megabytes * 1024 * 1024
+    with open(path, "w") as fh:
+        written = fh.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
+        number = 0
+        while written < target:
+            written += fh.write(("," if number else "") + entries[number % len(entries)])
+            number += 1
+        fh.write("]}")
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -16,12 +17,15 @@ import pytest
 
 from secondopinion.records.portal import Limits, PortalRefused, codes, patient_warnings, portal_read
 from tests.records import portal_bundles
+from tests.records.helpers import pdf_bytes
 from tests.records.portal_files import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
     PATHOLOGY_CCDA,
     SHARED,
+    big_bundle,
     big_ccd,
+    non_xml_ccda,
     xdm_zip,
 )
 
@@ -30,6 +34,7 @@ pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared portal test 
 # The HL7 C-CDA examples and the type each must be stored as (from its LOINC document code).
 CCDA_TYPES = {
     "CCD__CCD_1__CCD.XML": "clinical_summary",
+    "CCD__CCD_2__CCD.xml": "clinical_summary",
     "Care_Plan__Care_Plan.xml": "treatment_plan",
     "Consultation_Note__Consultation_Note.xml": "clinical_summary",
     "Diagnostic_Imaging_Report__Diagnostic_Imaging_Report.xml": "imaging_report",
@@ -109,6 +114,31 @@ def test_it_reads_a_pathology_ccda_with_its_cancer_and_cancer_drug(tmp_path):
     assert (procedure.category, procedure.date) == ("surgery", "2025-09-15")
 
 
+STAGE_RESULT = b"""<entry><observation classCode="OBS" moodCode="EVN">
+  <templateId root="2.16.840.1.113883.10.20.22.4.2"/>
+  <code code="21902-2" codeSystem="2.16.840.1.113883.6.1" displayName="Stage group"/>
+  <effectiveTime value="20250920"/><value xsi:type="ST">IIA</value>
+</observation></entry>"""
+
+
+def test_a_ccda_item_listed_twice_is_read_once_and_the_repeat_named(tmp_path):
+    document = PATHOLOGY_CCDA.read_bytes().replace(
+        b"</section>\n      </component>\n    </structuredBody>",
+        STAGE_RESULT + b"</section>\n      </component>\n    </structuredBody>",
+    )
+    twice = re.sub(rb"(<entry>.*?</entry>)", rb"\1\1", document, flags=re.DOTALL)
+    read = _read(_write(tmp_path, "twice.xml", twice), tmp_path)
+    lists = (read.conditions, read.medications, read.procedures, read.observations)
+    assert [len(items) for items in lists] == [1, 1, 1, 1]
+    assert read.observations[0].value == "IIA"
+    assert read.skipped == {
+        "the same condition listed again": 1,
+        "the same medicine listed again": 1,
+        "the same procedure listed again": 1,
+        "the same observation listed again": 1,
+    }
+
+
 def test_it_reads_an_xdm_zip_and_never_runs_its_stylesheet(tmp_path):
     read = _read(_write(tmp_path, "portal.zip", xdm_zip()), tmp_path)
     assert read.format == "zip"
@@ -120,6 +150,37 @@ def test_it_reads_an_xdm_zip_and_never_runs_its_stylesheet(tmp_path):
         "XML files that are not clinical documents (such as the XDM index)": 1,
     }
     assert read.documents[0].source.file == "IHE_XDM/SUBSET01/DOC0001.XML"
+
+
+def test_it_keeps_a_ccda_body_given_as_a_base64_pdf(tmp_path):
+    read = _read(_write(tmp_path, "scan.xml", non_xml_ccda(pdf_bytes())), tmp_path)
+    (document,) = read.documents
+    assert (document.doc_type, document.content_type) == ("pathology_report", "application/pdf")
+    assert document.path.read_bytes().startswith(b"%PDF")
+    assert read.skipped == {}
+
+
+@pytest.mark.parametrize(
+    ("media_type", "data", "reason"),
+    [
+        (
+            "application/pdf",
+            b"Just words, not a PDF at all.",
+            "not what they say (said application/pdf, held text)",
+        ),
+        ("application/pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "a computer program"),
+        ("text/html", b"<html><script>alert(1)</script></html>", "web page"),
+    ],
+)
+def test_a_ccda_body_that_lies_about_its_type_is_skipped_and_named(
+    tmp_path, media_type, data, reason
+):
+    """The same checks as a FHIR attachment (`attachments.attachment_problem`)."""
+    read = _read(_write(tmp_path, "lie.xml", non_xml_ccda(data, media_type=media_type)), tmp_path)
+    assert read.documents == []
+    (skipped,) = read.skipped
+    assert reason in skipped
+    assert _spool_empty(tmp_path)
 
 
 def test_it_refuses_a_billion_laughs_at_once(tmp_path):
@@ -169,9 +230,11 @@ import resource, sys, tempfile
 from pathlib import Path
 from secondopinion.records.portal import portal_read
 with tempfile.TemporaryDirectory() as spool:
-    read = portal_read(Path(sys.argv[1]), name="long.xml", spool_dir=Path(spool))
+    read = portal_read(Path(sys.argv[1]), name=Path(sys.argv[1]).name, spool_dir=Path(spool))
     assert read.documents
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# This process's own peak (kB). Not ru_maxrss: that starts at the parent's peak (the kernel keeps
+# it across fork and exec), which under pytest is larger than what is measured here.
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])
 """
 
 
@@ -250,6 +313,67 @@ def test_the_bundle_files_are_what_the_generator_makes():
         ).read_text() == portal_bundles.bundle_text(cancer)
 
 
+def test_it_reads_a_large_bundle_in_flat_memory(tmp_path):
+    """Twice the file, about the same peak: the entries are streamed one at a time
+    (`json.loads` of the whole file grew by about six times the extra bytes)."""
+    small = _peak_kb(big_bundle(tmp_path / "bundle-6.json", megabytes=6))
+    large = _peak_kb(big_bundle(tmp_path / "bundle-12.json", megabytes=12))
+    assert large - small < 8 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_bundle_in_another_unicode_encoding_is_read(tmp_path, encoding):
+    text = (portal_bundles.DATA / "mcode-breast.json").read_text()
+    read = _read(_write(tmp_path, "b.json", text.encode(encoding)), tmp_path)
+    assert read.conditions[0].cancer_type == "breast"
+
+
+def test_numbers_are_read_as_numbers(tmp_path):
+    size = {
+        "resourceType": "Observation",
+        "id": "size",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "21889-1"}]},
+        "valueQuantity": {"value": 2.1, "unit": "cm"},
+    }
+    count = {
+        "resourceType": "Observation",
+        "id": "count",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "21920-4"}]},
+        "valueQuantity": {"value": 21, "unit": "mm"},
+    }
+    read = _read(_write(tmp_path, "n.json", _bundle(size, count)), tmp_path)
+    assert sorted(o.value for o in read.observations) == ["2.1 cm", "21 mm"]
+    single = _read(_write(tmp_path, "one.json", json.dumps(size)), tmp_path)
+    assert [o.value for o in single.observations] == ["2.1 cm"]
+
+
+def test_a_bundle_cut_short_is_refused_before_anything_is_read(tmp_path):
+    data = (portal_bundles.DATA / "mcode-breast.json").read_bytes()[:-50]
+    with pytest.raises(PortalRefused, match="not valid JSON"):
+        _read(_write(tmp_path, "cut.json", data), tmp_path)
+    assert _spool_empty(tmp_path)
+
+
+def test_a_resource_nested_past_the_limit_is_refused(tmp_path):
+    deep: dict = {"valueString": "x"}
+    for _ in range(Limits().max_json_depth):
+        deep = {"extension": [deep]}
+    condition = {"resourceType": "Condition", "code": {"text": "Hypertension"}, **deep}
+    with pytest.raises(PortalRefused, match="nested far too deeply"):
+        _read(_write(tmp_path, "deep.json", _bundle(condition)), tmp_path)
+
+
+def test_entries_past_the_cap_are_refused_before_any_is_read(tmp_path):
+    """Entries that name no resourceType escape the count of the bytes, not the count of
+    entries made before the Bundle is read."""
+    report = portal_bundles.bundle("breast")["entry"][-1]["resource"]
+    links = [{"fullUrl": f"https://example.org/fhir/Condition/{n}"} for n in range(5)]
+    bundle = json.dumps({"resourceType": "Bundle", "entry": [{"resource": report}, *links]})
+    with pytest.raises(PortalRefused, match="more than 5 records"):
+        _read(_write(tmp_path, "links.json", bundle), tmp_path, limits=Limits(max_resources=5))
+    assert _spool_empty(tmp_path)
+
+
 def test_it_reads_the_ten_patient_bulk_export(tmp_path):
     read = _read(SHARED / "fhir-bulk-10", tmp_path)
     cancers = {c.cancer_type for c in read.conditions if c.cancer}
@@ -271,6 +395,22 @@ def test_it_reads_a_zip_of_resources_one_per_file(tmp_path):
     read = _read(path, tmp_path)
     assert read.conditions[0].cancer_type == "lung_nsclc"
     assert len(read.medications) == 3
+
+
+def test_it_reads_a_folder_of_resources_one_per_file(tmp_path):
+    folder = tmp_path / "download"
+    folder.mkdir()
+    for number, entry in enumerate(portal_bundles.bundle("prostate")["entry"]):
+        (folder / f"{number:03d}.json").write_text(json.dumps(entry["resource"]))
+    read = _read(folder, tmp_path)
+    assert read.format == "folder"
+    (condition,) = read.conditions
+    assert condition.cancer_type == "prostate"
+    assert condition.source.file.endswith(".json")
+    assert {o.field: o.value for o in read.observations}["stage_group"] == "IIB"
+    assert "leuprolide" in {m.cancer_drug for m in read.medications}
+    assert [d.doc_type for d in read.documents] == ["pathology_report"]
+    assert read.skipped == {}
 
 
 def test_ndjson_is_read_line_by_line(tmp_path):

@@ -25,6 +25,11 @@ from typing import IO
 from lxml import etree
 
 from secondopinion.records.portal import codes
+from secondopinion.records.portal.attachments import (
+    attachment_problem,
+    media_type,
+    spooled_document,
+)
 from secondopinion.records.portal.model import (
     DocumentMeta,
     Limits,
@@ -295,6 +300,8 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same condition listed again")
         return True
 
     def _medication(self, elem: etree._Element, source: Source) -> bool:
@@ -353,6 +360,8 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same procedure listed again")
         return True
 
     def _observation(self, elem: etree._Element, source: Source) -> bool:
@@ -380,9 +389,13 @@ class _CdaReader:
                     identity=identity,
                 )
             )
+        else:
+            self.read.skip("the same observation listed again")
         return True
 
     def _non_xml_body(self, elem: etree._Element) -> None:
+        """A document given whole as base64 (usually a PDF), held to the same checks as a FHIR
+        attachment: one whose bytes are not what `mediaType` says is skipped and named."""
         text = elem.find("v3:text", NS)
         if text is None or text.get("representation", "").upper() != "B64":
             self.read.skip("document bodies given only as a link (we never fetch links)")
@@ -396,19 +409,25 @@ class _CdaReader:
         except (binascii.Error, ValueError):
             self.read.skip("attachments whose contents are damaged (not valid base64)")
             return
-        self.read.documents.append(
-            spooled_document(
-                data,
-                DocumentMeta(
-                    title=self.title or self.name,
-                    code=self.code,
-                    content_type=text.get("mediaType", ""),
-                    date=self.date,
-                    source=Source(self.name, "/ClinicalDocument/component/nonXMLBody/text"),
-                ),
-                spool_dir=self.spool_dir,
-            )
+        # CDA's ED data type: a body without a mediaType is text/plain.
+        declared = media_type(text.get("mediaType", "")) or "text/plain"
+        document = spooled_document(
+            data,
+            DocumentMeta(
+                title=self.title or self.name,
+                code=self.code,
+                content_type=declared,
+                date=self.date,
+                source=Source(self.name, "/ClinicalDocument/component/nonXMLBody/text"),
+            ),
+            spool_dir=self.spool_dir,
         )
+        problem = attachment_problem(document.path, declared=declared)
+        if problem:
+            document.path.unlink(missing_ok=True)
+            self.read.skip(problem)
+            return
+        self.read.documents.append(document)
 
     # --- the narrative document -------------------------------------------------------
 
@@ -457,24 +476,6 @@ def _too_many(limits: Limits) -> str:
         f"This download holds more than {limits.max_resources:,} records, more than one import "
         "takes. Nothing was imported. Ask the portal for a shorter date range, or import it in "
         "parts."
-    )
-
-
-def spooled_document(data: bytes, meta: DocumentMeta, *, spool_dir: Path) -> PortalDocument:
-    """Bytes of an attachment written to a temporary file in `spool_dir`."""
-    with tempfile.NamedTemporaryFile(
-        dir=spool_dir, prefix=".portal-", suffix=".bin", delete=False
-    ) as handle:
-        handle.write(data)
-    return PortalDocument(
-        title=meta.title[:200],
-        doc_type=codes.document_type(meta.code, meta.title, lab=meta.lab),
-        code=meta.code,
-        content_type=meta.content_type[:100],
-        path=Path(handle.name),
-        date=meta.date,
-        source=meta.source,
-        identity=f"document:{hashlib.sha256(data).hexdigest()}",
     )
 
 

@@ -1,12 +1,13 @@
 """FHIR R4 resources (a Bundle, one resource per file, or NDJSON bulk export), read as plain JSON.
 
-Why plain `json` and not `fhir.resources`: a portal download is read for a handful of fields
+Why plain JSON and not `fhir.resources`: a portal download is read for a handful of fields
 (codes, names, dates, attachments), and the patient's file must never be refused because one
 unrelated element breaks a strict model (real exports often do). Plain JSON parsing is several
-times faster and lighter, adds no dependency, and every field read here is checked for its type
-by the small getters below: a wrong type means "not read", never a crash. Nothing a resource
-links to is followed or fetched; the only references resolved are to a `Medication` inside the
-same download, one step, so references that loop cannot loop here.
+times faster and lighter, and every field read here is checked for its type by the small getters
+below: a wrong type means "not read", never a crash. A JSON file (usually a Bundle) is streamed
+with `ijson`, so a large one is read an entry at a time; an NDJSON line is read with `json`.
+Nothing a resource links to is followed or fetched; the only references resolved are to a
+`Medication` inside the same download, one step, so references that loop cannot loop here.
 """
 
 from __future__ import annotations
@@ -15,15 +16,23 @@ import base64
 import binascii
 import dataclasses
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from secondopinion.records import detect
+import ijson
+
 from secondopinion.records.portal import codes
-from secondopinion.records.portal.ccda import spooled_document
+from secondopinion.records.portal.attachments import (
+    attachment_problem,
+    media_type,
+    spooled_document,
+)
 from secondopinion.records.portal.model import (
     DocumentMeta,
     Limits,
@@ -67,14 +76,6 @@ MEDICATION_TYPES = (
     "MedicationAdministration",
     "MedicationDispense",
 )
-MIME_KIND = {
-    "application/pdf": "pdf",
-    "text/plain": "text",
-    "image/jpeg": "image",
-    "image/png": "image",
-    "image/tiff": "image",
-    "image/gif": "image",
-}
 
 
 # --- careful getters: a value of the wrong type is simply absent -----------------------
@@ -142,21 +143,41 @@ class FhirReader:
     # --- entry points ------------------------------------------------------------------
 
     def file_read(self, path: Path, *, name: str) -> None:
-        """One JSON file: a Bundle or a single resource."""
+        """One JSON file: a Bundle or a single resource.
+
+        Read as a stream (`ijson`, its C parser), so memory stays flat up to the size cap
+        (`json.loads` of a whole Bundle took about six times the file's size). Two passes: the
+        first only checks (valid JSON, nesting depth, the top level, the count of entries), so
+        that a file to be refused is refused before anything is read from it; the second builds
+        and reads one entry at a time."""
         size = path.stat().st_size
         if size > self.limits.max_bytes:
             raise PortalRefused(
                 f"{name} is {size / 1_048_576:,.0f} MB; one FHIR file can be at most "
                 f"{self.limits.max_bytes / 1_048_576:,.0f} MB. Nothing was imported."
             )
-        with open(path, "rb") as fh:
-            raw = fh.read()
         # Refused before parsing: more resources than one import takes (counted from the bytes).
-        if raw.count(b'"resourceType"') > self.limits.max_resources + 1:
+        if _count_in_file(path, b'"resourceType"') > self.limits.max_resources + 1:
             raise PortalRefused(_too_many(self.limits))
-        data = _json_loads(raw, name=name)
-        del raw
-        self.resource(data, name=name, depth=0)
+        shape = _json_scan(path, name=name, max_depth=self.limits.max_json_depth)
+        kind = shape.first.get("resourceType", ("", None))
+        if shape.top != "start_map" or kind[0] != "string":
+            raise PortalRefused(_not_fhir(name))
+        if kind[1] != "Bundle":
+            for data in _json_items(path, name=name, prefix=""):
+                self.resource(data, name=name, depth=0)
+            return
+        entries = shape.first.get("entry", ("null", None))[0]
+        if entries == "null":
+            return
+        if entries != "start_array":
+            raise PortalRefused(
+                f"{name}: this FHIR Bundle is damaged (its entries are not a list)."
+            )
+        if shape.entries + self.read.resources > self.limits.max_resources:
+            raise PortalRefused(_too_many(self.limits))
+        for entry in _json_items(path, name=name, prefix="entry.item"):
+            self._entry(entry, name=name, depth=1)
 
     def ndjson_read(self, path: Path, *, name: str) -> None:
         """Newline-delimited resources, one line at a time (memory stays flat)."""
@@ -176,10 +197,7 @@ class FhirReader:
     def resource(self, data: Any, *, name: str, depth: int, line: int = 0) -> None:
         if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
             if depth == 0 and not line:
-                raise PortalRefused(
-                    f"{name}: this JSON file is not a FHIR health record (it has no "
-                    "resourceType). Nothing was imported."
-                )
+                raise PortalRefused(_not_fhir(name))
             self.read.skip("entries that are not FHIR resources")
             return
         kind = data["resourceType"]
@@ -216,20 +234,21 @@ class FhirReader:
             )
         if len(entries) + self.read.resources > self.limits.max_resources:
             raise PortalRefused(_too_many(self.limits))
-        # Medicines first, so that a MedicationRequest can name one that comes later.
         for entry in entries:
-            resource = _d(_d(entry).get("resource"))
-            if resource.get("resourceType") == "Medication":
-                self._medication_resource(resource, Source(name, ""))
-        for entry in entries:
-            found = _d(entry).get("resource")
-            if found is None:
-                self.read.skip("bundle entries without a resource (links only; never fetched)")
-                continue
-            if _d(found).get("resourceType") == "Medication":
-                self.read.resources += 1
-                continue
-            self.resource(found, name=name, depth=depth + 1)
+            self._entry(entry, name=name, depth=depth + 1)
+
+    def _entry(self, entry: Any, *, name: str, depth: int) -> None:
+        """One Bundle entry. A `Medication` is only noted here: the requests that name it are
+        read in `finish()`, so one may come before or after it in the download."""
+        found = _d(entry).get("resource")
+        if found is None:
+            self.read.skip("bundle entries without a resource (links only; never fetched)")
+            return
+        if _d(found).get("resourceType") == "Medication":
+            self.read.resources += 1
+            self._medication_resource(found, Source(name, ""))
+            return
+        self.resource(found, name=name, depth=depth)
 
     # --- handlers ---------------------------------------------------------------------
 
@@ -489,27 +508,8 @@ class FhirReader:
         self.pending.clear()
 
 
-def attachment_problem(path: Path, *, declared: str) -> str:
-    """A skip reason when an attachment is refused by the upload checks or lies about its type."""
-    if declared in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
-        return f"attachments of type {declared} (web pages and XML are not kept as documents)"
-    try:
-        detected = detect.file_check(path, name="attachment")
-    except detect.UnsupportedFile as exc:
-        return f"attachments refused by the file checks: {exc.message}"
-    expected = MIME_KIND.get(declared)
-    if expected is None:
-        return f"attachments of a kind we do not keep ({declared or 'no type given'})"
-    if detected.kind != expected:
-        return (
-            f"attachments whose contents are not what they say (said {declared}, "
-            f"held {detected.kind})"
-        )
-    return ""
-
-
 def _content_type(attachment: dict[str, Any]) -> str:
-    return _s(attachment.get("contentType"), 100).split(";")[0].strip().lower()
+    return media_type(_s(attachment.get("contentType"), 100))
 
 
 def _observation_value(data: dict[str, Any]) -> tuple[str, str]:
@@ -534,6 +534,13 @@ def _observation_value(data: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
+def _not_fhir(name: str) -> str:
+    return (
+        f"{name}: this JSON file is not a FHIR health record (it has no resourceType). "
+        "Nothing was imported."
+    )
+
+
 def _too_many(limits: Limits) -> str:
     return (
         f"This download holds more than {limits.max_resources:,} records, more than one import "
@@ -542,15 +549,95 @@ def _too_many(limits: Limits) -> str:
     )
 
 
-def _json_loads(raw: bytes, *, name: str) -> Any:
+_OPEN = ("start_map", "start_array")
+_CLOSE = ("end_map", "end_array")
+
+
+@dataclass
+class _Shape:
+    """What the checking pass learns of a JSON file's top level."""
+
+    top: str = ""  # the first parser event: "start_map" when the file is one object
+    # The first event of each top-level key read here: ("string", "Bundle"), ("start_array", None)
+    first: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    entries: int = 0  # items of the top-level "entry"
+
+    def note(self, prefix: str, event: str, value: Any, level: int) -> None:
+        if not self.top:
+            self.top = event
+        elif level == 2 and prefix == "entry.item":
+            self.entries += 1
+        elif prefix in ("resourceType", "entry") and prefix not in self.first:
+            self.first[prefix] = (event, value)
+
+
+def _json_scan(path: Path, *, name: str, max_depth: int) -> _Shape:
+    """The first pass: the whole file parsed, nothing built. Plain refusals for a file that is
+    not valid JSON or is nested deeper than `max_depth` (the parser itself has no limit, and a
+    file of a million brackets must not become a million nested objects in the second pass)."""
+    shape = _Shape()
+    depth = 0
+    with open(path, "rb") as raw, _not_json_refused(name):
+        for prefix, event, value in ijson.parse(_utf8(raw), use_float=True):
+            if depth <= 2:  # the top level: the object, its keys' values, the entries
+                shape.note(prefix, event, value, depth)
+            if event in _OPEN:
+                depth += 1
+                if depth > max_depth:
+                    raise PortalRefused(
+                        f"{name}: this JSON file is nested far too deeply to be a health record."
+                    )
+            elif event in _CLOSE:
+                depth -= 1
+    return shape
+
+
+def _json_items(path: Path, *, name: str, prefix: str) -> Iterator[Any]:
+    """The values at `prefix` ("" for the whole file, "entry.item" for a Bundle's entries),
+    built one at a time; numbers as int and float, as `json` gives them (not Decimal)."""
+    with open(path, "rb") as raw, _not_json_refused(name):
+        yield from ijson.items(_utf8(raw), prefix, use_float=True)
+
+
+@contextmanager
+def _not_json_refused(name: str) -> Iterator[None]:
     try:
-        return json.loads(raw)
-    except RecursionError as exc:
-        raise PortalRefused(
-            f"{name}: this JSON file is nested far too deeply to be a health record."
-        ) from exc
-    except ValueError as exc:
+        yield
+    except (ijson.JSONError, ValueError) as exc:
         raise PortalRefused(f"{name}: this file is not valid JSON, so it cannot be read.") from exc
+
+
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Utf8Reader:
+    """A file in another Unicode encoding (UTF-16, or UTF-8 with a byte-order mark) read as plain
+    UTF-8, the one encoding the streaming parser takes; `json.loads` took them, and so do we."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        self.text = io.TextIOWrapper(raw, encoding=encoding)
+
+    def read(self, size: int, /) -> bytes:
+        return self.text.read(max(size // 4, 1)).encode() if size else b""
+
+
+def _utf8(raw: IO[bytes]) -> _Readable:
+    encoding = json.detect_encoding(raw.read(4))
+    raw.seek(0)
+    return raw if encoding == "utf-8" else _Utf8Reader(raw, encoding)
+
+
+def _count_in_file(path: Path, needle: bytes, chunk: int = 1024 * 1024) -> int:
+    """How often `needle` occurs in a file, read a chunk at a time."""
+    count, tail = 0, b""
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            data = tail + block
+            count += data.count(needle)
+            # Keep the end that could begin a match split across chunks (it cannot hold one).
+            tail = data[-(len(needle) - 1) :]
+    return count
 
 
 def _lines(fh: IO[bytes], limit: int, name: str) -> Iterator[bytes]:
