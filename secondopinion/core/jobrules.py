@@ -9,6 +9,8 @@ retried: the patient sees the plain message at once.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 # Exception class names, matched anywhere in the exception's class hierarchy, so this module
@@ -67,3 +69,19 @@ def heartbeat_stale(
     (`stale_after=0`: every running job, used when no worker can be alive)."""
     last = heartbeat_at or started_at
     return now - last >= timedelta(seconds=stale_after)
+
+
+class ThrottledProgress:
+    """A job's progress callback, progress(done, total), that passes it on to `save` at most
+    every `every` seconds (and always at the end), so a large disc or case does not write a
+    database row for each of its files."""
+
+    def __init__(self, save: Callable[[int, int], object], *, every: float = 0.5) -> None:
+        self.save, self.every, self.last = save, every, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and done < total:
+            return
+        self.last = now
+        self.save(done, total)

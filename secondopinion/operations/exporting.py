@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.core import vault
+from secondopinion.core.jobrules import ThrottledProgress
 from secondopinion.core.jobs import LOCAL_PREFIX, job_enqueue, job_scratch_add
 from secondopinion.operations.export import case_export
 from secondopinion.operations.models import CaseExport
@@ -32,18 +32,10 @@ def export_start(*, case) -> CaseExport:
     return export
 
 
-class _Progress:
-    """Saves progress at most every half second, so a large case does not hammer the database."""
-
-    def __init__(self, export: CaseExport) -> None:
-        self.export, self.last = export, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.5 and done < total:
-            return
-        self.last = now
-        CaseExport.objects.filter(pk=self.export.pk).update(files_done=done, files_total=total)
+def _progress(export: CaseExport) -> ThrottledProgress:
+    """Progress saved on the row at most every half second."""
+    rows = CaseExport.objects.filter(pk=export.pk)
+    return ThrottledProgress(lambda done, total: rows.update(files_done=done, files_total=total))
 
 
 def export_run(*, export_pk: int) -> CaseExport:
@@ -63,7 +55,7 @@ def export_run(*, export_pk: int) -> CaseExport:
     if not local:
         job_scratch_add(EXPORT_JOB, export.pk, f"{LOCAL_PREFIX}{target.parent}")
     try:
-        result = case_export(case=export.case, out=target, progress=_Progress(export))
+        result = case_export(case=export.case, out=target, progress=_progress(export))
         size = target.stat().st_size
         if not local:
             with target.open("rb") as fh:

@@ -175,12 +175,15 @@ def packet(marker: Path, service_pk: int) -> None:
     from secondopinion.opinions.services import packet_build
     from secondopinion.opinions.tasks import packet_build_task
 
-    def progress_paused(self, done: int, total: int) -> None:
-        PacketBuild.objects.filter(pk=self.build.pk).update(bytes_done=done, bytes_total=total)
-        if done * 2 >= total:
-            _pause(marker)
+    def progress_paused(build: PacketBuild):
+        def step(done: int, total: int) -> None:
+            PacketBuild.objects.filter(pk=build.pk).update(bytes_done=done, bytes_total=total)
+            if done * 2 >= total:
+                _pause(marker)
 
-    packet_build._Progress.__call__ = progress_paused
+        return step
+
+    packet_build._progress = progress_paused
     case = Case.objects.get()
     build = PacketBuild.objects.create(case=case, service_id=service_pk)
     packet_build_task.enqueue(build.pk)

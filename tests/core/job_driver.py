@@ -117,12 +117,15 @@ def worker(marker: Path, pause: str, command: list[str]) -> None:
         from secondopinion.opinions.models import PacketBuild  # noqa: PLC0415
         from secondopinion.opinions.services import packet_build  # noqa: PLC0415
 
-        def packet_paused(self, done: int, total: int) -> None:
-            PacketBuild.objects.filter(pk=self.build.pk).update(bytes_done=done, bytes_total=total)
-            if done * 2 >= total:
-                _pause(marker)  # half the packet's ZIP is written
+        def packet_paused(build: PacketBuild):
+            def step(done: int, total: int) -> None:
+                PacketBuild.objects.filter(pk=build.pk).update(bytes_done=done, bytes_total=total)
+                if done * 2 >= total:
+                    _pause(marker)  # half the packet's ZIP is written
 
-        packet_build._Progress.__call__ = packet_paused
+            return step
+
+        packet_build._progress = packet_paused
     call_command(*command)
 
 

@@ -368,7 +368,7 @@ def card_sentence(card: EvidenceCard) -> str:
                 f"({_plural(len(card.trials.trials), 'trial')} in other areas)."
             )
         else:
-            parts.append("Leads no trials listed on ClinicalTrials.gov.")
+            parts.append("No trials led by this doctor are listed on ClinicalTrials.gov.")
     if card.found_nothing:
         if card.offline:
             return "Could not look this doctor up: no internet connection, and nothing saved from before."

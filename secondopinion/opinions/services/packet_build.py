@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secondopinion.core import vault
+from secondopinion.core.jobrules import ThrottledProgress
 from secondopinion.core.jobs import LOCAL_PREFIX, job_scratch_add
 from secondopinion.core.words import doctor_name
 from secondopinion.opinions import pdfs
@@ -76,18 +76,10 @@ def _generated(case, service, items: list[VaultItem]) -> list[GeneratedFile]:
     ]
 
 
-class _Progress:
-    """Saves progress at most every half second, so a big CD does not hammer the database."""
-
-    def __init__(self, build: PacketBuild) -> None:
-        self.build, self.last = build, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 0.5 and done < total:
-            return
-        self.last = now
-        PacketBuild.objects.filter(pk=self.build.pk).update(bytes_done=done, bytes_total=total)
+def _progress(build: PacketBuild) -> ThrottledProgress:
+    """Progress saved on the row at most every half second."""
+    rows = PacketBuild.objects.filter(pk=build.pk)
+    return ThrottledProgress(lambda done, total: rows.update(bytes_done=done, bytes_total=total))
 
 
 def packet_run(*, build_pk: int) -> PacketBuild:
@@ -118,7 +110,7 @@ def packet_run(*, build_pk: int) -> PacketBuild:
             job_scratch_add(PACKET_JOB, build.pk, f"{LOCAL_PREFIX}{target.parent}")
         try:
             result = packet_write(
-                out=target, files=files, generated=generated, meta=meta, progress=_Progress(build)
+                out=target, files=files, generated=generated, meta=meta, progress=_progress(build)
             )
             if not local:
                 with target.open("rb") as fh:

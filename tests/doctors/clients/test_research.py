@@ -84,7 +84,8 @@ def test_it_asks_about_experience_when_nothing_on_the_cancer(registries, clients
     card = research(clients)
     assert card.no_evidence_on_cancer
     assert card.sentence == (
-        "Found no PubMed articles under this name. Leads no trials listed on ClinicalTrials.gov."
+        "Found no PubMed articles under this name. No trials led by this doctor are listed on "
+        "ClinicalTrials.gov."
     )
     assert ASK_ABOUT_EXPERIENCE in card.cautions
     assert card.to_dict()["no_evidence_on_cancer"] is True
