@@ -29,22 +29,7 @@ from secondopinion.records.models import Document
 from tests.factories import make_case, make_user
 from tests.opinions.factories import make_build, make_link, tiny_pdf
 from tests.providers.factories import make_service
-from tests.records.helpers import pdf_bytes
-
-
-def armed(data: bytes) -> bytes:
-    """The PDF `data` with a script run on opening and an embedded file."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        script = pdf.make_indirect(
-            pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
-        )
-        pdf.Root.OpenAction = script
-        pdf.Root.Names = pikepdf.Dictionary(
-            JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), script]))
-        )
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
+from tests.records.helpers import armed, pdf_bytes
 
 
 def active(data: bytes) -> bool:
