@@ -33,7 +33,13 @@ FIELD_NAME = "edit_base"
 
 
 class StaleEdit(Exception):
-    """The row changed between the check and the save (a race of a few milliseconds)."""
+    """The row changed between the check and the save (a race of a few milliseconds).
+
+    `form` holds both versions, as after a refused check (core.middleware shows them)."""
+
+    def __init__(self, form: EditGuardMixin) -> None:
+        super().__init__("The row changed between the check and the save.")
+        self.form = form
 
 
 @dataclass(frozen=True)
@@ -120,10 +126,12 @@ class EditGuardMixin(_FormBase):
             return cleaned
         now = row_version(current, self._guarded())
         if now != seen:
-            self._refuse(current, now, cleaned or {})
+            self._compare(current, now, cleaned or {})
+            raise forms.ValidationError(STALE_MESSAGE, code="stale")
         return cleaned
 
-    def _refuse(self, current: models.Model, now: str, cleaned: dict[str, Any]) -> None:
+    def _compare(self, current: models.Model, now: str, cleaned: dict[str, Any]) -> None:
+        """Note what was saved meanwhile beside what was typed, and move the version on."""
         self.stale = True
         for name in self._guarded():
             if name not in self.fields:
@@ -146,7 +154,6 @@ class EditGuardMixin(_FormBase):
         data = cast("QueryDict", self.data).copy()
         data[self.add_prefix(FIELD_NAME)] = now
         self.data = data
-        raise forms.ValidationError(STALE_MESSAGE, code="stale")
 
     def save(self, commit: bool = True) -> Any:
         if not commit or self.instance.pk is None:
@@ -154,6 +161,19 @@ class EditGuardMixin(_FormBase):
         seen = (self.data.get(self.add_prefix(FIELD_NAME)) or "").strip()
         with transaction.atomic():
             current = self._current()
-            if seen and current is not None and row_version(current, self._guarded()) != seen:
-                raise StaleEdit()
+            now = "" if current is None else row_version(current, self._guarded())
+            if seen and current is not None and now != seen:
+                self._compare(current, now, self.cleaned_data)
+                raise StaleEdit(self)
             return super().save(commit=True)
+
+    def resubmit(self) -> list[tuple[str, str]]:
+        """What was typed, with the version moved on, to post again as hidden fields (the page
+        for a race of milliseconds, core/stale_edit.html). The page adds its own CSRF token."""
+        data = cast("QueryDict", self.data)
+        return [
+            (key, value)
+            for key, values in data.lists()
+            if key != "csrfmiddlewaretoken"
+            for value in values
+        ]

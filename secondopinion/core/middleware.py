@@ -104,7 +104,9 @@ def forwarded_client(get_response: Callable[[HttpRequest], HttpResponse]):
 
 class StaleEditMiddleware:
     """A save that lost a race of milliseconds to another one (core/editguard.StaleEdit) gets a
-    plain page, not an error: the browser's Back button brings the form back as it was typed."""
+    plain page, not an error: what was saved meanwhile beside what this person typed, as the
+    form shows after a refused check, and a button that saves theirs. The Back button is not
+    enough: pages are no-store, so a browser may bring the form back empty."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -115,7 +117,7 @@ class StaleEditMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, StaleEdit):
             return None
-        return render(request, "core/stale_edit.html", status=409)
+        return render(request, "core/stale_edit.html", {"form": exception.form}, status=409)
 
 
 def request_id(get_response: Callable[[HttpRequest], HttpResponse]):

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from secondopinion.cases.models import Case
+from secondopinion.core.editguard import EditGuardMixin
 from secondopinion.opinions.models import Decision, Handoff, Opinion, PatientQuestion
 from secondopinion.providers.models import Service
 from secondopinion.records.models import Document
@@ -182,3 +183,33 @@ def test_a_stale_check_of_a_pathology_fact_is_refused_and_told(case, two_editors
     assert "Someone else checked this fact" in text and "Grade 2" in text and "Grade 3" in text
     fact.refresh_from_db()
     assert fact.corrected_value == "Grade 2"
+
+
+def test_a_save_that_loses_by_milliseconds_shows_both_versions_and_keeps_yours(
+    case, two_editors, monkeypatch
+):
+    """The check in clean() passes, then the other save lands before ours reaches the database."""
+    url = reverse("cases:goals", args=[case.public_id])
+    _, second = two_editors
+    form = _form(second, url)
+    check_then_save = EditGuardMixin.save
+
+    def other_save_lands_first(self, commit=True):
+        Case.objects.filter(pk=case.pk).update(goal_work="Saved first by Olive")
+        monkeypatch.setattr(EditGuardMixin, "save", check_then_save)
+        return check_then_save(self, commit)
+
+    monkeypatch.setattr(EditGuardMixin, "save", other_save_lands_first)
+    refused = second.post(url, form.values(goal_work="Typed second by Sam"))
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert "Someone else saved this page while you were editing" in page
+    assert "Saved first by Olive" in page and "Typed second by Sam" in page
+    assert Case.objects.get(pk=case.pk).goal_work == "Saved first by Olive"
+
+    # "Save mine" posts what Sam typed again, knowing the saved version: it goes through.
+    (again,) = [f for f in post_forms(refused.content.decode()) if "edit_base" in f.data]
+    assert again.action == url and again.data["goal_work"] == ["Typed second by Sam"]
+    assert again.data["edit_base"] != form.data["edit_base"]
+    assert second.post(url, again.data).status_code == 302
+    assert Case.objects.get(pk=case.pk).goal_work == "Typed second by Sam"

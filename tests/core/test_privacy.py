@@ -1,4 +1,5 @@
-"""The data folder is private: folders 0700, files 0600, from the first run and after `setup`."""
+"""The data folder is private: folders 0700, files 0600, from the first run and after `setup`,
+through a journey of every command and upload that writes there."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from secondopinion.core.privacy import make_private
+from tests.opinions.factories import tiny_pdf
+from tests.records.helpers import armed, small_cd, zip_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = [sys.executable, "-m", "secondopinion"]
@@ -40,13 +43,16 @@ def _env(data: Path) -> dict[str, str]:
 
 
 # A journey through the real code paths: a case, an uploaded report (read in the background by the
-# immediate task backend), a share link, then a backup.
+# immediate task backend) and a service to send it to; it prints their ids for the commands after.
 JOURNEY = """
+import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from secondopinion.accounts.models import User
 from secondopinion.cases.models import Case
+from secondopinion.providers.facts import service_save
+from secondopinion.providers.models import Service
 owner = User.objects.create_user(email="private@example.org", password="a-long-test-password")
 case = Case.objects.create(owner=owner, patient_name="Ana", cancer_type="breast")
 client = Client(HTTP_HOST="127.0.0.1")
@@ -55,6 +61,30 @@ report = SimpleUploadedFile("report.txt", b"Invasive ductal carcinoma, 2.1 cm. p
 response = client.post(reverse("records:upload", args=[case.public_id]), {"files": [report]})
 assert response.status_code in (200, 302), response.status_code
 assert case.documents.count() == 1
+service = Service(case=case, name="Hope Second Opinions", doctor_name="Ada Moreau")
+service_save(service=service, today=datetime.date.today())
+print(case.public_id, service.public_id)
+"""
+
+# The reviewer opens a share link and sends a report with a script in it (stored disarmed, the
+# original kept aside): the PDF's path is the one argument.
+REVIEWER = """
+import sys
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from secondopinion.opinions.models import Opinion
+from secondopinion.opinions.services.links import link_create
+from secondopinion.providers.models import Service
+service = Service.objects.get(name="Hope Second Opinions")
+_, token = link_create(case=service.case, service=service, user=service.case.owner)
+client = Client(HTTP_HOST="127.0.0.1")
+assert client.get(reverse("share:open", args=[token])).status_code == 200
+with open("{pdf}", "rb") as fh:
+    report = SimpleUploadedFile("opinion.pdf", fh.read(), content_type="application/pdf")
+response = client.post(reverse("share:report", args=[token]), {{"report": report}})
+assert response.status_code in (200, 302), response.status_code
+assert Opinion.objects.get(case=service.case).report_kept_name
 """
 
 
@@ -63,17 +93,29 @@ def test_every_path_is_private_after_a_journey(tmp_path):
     data = tmp_path / "data"
     env = _env(data)
     os.umask(0o022)  # as a typical login shell has it; the command must not depend on ours
-    for command in (["setup"], ["demo"], ["shell", "-c", JOURNEY]):
-        subprocess.run([*PYTHON, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    assert any(p.is_file() for p in (data / "files").rglob("*"))
+    small_cd(tmp_path / "cd")
+    cd = zip_of(tmp_path / "cd", tmp_path / "cd.zip")
+    pdf = tmp_path / "opinion.pdf"
+    pdf.write_bytes(armed(tiny_pdf("Opinion")))
+
+    def run(*command: str) -> str:
+        done = subprocess.run(
+            [*PYTHON, *command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+    run("setup")
+    run("demo")
+    case_id, service_id = run("shell", "-c", JOURNEY).split()[-2:]
+    run("import-cd", str(cd), "--case", case_id)
+    run("packet", "build", "--case", case_id, "--service", service_id, "--out", str(tmp_path / "p"))
+    run("shell", "-c", REVIEWER.format(pdf=pdf))
+    # Each step left its files: the disc's images, the packet, the report and its original.
+    tops = {p.relative_to(data / "files").parts[0] for p in (data / "files").rglob("*")}
+    assert {"disc", "packets", "reports"} <= tops, sorted(tops)
+    assert len([p for p in (data / "files" / "reports").rglob("*") if p.is_file()]) == 2
     backup = tmp_path / "backup"
-    subprocess.run(
-        [*PYTHON, "backup", "--out", str(backup)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    run("backup", "--out", str(backup))
     assert (data / "db.sqlite3").exists() and (data / "secret_key").exists()
     assert _loose(data) == []
     assert _loose(backup) == []

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from secondopinion.cases.models import Case
 from secondopinion.core import vault
@@ -28,6 +30,8 @@ from secondopinion.operations.restore import backup_verify, installation_restore
 from secondopinion.records.models import Document
 from tests.core.helpers import document_store
 from tests.factories import make_case, make_user
+from tests.opinions.factories import make_build, make_link
+from tests.providers.factories import make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,6 +156,54 @@ def test_it_carries_the_secret_key_privately_and_restores_it(installation, tmp_p
     carried.write_text("tampered")
     with pytest.raises(BackupError, match="secret_key"):
         backup_verify(tmp_path / "backup")
+
+
+def test_a_session_and_a_share_link_made_before_still_work_after_a_restore_elsewhere(
+    installation, tmp_path, settings
+):
+    if os.environ.get("SECRET_KEY"):
+        pytest.skip("the key comes from the environment here")
+    case = installation
+    dashboard = reverse("cases:detail", args=[case.public_id])
+    owner = Client()
+    owner.force_login(case.owner)
+    assert owner.get(dashboard).status_code == 200
+    cookie = owner.cookies[settings.SESSION_COOKIE_NAME].value
+    service = make_service(case, doctor_name="Ada Moreau")
+    make_build(case, service)
+    _, token = make_link(case, service)
+    installation_backup(out=tmp_path / "backup")
+
+    # A new computer: an empty data folder whose first start made its own key, an empty database.
+    fresh = tmp_path / "fresh"
+    (fresh / "files").mkdir(parents=True)
+    settings.DATA_DIR = fresh
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(fresh / "files")},
+        },
+    }
+    (fresh / "secret_key").write_text("a-key-the-new-computer-made")
+    settings.SECRET_KEY = "a-key-the-new-computer-made"
+    call_command("flush", interactive=False)
+    assert _files() == {}
+
+    installation_restore(path=tmp_path / "backup")
+    # The app was stopped for the restore; its next start reads the key from the data folder.
+    # Had the restore left the new computer's key there, the cookie would sign nobody in.
+    settings.SECRET_KEY = (fresh / "secret_key").read_text().strip()
+    assert settings.SECRET_KEY != "a-key-the-new-computer-made"
+
+    browser = Client()  # the same browser, after the move: only its cookie came along
+    browser.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    page = browser.get(dashboard)
+    assert page.status_code == 200 and "Olive Owner" in page.content.decode()
+    reviewer = Client()
+    assert reviewer.get(reverse("share:open", args=[token])).status_code == 200
+    packet = reviewer.get(reverse("share:packet", args=[token]))
+    assert b"".join(packet.streaming_content)[:2] == b"PK"
 
 
 def test_it_restores_an_older_backup_without_a_key(installation, tmp_path):

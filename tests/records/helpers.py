@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 from fpdf import FPDF
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.encaps import encapsulate
@@ -40,6 +41,21 @@ def pdf_bytes(lines: list[str] | None = None, *, password: str | None = None) ->
     if password:
         pdf.set_encryption(owner_password="owner-secret", user_password=password)
     return bytes(pdf.output())
+
+
+def armed(data: bytes) -> bytes:
+    """The PDF `data` with a script run on opening, also listed among its named scripts."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        script = pdf.make_indirect(
+            pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        )
+        pdf.Root.OpenAction = script
+        pdf.Root.Names = pikepdf.Dictionary(
+            JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), script]))
+        )
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def dicom_bytes(

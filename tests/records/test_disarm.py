@@ -29,22 +29,7 @@ from secondopinion.records.models import Document
 from tests.factories import make_case, make_user
 from tests.opinions.factories import make_build, make_link, tiny_pdf
 from tests.providers.factories import make_service
-from tests.records.helpers import pdf_bytes
-
-
-def armed(data: bytes) -> bytes:
-    """The PDF `data` with a script run on opening and an embedded file."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        script = pdf.make_indirect(
-            pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
-        )
-        pdf.Root.OpenAction = script
-        pdf.Root.Names = pikepdf.Dictionary(
-            JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), script]))
-        )
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
+from tests.records.helpers import armed, pdf_bytes
 
 
 def active(data: bytes) -> bool:
@@ -190,6 +175,49 @@ def test_a_plain_report_keeps_no_second_copy(client, case):
     opinion = Opinion.objects.get(case=case)
     assert (opinion.report_kept_name, opinion.report_removed) == ("", "")
     assert stored(opinion.report_name) == data
+
+
+def add_opinion(owner_client, case, data: bytes):
+    """The patient records an opinion themselves and attaches the report they were sent."""
+    return owner_client.post(
+        reverse("opinions:opinion_new", args=[case.public_id]),
+        {
+            "doctor_name": "Ada Moreau",
+            "received_on": "2026-05-01",
+            "stance": "confirms",
+            "report": SimpleUploadedFile("opinion.pdf", data, content_type="application/pdf"),
+        },
+    )
+
+
+def test_the_report_the_patient_adds_is_disarmed_and_the_original_kept(owner_client, case):
+    original = armed(tiny_pdf("Opinion"))
+    response = add_opinion(owner_client, case, original)
+    opinion = Opinion.objects.get(case=case)
+    assert response.status_code == 302
+    assert stored(opinion.report_kept_name) == original
+    assert opinion.report_kept_size == len(original) and opinion.report_kept_sha256
+    safe = stored(opinion.report_name)
+    assert not active(safe) and opinion.report_size == len(safe)
+    page = owner_client.get(
+        reverse("opinions:opinion_detail", args=[case.public_id, opinion.public_id])
+    ).content.decode()
+    assert "We removed an action run on opening; scripts from this PDF" in page
+    assert "the original is kept" in page
+    download = owner_client.get(
+        reverse("opinions:opinion_report", args=[case.public_id, opinion.public_id])
+    )
+    assert b"".join(download.streaming_content) == safe
+
+
+def test_a_password_protected_report_the_patient_adds_is_refused_and_nothing_kept(
+    owner_client, case
+):
+    response = add_opinion(owner_client, case, pdf_bytes(password="secret"))
+    assert response.status_code == 200
+    assert "protected by a password" in response.content.decode()
+    assert not Opinion.objects.filter(case=case).exists()
+    assert list(vault.stored_walk(storage=default_storage)) == []
 
 
 @pytest.mark.django_db(transaction=True)
