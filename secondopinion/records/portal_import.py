@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
@@ -402,11 +403,26 @@ def plan_words(item: PortalItem) -> str:
     return item.name.replace(" (procedure)", "").replace(" (regime/therapy)", "")
 
 
+def plan_line(items: list[PortalItem]) -> str:
+    """The chosen treatments in the order the portal dates them, joined with "then" so the plan
+    reader reads them as steps (surgery, then radiation, then the hormone pill), not as one step
+    given together. Treatments of the same day are one step; undated ones say so, in no order."""
+    dated = sorted((i.date, n, i) for n, i in enumerate(items) if i.date)
+    steps = [
+        " and ".join(plan_words(i) for _, _, i in same_day)
+        for _day, same_day in itertools.groupby(dated, key=lambda entry: entry[0])
+    ]
+    line = f"From my patient portal: {', then '.join(steps)}." if steps else ""
+    undated = [plan_words(i) for i in items if not i.date]
+    if undated:
+        line += f" Also in my portal records, with no date: {'; '.join(undated)}."
+    return line.strip()
+
+
 def plan_add(*, case, items: list[PortalItem]) -> None:
     """Add the chosen portal treatments to the first plan's words, for the plan reader to read
     like anything the patient types (it is read again because the text changed)."""
     if not items:
         return
-    line = "From my patient portal: " + "; ".join(plan_words(i) for i in items) + "."
-    case.first_plan = (case.first_plan.rstrip() + "\n" + line).strip()[:4000]
+    case.first_plan = (case.first_plan.rstrip() + "\n" + plan_line(items)).strip()[:4000]
     case.save(update_fields=["first_plan", "updated_at"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.core.management.base import CommandError
 
 from secondopinion.core.vault import storage_root
 from secondopinion.pathology.models import ReportReading
+from secondopinion.plans.reader import read_plan
 from secondopinion.records import portal_import
 from secondopinion.records.models import Document, PortalImport, PortalItem
 from tests.factories import make_case
@@ -179,8 +181,33 @@ def test_the_plan_offer_adds_treatments_to_the_first_plan_once(maria):
     ]
     portal_import.plan_add(case=maria, items=offer)
     maria.refresh_from_db()
-    assert "From my patient portal: letrozole; Lumpectomy of breast" in maria.first_plan
+    # In the order the portal dates them (surgery Sep 15, radiation Sep 16, letrozole Oct 15),
+    # so the plan reader reads three steps, not one step given all together.
+    line = (
+        "From my patient portal: Lumpectomy of breast, then Radiotherapy course of treatment, "
+        "then letrozole."
+    )
+    assert maria.first_plan.endswith(line)
+    steps = [(c.modality, c.phase) for c in read_plan(line).components]
+    assert steps == [("surgery", 1), ("radiation", 2), ("endocrine", 3)]
     assert portal_import.plan_offer(maria) == []
+
+
+def test_treatments_of_one_day_are_one_step_and_undated_ones_are_said_to_be(maria):
+    def item(name: str, day: int | None) -> PortalItem:
+        return PortalItem(
+            case=maria,
+            kind=PortalItem.Kind.PROCEDURE,
+            name=name,
+            date=datetime.date(2025, 9, day) if day else None,
+        )
+
+    items = [item("Radiotherapy", 20), item("Port placement", None), item("Lumpectomy", 3)]
+    items.append(item("Sentinel node biopsy", 3))
+    assert portal_import.plan_line(items) == (
+        "From my patient portal: Lumpectomy and Sentinel node biopsy, then Radiotherapy. "
+        "Also in my portal records, with no date: Port placement."
+    )
 
 
 def test_a_cancer_named_only_in_words_gets_the_cases_type(maria):
