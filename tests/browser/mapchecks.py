@@ -82,3 +82,26 @@ def phones_as_links(page) -> None:
         has_not=page.locator('a[href^="tel:"]')
     )
     assert neither.count() == 0
+
+
+def nearest_dot_on_top(page, zip_code: str) -> str:
+    """The nearest center's dot is drawn after (so above) the ZIP marker, and it is what lies on
+    top at the middle of its dot; the bigger ZIP marker still shows around it. Returns the
+    label of the dot on top ("1. <center>")."""
+    order = page.locator("svg.usmap .usmap-points [role=img]").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    zip_at = order.index(f"Your ZIP code {zip_code}")
+    assert zip_at < next(i for i, label in enumerate(order) if label.startswith("1. "))
+    dot = page.locator('svg.usmap [role=img][aria-label^="1. "]')
+    dot.scroll_into_view_if_needed()
+    nearest = box(dot)  # in the viewport's coordinates, as elementFromPoint wants them
+    on_top = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return (e.closest('[role=img]') || e).getAttribute('aria-label') || e.tagName; }",
+        [nearest["x"] + nearest["width"] / 2, nearest["y"] + nearest["height"] / 2],
+    )
+    assert on_top.startswith("1. "), on_top
+    diamond = box(page.locator(f'svg.usmap [role=img][aria-label="Your ZIP code {zip_code}"]'))
+    assert diamond["width"] > nearest["width"] + 8 and diamond["height"] > nearest["height"] + 8
+    return on_top

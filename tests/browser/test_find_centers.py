@@ -7,9 +7,9 @@ red edge stays in sight (issue #16)."""
 import pytest
 
 from tests.browser.mapchecks import (
-    box,
     labels_apart,
     map_first,
+    nearest_dot_on_top,
     numbers_on_their_dots,
     phones_as_links,
 )
@@ -63,24 +63,7 @@ def test_the_find_centers_page_as_a_new_user_sees_it(new_context, new_user, axe_
     # lies on top at the middle of its dot.
     search(page, "96813")
     assert "University of Hawaii" in results.first.inner_text()
-    order = page.locator("svg.usmap .usmap-points [role=img]").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))"
-    )
-    zip_at = order.index("Your ZIP code 96813")
-    nearest_at = next(i for i, label in enumerate(order) if label.startswith("1. "))
-    assert zip_at < nearest_at
-    dot = page.locator('svg.usmap [role=img][aria-label^="1. "]')
-    dot.scroll_into_view_if_needed()
-    nearest = box(dot)  # in the viewport's coordinates, as elementFromPoint wants them
-    on_top = page.evaluate(
-        "([x, y]) => { const e = document.elementFromPoint(x, y);"
-        " return (e.closest('[role=img]') || e).getAttribute('aria-label') || e.tagName; }",
-        [nearest["x"] + nearest["width"] / 2, nearest["y"] + nearest["height"] / 2],
-    )
-    assert on_top.startswith("1. University of Hawaii"), on_top
-    # The ZIP marker is bigger than the dot: its red edge still shows around it.
-    diamond = box(page.locator('svg.usmap [role=img][aria-label="Your ZIP code 96813"]'))
-    assert diamond["width"] > nearest["width"] + 8 and diamond["height"] > nearest["height"] + 8
+    assert nearest_dot_on_top(page, "96813").startswith("1. University of Hawaii")
     labels_apart(page.locator("svg.usmap .usmap-number"))
     no_sideways_scroll(page, viewport["width"])
     axe_check(page)

@@ -22,7 +22,13 @@ from pypdf import PdfReader
 
 from secondopinion.cases.models import Case
 from tests.browser.conftest import PASSWORD
-from tests.browser.mapchecks import box, map_first, numbers_on_their_dots, phones_as_links
+from tests.browser.mapchecks import (
+    box,
+    map_first,
+    nearest_dot_on_top,
+    numbers_on_their_dots,
+    phones_as_links,
+)
 from tests.centers.helpers import ensure_directory
 from tests.doctors.conftest import (  # noqa: F401 - fixtures shared with the doctors tests
     api,
@@ -61,27 +67,6 @@ def download(page, link) -> str:
     path = started.value.path()
     assert Path(path).read_bytes()[:5] == b"%PDF-", started.value.suggested_filename
     return pdf_text(path)
-
-
-def nearest_dot_on_top(page, zip_code: str) -> None:
-    """The nearest center's dot is drawn after (so above) the ZIP marker, and it is what lies on
-    top at the middle of its dot; the bigger ZIP marker still shows around it."""
-    order = page.locator("svg.usmap .usmap-points [role=img]").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))"
-    )
-    zip_at = order.index(f"Your ZIP code {zip_code}")
-    assert zip_at < next(i for i, label in enumerate(order) if label.startswith("1. "))
-    dot = page.locator('svg.usmap [role=img][aria-label^="1. "]')
-    dot.scroll_into_view_if_needed()
-    nearest = box(dot)  # in the viewport's coordinates, as elementFromPoint wants them
-    on_top = page.evaluate(
-        "([x, y]) => { const e = document.elementFromPoint(x, y);"
-        " return (e.closest('[role=img]') || e).getAttribute('aria-label') || e.tagName; }",
-        [nearest["x"] + nearest["width"] / 2, nearest["y"] + nearest["height"] / 2],
-    )
-    assert on_top.startswith("1. "), on_top
-    diamond = box(page.locator(f'svg.usmap [role=img][aria-label="Your ZIP code {zip_code}"]'))
-    assert diamond["width"] > nearest["width"] + 8 and diamond["height"] > nearest["height"] + 8
 
 
 def service_add(page, base: str, name: str, *, days: int, doctor: str = "", needs=()) -> None:
